@@ -1,0 +1,116 @@
+//! The asynchronous client.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use super::exchange::{decode, Config, Exchange, Step};
+use super::{Error, Request, Transport};
+
+/// Sends [`Request`]s to Stripe's API and decodes the answers.
+///
+/// Every request carries `Authorization: Bearer <secret key>`, `Stripe-Version` (by default
+/// [`API_VERSION`](super::API_VERSION), the version the generated models match) and
+/// `User-Agent: stripe-typed/<version>`.
+///
+/// Failed attempts are retried as in Stripe's official libraries: connection errors and
+/// timeouts, 409, 429 and 5xx responses are retried (at most 2 times by default), and a
+/// `Stripe-Should-Retry` header overrides that decision either way. Retries wait with
+/// exponential backoff and jitter, from 0.5 s up to 5 s. Every POST gets an `Idempotency-Key`,
+/// generated unless the request sets one, and sends the same key on every retry, so a retried
+/// create never happens twice. Like stripe-node, a timed-out attempt counts as a connection
+/// error and is retried; [`Error::Timeout`] is returned when the last attempt times out.
+///
+/// `Debug` does not print the secret key. Cloning is cheap and clones share the transport.
+#[derive(Clone)]
+pub struct Client {
+    config: Config,
+    transport: Arc<dyn Transport>,
+}
+
+impl Client {
+    /// A client with `secret_key` and the default [`ReqwestTransport`](super::ReqwestTransport).
+    #[cfg(feature = "reqwest")]
+    pub fn new(secret_key: impl Into<String>) -> Self {
+        Client::from_transport(secret_key, Arc::new(super::ReqwestTransport::new()))
+    }
+
+    /// A client with `secret_key` that sends through `transport`.
+    pub fn from_transport(secret_key: impl Into<String>, transport: Arc<dyn Transport>) -> Self {
+        Client {
+            config: Config::new(secret_key.into()),
+            transport,
+        }
+    }
+
+    /// Sends through `transport` instead.
+    pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// Sends to `base_url` (default `https://api.stripe.com`) instead, such as a mock server.
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.config.base_url = base_url.into();
+        self
+    }
+
+    /// Sends this `Stripe-Version` (default [`API_VERSION`](super::API_VERSION)). The generated
+    /// models match the default; other versions may not decode.
+    pub fn with_api_version(mut self, version: impl Into<String>) -> Self {
+        self.config.api_version = version.into();
+        self
+    }
+
+    /// Retries a failed request at most `retries` times (default 2; 0 disables retries).
+    pub fn with_max_retries(mut self, retries: u32) -> Self {
+        self.config.max_retries = retries;
+        self
+    }
+
+    /// Gives up on an attempt after `timeout` (default 80 s, as Stripe's libraries).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeout = timeout;
+        self
+    }
+
+    /// Waits between `initial` (default 0.5 s) and `max` (default 5 s) before a retry.
+    pub fn with_retry_delays(mut self, initial: Duration, max: Duration) -> Self {
+        self.config.initial_retry_delay = initial;
+        self.config.max_retry_delay = max.max(initial);
+        self
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
+    /// The `Stripe-Version` requests carry unless they set their own.
+    pub fn api_version(&self) -> &str {
+        &self.config.api_version
+    }
+
+    /// Sends `request`, retrying as described on [`Client`], and decodes a 2xx response as `T`.
+    pub async fn send<T: DeserializeOwned>(&self, request: Request<T>) -> Result<T, Error> {
+        let mut exchange = Exchange::new(&self.config, &request)?;
+        loop {
+            let outcome = self.transport.send(exchange.request()).await;
+            match exchange.step(outcome) {
+                Step::Retry(delay) => self.transport.sleep(delay).await,
+                Step::Done(response) => return decode(response?),
+            }
+        }
+    }
+}
+
+/// Debug leaves out the secret key.
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}

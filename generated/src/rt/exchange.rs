@@ -1,0 +1,535 @@
+//! The policy both clients share, as plain functions and one small state machine: which headers
+//! a request carries, when to retry and how long to wait, and how a response decodes.
+//!
+//! A client's send loop is then only "send, [`Exchange::step`], sleep or return", written once
+//! for async and once for blocking I/O.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::{
+    ApiError, Error, HttpRequest, HttpResponse, Method, Request, Secret, TransportError,
+    API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
+};
+
+/// Settings shared by the async and blocking clients.
+#[derive(Clone)]
+pub(crate) struct Config {
+    pub(crate) secret_key: Secret,
+    pub(crate) base_url: String,
+    pub(crate) api_version: String,
+    pub(crate) max_retries: u32,
+    pub(crate) timeout: Duration,
+    pub(crate) initial_retry_delay: Duration,
+    pub(crate) max_retry_delay: Duration,
+}
+
+impl Config {
+    pub(crate) fn new(secret_key: String) -> Self {
+        Config {
+            secret_key: Secret::new(secret_key),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            api_version: API_VERSION.to_owned(),
+            max_retries: 2,
+            timeout: Duration::from_secs(80),
+            initial_retry_delay: Duration::from_millis(500),
+            max_retry_delay: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Debug leaves out the secret key.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("secret_key", &self.secret_key)
+            .field("base_url", &self.base_url)
+            .field("api_version", &self.api_version)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("initial_retry_delay", &self.initial_retry_delay)
+            .field("max_retry_delay", &self.max_retry_delay)
+            .finish()
+    }
+}
+
+/// What a client does after an attempt.
+pub(crate) enum Step {
+    /// Wait this long, then send [`Exchange::request`] again.
+    Retry(Duration),
+    /// Stop with this response (2xx) or error.
+    Done(Result<HttpResponse, Error>),
+}
+
+/// One call in progress: the HTTP request sent on every attempt, and the retry state.
+pub(crate) struct Exchange {
+    request: HttpRequest,
+    retries: u32,
+    max_retries: u32,
+    initial_delay: Duration,
+    max_delay: Duration,
+    rng: XorShift,
+}
+
+impl Exchange {
+    /// Builds the HTTP request, with every header, for `request`.
+    pub(crate) fn new<T>(config: &Config, request: &Request<T>) -> Result<Self, Error> {
+        let options = request.options();
+        let mut headers = Vec::with_capacity(6);
+        let mut header = |name: &'static str, value: String| {
+            if valid_header_value(&value) {
+                headers.push((name.to_owned(), value));
+                Ok(())
+            } else {
+                Err(Error::InvalidHeader { name })
+            }
+        };
+        header(
+            "Authorization",
+            format!("Bearer {}", config.secret_key.expose()),
+        )?;
+        let version = options.api_version.as_ref().unwrap_or(&config.api_version);
+        header("Stripe-Version", version.clone())?;
+        header("User-Agent", USER_AGENT.to_owned())?;
+        if request.body().is_some() {
+            header(
+                "Content-Type",
+                "application/x-www-form-urlencoded".to_owned(),
+            )?;
+        }
+        if let Some(account) = &options.stripe_account {
+            header("Stripe-Account", account.clone())?;
+        }
+        // Like Stripe's libraries, every POST carries a key so that a retry cannot apply twice.
+        let key = match &options.idempotency_key {
+            Some(key) => Some(key.clone()),
+            None if request.method() == Method::Post => Some(new_idempotency_key()),
+            None => None,
+        };
+        if let Some(key) = key {
+            header("Idempotency-Key", key)?;
+        }
+
+        let url = format!(
+            "{}{}",
+            config.base_url.trim_end_matches('/'),
+            request.path_and_query()
+        );
+        Ok(Exchange {
+            request: HttpRequest {
+                method: request.method(),
+                url,
+                headers,
+                body: request.body().unwrap_or_default().as_bytes().to_vec(),
+                timeout: options.timeout.unwrap_or(config.timeout),
+            },
+            retries: 0,
+            max_retries: options.max_retries.unwrap_or(config.max_retries),
+            initial_delay: config.initial_retry_delay,
+            max_delay: config.max_retry_delay,
+            rng: XorShift::seeded(),
+        })
+    }
+
+    /// The request to send on the next attempt.
+    pub(crate) fn request(&self) -> HttpRequest {
+        self.request.clone()
+    }
+
+    /// Decides what follows an attempt's outcome.
+    pub(crate) fn step(&mut self, outcome: Result<HttpResponse, TransportError>) -> Step {
+        let retry = match &outcome {
+            Ok(response) if is_success(response.status) => false,
+            Ok(response) => {
+                should_retry_status(response.status, response.header("stripe-should-retry"))
+            }
+            Err(_) => true,
+        };
+        if retry && self.retries < self.max_retries {
+            self.retries += 1;
+            let jitter = self.rng.next_unit();
+            return Step::Retry(backoff_delay(
+                self.retries,
+                self.initial_delay,
+                self.max_delay,
+                jitter,
+            ));
+        }
+        Step::Done(match outcome {
+            Ok(response) if is_success(response.status) => Ok(response),
+            Ok(response) => Err(error_from_response(response)),
+            Err(e) if e.is_timeout() => Err(Error::Timeout {
+                after: self.request.timeout,
+            }),
+            Err(e) => Err(Error::Transport(e)),
+        })
+    }
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// Header values go out as visible ASCII, spaces and tabs; anything else would be rejected by
+/// the HTTP stack or split the header.
+fn valid_header_value(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+}
+
+/// Whether a response with this status (non-2xx) should be retried.
+///
+/// `Stripe-Should-Retry: true` or `false` decides when present, as in Stripe's libraries.
+/// Otherwise 409 (conflict), 429 (rate limit or lock timeout) and 5xx are retried, and nothing
+/// else: a 400, 401, 402 or 404 would fail the same way again.
+pub(crate) fn should_retry_status(status: u16, should_retry: Option<&str>) -> bool {
+    match should_retry {
+        Some("true") => true,
+        Some("false") => false,
+        _ => status == 409 || status == 429 || status >= 500,
+    }
+}
+
+/// The pause before retry number `retry` (1 for the first retry).
+///
+/// Exponential like stripe-node: `initial * 2^(retry - 1)`, capped at `max`, then scaled by a
+/// jitter factor between 0.5 and 1 (`jitter` is uniform in `[0, 1)`), and finally kept within
+/// `[initial, max]`.
+pub(crate) fn backoff_delay(retry: u32, initial: Duration, max: Duration, jitter: f64) -> Duration {
+    let exponent = retry.saturating_sub(1).min(31);
+    let base = initial.saturating_mul(1u32 << exponent).min(max);
+    let jitter = if jitter.is_finite() {
+        jitter.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let scaled = base.mul_f64(0.5 + 0.5 * jitter);
+    scaled.max(initial).min(max)
+}
+
+/// The error for a non-2xx response: Stripe's error object when the body has one.
+pub(crate) fn error_from_response(response: HttpResponse) -> Error {
+    #[derive(Deserialize)]
+    struct Envelope {
+        error: ApiError,
+    }
+    let request_id = response.header("request-id").map(str::to_owned);
+    match serde_json::from_slice::<Envelope>(&response.body) {
+        Ok(envelope) => Error::Api {
+            status: response.status,
+            request_id,
+            error: Box::new(envelope.error),
+        },
+        Err(_) => Error::Http {
+            status: response.status,
+            request_id,
+            body: String::from_utf8_lossy(&response.body).into_owned(),
+        },
+    }
+}
+
+/// Decodes a 2xx response body, naming the JSON path where decoding failed.
+pub(crate) fn decode<T: DeserializeOwned>(response: HttpResponse) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_slice(&response.body);
+    let result = match serde_path_to_error::deserialize(&mut de) {
+        // Trailing text after the value is an error too.
+        Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
+        Err(e) => Err((e.path().to_string(), e.into_inner())),
+    };
+    result.map_err(|(path, e)| Error::Decode {
+        path,
+        message: e.to_string(),
+        status: response.status,
+        request_id: response.header("request-id").map(str::to_owned),
+        body: String::from_utf8_lossy(&response.body).into_owned(),
+    })
+}
+
+/// 64 bits that differ between calls, processes and machines well enough for jitter seeds and
+/// idempotency keys: the clock, a process-wide counter, the process id and a stack address,
+/// mixed by splitmix64.
+fn entropy() -> u64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let local = 0u8;
+    let address = &local as *const u8 as u64;
+    splitmix64(
+        nanos ^ splitmix64(count) ^ (u64::from(std::process::id()) << 32) ^ address.rotate_left(17),
+    )
+}
+
+fn splitmix64(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// A fresh idempotency key shaped like a version-4 UUID.
+pub(crate) fn new_idempotency_key() -> String {
+    let hi = entropy();
+    let lo = entropy();
+    // Set the UUID version (4) and variant (10) bits.
+    let hi = (hi & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
+    let lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xFFFF,
+        hi & 0xFFFF,
+        lo >> 48,
+        lo & 0xFFFF_FFFF_FFFF
+    )
+}
+
+/// xorshift64*: enough randomness for retry jitter.
+struct XorShift(u64);
+
+impl XorShift {
+    fn seeded() -> Self {
+        // xorshift must not start at zero.
+        XorShift(entropy() | 1)
+    }
+
+    /// A number uniform in `[0, 1)`.
+    fn next_unit(&mut self) -> f64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rt::{ApiErrorType, Json, TransportErrorKind};
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn backoff_is_exponential_jittered_and_bounded() {
+        let (initial, max) = (500 * MS, 5000 * MS);
+        // No jitter halves the exponential base, but never below the initial delay.
+        assert_eq!(backoff_delay(1, initial, max, 0.0), initial);
+        assert_eq!(backoff_delay(2, initial, max, 0.0), initial);
+        assert_eq!(backoff_delay(3, initial, max, 0.0), 1000 * MS);
+        assert_eq!(backoff_delay(4, initial, max, 0.0), 2000 * MS);
+        // Full jitter reaches the base, which is capped at the maximum.
+        assert_eq!(backoff_delay(2, initial, max, 1.0), 1000 * MS);
+        assert_eq!(backoff_delay(4, initial, max, 1.0), 4000 * MS);
+        assert_eq!(backoff_delay(5, initial, max, 1.0), max);
+        assert_eq!(backoff_delay(u32::MAX, initial, max, 1.0), max);
+        assert_eq!(backoff_delay(u32::MAX, initial, max, 0.0), max / 2);
+        assert_eq!(backoff_delay(3, initial, max, f64::NAN), 1000 * MS);
+        for retry in 0..40 {
+            for jitter in [0.0, 0.25, 0.5, 0.999_999, 7.0, -1.0] {
+                let d = backoff_delay(retry, initial, max, jitter);
+                assert!(d >= initial && d <= max, "{retry} {jitter} {d:?}");
+                let base = initial * 2u32.pow(retry.saturating_sub(1).min(20));
+                assert!(d <= base.max(initial), "{retry} {jitter} {d:?}");
+                assert!(d.mul_f64(2.0) >= base.min(max), "{retry} {jitter} {d:?}");
+            }
+        }
+        // Tiny delays for tests work the same way.
+        assert_eq!(backoff_delay(1, MS, 2 * MS, 0.5), MS);
+        assert_eq!(backoff_delay(9, MS, 2 * MS, 0.5), 3 * MS / 2);
+    }
+
+    #[test]
+    fn jitter_is_uniform_enough() {
+        let mut rng = XorShift::seeded();
+        let samples: Vec<f64> = (0..1000).map(|_| rng.next_unit()).collect();
+        assert!(samples.iter().all(|x| (0.0..1.0).contains(x)));
+        assert!(samples.iter().any(|x| *x < 0.1));
+        assert!(samples.iter().any(|x| *x > 0.9));
+    }
+
+    #[test]
+    fn retry_decisions() {
+        for status in [409, 429, 500, 502, 503, 504] {
+            assert!(should_retry_status(status, None), "{status}");
+            assert!(!should_retry_status(status, Some("false")), "{status}");
+        }
+        for status in [400, 401, 402, 403, 404] {
+            assert!(!should_retry_status(status, None), "{status}");
+            assert!(should_retry_status(status, Some("true")), "{status}");
+        }
+        assert!(should_retry_status(500, Some("maybe")));
+    }
+
+    #[test]
+    fn idempotency_keys_are_uuid_shaped_and_distinct() {
+        let keys: Vec<String> = (0..100).map(|_| new_idempotency_key()).collect();
+        for key in &keys {
+            assert_eq!(key.len(), 36, "{key}");
+            assert_eq!(&key[14..15], "4", "{key}");
+            assert!(matches!(&key[19..20], "8" | "9" | "a" | "b"), "{key}");
+        }
+        let mut unique = keys.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), keys.len());
+    }
+
+    fn config() -> Config {
+        let mut c = Config::new("sk_test_123".into());
+        c.base_url = "http://127.0.0.1:1/".into();
+        c.max_retries = 2;
+        c.initial_retry_delay = MS;
+        c.max_retry_delay = 2 * MS;
+        c
+    }
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        HttpResponse::new(
+            status,
+            headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body.as_bytes().to_vec(),
+        )
+    }
+
+    #[test]
+    fn exchange_headers_and_url() {
+        let req: Request<Json> = Request::new(Method::Post, "/v1/x".to_owned())
+            .form(&Some("a b".to_owned()))
+            .stripe_account("acct_1");
+        let ex = Exchange::new(&config(), &req).unwrap();
+        let http = ex.request();
+        assert_eq!(http.url, "http://127.0.0.1:1/v1/x");
+        assert_eq!(http.body, b"=a%20b");
+        assert_eq!(http.header("authorization"), Some("Bearer sk_test_123"));
+        assert_eq!(http.header("stripe-version"), Some(API_VERSION));
+        assert_eq!(http.header("stripe-account"), Some("acct_1"));
+        assert_eq!(http.header("idempotency-key").map(str::len), Some(36));
+        assert!(!format!("{http:?}").contains("sk_test_123"));
+
+        let get: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned());
+        let http = Exchange::new(&config(), &get).unwrap().request();
+        assert_eq!(http.header("idempotency-key"), None);
+        assert_eq!(http.header("content-type"), None);
+
+        let bad = get.clone().stripe_account("acct\r\nX-Evil: 1");
+        let err = Exchange::new(&config(), &bad).err().unwrap();
+        assert!(matches!(
+            err,
+            Error::InvalidHeader {
+                name: "Stripe-Account"
+            }
+        ));
+        let mut bad_key = config();
+        bad_key.secret_key = Secret::new("sk_test_\nsecret");
+        let err = Exchange::new(&bad_key, &get).err().unwrap();
+        assert!(!format!("{err:?} {err}").contains("secret"));
+    }
+
+    #[test]
+    fn exchange_retries_then_gives_up() {
+        let req: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned());
+        let mut ex = Exchange::new(&config(), &req).unwrap();
+        assert!(matches!(
+            ex.step(Ok(response(500, &[], ""))),
+            Step::Retry(_)
+        ));
+        let timeout = TransportError::new(TransportErrorKind::Timeout, "slow");
+        assert!(matches!(ex.step(Err(timeout.clone())), Step::Retry(_)));
+        match ex.step(Err(timeout)) {
+            Step::Done(Err(Error::Timeout { .. })) => {}
+            _ => panic!("expected a timeout"),
+        }
+
+        let mut ex = Exchange::new(&config(), &req.clone().max_retries(0)).unwrap();
+        match ex.step(Err(TransportError::new(
+            TransportErrorKind::Connect,
+            "refused",
+        ))) {
+            Step::Done(Err(Error::Transport(e))) => assert!(e.is_connect()),
+            _ => panic!("expected a transport error"),
+        }
+    }
+
+    #[test]
+    fn error_bodies() {
+        let err = error_from_response(response(
+            402,
+            &[("Request-Id", "req_1")],
+            r#"{"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds",
+                "charge": "ch_1", "message": "Your card has insufficient funds.", "new_field": 1,
+                "payment_intent": {"id": "pi_1", "client_secret": "pi_1_secret_xyz"}}}"#,
+        ));
+        match &err {
+            Error::Api {
+                status: 402,
+                request_id: Some(id),
+                error,
+            } => {
+                assert_eq!(id, "req_1");
+                assert_eq!(error.type_, ApiErrorType::CardError);
+                assert_eq!(error.decline_code.as_deref(), Some("insufficient_funds"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            err.to_string(),
+            "Stripe API error 402 card_error/card_declined (decline_code: insufficient_funds, \
+             charge: ch_1): Your card has insufficient funds. [request req_1]"
+        );
+        let debug = format!("{err:?}");
+        assert!(
+            debug.contains(r#"payment_intent: Object("pi_1")"#),
+            "{debug}"
+        );
+        assert!(!debug.contains("secret"), "{debug}");
+
+        let err = error_from_response(response(502, &[], "<html>bad gateway</html>"));
+        assert!(
+            matches!(err, Error::Http { status: 502, ref body, .. } if body.contains("bad gateway"))
+        );
+        assert!(!format!("{err:?}{err}").contains("bad gateway"));
+    }
+
+    #[test]
+    fn decode_names_the_path() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)] // Only decoding is under test.
+        struct Item {
+            n: i64,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            data: Vec<Item>,
+        }
+        let err = decode::<Page>(response(
+            200,
+            &[("request-id", "req_2")],
+            r#"{"data": [{"n": 1}, {"n": "two"}]}"#,
+        ))
+        .unwrap_err();
+        match &err {
+            Error::Decode {
+                path, body, status, ..
+            } => {
+                assert_eq!(path, "data[1].n");
+                assert_eq!(*status, 200);
+                assert!(body.contains("two"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(err.to_string().contains("`data[1].n`"), "{err}");
+        let trailing = decode::<Json>(response(200, &[], "{} x")).unwrap_err();
+        assert!(matches!(trailing, Error::Decode { .. }));
+    }
+}

@@ -1,0 +1,300 @@
+//! Form and path encoding with Stripe's rules.
+//!
+//! Stripe reads request parameters as `application/x-www-form-urlencoded` with nested keys in
+//! brackets (`account_holder[type]=customer`, `permissions[0]=balances`,
+//! `filters[countries][0]=US`). Keys keep their brackets literal, as Stripe's own libraries send
+//! them; everything else that is not unreserved (`A-Z a-z 0-9 - . _ ~`) is percent-encoded as
+//! UTF-8, with a space as `%20`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::{Secret, Timestamp};
+
+/// A value that can be written as form fields under a key.
+///
+/// Scalars push one `key=value` pair; `Option` pushes nothing for `None`; sequences push
+/// `key[0]`, `key[1]`, …; maps and generated parameter structs push `key[name]` for each entry
+/// through [`Form::field`]. A top-level parameter struct is written with the empty key.
+///
+/// Every enum given `impl_wire_enum!` pushes its wire value. (That impl comes from the macro
+/// rather than a blanket `impl<T: WireEnum> ToForm for T`, which coherence forbids next to the
+/// `Box<T>` impl.)
+pub trait ToForm {
+    /// Writes `self` into `form` under `key`.
+    fn to_form(&self, key: &str, form: &mut Form);
+}
+
+/// An `application/x-www-form-urlencoded` body or query string under construction.
+///
+/// Pairs are encoded as they are pushed and kept in push order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Form {
+    encoded: String,
+}
+
+impl Form {
+    /// An empty form.
+    pub fn new() -> Self {
+        Form::default()
+    }
+
+    /// Appends one `key=value` pair, percent-encoding both (brackets in the key stay literal).
+    pub fn push(&mut self, key: &str, value: &str) {
+        if !self.encoded.is_empty() {
+            self.encoded.push('&');
+        }
+        encode_into(&mut self.encoded, key, true);
+        self.encoded.push('=');
+        encode_into(&mut self.encoded, value, false);
+    }
+
+    /// Writes `value` under the key `name`, or `parent[name]` when `parent` is not empty.
+    pub fn field<T: ToForm + ?Sized>(&mut self, parent: &str, name: &str, value: &T) {
+        if parent.is_empty() {
+            value.to_form(name, self);
+        } else {
+            value.to_form(&format!("{parent}[{name}]"), self);
+        }
+    }
+
+    /// Whether nothing has been pushed.
+    pub fn is_empty(&self) -> bool {
+        self.encoded.is_empty()
+    }
+
+    /// The encoded `k=v&k=v` text.
+    pub fn finish(self) -> String {
+        self.encoded
+    }
+
+    /// Encodes a whole value written with the empty key, as a request body or query string.
+    pub fn encode<T: ToForm + ?Sized>(value: &T) -> String {
+        let mut form = Form::new();
+        value.to_form("", &mut form);
+        form.finish()
+    }
+}
+
+/// Percent-encodes one path segment, such as an object id: everything but unreserved
+/// characters is encoded, including `/`, `?` and `#`.
+pub fn encode_path(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    encode_into(&mut out, segment, false);
+    out
+}
+
+fn encode_into(out: &mut String, text: &str, keep_brackets: bool) {
+    for &b in text.as_bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~')
+            || (keep_brackets && matches!(b, b'[' | b']'));
+        if keep {
+            out.push(char::from(b));
+        } else {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
+impl ToForm for str {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push(key, self);
+    }
+}
+
+impl ToForm for String {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push(key, self);
+    }
+}
+
+impl ToForm for bool {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push(key, if *self { "true" } else { "false" });
+    }
+}
+
+impl ToForm for i64 {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push(key, &self.to_string());
+    }
+}
+
+impl ToForm for u64 {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push(key, &self.to_string());
+    }
+}
+
+impl ToForm for f64 {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push(key, &self.to_string());
+    }
+}
+
+impl ToForm for Timestamp {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push(key, &self.as_secs().to_string());
+    }
+}
+
+impl ToForm for Secret {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push(key, self.expose());
+    }
+}
+
+impl<T: ToForm + ?Sized> ToForm for Box<T> {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        (**self).to_form(key, form);
+    }
+}
+
+impl<T: ToForm> ToForm for Option<T> {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        if let Some(value) = self {
+            value.to_form(key, form);
+        }
+    }
+}
+
+impl<T: ToForm> ToForm for [T] {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        for (i, value) in self.iter().enumerate() {
+            value.to_form(&format!("{key}[{i}]"), form);
+        }
+    }
+}
+
+impl<T: ToForm> ToForm for Vec<T> {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        self.as_slice().to_form(key, form);
+    }
+}
+
+impl<T: ToForm> ToForm for BTreeMap<String, T> {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        for (name, value) in self {
+            form.field(key, name, value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct AccountHolder {
+        kind: &'static str,
+        customer: Option<String>,
+    }
+
+    impl ToForm for AccountHolder {
+        fn to_form(&self, key: &str, form: &mut Form) {
+            form.field(key, "type", self.kind);
+            form.field(key, "customer", &self.customer);
+        }
+    }
+
+    struct Filters {
+        countries: Vec<String>,
+    }
+
+    impl ToForm for Filters {
+        fn to_form(&self, key: &str, form: &mut Form) {
+            form.field(key, "countries", &self.countries);
+        }
+    }
+
+    struct Create {
+        account_holder: AccountHolder,
+        permissions: Vec<String>,
+        filters: Option<Filters>,
+        expand: Vec<String>,
+        metadata: BTreeMap<String, String>,
+        limit: Option<i64>,
+        livemode: bool,
+        created: Timestamp,
+    }
+
+    impl ToForm for Create {
+        fn to_form(&self, key: &str, form: &mut Form) {
+            form.field(key, "account_holder", &self.account_holder);
+            form.field(key, "created", &self.created);
+            form.field(key, "expand", &self.expand);
+            form.field(key, "filters", &self.filters);
+            form.field(key, "limit", &self.limit);
+            form.field(key, "livemode", &self.livemode);
+            form.field(key, "metadata", &self.metadata);
+            form.field(key, "permissions", &self.permissions);
+        }
+    }
+
+    #[test]
+    fn nested_keys_keep_brackets_literal() {
+        let params = Create {
+            account_holder: AccountHolder {
+                kind: "customer",
+                customer: Some("cus_1".into()),
+            },
+            permissions: vec!["balances".into(), "payment_method".into()],
+            filters: Some(Filters {
+                countries: vec!["US".into()],
+            }),
+            expand: vec![],
+            metadata: [("order id".to_owned(), "a&b".to_owned())].into(),
+            limit: None,
+            livemode: false,
+            created: Timestamp::from_secs(1_700_000_000),
+        };
+        assert_eq!(
+            Form::encode(&params),
+            "account_holder[type]=customer&account_holder[customer]=cus_1\
+             &created=1700000000&filters[countries][0]=US&livemode=false\
+             &metadata[order%20id]=a%26b&permissions[0]=balances&permissions[1]=payment_method"
+        );
+    }
+
+    #[test]
+    fn values_are_percent_encoded_exactly() {
+        let mut form = Form::new();
+        form.push("a", "x y&z=1+2%3");
+        form.push("b", "[0]");
+        form.push("c", "é€😀");
+        form.push("d", "-._~AZaz09");
+        form.push("e", "");
+        form.push("k&=+ %", "/?#");
+        assert_eq!(
+            form.finish(),
+            "a=x%20y%26z%3D1%2B2%253&b=%5B0%5D&c=%C3%A9%E2%82%AC%F0%9F%98%80\
+             &d=-._~AZaz09&e=&k%26%3D%2B%20%25=%2F%3F%23"
+        );
+    }
+
+    #[test]
+    fn scalars_and_empty_containers() {
+        let mut form = Form::new();
+        assert!(form.is_empty());
+        form.field("", "t", &true);
+        form.field("", "n", &-5i64);
+        form.field("", "u", &7u64);
+        form.field("", "f", &1.5f64);
+        form.field("", "s", &Secret::new("sec"));
+        form.field("", "b", &Box::new(String::from("boxed")));
+        form.field("", "none", &None::<String>);
+        form.field("", "empty", &Vec::<String>::new());
+        form.field("", "map", &BTreeMap::<String, i64>::new());
+        form.field("p", "q", "r");
+        assert!(!form.is_empty());
+        assert_eq!(form.finish(), "t=true&n=-5&u=7&f=1.5&s=sec&b=boxed&p[q]=r");
+    }
+
+    #[test]
+    fn path_segments_encode_everything_reserved() {
+        assert_eq!(encode_path("fcsess_123"), "fcsess_123");
+        assert_eq!(encode_path("a/b?c#d[e] f"), "a%2Fb%3Fc%23d%5Be%5D%20f");
+        assert_eq!(encode_path("ü"), "%C3%BC");
+    }
+}

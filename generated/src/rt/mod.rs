@@ -1,0 +1,64 @@
+//! The hand-written runtime that generated code calls.
+//!
+//! Generated modules describe Stripe objects and operations; everything they share lives here
+//! once: form and path encoding ([`Form`], [`ToForm`], [`encode_path`]), the serde glue for
+//! Stripe's shapes ([`Expandable`], [`List`], [`Secret`], [`Timestamp`], [`double_option`],
+//! [`WireEnum`]), request descriptions ([`Request`]), errors ([`Error`], [`ApiError`]) and the
+//! clients that execute requests ([`Client`], and `blocking::Client` with the `blocking`
+//! feature).
+//!
+//! A generated operation returns a [`Request`]; a client sends it:
+//!
+//! ```no_run
+//! # #[cfg(feature = "reqwest")]
+//! # async fn demo() -> Result<(), stripe_typed::rt::Error> {
+//! use stripe_typed::rt::{self, Client, Method, Request};
+//!
+//! let client = Client::new("sk_test_...");
+//! let balance: rt::Json = client.send(Request::new(Method::Get, "/v1/balance".to_owned())).await?;
+//! # let _ = balance;
+//! # Ok(())
+//! # }
+//! ```
+
+mod error;
+mod exchange;
+mod form;
+mod request;
+mod transport;
+mod types;
+pub(crate) mod wire;
+
+mod client;
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+
+pub use client::Client;
+pub use error::{ApiError, ApiErrorType, Error};
+pub use form::{encode_path, Form, ToForm};
+pub use request::{Method, Request, RequestOptions};
+#[cfg(feature = "reqwest")]
+pub use transport::ReqwestTransport;
+pub use transport::{
+    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
+};
+pub use types::{double_option, Expandable, HasId, List, Secret, Timestamp};
+pub use wire::WireEnum;
+
+// Generated code calls these as `rt::impl_wire_enum!(X);` and `rt::impl_id!(X);`. They are crate
+// internal: users see only the impls they produce.
+#[allow(unused_imports)] // `impl_id` has no caller when every resource feature is disabled.
+pub(crate) use wire::{impl_id, impl_wire_enum};
+
+/// Arbitrary JSON, for values the generated models do not type (yet).
+pub type Json = serde_json::Value;
+
+/// The Stripe API version the generated models match, sent as `Stripe-Version` by default.
+pub const API_VERSION: &str = "2024-04-10";
+
+/// Stripe's production API endpoint, the default base URL of the clients.
+pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
+
+/// The `User-Agent` every request carries: `stripe-typed/<crate version>`.
+pub const USER_AGENT: &str = concat!("stripe-typed/", env!("CARGO_PKG_VERSION"));

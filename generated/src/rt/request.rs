@@ -1,0 +1,230 @@
+//! Descriptions of API calls, built by generated operations and executed by a client.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use super::{Form, ToForm};
+
+/// An HTTP method used by Stripe's API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`: reads; parameters go in the query string.
+    Get,
+    /// `POST`: creates and updates; parameters go in a form body.
+    Post,
+    /// `DELETE`: deletes.
+    Delete,
+}
+
+impl Method {
+    /// The method's name, such as `"POST"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Options that apply to one request and override the client's settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    /// The connected account to act as (Connect's `Stripe-Account` header).
+    pub stripe_account: Option<String>,
+    /// The `Idempotency-Key`; POSTs get a generated one when this is `None`.
+    pub idempotency_key: Option<String>,
+    /// The `Stripe-Version` for this request instead of the client's.
+    pub api_version: Option<String>,
+    /// The timeout of each attempt instead of the client's.
+    pub timeout: Option<Duration>,
+    /// The number of retries instead of the client's.
+    pub max_retries: Option<u32>,
+}
+
+/// One API call, described but not sent: method, path, query string, form body and options.
+///
+/// Generated operations return a `Request<T>`, where `T` is what a successful response decodes
+/// to; `rt::Client::send` (or the blocking client's `send`) executes it. Being plain data, a
+/// request can also be inspected or sent by other means.
+pub struct Request<T> {
+    method: Method,
+    path: String,
+    query: String,
+    body: Option<String>,
+    options: RequestOptions,
+    response: PhantomData<fn() -> T>,
+}
+
+impl<T> Request<T> {
+    /// A request for `path` (which starts with `/v1/` and has its parameters already
+    /// encoded with [`encode_path`](super::encode_path)), with no query, body or options.
+    pub fn new(method: Method, path: String) -> Self {
+        Request {
+            method,
+            path,
+            query: String::new(),
+            body: None,
+            options: RequestOptions::default(),
+            response: PhantomData,
+        }
+    }
+
+    /// Sets the form-encoded body from the parameters (sent even when empty).
+    pub fn form<P: ToForm + ?Sized>(mut self, params: &P) -> Self {
+        self.body = Some(Form::encode(params));
+        self
+    }
+
+    /// Sets the query string from the parameters; no parameters means no `?`.
+    pub fn query<P: ToForm + ?Sized>(mut self, params: &P) -> Self {
+        self.query = Form::encode(params);
+        self
+    }
+
+    /// Acts as the connected account `account` (`Stripe-Account` header).
+    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+        self.options.stripe_account = Some(account.into());
+        self
+    }
+
+    /// Uses this `Idempotency-Key` instead of a generated one. It is sent on every retry.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Sends this `Stripe-Version` instead of the client's. The response still decodes into
+    /// `T`, which matches [`API_VERSION`](super::API_VERSION).
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.options.api_version = Some(version.into());
+        self
+    }
+
+    /// Limits each attempt to `timeout` instead of the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries at most `retries` times instead of the client's number.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Decodes the response as `U` instead, for example as [`Json`](super::Json).
+    pub fn with_response<U>(self) -> Request<U> {
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            body: self.body,
+            options: self.options,
+            response: PhantomData,
+        }
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The encoded path, such as `/v1/financial_connections/sessions/fcsess_123`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The encoded query string without `?`; empty when there is none.
+    pub fn query_string(&self) -> &str {
+        &self.query
+    }
+
+    /// The path followed by `?` and the query string when there is one.
+    pub fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.query)
+        }
+    }
+
+    /// The form-encoded body, if the request has one.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref()
+    }
+
+    /// The per-request options.
+    pub fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+}
+
+impl<T> Clone for Request<T> {
+    fn clone(&self) -> Self {
+        Request {
+            method: self.method,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            body: self.body.clone(),
+            options: self.options.clone(),
+            response: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Request<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("body", &self.body)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rt::Json;
+
+    #[test]
+    fn builder_and_accessors() {
+        let r: Request<Json> = Request::new(Method::Get, "/v1/x/a%2Fb".to_owned())
+            .query(&vec!["y".to_owned()])
+            .stripe_account("acct_1")
+            .idempotency_key("k")
+            .api_version("2020-08-27")
+            .timeout(Duration::from_secs(3))
+            .max_retries(5);
+        assert_eq!(r.method(), Method::Get);
+        assert_eq!(r.path(), "/v1/x/a%2Fb");
+        assert_eq!(r.query_string(), "[0]=y");
+        assert_eq!(r.path_and_query(), "/v1/x/a%2Fb?[0]=y");
+        assert_eq!(r.body(), None);
+        let o = r.options();
+        assert_eq!(o.stripe_account.as_deref(), Some("acct_1"));
+        assert_eq!(o.idempotency_key.as_deref(), Some("k"));
+        assert_eq!(o.api_version.as_deref(), Some("2020-08-27"));
+        assert_eq!(o.timeout, Some(Duration::from_secs(3)));
+        assert_eq!(o.max_retries, Some(5));
+
+        let empty: Request<Json> =
+            Request::new(Method::Post, "/v1/y".to_owned()).query(&None::<String>);
+        assert_eq!(empty.path_and_query(), "/v1/y");
+        let posted = empty.form(&None::<String>).with_response::<()>();
+        assert_eq!(posted.body(), Some(""));
+        assert_eq!(Method::Delete.to_string(), "DELETE");
+        assert!(format!("{:?}", posted.clone()).contains("/v1/y"));
+    }
+}

@@ -1,0 +1,342 @@
+//! Serde glue for the shapes Stripe uses everywhere: expandable fields, lists, secrets,
+//! timestamps and fields whose `null` differs from their absence.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, value, Deserializer, IntoDeserializer, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+
+use super::Json;
+
+/// A field that Stripe returns either as an object's id or, when the request asked to
+/// `expand` it, as the whole object.
+///
+/// It decodes a JSON string as [`Expandable::Id`] and anything else as
+/// [`Expandable::Object`], and encodes back to the same JSON. `T` defaults to [`Json`], which
+/// the generated code uses when the expanded object's type is not part of the crate.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expandable<T = Json> {
+    /// The object was not expanded: only its id.
+    Id(String),
+    /// The expanded object.
+    Object(Box<T>),
+}
+
+/// Objects whose id [`Expandable::id`] can read once expanded.
+///
+/// [`Json`] implements it by reading a string `"id"` key. Typed objects implement it when they
+/// have an `id` field.
+pub trait HasId {
+    /// The object's id, if it has one.
+    fn object_id(&self) -> Option<&str>;
+}
+
+impl HasId for Json {
+    fn object_id(&self) -> Option<&str> {
+        self.get("id").and_then(Json::as_str)
+    }
+}
+
+impl<T> Expandable<T> {
+    /// The id if the field was not expanded; `None` for an expanded object.
+    pub fn as_id(&self) -> Option<&str> {
+        match self {
+            Expandable::Id(id) => Some(id),
+            Expandable::Object(_) => None,
+        }
+    }
+
+    /// The expanded object, or `None` if only the id was returned.
+    pub fn as_object(&self) -> Option<&T> {
+        match self {
+            Expandable::Id(_) => None,
+            Expandable::Object(object) => Some(object),
+        }
+    }
+
+    /// Whether Stripe returned the whole object.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Expandable::Object(_))
+    }
+
+    /// The id in either form: the string itself, or the expanded object's id (see [`HasId`]).
+    pub fn id(&self) -> Option<&str>
+    where
+        T: HasId,
+    {
+        match self {
+            Expandable::Id(id) => Some(id),
+            Expandable::Object(object) => object.object_id(),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Expandable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Expandable::Id(id) => serializer.serialize_str(id),
+            Expandable::Object(object) => object.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Expandable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ExpandableVisitor(PhantomData))
+    }
+}
+
+/// Strings become ids; every other shape is handed to `T` through a deserializer that wraps the
+/// original access, so `serde_path_to_error` still sees paths inside the object.
+struct ExpandableVisitor<T>(PhantomData<fn() -> T>);
+
+impl<T> ExpandableVisitor<T> {
+    fn object<'de, D: Deserializer<'de>>(d: D) -> Result<Expandable<T>, D::Error>
+    where
+        T: Deserialize<'de>,
+    {
+        T::deserialize(d).map(|o| Expandable::Object(Box::new(o)))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ExpandableVisitor<T> {
+    type Value = Expandable<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an id string or an expanded object")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Expandable::Id(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Expandable::Id(v))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(value::MapAccessDeserializer::new(map))
+            .map(|o| Expandable::Object(Box::new(o)))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(value::SeqAccessDeserializer::new(seq))
+            .map(|o| Expandable::Object(Box::new(o)))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Self::object(IntoDeserializer::<E>::into_deserializer(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::object(IntoDeserializer::<E>::into_deserializer(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::object(IntoDeserializer::<E>::into_deserializer(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Self::object(IntoDeserializer::<E>::into_deserializer(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Self::object(value::UnitDeserializer::<E>::new())
+    }
+}
+
+/// A value that must not be printed, such as a `client_secret`.
+///
+/// `Debug` prints `<redacted>` and there is deliberately no `Display`; read the value with
+/// [`Secret::expose`]. It serializes and deserializes as the plain string.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret value itself. Take care where it goes.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// A point in time as Stripe sends it: seconds since the Unix epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// The timestamp `secs` seconds after the Unix epoch.
+    pub const fn from_secs(secs: i64) -> Self {
+        Timestamp(secs)
+    }
+
+    /// Seconds since the Unix epoch.
+    pub const fn as_secs(self) -> i64 {
+        self.0
+    }
+}
+
+/// One page of a Stripe list (`"object": "list"`).
+///
+/// Decoding ignores unknown keys; encoding writes `object`, `data`, `has_more` and `url`, so a
+/// decoded page encodes back to the same JSON.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct List<T> {
+    /// The objects on this page.
+    pub data: Vec<T>,
+    /// Whether more objects follow this page.
+    pub has_more: bool,
+    /// The URL this list is read from, such as `/v1/financial_connections/accounts`.
+    #[serde(default)]
+    pub url: String,
+}
+
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("object", "list")?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        map.serialize_entry("url", &self.url)?;
+        map.end()
+    }
+}
+
+/// Deserializes a field whose `null` must stay distinct from its absence.
+///
+/// Use it as
+/// `#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "rt::double_option")]`
+/// on an `Option<Option<T>>`: an absent key is `None`, `null` is `Some(None)` and a value is
+/// `Some(Some(value))`.
+pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
+    struct Account {
+        id: String,
+        balance: i64,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
+    struct Holder {
+        account: Expandable<Account>,
+        other: Expandable,
+    }
+
+    #[test]
+    fn expandable_id_and_object_round_trip() {
+        let wire = json!({"account": "fca_1", "other": {"id": "cus_1", "x": [1]}});
+        let h: Holder = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(h.account, Expandable::Id("fca_1".into()));
+        assert_eq!(h.account.as_id(), Some("fca_1"));
+        assert_eq!(h.other.id(), Some("cus_1"));
+        assert!(h.other.is_object());
+        assert_eq!(serde_json::to_value(&h).unwrap(), wire);
+
+        let wire = json!({"account": {"id": "fca_2", "balance": 5}, "other": "cus_2"});
+        let h: Holder = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(
+            h.account.as_object(),
+            Some(&Account {
+                id: "fca_2".into(),
+                balance: 5
+            })
+        );
+        assert_eq!(h.account.as_id(), None);
+        assert_eq!(h.other.id(), Some("cus_2"));
+        assert_eq!(serde_json::to_value(&h).unwrap(), wire);
+    }
+
+    #[test]
+    fn expandable_json_keeps_any_shape() {
+        for wire in [json!([1, 2]), json!(true), json!(3), json!(-3), json!(1.5)] {
+            let e: Expandable = serde_json::from_value(wire.clone()).unwrap();
+            assert_eq!(e, Expandable::Object(Box::new(wire.clone())));
+            assert_eq!(e.id(), None);
+            assert_eq!(serde_json::to_value(&e).unwrap(), wire);
+        }
+    }
+
+    #[test]
+    fn expandable_error_path_reaches_inside_the_object() {
+        let text = r#"{"account": {"id": "fca_1", "balance": "many"}, "other": "x"}"#;
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let err = serde_path_to_error::deserialize::<_, Holder>(de).unwrap_err();
+        assert_eq!(err.path().to_string(), "account.balance");
+    }
+
+    #[test]
+    fn secret_is_redacted_and_transparent() {
+        let s: Secret = serde_json::from_str(r#""fcsess_client_secret_abc""#).unwrap();
+        assert_eq!(s.expose(), "fcsess_client_secret_abc");
+        assert_eq!(format!("{s:?}"), "<redacted>");
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            r#""fcsess_client_secret_abc""#
+        );
+    }
+
+    #[test]
+    fn timestamp_is_transparent() {
+        let t: Timestamp = serde_json::from_str("1712700000").unwrap();
+        assert_eq!(t, Timestamp::from_secs(1_712_700_000));
+        assert_eq!(t.as_secs(), 1_712_700_000);
+        assert_eq!(serde_json::to_string(&t).unwrap(), "1712700000");
+    }
+
+    #[test]
+    fn list_round_trips_and_tolerates_unknown_keys() {
+        let wire = json!({"object": "list", "data": [{"id": "a", "balance": 1}], "has_more": true, "url": "/v1/x"});
+        let mut with_extra = wire.clone();
+        with_extra["total_count"] = json!(1);
+        let list: List<Account> = serde_json::from_value(with_extra).unwrap();
+        assert_eq!(list.data.len(), 1);
+        assert!(list.has_more);
+        assert_eq!(serde_json::to_value(&list).unwrap(), wire);
+    }
+
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
+    struct Clearable {
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "double_option"
+        )]
+        v: Option<Option<i64>>,
+    }
+
+    #[test]
+    fn double_option_keeps_null_and_absent_apart() {
+        for (wire, v) in [
+            (json!({}), None),
+            (json!({"v": null}), Some(None)),
+            (json!({"v": 4}), Some(Some(4))),
+        ] {
+            let c: Clearable = serde_json::from_value(wire.clone()).unwrap();
+            assert_eq!(c.v, v);
+            assert_eq!(serde_json::to_value(&c).unwrap(), wire);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! String enums that keep unknown values, and typed ids.
+//!
+//! The generator emits the enum or newtype and its `WireEnum` table; the macros here add the
+//! shared trait impls so that each enum's serde glue is a few calls into one place.
+
+/// A string enum as Stripe sends it, with a catch-all for values this crate does not know.
+///
+/// Generated enums implement it, and `impl_wire_enum!` derives `Serialize`, `Deserialize`,
+/// `Display`, `FromStr`, `From<&str>` and [`ToForm`](super::ToForm) from it.
+pub trait WireEnum: Sized {
+    /// The value as sent on the wire.
+    fn as_str(&self) -> &str;
+    /// The variant for a wire value; unknown values are kept, never rejected.
+    fn from_wire(s: &str) -> Self;
+}
+
+/// Implements serde, `Display`, `FromStr`, `From<&str>` and `ToForm` for a type that
+/// implements `rt::WireEnum`.
+macro_rules! impl_wire_enum {
+    ($ty:ty) => {
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str($crate::rt::WireEnum::as_str(self))
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::rt::wire::WireVisitor::<$ty>::new())
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str($crate::rt::WireEnum::as_str(self))
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(<$ty as $crate::rt::WireEnum>::from_wire(s))
+            }
+        }
+
+        impl ::std::convert::From<&str> for $ty {
+            fn from(s: &str) -> Self {
+                <$ty as $crate::rt::WireEnum>::from_wire(s)
+            }
+        }
+
+        impl $crate::rt::ToForm for $ty {
+            fn to_form(&self, key: &str, form: &mut $crate::rt::Form) {
+                form.push(key, $crate::rt::WireEnum::as_str(self));
+            }
+        }
+    };
+}
+pub(crate) use impl_wire_enum;
+
+/// The one `Visitor` behind every `WireEnum`'s `Deserialize`: it borrows the string, so known
+/// values decode without allocating.
+pub(crate) struct WireVisitor<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> WireVisitor<T> {
+    pub(crate) fn new() -> Self {
+        WireVisitor(std::marker::PhantomData)
+    }
+}
+
+impl<T: WireEnum> serde::de::Visitor<'_> for WireVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from_wire(v))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<T, E> {
+        Ok(T::from_wire(&v))
+    }
+}
+
+/// Implements the API of a typed id (`struct FooId(String)`): `new`, `as_str`, `Debug` (as
+/// `FooId("fcsess_123")`), `Display`, `AsRef<str>`, `From<String>`, `From<&str>`, `FromStr`,
+/// serde as a plain string, and `ToForm`.
+#[allow(unused_macros)] // No caller when every resource feature is disabled.
+macro_rules! impl_id {
+    ($ty:ident) => {
+        impl $ty {
+            /// Wraps an id string.
+            pub fn new(id: impl ::std::convert::Into<String>) -> Self {
+                $ty(id.into())
+            }
+
+            /// The id as a string.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_tuple(stringify!($ty)).field(&self.0).finish()
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::convert::From<String> for $ty {
+            fn from(id: String) -> Self {
+                $ty(id)
+            }
+        }
+
+        impl ::std::convert::From<&str> for $ty {
+            fn from(id: &str) -> Self {
+                $ty(id.to_owned())
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok($ty(s.to_owned()))
+            }
+        }
+
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map($ty)
+            }
+        }
+
+        impl $crate::rt::ToForm for $ty {
+            fn to_form(&self, key: &str, form: &mut $crate::rt::Form) {
+                form.push(key, &self.0);
+            }
+        }
+    };
+}
+pub(crate) use impl_id;
+
+#[cfg(test)]
+mod tests {
+    use crate::rt::{self, Form, ToForm, WireEnum};
+
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    enum Permission {
+        Balances,
+        PaymentMethod,
+        Unknown(String),
+    }
+
+    impl WireEnum for Permission {
+        fn as_str(&self) -> &str {
+            match self {
+                Self::Balances => "balances",
+                Self::PaymentMethod => "payment_method",
+                Self::Unknown(s) => s,
+            }
+        }
+        fn from_wire(s: &str) -> Self {
+            match s {
+                "balances" => Self::Balances,
+                "payment_method" => Self::PaymentMethod,
+                _ => Self::Unknown(s.to_owned()),
+            }
+        }
+    }
+    rt::impl_wire_enum!(Permission);
+
+    #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    struct SessionId(String);
+    rt::impl_id!(SessionId);
+
+    #[test]
+    fn wire_enum_round_trips_and_keeps_unknown_values() {
+        let v: Vec<Permission> =
+            serde_json::from_str(r#"["balances","payment_method","ownership"]"#).unwrap();
+        assert_eq!(
+            v,
+            [
+                Permission::Balances,
+                Permission::PaymentMethod,
+                Permission::Unknown("ownership".into())
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"["balances","payment_method","ownership"]"#
+        );
+        // A reader that only offers owned strings goes through `visit_string`.
+        let owned: Permission = serde_json::from_value(serde_json::json!("balances")).unwrap();
+        assert_eq!(owned, Permission::Balances);
+        assert_eq!(Permission::PaymentMethod.to_string(), "payment_method");
+        assert_eq!(
+            "x".parse::<Permission>(),
+            Ok(Permission::Unknown("x".into()))
+        );
+        assert_eq!(Permission::from("balances"), Permission::Balances);
+        assert!(serde_json::from_str::<Permission>("3").is_err());
+
+        let mut form = Form::new();
+        Permission::Balances.to_form("p", &mut form);
+        assert_eq!(form.finish(), "p=balances");
+    }
+
+    #[test]
+    fn typed_id_api() {
+        let id = SessionId::new("fcsess_123");
+        assert_eq!(format!("{id:?}"), r#"SessionId("fcsess_123")"#);
+        assert_eq!(id.to_string(), "fcsess_123");
+        assert_eq!(id.as_str(), "fcsess_123");
+        assert_eq!(id.as_ref(), "fcsess_123");
+        assert_eq!(SessionId::from("fcsess_123"), id);
+        assert_eq!(SessionId::from(String::from("fcsess_123")), id);
+        assert_eq!("fcsess_123".parse::<SessionId>(), Ok(id.clone()));
+        assert_eq!(serde_json::to_string(&id).unwrap(), r#""fcsess_123""#);
+        let back: SessionId = serde_json::from_str(r#""fcsess_123""#).unwrap();
+        assert_eq!(back, id);
+        let mut form = Form::new();
+        form.field("", "session", &id);
+        assert_eq!(form.finish(), "session=fcsess_123");
+    }
+}
