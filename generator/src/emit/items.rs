@@ -1,0 +1,352 @@
+//! One function per IR shape, each returning the tokens of one item.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::model::{
+    Doc, Field, IdType, Operation, ParamsIn, PathPart, Presence, Role, StringEnum, Struct, Ty,
+    TypeRef,
+};
+use crate::naming::ModName;
+use crate::select::Method;
+
+use super::doc;
+
+/// `#[doc = "..."]` attributes, one per line.
+pub fn doc_attrs(d: &Doc) -> TokenStream {
+    let lines = d.0.as_deref().map(doc::render).unwrap_or_default();
+    let attrs = lines.iter().map(|l| {
+        let text = format!(" {l}");
+        let text = text.trim_end();
+        quote!(#[doc = #text])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// The Rust type of `ty`, as seen from module `here`.
+pub fn ty(t: &Ty, here: &ModName) -> TokenStream {
+    match t {
+        Ty::Str => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::Int => quote!(i64),
+        Ty::Float => quote!(f64),
+        Ty::Timestamp => quote!(rt::Timestamp),
+        Ty::Secret => quote!(rt::Secret),
+        Ty::Json => quote!(rt::Json),
+        Ty::Named(r) => type_ref(r, here),
+        Ty::Vec(inner) => {
+            let inner = ty(inner, here);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty(inner, here);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::List(inner) => {
+            let inner = ty(inner, here);
+            quote!(rt::List<#inner>)
+        }
+        Ty::Expandable(None) => quote!(rt::Expandable),
+        Ty::Expandable(Some(r)) => {
+            let inner = type_ref(r, here);
+            quote!(rt::Expandable<#inner>)
+        }
+        Ty::Boxed(inner) => {
+            let inner = ty(inner, here);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+fn type_ref(r: &TypeRef, here: &ModName) -> TokenStream {
+    let name = &r.name;
+    if &r.module == here {
+        quote!(#name)
+    } else {
+        let m = &r.module;
+        quote!(super::#m::#name)
+    }
+}
+
+/// The field's full type, presence included.
+fn field_ty(f: &Field, here: &ModName) -> TokenStream {
+    let t = ty(&f.ty, here);
+    match f.presence {
+        Presence::Required => t,
+        Presence::Nullable | Presence::Optional => quote!(Option<#t>),
+        Presence::OptionalNullable => quote!(Option<Option<#t>>),
+    }
+}
+
+/// A model decoded from responses: serde both ways, absent and `null` kept apart.
+pub fn emit_struct(s: &Struct, here: &ModName) -> TokenStream {
+    let name = &s.name;
+    let docs = doc_attrs(&s.doc);
+    let fields = s.fields.iter().map(|f| {
+        let fname = &f.name;
+        let fdoc = doc_attrs(&f.doc);
+        let fty = field_ty(f, here);
+        let rename = (f.name.rust() != f.name.wire()).then(|| {
+            let wire = f.name.wire();
+            quote!(#[serde(rename = #wire)])
+        });
+        let presence = match f.presence {
+            Presence::Required | Presence::Nullable => quote!(),
+            Presence::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            Presence::OptionalNullable => quote!(
+                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "rt::double_option")]
+            ),
+        };
+        quote! {
+            #fdoc
+            #rename
+            #presence
+            pub #fname: #fty,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// Request parameters: required fields are constructor arguments, so they cannot be
+/// forgotten; optional ones are public `Option`s. `#[non_exhaustive]` keeps adding an
+/// optional parameter a non-breaking change.
+pub fn emit_params(s: &Struct, here: &ModName) -> TokenStream {
+    let name = &s.name;
+    let mut docs = doc_attrs(&s.doc);
+    if let Some(note) = &s.note {
+        let note = format!(" {note}");
+        docs.extend(quote!(#[doc = #note]));
+    }
+    let fields = s.fields.iter().map(|f| {
+        let fname = &f.name;
+        let fdoc = doc_attrs(&f.doc);
+        let fty = field_ty(f, here);
+        quote! {
+            #fdoc
+            pub #fname: #fty,
+        }
+    });
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .collect();
+    let args = required.iter().map(|f| {
+        let fname = &f.name;
+        let fty = field_ty(f, here);
+        quote!(#fname: #fty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let fname = &f.name;
+        if f.presence == Presence::Required {
+            quote!(#fname)
+        } else {
+            quote!(#fname: None)
+        }
+    });
+    let encode = s.fields.iter().map(|f| {
+        let fname = &f.name;
+        let wire = f.name.wire();
+        quote!(form.field(key, #wire, &self.#fname);)
+    });
+    let (derive_default, new_doc) = if required.is_empty() {
+        (
+            quote!(Default,),
+            " Parameters with every optional field unset.",
+        )
+    } else {
+        (
+            quote!(),
+            " Parameters with the required fields; set optional ones on the result.",
+        )
+    };
+    let form_arg = if s.fields.is_empty() {
+        quote!(_form)
+    } else {
+        quote!(form)
+    };
+    let key_arg = if s.fields.is_empty() {
+        quote!(_key)
+    } else {
+        quote!(key)
+    };
+    quote! {
+        #docs
+        #[derive(Clone, Debug, #derive_default PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc = #new_doc]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+
+        impl rt::ToForm for #name {
+            fn to_form(&self, #key_arg: &str, #form_arg: &mut rt::Form) {
+                #(#encode)*
+            }
+        }
+    }
+}
+
+/// Dispatches a struct by role.
+pub fn emit_any_struct(s: &Struct, here: &ModName) -> TokenStream {
+    match s.role {
+        Role::Resource | Role::Object => emit_struct(s, here),
+        Role::Params => emit_params(s, here),
+    }
+}
+
+/// A string enum that keeps values newer than the spec in its catch-all variant, and
+/// serializes them back unchanged.
+pub fn emit_enum(e: &StringEnum) -> TokenStream {
+    let name = &e.name;
+    let unknown = &e.unknown;
+    let docs = doc_attrs(&e.doc);
+    let idents: Vec<_> = e.variants.iter().collect();
+    let wires: Vec<_> = e.variants.iter().map(|v| v.wire()).collect();
+    let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #variant_docs] #idents,)*
+            /// A value this version of the crate does not know, kept as sent.
+            #unknown(String),
+        }
+
+        impl rt::WireEnum for #name {
+            fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #wires,)*
+                    Self::#unknown(s) => s,
+                }
+            }
+
+            fn from_wire(s: &str) -> Self {
+                match s {
+                    #(#wires => Self::#idents,)*
+                    _ => Self::#unknown(s.to_owned()),
+                }
+            }
+        }
+
+        rt::impl_wire_enum!(#name);
+    }
+}
+
+/// A resource's typed id: a string newtype, so ids of different resources cannot be mixed up.
+pub fn emit_id(id: &IdType) -> TokenStream {
+    let name = &id.name;
+    let text = format!(" The id of a [`{}`].", id.resource);
+    quote! {
+        #[doc = #text]
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct #name(String);
+
+        rt::impl_id!(#name);
+    }
+}
+
+/// The request functions of one resource, as associated functions of its type. They only
+/// describe the request; `rt::Client::send` (or the blocking client) runs it.
+pub fn emit_ops(on: &TypeRef, ops: &[Operation], here: &ModName) -> TokenStream {
+    if ops.is_empty() {
+        return quote!();
+    }
+    let resource = &on.name;
+    let fns = ops.iter().map(|op| {
+        let name = &op.name;
+        let docs = doc_attrs(&op.doc);
+        let params = &op.params;
+        let returns = match &op.returns {
+            Ty::Named(r) if r.name == on.name => quote!(Self),
+            Ty::List(inner) if matches!(inner.as_ref(), Ty::Named(r) if r.name == on.name) => {
+                quote!(rt::List<Self>)
+            }
+            other => ty(other, here),
+        };
+        let args = op.path_params.iter().map(|p| {
+            let pname = &p.name;
+            match &p.ty {
+                Ty::Named(r) => {
+                    let t = type_ref(r, here);
+                    quote!(#pname: &#t)
+                }
+                _ => quote!(#pname: &str),
+            }
+        });
+        let mut template = String::new();
+        let mut values = Vec::new();
+        for part in &op.path {
+            match part {
+                PathPart::Lit(text) => {
+                    template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+                }
+                PathPart::Param(p) => {
+                    template.push_str("{}");
+                    let is_typed = op
+                        .path_params
+                        .iter()
+                        .any(|pp| &pp.name == p && matches!(pp.ty, Ty::Named(_)));
+                    values.push(if is_typed {
+                        quote!(rt::encode_path(#p.as_str()))
+                    } else {
+                        quote!(rt::encode_path(#p))
+                    });
+                }
+            }
+        }
+        let path = if values.is_empty() {
+            let lit = Literal::string(&template);
+            quote!(#lit.to_owned())
+        } else {
+            let lit = Literal::string(&template);
+            quote!(format!(#lit, #(#values),*))
+        };
+        let method = match op.method {
+            Method::Get => quote!(rt::Method::Get),
+            Method::Post => quote!(rt::Method::Post),
+            Method::Delete => quote!(rt::Method::Delete),
+        };
+        let attach = match op.params_in {
+            ParamsIn::Body => quote!(.form(params)),
+            ParamsIn::Query => quote!(.query(params)),
+        };
+        let http = format!(" `{} {}`", op.method.key().to_uppercase(), path_display(op));
+        quote! {
+            #docs
+            ///
+            #[doc = #http]
+            pub fn #name(#(#args,)* params: &#params) -> rt::Request<#returns> {
+                rt::Request::new(#method, #path)#attach
+            }
+        }
+    });
+    quote! {
+        impl #resource {
+            #(#fns)*
+        }
+    }
+}
+
+fn path_display(op: &Operation) -> String {
+    op.path
+        .iter()
+        .map(|p| match p {
+            PathPart::Lit(t) => t.clone(),
+            PathPart::Param(f) => format!("{{{}}}", f.wire()),
+        })
+        .collect()
+}

@@ -1,0 +1,38 @@
+//! The Stripe code generator: spec bytes -> the files of the generated crate, in memory.
+//!
+//! One stage per module, each seeing only its input type:
+//! [`load`] (bytes -> checked document) -> [`select`] (resources, operations, closure) ->
+//! [`model`] (the IR: names and decisions) -> [`emit`] (formatted files) -> [`write`]
+//! (atomic replace or check). [`naming`] makes every identifier; [`error`] locates every error.
+//! No network, no processes: reading the spec and config is the caller's job.
+
+pub mod config;
+pub mod emit;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod select;
+pub mod write;
+
+pub use config::{Manifest, Selection};
+pub use emit::{File, Output};
+pub use error::{Error, ErrorKind, Errors, Pointer};
+
+/// Runs load -> select -> model, returning the IR (for tests and the change report).
+pub fn model(
+    spec: &[u8],
+    manifest: &Manifest,
+    selection: &Selection,
+) -> Result<model::Model, Errors> {
+    let loaded = load::load(spec, manifest)?;
+    let selected = select::select(&loaded, selection).map_err(Errors::sorted)?;
+    model::lower(&selected, loaded.info.clone()).map_err(Errors::sorted)
+}
+
+/// Runs the whole pipeline except writing. Every error found is returned, sorted by pointer;
+/// on error nothing should be written.
+pub fn generate(spec: &[u8], manifest: &Manifest, selection: &Selection) -> Result<Output, Errors> {
+    let model = model(spec, manifest, selection)?;
+    Ok(emit::emit(&model)?)
+}

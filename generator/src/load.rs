@@ -1,0 +1,276 @@
+//! Stage 1: bytes -> a checked document. JSON or YAML, verified against the pin.
+//!
+//! The document is kept as a `serde_json::Value`; only the schemas and operations that select
+//! reaches are converted into `openapiv3` types (see [`Loaded::typed`]). Converting all of
+//! Stripe's ~1000 schemas would cost more than parsing the file, and a shape we never visit
+//! must never fail the run.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::config::Manifest;
+use crate::error::{Error, ErrorKind, Pointer};
+
+/// Facts about the loaded spec that end up in generated headers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecInfo {
+    /// `info.version`, Stripe's API version.
+    pub api_version: String,
+    /// Lowercase hex sha256 of the bytes.
+    pub sha256: String,
+}
+
+/// A parsed, verified OpenAPI 3 document.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The whole document.
+    pub doc: Value,
+    /// Version and hash.
+    pub info: SpecInfo,
+}
+
+/// Lowercase hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn parse_error(what: impl Into<String>) -> Error {
+    Error::new(Pointer::root(), ErrorKind::Parse(what.into()))
+}
+
+/// Parses and checks `bytes`: UTF-8, JSON or YAML, an OpenAPI 3 document, the pinned hash and
+/// API version. Syntax errors carry a line and column; shape errors a pointer.
+pub fn load(bytes: &[u8], manifest: &Manifest) -> Result<Loaded, Error> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, col) = line_col(bytes, e.valid_up_to());
+        parse_error(format!(
+            "the file is not UTF-8 (invalid byte at line {line}, column {col})"
+        ))
+    })?;
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.is_empty() {
+        return Err(parse_error("the file is empty"));
+    }
+    let doc: Value = if trimmed.starts_with('{') {
+        serde_json::from_str(trimmed).map_err(|e| {
+            let what = if e.is_eof() {
+                "the JSON ends early (truncated file?)"
+            } else {
+                "invalid JSON"
+            };
+            parse_error(format!(
+                "{what} at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ))
+        })?
+    } else {
+        serde_yaml::from_str(trimmed).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
+                .unwrap_or_default();
+            parse_error(format!("invalid YAML{at}: {e}"))
+        })?
+    };
+    check_openapi3(&doc)?;
+
+    let sha256 = sha256_hex(bytes);
+    if sha256 != manifest.sha256 {
+        return Err(Error::new(
+            Pointer::root(),
+            ErrorKind::HashMismatch {
+                expected: manifest.sha256.clone(),
+                actual: sha256,
+            },
+        ));
+    }
+    let version_at = Pointer::root().push("info").push("version");
+    let api_version = doc
+        .pointer(version_at.as_json_pointer())
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if api_version != manifest.api_version {
+        return Err(Error::new(
+            version_at,
+            ErrorKind::Parse(format!(
+                "the spec is API version `{api_version}`, but spec/manifest.json pins `{}`",
+                manifest.api_version
+            )),
+        ));
+    }
+    Ok(Loaded {
+        doc,
+        info: SpecInfo {
+            api_version,
+            sha256,
+        },
+    })
+}
+
+/// The cheap structural checks that tell "not an OpenAPI 3 document" from a broken one.
+fn check_openapi3(doc: &Value) -> Result<(), Error> {
+    let Some(obj) = doc.as_object() else {
+        return Err(parse_error(
+            "not an OpenAPI 3 document: the top level is not an object",
+        ));
+    };
+    match obj.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.") => {}
+        Some(v) => {
+            return Err(Error::new(
+                Pointer::root().push("openapi"),
+                ErrorKind::Parse(format!(
+                    "not an OpenAPI 3 document: `openapi` is `{v}`"
+                )),
+            ))
+        }
+        None if obj.contains_key("swagger") => {
+            return Err(parse_error(
+                "not an OpenAPI 3 document: this is Swagger 2 (`swagger` key); Stripe's spec3 files are OpenAPI 3",
+            ))
+        }
+        None => {
+            return Err(parse_error(
+                "not an OpenAPI 3 document: there is no `openapi: 3.x` field",
+            ))
+        }
+    }
+    for (key, at) in [
+        ("paths", Pointer::root().push("paths")),
+        ("components", Pointer::root().push("components")),
+    ] {
+        if !obj.get(key).is_some_and(Value::is_object) {
+            return Err(Error::new(
+                at,
+                ErrorKind::Parse(format!(
+                    "not an OpenAPI 3 document: `{key}` is missing or not an object"
+                )),
+            ));
+        }
+    }
+    let schemas = Pointer::root().push("components").push("schemas");
+    if !doc
+        .pointer(schemas.as_json_pointer())
+        .is_some_and(Value::is_object)
+    {
+        return Err(Error::new(
+            schemas,
+            ErrorKind::Parse("`components.schemas` is missing or not an object".into()),
+        ));
+    }
+    Ok(())
+}
+
+fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, col)
+}
+
+impl Loaded {
+    /// The node at `at`, if any.
+    pub fn get(&self, at: &Pointer) -> Option<&Value> {
+        self.doc.pointer(at.as_json_pointer())
+    }
+
+    /// Converts the node at `at` into an `openapiv3` type; a shape error names the exact pointer.
+    pub fn typed<T: DeserializeOwned>(&self, at: &Pointer, what: &str) -> Result<T, Error> {
+        let node = self.get(at).ok_or_else(|| {
+            Error::new(at.clone(), ErrorKind::Internal(format!("no {what} here")))
+        })?;
+        serde_path_to_error::deserialize(node).map_err(|e| {
+            let mut pointer = at.clone();
+            for segment in e.path().iter() {
+                pointer = match segment {
+                    serde_path_to_error::Segment::Seq { index } => pointer.push(&index.to_string()),
+                    serde_path_to_error::Segment::Map { key } => pointer.push(key),
+                    serde_path_to_error::Segment::Enum { .. }
+                    | serde_path_to_error::Segment::Unknown => pointer,
+                };
+            }
+            Error::new(
+                pointer,
+                ErrorKind::Parse(format!("not a valid OpenAPI 3 {what}: {}", e.inner())),
+            )
+        })
+    }
+
+    /// Resolves a `$ref` string to the pointer it names, checking that something is there.
+    pub fn resolve_ref(&self, reference: &str, from: &Pointer) -> Result<Pointer, Error> {
+        match Pointer::from_ref(reference) {
+            Some(p) if self.get(&p).is_some() => Ok(p),
+            Some(_) => Err(Error::new(
+                from.clone(),
+                ErrorKind::DanglingRef(reference.to_owned()),
+            )),
+            None => Err(Error::unsupported(
+                from,
+                format!("the non-local $ref `{reference}`"),
+            )),
+        }
+    }
+
+    /// The component schemas, sorted by name.
+    pub fn schema_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        names.sort_unstable();
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest_for(bytes: &[u8]) -> Manifest {
+        Manifest {
+            api_version: "2024-04-10".into(),
+            sha256: sha256_hex(bytes),
+        }
+    }
+
+    const MINI: &str = r#"{"openapi":"3.0.0","info":{"title":"t","version":"2024-04-10"},"paths":{},"components":{"schemas":{}}}"#;
+
+    #[test]
+    fn json_and_yaml_load_to_the_same_document() {
+        let yaml = "openapi: 3.0.0\ninfo: {title: t, version: '2024-04-10'}\npaths: {}\ncomponents: {schemas: {}}\n";
+        let a = load(MINI.as_bytes(), &manifest_for(MINI.as_bytes())).unwrap();
+        let b = load(yaml.as_bytes(), &manifest_for(yaml.as_bytes())).unwrap();
+        assert_eq!(a.doc, b.doc);
+    }
+
+    #[test]
+    fn hash_and_version_are_checked() {
+        let mut m = manifest_for(MINI.as_bytes());
+        m.sha256 = "00".into();
+        let e = load(MINI.as_bytes(), &m).unwrap_err();
+        assert!(matches!(e.kind, ErrorKind::HashMismatch { .. }));
+        let mut m = manifest_for(MINI.as_bytes());
+        m.api_version = "2020-01-01".into();
+        let e = load(MINI.as_bytes(), &m).unwrap_err();
+        assert_eq!(e.at.to_string(), "#/info/version");
+    }
+
+    #[test]
+    fn non_utf8_reports_line_and_column() {
+        let bytes = b"{\n  \"a\": \"\xff\"}";
+        let e = load(bytes, &manifest_for(bytes)).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("not UTF-8 (invalid byte at line 2, column 9)"),
+            "{e}"
+        );
+    }
+}

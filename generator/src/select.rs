@@ -1,0 +1,392 @@
+//! Stage 2: which schemas and operations to generate, and which module owns each schema.
+//!
+//! A resource is found by `x-resourceId`; its operations are the paths whose success response is
+//! the resource (or a list of it), found from the paths, not from a table. The closure follows
+//! direct `$ref`s. Expandable references (`anyOf [string, $ref]` with `x-expansionResources`) are
+//! the boundary: following them would pull in most of Stripe's ~1000 schemas.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::config::Selection;
+use crate::error::{Error, ErrorKind, Pointer};
+use crate::load::Loaded;
+
+/// HTTP methods Stripe's operations use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// `GET`: parameters in the query string.
+    Get,
+    /// `POST`: parameters form-encoded in the body.
+    Post,
+    /// `DELETE`: parameters in the query string.
+    Delete,
+}
+
+impl Method {
+    /// The key of this method in a path item.
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Post => "post",
+            Method::Delete => "delete",
+        }
+    }
+}
+
+/// How an operation's success response relates to its resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Returns {
+    /// The resource itself.
+    Resource,
+    /// A list object of the resource (`object: list`, or `search_result`).
+    List { search: bool },
+    /// The deleted form of the resource (`deleted_*`).
+    Deleted(Pointer),
+}
+
+/// One selected operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectedOp {
+    /// `#/paths/{path}/{method}`.
+    pub at: Pointer,
+    /// The path template, e.g. `/v1/financial_connections/sessions/{session}`.
+    pub path: String,
+    /// The method.
+    pub method: Method,
+    /// `operationId`.
+    pub operation_id: String,
+    /// What it returns.
+    pub returns: Returns,
+}
+
+/// One selected resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectedResource {
+    /// `x-resourceId`, e.g. `financial_connections.session`.
+    pub id: String,
+    /// Its component schema.
+    pub schema: Pointer,
+    /// Its operations, by path then method.
+    pub ops: Vec<SelectedOp>,
+}
+
+/// Which module a component schema is generated into.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Owner {
+    /// The module of one resource (index into [`Selected::resources`]).
+    Resource(usize),
+    /// Shared by several resources.
+    Common,
+}
+
+/// The selection, resolved against the spec.
+#[derive(Debug)]
+pub struct Selected<'a> {
+    /// The spec.
+    pub loaded: &'a Loaded,
+    /// Selected resources, sorted by id.
+    pub resources: Vec<SelectedResource>,
+    /// Every component schema to generate, with its module.
+    pub owners: BTreeMap<Pointer, Owner>,
+    /// The config.
+    pub selection: &'a Selection,
+}
+
+impl Selected<'_> {
+    /// The resource whose schema is at `schema`, if it is selected.
+    pub fn resource_by_schema(&self, schema: &Pointer) -> Option<usize> {
+        self.resources.iter().position(|r| &r.schema == schema)
+    }
+}
+
+/// Resolves the selection against the spec, collecting every error.
+pub fn select<'a>(
+    loaded: &'a Loaded,
+    selection: &'a Selection,
+) -> Result<Selected<'a>, Vec<Error>> {
+    let mut errors = Vec::new();
+    let by_resource_id = resource_ids(loaded);
+    let mut resources = Vec::new();
+    let mut wanted: Vec<&String> = selection.resources.iter().collect();
+    wanted.sort();
+    wanted.dedup();
+    for (i, name) in wanted.into_iter().enumerate() {
+        match by_resource_id.get(name.as_str()) {
+            Some(schema) => resources.push(SelectedResource {
+                id: name.clone(),
+                schema: schema.clone(),
+                ops: Vec::new(),
+            }),
+            None => errors.push(Error::new(
+                Pointer::root().push("resources").push(&i.to_string()),
+                ErrorKind::MissingResource {
+                    name: name.clone(),
+                    did_you_mean: suggestions(name, by_resource_id.keys().copied()),
+                },
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    find_operations(loaded, &mut resources, &mut errors);
+
+    // Closure of each resource: its schema, its operations' parameters and bodies, and every
+    // component reached from them by direct `$ref`s, stopping at other selected resources.
+    let resource_schemas: BTreeSet<Pointer> = resources.iter().map(|r| r.schema.clone()).collect();
+    let mut reached: BTreeMap<Pointer, BTreeSet<usize>> = BTreeMap::new();
+    for (i, r) in resources.iter().enumerate() {
+        let mut roots = vec![r.schema.clone()];
+        for op in &r.ops {
+            for key in ["parameters", "requestBody"] {
+                let at = op.at.push(key);
+                if loaded.get(&at).is_some() {
+                    roots.push(at);
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        let mut stack = roots;
+        while let Some(at) = stack.pop() {
+            let Some(node) = loaded.get(&at) else {
+                continue;
+            };
+            let mut refs = Vec::new();
+            collect_refs(node, &at, &mut refs);
+            for (reference, from) in refs {
+                match resolve_chain(loaded, &reference, &from) {
+                    Ok(target) => {
+                        if !is_component(&target) {
+                            continue;
+                        }
+                        if resource_schemas.contains(&target) && target != r.schema {
+                            continue;
+                        }
+                        if seen.insert(target.clone()) {
+                            stack.push(target);
+                        }
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        seen.insert(r.schema.clone());
+        for p in seen {
+            reached.entry(p).or_default().insert(i);
+        }
+    }
+    let mut owners = BTreeMap::new();
+    for (p, users) in reached {
+        let owner = match resources.iter().position(|r| r.schema == p) {
+            Some(i) => Owner::Resource(i),
+            None if users.len() == 1 => users
+                .first()
+                .map(|&i| Owner::Resource(i))
+                .unwrap_or(Owner::Common),
+            None => Owner::Common,
+        };
+        owners.insert(p, owner);
+    }
+    if errors.is_empty() {
+        Ok(Selected {
+            loaded,
+            resources,
+            owners,
+            selection,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+fn is_component(p: &Pointer) -> bool {
+    let t: Vec<String> = p.tokens().collect();
+    t.len() == 3 && t[0] == "components" && t[1] == "schemas"
+}
+
+/// `x-resourceId` -> component pointer, for every component that has one.
+fn resource_ids(loaded: &Loaded) -> BTreeMap<&str, Pointer> {
+    let mut out = BTreeMap::new();
+    let Some(schemas) = loaded
+        .doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return out;
+    };
+    for (name, schema) in schemas {
+        if let Some(id) = schema.get("x-resourceId").and_then(Value::as_str) {
+            out.insert(id, Pointer::schema(name));
+        }
+    }
+    out
+}
+
+/// Up to three resource ids that share a word with `name`, closest first.
+fn suggestions<'a>(name: &str, ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let words: BTreeSet<&str> = name.split(['.', '_']).filter(|w| w.len() > 2).collect();
+    let mut scored: Vec<(usize, &str)> = ids
+        .filter_map(|id| {
+            let shared = id.split(['.', '_']).filter(|w| words.contains(w)).count();
+            (shared > 0).then_some((shared, id))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, id)| format!("`{id}`"))
+        .collect()
+}
+
+/// Every `$ref` under `node`, except inside expandable references: those are the boundary.
+fn collect_refs(node: &Value, at: &Pointer, out: &mut Vec<(String, Pointer)>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                out.push((r.clone(), at.clone()));
+            }
+            let expandable = map.contains_key("x-expansionResources");
+            for (k, v) in map {
+                // Stripe's own extensions hold refs that are documentation, not structure.
+                if k.starts_with("x-") || (expandable && k == "anyOf") {
+                    continue;
+                }
+                // Only the success response is a model; errors decode into `rt::ApiError`.
+                if k == "responses" {
+                    continue;
+                }
+                collect_refs(v, &at.push(k), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                collect_refs(v, &at.push(&i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Resolves `reference` and any further pure-`$ref` nodes it lands on, so that a cycle of
+/// references with no schema in between is reported instead of looping.
+pub fn resolve_chain(loaded: &Loaded, reference: &str, from: &Pointer) -> Result<Pointer, Error> {
+    let mut seen = BTreeSet::new();
+    let mut target = loaded.resolve_ref(reference, from)?;
+    loop {
+        if !seen.insert(target.clone()) {
+            return Err(Error::new(
+                from.clone(),
+                ErrorKind::RefCycle(reference.to_owned()),
+            ));
+        }
+        let next = loaded
+            .get(&target)
+            .and_then(Value::as_object)
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.get("$ref"))
+            .and_then(Value::as_str);
+        match next {
+            Some(r) => target = loaded.resolve_ref(r, &target)?,
+            None => return Ok(target),
+        }
+    }
+}
+
+/// Assigns each operation of the spec to the selected resource its success response returns.
+fn find_operations(loaded: &Loaded, resources: &mut [SelectedResource], errors: &mut Vec<Error>) {
+    let Some(paths) = loaded.doc.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    let mut sorted: Vec<(&String, &Value)> = paths.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (path, item) in sorted {
+        for method in [Method::Get, Method::Post, Method::Delete] {
+            let Some(op) = item.get(method.key()) else {
+                continue;
+            };
+            let at = Pointer::root().push("paths").push(path).push(method.key());
+            let success = at
+                .push("responses")
+                .push("200")
+                .push("content")
+                .push("application/json")
+                .push("schema");
+            let Some(schema) = loaded.get(&success) else {
+                continue;
+            };
+            let Some((target, returns)) = classify_response(loaded, schema, &success, errors)
+            else {
+                continue;
+            };
+            let Some(r) = resources.iter_mut().find(|r| r.schema == target) else {
+                continue;
+            };
+            let operation_id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            r.ops.push(SelectedOp {
+                at,
+                path: path.clone(),
+                method,
+                operation_id,
+                returns,
+            });
+        }
+    }
+}
+
+/// The resource schema a success response is about, and how.
+fn classify_response(
+    loaded: &Loaded,
+    schema: &Value,
+    at: &Pointer,
+    errors: &mut Vec<Error>,
+) -> Option<(Pointer, Returns)> {
+    let resolve = |v: &Value, at: &Pointer, errors: &mut Vec<Error>| -> Option<Pointer> {
+        let r = v.get("$ref")?.as_str()?;
+        match resolve_chain(loaded, r, at) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        }
+    };
+    if let Some(target) = resolve(schema, at, errors) {
+        // `deleted_foo` carries `x-resourceId: deleted_foo`; it belongs to `foo`.
+        let name = target.tokens().last().unwrap_or_default();
+        if let Some(live) = name.strip_prefix("deleted_") {
+            let live_schema = loaded
+                .doc
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .and_then(|schemas| {
+                    schemas
+                        .iter()
+                        .find(|(_, s)| s.get("x-resourceId").and_then(Value::as_str) == Some(live))
+                })
+                .map(|(n, _)| Pointer::schema(n));
+            if let Some(live_schema) = live_schema {
+                return Some((live_schema, Returns::Deleted(target)));
+            }
+        }
+        return Some((target, Returns::Resource));
+    }
+    let object = schema
+        .pointer("/properties/object/enum/0")
+        .and_then(Value::as_str);
+    let search = match object {
+        Some("list") => false,
+        Some("search_result") => true,
+        _ => return None,
+    };
+    let items = schema.pointer("/properties/data/items")?;
+    let items_at = at.push("properties").push("data").push("items");
+    let target = resolve(items, &items_at, errors)?;
+    Some((target, Returns::List { search }))
+}

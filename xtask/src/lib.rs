@@ -1,0 +1,223 @@
+//! Project tasks behind `cargo xtask`: obtaining the pinned spec, and running the generator on it.
+//!
+//! The spec is never committed. It is fetched once into a git-ignored cache and verified against
+//! `spec/manifest.json` before every use. Tests call [`pinned_spec`] too, so a fresh clone
+//! needs nothing but `cargo test`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+/// The workspace root (the parent of `xtask/`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The generated crate's root.
+pub fn generated_root() -> PathBuf {
+    repo_root().join("generated")
+}
+
+/// `spec/manifest.json`, with the fields xtask needs besides the generator's.
+#[derive(Debug, Clone)]
+pub struct Pin {
+    /// What the generator checks.
+    pub manifest: generator::Manifest,
+    /// Where the verified spec is cached, relative to the repo root.
+    pub cache: PathBuf,
+    /// The npm source: package, version, file inside the tarball.
+    pub npm: (String, String, String),
+}
+
+/// Reads `spec/manifest.json`.
+pub fn pin() -> Result<Pin> {
+    let path = repo_root().join("spec/manifest.json");
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest = generator::Manifest::from_json(&bytes)?;
+    let v: Value = serde_json::from_slice(&bytes)?;
+    let s = |p: &str| -> Result<String> {
+        v.pointer(p)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .with_context(|| format!("spec/manifest.json has no string at {p}"))
+    };
+    Ok(Pin {
+        manifest,
+        cache: repo_root().join(s("/cache")?),
+        npm: (
+            s("/sources/npm/package")?,
+            s("/sources/npm/version")?,
+            s("/sources/npm/file")?,
+        ),
+    })
+}
+
+/// Reads `spec/select.yaml`.
+pub fn selection() -> Result<generator::Selection> {
+    let path = repo_root().join("spec/select.yaml");
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(generator::Selection::from_yaml(&bytes)?)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    generator::load::sha256_hex(bytes)
+}
+
+/// Serialises fetches within one process (tests run in parallel threads).
+static FETCH: Mutex<()> = Mutex::new(());
+
+/// The pinned spec's bytes: from the cache if it verifies, else fetched with `npm pack`,
+/// verified and cached. Safe to call from parallel tests and processes: the cache file only
+/// ever appears complete (written beside it, then renamed).
+pub fn pinned_spec() -> Result<Vec<u8>> {
+    let pin = pin()?;
+    let _guard = FETCH.lock().unwrap_or_else(|e| e.into_inner());
+    if let Ok(bytes) = std::fs::read(&pin.cache) {
+        if sha256_hex(&bytes) == pin.manifest.sha256 {
+            return Ok(bytes);
+        }
+        eprintln!(
+            "xtask: cached spec {} does not match the pinned sha256; fetching it again",
+            pin.cache.display()
+        );
+    }
+    let bytes = fetch_npm(&pin)?;
+    store(&pin, &bytes)?;
+    Ok(bytes)
+}
+
+fn store(pin: &Pin, bytes: &[u8]) -> Result<()> {
+    let dir = pin.cache.parent().context("cache path has no parent")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = dir.join(format!(".download-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &pin.cache)
+        .with_context(|| format!("moving the spec into {}", pin.cache.display()))?;
+    Ok(())
+}
+
+fn verify(pin: &Pin, bytes: &[u8], source: &str) -> Result<()> {
+    let actual = sha256_hex(bytes);
+    if actual != pin.manifest.sha256 {
+        bail!(
+            "the spec from {source} has sha256 {actual}, but spec/manifest.json pins {}. \
+             Nothing was cached. If the source changed on purpose, update the pin and regenerate.",
+            pin.manifest.sha256
+        );
+    }
+    Ok(())
+}
+
+/// `npm pack PACKAGE@VERSION` into a scratch directory, then the spec file out of the tarball.
+fn fetch_npm(pin: &Pin) -> Result<Vec<u8>> {
+    let (package, version, file) = &pin.npm;
+    let spec = format!("{package}@{version}");
+    let scratch =
+        std::env::temp_dir().join(format!("xtask-spec-{}-{}", std::process::id(), unique()));
+    std::fs::create_dir_all(&scratch)?;
+    let result = (|| -> Result<Vec<u8>> {
+        eprintln!("xtask: fetching the pinned Stripe spec with `npm pack {spec}`");
+        let out = Command::new("npm")
+            .args(["pack", &spec, "--silent", "--pack-destination"])
+            .arg(&scratch)
+            .current_dir(&scratch)
+            .output();
+        let out = match out {
+            Ok(o) => o,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+                "`npm` is not installed, and the pinned spec is not cached at {}. \
+                 Install Node.js (which ships npm) and run `cargo xtask fetch-spec`, or fetch \
+                 Stripe's spec yourself with `cargo xtask fetch-spec --url URL --sha256 HEX`.",
+                pin.cache.display()
+            ),
+            Err(e) => return Err(e).context("running npm"),
+        };
+        if !out.status.success() {
+            bail!(
+                "`npm pack {spec}` failed ({}): {}. Check that the npm registry is reachable, then run `cargo xtask fetch-spec`.",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        let tarball = std::fs::read_dir(&scratch)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "tgz"))
+            .context("npm pack produced no .tgz")?;
+        let out = Command::new("tar")
+            .arg("-xzOf")
+            .arg(&tarball)
+            .arg(file)
+            .output()
+            .context("running tar to extract the spec (is `tar` installed?)")?;
+        if !out.status.success() {
+            bail!(
+                "extracting {file} from {}: {}",
+                tarball.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        verify(pin, &out.stdout, &format!("npm package {spec}"))?;
+        Ok(out.stdout)
+    })();
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+/// Fetches Stripe's own spec from a URL (e.g. a tagged `openapi/spec3.json` or `spec3.yaml` in
+/// the stripe/openapi repository) and checks it against `sha256`. Its bytes differ from the
+/// npm copy, so it is stored beside the pinned cache, never over it.
+pub fn fetch_url(url: &str, sha256: &str, dest: &Path) -> Result<Vec<u8>> {
+    let tmp = dest.with_extension("download");
+    if let Some(dir) = dest.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let status = Command::new("curl")
+        .args([
+            "--fail",
+            "--silent",
+            "--show-error",
+            "--location",
+            "--output",
+        ])
+        .arg(&tmp)
+        .arg(url)
+        .status();
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => bail!("downloading {url} failed (curl {s}); check the URL and your connection"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!("`curl` is not installed; install it to fetch a spec by URL")
+        }
+        Err(e) => return Err(e).context("running curl"),
+    }
+    let bytes = std::fs::read(&tmp)?;
+    let actual = sha256_hex(&bytes);
+    if actual != sha256.to_ascii_lowercase() {
+        let _ = std::fs::remove_file(&tmp);
+        bail!("{url} has sha256 {actual}, not the expected {sha256}; nothing was saved");
+    }
+    std::fs::rename(&tmp, dest)?;
+    Ok(bytes)
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
+
+/// Generates from the pinned spec, in memory.
+pub fn generate_pinned() -> Result<generator::Output> {
+    let spec = pinned_spec()?;
+    let pin = pin()?;
+    let selection = selection()?;
+    generator::generate(&spec, &pin.manifest, &selection).map_err(|e| anyhow::anyhow!("{e}"))
+}
