@@ -12,19 +12,39 @@ use crate::error::{Error, ErrorKind, Pointer};
 pub struct Manifest {
     /// Stripe API version the spec describes (`info.version`), e.g. `2024-04-10`.
     pub api_version: String,
-    /// Lowercase hex sha256 of the spec bytes.
+    /// Lowercase hex sha256 of the pinned spec bytes: the spec's identity in generated headers.
     pub sha256: String,
+    /// Hashes of other encodings of the same document (Stripe's own unformatted JSON, a YAML
+    /// conversion) that are accepted as this pin. They generate the same bytes.
+    #[serde(skip)]
+    pub also_accept: Vec<String>,
 }
 
 impl Manifest {
-    /// Parses `spec/manifest.json`; fields the generator does not need (sources) are ignored.
+    /// Parses `spec/manifest.json`. Each `sources.*.sha256` is accepted as the same spec.
     pub fn from_json(bytes: &[u8]) -> Result<Manifest, Error> {
-        serde_json::from_slice(bytes).map_err(|e| {
+        let err = |e: serde_json::Error| {
             Error::new(
                 Pointer::root(),
                 ErrorKind::Config(format!("spec/manifest.json: {e}")),
             )
-        })
+        };
+        let mut m: Manifest = serde_json::from_slice(bytes).map_err(err)?;
+        let v: serde_json::Value = serde_json::from_slice(bytes).map_err(err)?;
+        if let Some(sources) = v.get("sources").and_then(serde_json::Value::as_object) {
+            m.also_accept = sources
+                .values()
+                .filter_map(|s| s.get("sha256")?.as_str())
+                .map(str::to_ascii_lowercase)
+                .collect();
+            m.also_accept.sort();
+        }
+        Ok(m)
+    }
+
+    /// Whether bytes with this sha256 are the pinned spec.
+    pub fn accepts(&self, sha256: &str) -> bool {
+        sha256 == self.sha256 || self.also_accept.iter().any(|a| a == sha256)
     }
 }
 

@@ -17,7 +17,7 @@ use crate::error::{Error, ErrorKind, Pointer};
 pub struct SpecInfo {
     /// `info.version`, Stripe's API version.
     pub api_version: String,
-    /// Lowercase hex sha256 of the bytes.
+    /// The pinned sha256 (of the canonical encoding), whichever accepted encoding was read.
     pub sha256: String,
 }
 
@@ -80,7 +80,7 @@ pub fn load(bytes: &[u8], manifest: &Manifest) -> Result<Loaded, Error> {
     check_openapi3(&doc)?;
 
     let sha256 = sha256_hex(bytes);
-    if sha256 != manifest.sha256 {
+    if !manifest.accepts(&sha256) {
         return Err(Error::new(
             Pointer::root(),
             ErrorKind::HashMismatch {
@@ -104,11 +104,13 @@ pub fn load(bytes: &[u8], manifest: &Manifest) -> Result<Loaded, Error> {
             )),
         ));
     }
+    // The pin, not these bytes, identifies the spec: another accepted encoding of the same
+    // document must generate the same files.
     Ok(Loaded {
         doc,
         info: SpecInfo {
             api_version,
-            sha256,
+            sha256: manifest.sha256.clone(),
         },
     })
 }
@@ -238,6 +240,7 @@ mod tests {
         Manifest {
             api_version: "2024-04-10".into(),
             sha256: sha256_hex(bytes),
+            also_accept: Vec::new(),
         }
     }
 

@@ -1,0 +1,153 @@
+//! The generated models lose no data: realistic session JSON decodes and encodes back to the
+//! same JSON value, `null` and absent stay apart, unknown enum values and expanded objects are
+//! kept, unknown fields are tolerated, and `client_secret` never shows in `Debug`.
+
+use serde_json::{json, Value};
+use stripe_typed::resources::financial_connections_session::*;
+use stripe_typed::rt;
+
+fn account() -> Value {
+    json!({
+        "id": "fca_1MwVK82eZvKYlo2Cjw8FMwXo",
+        "object": "financial_connections.account",
+        "account_holder": {"customer": "cus_NfjonN9919dELB", "type": "customer"},
+        "balance": {
+            "as_of": 1681241600,
+            "cash": {"available": {"usd": 6000}},
+            "current": {"usd": 6000, "eur": -125},
+            "type": "cash"
+        },
+        "balance_refresh": {
+            "last_attempted_at": 1681241601,
+            "next_refresh_available_at": null,
+            "status": "succeeded"
+        },
+        "category": "cash",
+        "created": 1681241500,
+        "display_name": "Sample Checking Account",
+        "institution_name": "StripeBank",
+        "last4": "6789",
+        "livemode": false,
+        "ownership": "fcaowns_1MwVKF2eZvKYlo2CqOKD6bzy",
+        "ownership_refresh": null,
+        "permissions": ["balances", "payment_method"],
+        "status": "active",
+        "subcategory": "checking",
+        "subscriptions": [],
+        "supported_payment_method_types": ["us_bank_account", "link"],
+        "transaction_refresh": {
+            "id": "fctxnref_1MwVKF2eZvKYlo2C",
+            "last_attempted_at": 1681241602,
+            "next_refresh_available_at": 1681245202,
+            "status": "pending"
+        }
+    })
+}
+
+fn session() -> Value {
+    json!({
+        "id": "fcsess_1MwVJ2LkdIwHu7ixTY9CzjQZ",
+        "object": "financial_connections.session",
+        "account_holder": {"customer": "cus_NfjonN9919dELB", "type": "customer"},
+        "accounts": {
+            "object": "list",
+            "data": [account()],
+            "has_more": false,
+            "url": "/v1/financial_connections/accounts"
+        },
+        "client_secret": "fcsess_client_secret_KRJNVHrnZHuLwmdPGMAavCgn",
+        "filters": {"countries": ["US"]},
+        "livemode": false,
+        "permissions": ["balances", "payment_method"],
+        "prefetch": null,
+        "return_url": "https://example.com/return"
+    })
+}
+
+fn roundtrip(v: &Value) -> FinancialConnectionsSession {
+    let s: FinancialConnectionsSession = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(&serde_json::to_value(&s).unwrap(), v, "re-encoding changed the document");
+    s
+}
+
+#[test]
+fn a_realistic_session_round_trips_exactly() {
+    let s = roundtrip(&session());
+    assert_eq!(s.id.as_str(), "fcsess_1MwVJ2LkdIwHu7ixTY9CzjQZ");
+    assert_eq!(s.permissions, [FinancialConnectionsSessionPermissions::Balances, FinancialConnectionsSessionPermissions::PaymentMethod]);
+    let acct = &s.accounts.data[0];
+    assert!(!s.accounts.has_more);
+    assert_eq!(acct.category, FinancialConnectionsAccountCategory::Cash);
+    assert_eq!(acct.created, rt::Timestamp::from_secs(1681241500));
+    let balance = acct.balance.clone().flatten().unwrap();
+    assert_eq!(balance.current["eur"], -125);
+    assert_eq!(balance.cash.unwrap().available, Some(Some([("usd".to_owned(), 6000)].into())));
+    assert_eq!(acct.ownership, Some(Some(rt::Expandable::Id("fcaowns_1MwVKF2eZvKYlo2CqOKD6bzy".into()))));
+}
+
+#[test]
+fn null_and_absent_stay_apart() {
+    let with_null = roundtrip(&session());
+    assert_eq!(with_null.prefetch, Some(None));
+
+    let mut absent = session();
+    absent.as_object_mut().unwrap().remove("prefetch");
+    absent.as_object_mut().unwrap().remove("account_holder");
+    let s = roundtrip(&absent);
+    assert_eq!(s.prefetch, None);
+    assert_eq!(s.account_holder, None);
+
+    let mut set = session();
+    set["prefetch"] = json!(["balances"]);
+    assert_eq!(roundtrip(&set).prefetch, Some(Some(vec![FinancialConnectionsSessionPrefetch::Balances])));
+}
+
+#[test]
+fn unknown_enum_values_are_kept_and_sent_back() {
+    let mut v = session();
+    v["permissions"] = json!(["balances", "crypto_wallets"]);
+    v["accounts"]["data"][0]["status"] = json!("frozen");
+    let s = roundtrip(&v);
+    assert_eq!(s.permissions[1], FinancialConnectionsSessionPermissions::Unknown("crypto_wallets".into()));
+    assert_eq!(s.accounts.data[0].status, FinancialConnectionsAccountStatus::Unknown("frozen".into()));
+}
+
+#[test]
+fn expanded_objects_of_unselected_resources_are_kept_as_json() {
+    let mut v = session();
+    let customer = json!({"id": "cus_NfjonN9919dELB", "object": "customer", "email": "jenny@example.com"});
+    v["account_holder"]["customer"] = customer.clone();
+    let s = roundtrip(&v);
+    let holder = s.account_holder.flatten().unwrap();
+    assert_eq!(holder.type_, BankConnectionsResourceAccountholderType::Customer);
+    match holder.customer.unwrap() {
+        rt::Expandable::Object(obj) => assert_eq!(*obj, customer),
+        other => panic!("expected the expanded object, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_fields_are_tolerated() {
+    let mut v = session();
+    v["brand_new_field"] = json!({"nested": [1, 2, 3]});
+    v["accounts"]["data"][0]["another_new_field"] = json!(true);
+    let s: FinancialConnectionsSession = serde_json::from_value(v).unwrap();
+    assert_eq!(serde_json::to_value(&s).unwrap(), session());
+}
+
+#[test]
+fn a_missing_required_field_is_an_error_that_names_it() {
+    let mut v = session();
+    v.as_object_mut().unwrap().remove("livemode");
+    let e = serde_json::from_value::<FinancialConnectionsSession>(v).unwrap_err();
+    assert!(e.to_string().contains("livemode"), "{e}");
+}
+
+#[test]
+fn client_secret_is_redacted_in_debug() {
+    let s = roundtrip(&session());
+    let debug = format!("{s:?}");
+    assert!(!debug.contains("fcsess_client_secret_KRJNVHrnZHuLwmdPGMAavCgn"), "{debug}");
+    assert!(debug.contains("redacted"), "{debug}");
+    assert_eq!(s.client_secret.expose(), "fcsess_client_secret_KRJNVHrnZHuLwmdPGMAavCgn");
+}
