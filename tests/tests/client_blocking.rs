@@ -1,0 +1,102 @@
+//! The blocking client against the scripted loopback server: same requests, same retries,
+//! same errors as the async client, with no async runtime.
+
+use std::time::Duration;
+
+use stripe_typed::resources::financial_connections_session::{
+    BankConnectionsResourceAccountholderType as HolderType, CreateFinancialConnectionsSession,
+    CreateFinancialConnectionsSessionAccountHolder, FinancialConnectionsSession,
+    FinancialConnectionsSessionId, FinancialConnectionsSessionPermissions as Permission,
+    RetrieveFinancialConnectionsSession,
+};
+use stripe_typed::rt::{blocking::Client, ApiErrorType, Error, USER_AGENT};
+use tests::server::{Reply, Server};
+
+const KEY: &str = "sk_test_blocking_51H";
+
+const SESSION: &str = r#"{"id": "fcsess_9", "object": "financial_connections.session",
+  "accounts": {"object": "list", "data": [], "has_more": false, "url": "/v1/financial_connections/accounts"},
+  "client_secret": "fcsess_client_secret_zzz", "livemode": true, "permissions": ["transactions"]}"#;
+
+fn client(server: &Server) -> Client {
+    Client::new(KEY)
+        .with_base_url(server.url())
+        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
+}
+
+#[test]
+fn blocking_create_retries_with_one_key_then_decodes() {
+    let server = Server::start(vec![
+        Reply::json(503, r#"{"error": {"type": "api_error"}}"#),
+        Reply::json(200, SESSION),
+    ]);
+    let params = CreateFinancialConnectionsSession::new(
+        CreateFinancialConnectionsSessionAccountHolder::new(HolderType::Customer),
+        vec![Permission::Transactions],
+    );
+    let session = client(&server)
+        .send(FinancialConnectionsSession::create(&params))
+        .expect("session");
+    assert_eq!(session.id.as_str(), "fcsess_9");
+    assert!(session.livemode);
+    assert!(!format!("{session:?}").contains("zzz"));
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.method, "POST");
+        assert_eq!(request.target, "/v1/financial_connections/sessions");
+        assert_eq!(
+            request.body_text(),
+            "account_holder[type]=customer&permissions[0]=transactions"
+        );
+        assert_eq!(
+            request.header("authorization"),
+            Some(&*format!("Bearer {KEY}"))
+        );
+        assert_eq!(request.header("stripe-version"), Some("2024-04-10"));
+        assert_eq!(request.header("user-agent"), Some(USER_AGENT));
+        assert_eq!(
+            request.header("idempotency-key"),
+            requests[0].header("idempotency-key")
+        );
+    }
+    assert!(requests[0].header("idempotency-key").is_some());
+}
+
+#[test]
+fn blocking_errors_and_timeouts() {
+    let server = Server::start(vec![Reply::json(
+        404,
+        r#"{"error": {"type": "invalid_request_error", "code": "resource_missing", "param": "session", "message": "No such session"}}"#,
+    )
+    .header("Request-Id", "req_b404")]);
+    let request = FinancialConnectionsSession::retrieve(
+        &FinancialConnectionsSessionId::new("fcsess_x"),
+        &RetrieveFinancialConnectionsSession::new(),
+    );
+    let err = client(&server).send(request.clone()).expect_err("404");
+    match &err {
+        Error::Api {
+            status: 404,
+            request_id,
+            error,
+        } => {
+            assert_eq!(request_id.as_deref(), Some("req_b404"));
+            assert_eq!(error.type_, ApiErrorType::InvalidRequestError);
+            assert_eq!(error.param.as_deref(), Some("session"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.requests().len(), 1);
+    let client_debug = format!("{:?}", client(&server));
+    assert!(!client_debug.contains(KEY), "{client_debug}");
+
+    let server = Server::start(vec![Reply::json(200, SESSION).delay(Duration::from_secs(5))]);
+    let err = client(&server)
+        .with_timeout(Duration::from_millis(50))
+        .with_max_retries(0)
+        .send(request)
+        .expect_err("timeout");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}
