@@ -7,3 +7,8 @@ pub mod rt;
 
 #[rustfmt::skip]
 pub mod resources;
+
+/// The README's usage example, compiled as a doctest so it cannot rot.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,8 +1,8 @@
 //! The Stripe code generator: spec bytes -> the files of the generated crate, in memory.
 //!
 //! One stage per module, each seeing only its input type:
-//! [`load`] (bytes -> checked document) -> [`select`] (resources, operations, closure) ->
-//! [`model`] (the IR: names and decisions) -> [`emit`] (formatted files) -> [`write`]
+//! [`load`](mod@load) (bytes -> checked document) -> [`select`](mod@select) (resources, operations, closure) ->
+//! [`model`](mod@model) (the IR: names and decisions) -> [`emit`](mod@emit) (formatted files) -> [`write`](mod@write)
 //! (atomic replace or check). [`naming`] makes every identifier; [`error`] locates every error.
 //! No network, no processes: reading the spec and config is the caller's job.
 

@@ -775,6 +775,32 @@ impl CreateFinancialConnectionsSession {
             return_url: None,
         }
     }
+    /// Sets `expand`.
+    pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
+        self.expand = Some(expand.into());
+        self
+    }
+    /// Sets `filters`.
+    pub fn filters(
+        mut self,
+        filters: impl Into<CreateFinancialConnectionsSessionFilters>,
+    ) -> Self {
+        self.filters = Some(filters.into());
+        self
+    }
+    /// Sets `prefetch`.
+    pub fn prefetch(
+        mut self,
+        prefetch: impl Into<Vec<FinancialConnectionsSessionPrefetch>>,
+    ) -> Self {
+        self.prefetch = Some(prefetch.into());
+        self
+    }
+    /// Sets `return_url`.
+    pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
+        self.return_url = Some(return_url.into());
+        self
+    }
 }
 
 impl rt::ToForm for CreateFinancialConnectionsSession {
@@ -806,6 +832,16 @@ impl CreateFinancialConnectionsSessionAccountHolder {
             type_,
         }
     }
+    /// Sets `account`.
+    pub fn account(mut self, account: impl Into<String>) -> Self {
+        self.account = Some(account.into());
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.customer = Some(customer.into());
+        self
+    }
 }
 
 impl rt::ToForm for CreateFinancialConnectionsSessionAccountHolder {
@@ -828,6 +864,11 @@ impl CreateFinancialConnectionsSessionFilters {
     pub fn new() -> Self {
         Self { countries: None }
     }
+    /// Sets `countries`.
+    pub fn countries(mut self, countries: impl Into<Vec<String>>) -> Self {
+        self.countries = Some(countries.into());
+        self
+    }
 }
 
 impl rt::ToForm for CreateFinancialConnectionsSessionFilters {
@@ -848,6 +889,11 @@ impl RetrieveFinancialConnectionsSession {
     /// Parameters with every optional field unset.
     pub fn new() -> Self {
         Self { expand: None }
+    }
+    /// Sets `expand`.
+    pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
+        self.expand = Some(expand.into());
+        self
     }
 }
 

@@ -166,6 +166,24 @@ pub fn emit_params(s: &Struct, here: &ModName) -> TokenStream {
             " Parameters with the required fields; set optional ones on the result.",
         )
     };
+    // Chained setters for optional fields, named like the field. A field named `new` would
+    // clash with the constructor, so it is set through the public field instead.
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| f.presence != Presence::Required && f.name.rust() != "new")
+        .map(|f| {
+            let fname = &f.name;
+            let inner = ty(&f.ty, here);
+            let text = format!(" Sets `{}`.", f.name.wire());
+            quote! {
+                #[doc = #text]
+                pub fn #fname(mut self, #fname: impl Into<#inner>) -> Self {
+                    self.#fname = Some(#fname.into());
+                    self
+                }
+            }
+        });
     let form_arg = if s.fields.is_empty() {
         quote!(_form)
     } else {
@@ -189,6 +207,8 @@ pub fn emit_params(s: &Struct, here: &ModName) -> TokenStream {
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits),* }
             }
+
+            #(#setters)*
         }
 
         impl rt::ToForm for #name {
