@@ -66,7 +66,11 @@ fn session() -> Value {
 
 fn roundtrip(v: &Value) -> FinancialConnectionsSession {
     let s: FinancialConnectionsSession = serde_json::from_value(v.clone()).unwrap();
-    assert_eq!(&serde_json::to_value(&s).unwrap(), v, "re-encoding changed the document");
+    assert_eq!(
+        &serde_json::to_value(&s).unwrap(),
+        v,
+        "re-encoding changed the document"
+    );
     s
 }
 
@@ -74,15 +78,29 @@ fn roundtrip(v: &Value) -> FinancialConnectionsSession {
 fn a_realistic_session_round_trips_exactly() {
     let s = roundtrip(&session());
     assert_eq!(s.id.as_str(), "fcsess_1MwVJ2LkdIwHu7ixTY9CzjQZ");
-    assert_eq!(s.permissions, [FinancialConnectionsSessionPermissions::Balances, FinancialConnectionsSessionPermissions::PaymentMethod]);
+    assert_eq!(
+        s.permissions,
+        [
+            FinancialConnectionsSessionPermissions::Balances,
+            FinancialConnectionsSessionPermissions::PaymentMethod
+        ]
+    );
     let acct = &s.accounts.data[0];
     assert!(!s.accounts.has_more);
     assert_eq!(acct.category, FinancialConnectionsAccountCategory::Cash);
     assert_eq!(acct.created, rt::Timestamp::from_secs(1681241500));
     let balance = acct.balance.clone().flatten().unwrap();
     assert_eq!(balance.current["eur"], -125);
-    assert_eq!(balance.cash.unwrap().available, Some(Some([("usd".to_owned(), 6000)].into())));
-    assert_eq!(acct.ownership, Some(Some(rt::Expandable::Id("fcaowns_1MwVKF2eZvKYlo2CqOKD6bzy".into()))));
+    assert_eq!(
+        balance.cash.unwrap().available,
+        Some(Some([("usd".to_owned(), 6000)].into()))
+    );
+    assert_eq!(
+        acct.ownership,
+        Some(Some(rt::Expandable::Id(
+            "fcaowns_1MwVKF2eZvKYlo2CqOKD6bzy".into()
+        )))
+    );
 }
 
 #[test]
@@ -99,7 +117,10 @@ fn null_and_absent_stay_apart() {
 
     let mut set = session();
     set["prefetch"] = json!(["balances"]);
-    assert_eq!(roundtrip(&set).prefetch, Some(Some(vec![FinancialConnectionsSessionPrefetch::Balances])));
+    assert_eq!(
+        roundtrip(&set).prefetch,
+        Some(Some(vec![FinancialConnectionsSessionPrefetch::Balances]))
+    );
 }
 
 #[test]
@@ -108,18 +129,28 @@ fn unknown_enum_values_are_kept_and_sent_back() {
     v["permissions"] = json!(["balances", "crypto_wallets"]);
     v["accounts"]["data"][0]["status"] = json!("frozen");
     let s = roundtrip(&v);
-    assert_eq!(s.permissions[1], FinancialConnectionsSessionPermissions::Unknown("crypto_wallets".into()));
-    assert_eq!(s.accounts.data[0].status, FinancialConnectionsAccountStatus::Unknown("frozen".into()));
+    assert_eq!(
+        s.permissions[1],
+        FinancialConnectionsSessionPermissions::Unknown("crypto_wallets".into())
+    );
+    assert_eq!(
+        s.accounts.data[0].status,
+        FinancialConnectionsAccountStatus::Unknown("frozen".into())
+    );
 }
 
 #[test]
 fn expanded_objects_of_unselected_resources_are_kept_as_json() {
     let mut v = session();
-    let customer = json!({"id": "cus_NfjonN9919dELB", "object": "customer", "email": "jenny@example.com"});
+    let customer =
+        json!({"id": "cus_NfjonN9919dELB", "object": "customer", "email": "jenny@example.com"});
     v["account_holder"]["customer"] = customer.clone();
     let s = roundtrip(&v);
     let holder = s.account_holder.flatten().unwrap();
-    assert_eq!(holder.type_, BankConnectionsResourceAccountholderType::Customer);
+    assert_eq!(
+        holder.type_,
+        BankConnectionsResourceAccountholderType::Customer
+    );
     match holder.customer.unwrap() {
         rt::Expandable::Object(obj) => assert_eq!(*obj, customer),
         other => panic!("expected the expanded object, got {other:?}"),
@@ -147,7 +178,13 @@ fn a_missing_required_field_is_an_error_that_names_it() {
 fn client_secret_is_redacted_in_debug() {
     let s = roundtrip(&session());
     let debug = format!("{s:?}");
-    assert!(!debug.contains("fcsess_client_secret_KRJNVHrnZHuLwmdPGMAavCgn"), "{debug}");
+    assert!(
+        !debug.contains("fcsess_client_secret_KRJNVHrnZHuLwmdPGMAavCgn"),
+        "{debug}"
+    );
     assert!(debug.contains("redacted"), "{debug}");
-    assert_eq!(s.client_secret.expose(), "fcsess_client_secret_KRJNVHrnZHuLwmdPGMAavCgn");
+    assert_eq!(
+        s.client_secret.expose(),
+        "fcsess_client_secret_KRJNVHrnZHuLwmdPGMAavCgn"
+    );
 }
