@@ -31,10 +31,10 @@ async fn run(client: &Client) -> Result<(), rt::Error> {
     let customer_id = customer["id"].as_str().unwrap_or_default().to_owned();
     println!("created customer {customer_id}");
 
-    let mut holder = CreateFinancialConnectionsSessionAccountHolder::new(
+    let holder = CreateFinancialConnectionsSessionAccountHolder::new(
         BankConnectionsResourceAccountholderType::Customer,
-    );
-    holder.customer = Some(customer_id);
+    )
+    .customer(customer_id);
     let params = CreateFinancialConnectionsSession::new(
         holder,
         vec![
@@ -48,8 +48,7 @@ async fn run(client: &Client) -> Result<(), rt::Error> {
     // `client_secret` prints as <redacted>.
     println!("created {session:#?}");
 
-    let mut params = RetrieveFinancialConnectionsSession::new();
-    params.expand = Some(vec!["accounts".to_owned()]);
+    let params = RetrieveFinancialConnectionsSession::new().expand(vec!["accounts".to_owned()]);
     let again = client
         .send(FinancialConnectionsSession::retrieve(&session.id, &params))
         .await?;

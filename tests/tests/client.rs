@@ -52,19 +52,18 @@ fn session_json() -> String {
 }
 
 fn create_params() -> CreateFinancialConnectionsSession {
-    let mut holder = CreateFinancialConnectionsSessionAccountHolder::new(HolderType::Customer);
-    holder.customer = Some("cus_123".to_owned());
-    let mut filters = CreateFinancialConnectionsSessionFilters::new();
-    filters.countries = Some(vec!["US".to_owned(), "CA".to_owned()]);
-    let mut params = CreateFinancialConnectionsSession::new(
-        holder,
+    CreateFinancialConnectionsSession::new(
+        CreateFinancialConnectionsSessionAccountHolder::new(HolderType::Customer)
+            .customer("cus_123"),
         vec![Permission::Balances, Permission::PaymentMethod],
-    );
-    params.expand = Some(vec!["accounts".to_owned()]);
-    params.filters = Some(filters);
-    params.prefetch = Some(vec![FinancialConnectionsSessionPrefetch::Transactions]);
-    params.return_url = Some("https://example.com/return?a=1&b=2 c".to_owned());
-    params
+    )
+    .expand(vec!["accounts".to_owned()])
+    .filters(
+        CreateFinancialConnectionsSessionFilters::new()
+            .countries(vec!["US".to_owned(), "CA".to_owned()]),
+    )
+    .prefetch(vec![FinancialConnectionsSessionPrefetch::Transactions])
+    .return_url("https://example.com/return?a=1&b=2 c")
 }
 
 fn only_request(server: &Server) -> Recorded {
@@ -159,8 +158,7 @@ fn retrieve_with_expand_and_request_options() {
         r#""customer": {"id": "cus_123", "object": "customer", "email": "a@example.com"}"#,
     );
     let server = Server::start(vec![Reply::json(200, &expanded)]);
-    let mut params = RetrieveFinancialConnectionsSession::new();
-    params.expand = Some(vec![
+    let params = RetrieveFinancialConnectionsSession::new().expand(vec![
         "accounts".to_owned(),
         "account_holder.customer".to_owned(),
     ]);
