@@ -114,3 +114,27 @@ impl fmt::Debug for Client {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(all(test, feature = "reqwest"))]
+mod tests {
+    use super::*;
+    use crate::rt::{Json, Method, API_VERSION, DEFAULT_BASE_URL};
+
+    fn assert_send<T: Send>(_: &T) {}
+    fn assert_send_sync_clone<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn defaults_and_send_future() {
+        assert_send_sync_clone::<Client>();
+        let client = Client::new("sk_test_defaults");
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        assert_eq!(client.api_version(), API_VERSION);
+        let debug = format!("{client:?}");
+        assert!(debug.contains("max_retries: 2"), "{debug}");
+        assert!(debug.contains("timeout: 80s"), "{debug}");
+        assert!(!debug.contains("sk_test_defaults"), "{debug}");
+        // The future is never polled: this only proves it can move between threads.
+        let future = client.send(Request::<Json>::new(Method::Get, "/v1/x".to_owned()));
+        assert_send(&future);
+    }
+}
