@@ -12,5 +12,9 @@ pub mod resources;
 
 /// The README's usage example, compiled as a doctest so it cannot rot.
 #[doc = include_str!("../../README.md")]
-#[cfg(all(doctest, feature = "financial_connections_session", feature = "reqwest"))]
+#[cfg(all(
+    doctest,
+    feature = "financial_connections_session",
+    feature = "reqwest"
+))]
 pub struct ReadmeDoctests;

@@ -12,8 +12,9 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use super::exchange::{decode, Config, Exchange, Step};
+use super::paginate::{Fetch, Page, Pages};
 use super::transport::reqwest_impl;
-use super::{Error, HttpRequest, HttpResponse, Request, TransportError};
+use super::{Error, HasId, HttpRequest, HttpResponse, List, Request, SearchResult, TransportError};
 
 /// A blocking HTTP stack for [`Client`]: the synchronous twin of
 /// [`rt::Transport`](super::Transport).
@@ -144,6 +145,90 @@ impl Client {
                 Step::Done(response) => return decode(response?),
             }
         }
+    }
+
+    /// Iterates over every object of the list that `first` requests, fetching pages as needed,
+    /// as [`rt::Paginator`](super::Paginator) does; see [`Paginator`].
+    pub fn paginate<T: DeserializeOwned + HasId>(
+        &self,
+        first: Request<List<T>>,
+    ) -> Paginator<'_, T> {
+        Paginator::new(self, Pages::list(first))
+    }
+
+    /// Iterates over every object of the search that `first` requests, following `next_page`.
+    pub fn paginate_search<T: DeserializeOwned>(
+        &self,
+        first: Request<SearchResult<T>>,
+    ) -> Paginator<'_, T> {
+        Paginator::new(self, Pages::search(first))
+    }
+}
+
+/// An iterator over the objects of a list or search, fetching each page when the previous one
+/// is used up; made by [`Client::paginate`] and [`Client::paginate_search`].
+///
+/// It follows the same cursors as the async [`rt::Paginator`](super::Paginator) (including
+/// paging backwards from `ending_before`) and sends each request with the client's retries.
+/// An error is yielded once and ends the iteration, so
+/// `collect::<Result<Vec<_>, _>>()` returns every object or the first error. To cap the number
+/// of objects, use [`Iterator::take`]: no page is fetched before it is needed.
+pub struct Paginator<'a, T> {
+    client: &'a Client,
+    pages: Pages<T>,
+    page: std::vec::IntoIter<T>,
+    ended: bool,
+}
+
+impl<'a, T: DeserializeOwned> Paginator<'a, T> {
+    fn new(client: &'a Client, pages: Pages<T>) -> Self {
+        Paginator {
+            client,
+            pages,
+            page: Vec::new().into_iter(),
+            ended: false,
+        }
+    }
+
+    fn next_page(&mut self) -> Result<Option<Vec<T>>, Error> {
+        let page = match self.pages.fetch() {
+            None => return Ok(None),
+            Some(Fetch::List(request)) => Page::List(self.client.send(request)?),
+            Some(Fetch::Search(request)) => Page::Search(self.client.send(request)?),
+        };
+        self.pages.advance(page)
+    }
+}
+
+impl<T: DeserializeOwned> Iterator for Paginator<'_, T> {
+    type Item = Result<T, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.page.next() {
+                return Some(Ok(item));
+            }
+            if self.ended {
+                return None;
+            }
+            match self.next_page() {
+                Ok(Some(items)) => self.page = items.into_iter(),
+                Ok(None) => self.ended = true,
+                Err(e) => {
+                    self.ended = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
+impl<T> fmt::Debug for Paginator<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginator")
+            .field("buffered", &self.page.len())
+            .field("ended", &self.ended)
+            .finish_non_exhaustive()
     }
 }
 

@@ -229,6 +229,11 @@ pub enum Error {
         /// The header's name.
         name: &'static str,
     },
+    /// Paging cannot go on: a page says more objects follow but gives no way to ask for them.
+    Pagination {
+        /// What was missing, such as "the last object on the page has no id".
+        reason: &'static str,
+    },
 }
 
 impl Error {
@@ -238,7 +243,10 @@ impl Error {
             Error::Api { status, .. }
             | Error::Http { status, .. }
             | Error::Decode { status, .. } => Some(*status),
-            Error::Transport(_) | Error::Timeout { .. } | Error::InvalidHeader { .. } => None,
+            Error::Transport(_)
+            | Error::Timeout { .. }
+            | Error::InvalidHeader { .. }
+            | Error::Pagination { .. } => None,
         }
     }
 
@@ -248,7 +256,10 @@ impl Error {
             Error::Api { request_id, .. }
             | Error::Http { request_id, .. }
             | Error::Decode { request_id, .. } => request_id.as_deref(),
-            Error::Transport(_) | Error::Timeout { .. } | Error::InvalidHeader { .. } => None,
+            Error::Transport(_)
+            | Error::Timeout { .. }
+            | Error::InvalidHeader { .. }
+            | Error::Pagination { .. } => None,
         }
     }
 
@@ -303,6 +314,10 @@ impl fmt::Debug for Error {
             Error::InvalidHeader { name } => {
                 f.debug_struct("InvalidHeader").field("name", name).finish()
             }
+            Error::Pagination { reason } => f
+                .debug_struct("Pagination")
+                .field("reason", reason)
+                .finish(),
         }
     }
 }
@@ -358,6 +373,9 @@ impl fmt::Display for Error {
                 f,
                 "the {name} header value contains characters that cannot be sent in a header"
             ),
+            Error::Pagination { reason } => {
+                write!(f, "cannot fetch the next page of results: {reason}")
+            }
         }
     }
 }

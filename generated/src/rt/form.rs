@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Secret, Timestamp};
+use super::{Clearable, Json, Secret, Timestamp};
 
 /// A value that can be written as form fields under a key.
 ///
@@ -182,6 +182,37 @@ impl<T: ToForm> ToForm for BTreeMap<String, T> {
     }
 }
 
+/// `Clear` writes `key=` whatever `T` is (Stripe reads an empty string as "unset", for a list or
+/// an object too); `Set` writes the value.
+impl<T: ToForm> ToForm for Clearable<T> {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        match self {
+            Clearable::Clear => form.push(key, ""),
+            Clearable::Set(value) => value.to_form(key, form),
+        }
+    }
+}
+
+/// For parameters the generated code does not type: an object writes `key[name]` for each entry
+/// (in the map's order), an array `key[0]`, `key[1]`, …, a string itself (`""` gives `key=`), a
+/// number its JSON text, a bool `true` or `false`, and `null` nothing.
+impl ToForm for Json {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        match self {
+            Json::Null => {}
+            Json::Bool(value) => value.to_form(key, form),
+            Json::Number(value) => form.push(key, &value.to_string()),
+            Json::String(value) => form.push(key, value),
+            Json::Array(values) => values.to_form(key, form),
+            Json::Object(entries) => {
+                for (name, value) in entries {
+                    form.field(key, name, value);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,5 +327,90 @@ mod tests {
         assert_eq!(encode_path("fcsess_123"), "fcsess_123");
         assert_eq!(encode_path("a/b?c#d[e] f"), "a%2Fb%3Fc%23d%5Be%5D%20f");
         assert_eq!(encode_path("ü"), "%C3%BC");
+    }
+
+    struct Update {
+        description: Option<Clearable<String>>,
+        metadata: Option<Clearable<BTreeMap<String, String>>>,
+        tax_ids: Option<Clearable<Vec<String>>>,
+        account_holder: Option<Clearable<AccountHolder>>,
+        amount: Clearable<i64>,
+    }
+
+    impl ToForm for Update {
+        fn to_form(&self, key: &str, form: &mut Form) {
+            form.field(key, "account_holder", &self.account_holder);
+            form.field(key, "amount", &self.amount);
+            form.field(key, "description", &self.description);
+            form.field(key, "metadata", &self.metadata);
+            form.field(key, "tax_ids", &self.tax_ids);
+        }
+    }
+
+    #[test]
+    fn clearable_clear_is_an_empty_value_whatever_the_type() {
+        let cleared = Update {
+            description: Some(Clearable::Clear),
+            metadata: Some(Clearable::Clear),
+            tax_ids: Some(Clearable::Clear),
+            account_holder: Some(Clearable::Clear),
+            amount: Clearable::Clear,
+        };
+        assert_eq!(
+            Form::encode(&cleared),
+            "account_holder=&amount=&description=&metadata=&tax_ids="
+        );
+
+        let set = Update {
+            description: Some("a b".into()),
+            metadata: Some(Clearable::Set([("k".to_owned(), "v".to_owned())].into())),
+            tax_ids: Some(vec!["t1".to_owned(), "t2".to_owned()].into()),
+            account_holder: Some(Clearable::Set(AccountHolder {
+                kind: "customer",
+                customer: None,
+            })),
+            amount: 5.into(),
+        };
+        assert_eq!(
+            Form::encode(&set),
+            "account_holder[type]=customer&amount=5&description=a%20b&metadata[k]=v\
+             &tax_ids[0]=t1&tax_ids[1]=t2"
+        );
+
+        let untouched = Update {
+            description: None,
+            metadata: None,
+            tax_ids: None,
+            account_holder: None,
+            amount: Clearable::Set(0),
+        };
+        assert_eq!(Form::encode(&untouched), "amount=0");
+        // Empty containers that are set write nothing, unlike `Clear`.
+        let mut form = Form::new();
+        form.field("", "empty", &Clearable::Set(Vec::<String>::new()));
+        form.field("", "cleared", &Clearable::<Vec<String>>::Clear);
+        assert_eq!(form.finish(), "cleared=");
+    }
+
+    #[test]
+    fn json_encodes_like_typed_parameters() {
+        let value = serde_json::json!({
+            "a_null": null,
+            "amount": 1000,
+            "empty": "",
+            "flag": true,
+            "nested": {"list": [1, {"deep": "x y"}, [false]], "none": [], "ratio": 0.25},
+            "no": false,
+            "text": "a&b",
+        });
+        assert_eq!(
+            Form::encode(&value),
+            "amount=1000&empty=&flag=true&nested[list][0]=1&nested[list][1][deep]=x%20y\
+             &nested[list][2][0]=false&nested[ratio]=0.25&no=false&text=a%26b"
+        );
+        let mut form = Form::new();
+        form.field("p", "q", &serde_json::json!(["s", -2, null]));
+        form.field("", "n", &Json::Null);
+        assert_eq!(form.finish(), "p[q][0]=s&p[q][1]=-2");
     }
 }

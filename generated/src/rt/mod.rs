@@ -2,10 +2,10 @@
 //!
 //! Generated modules describe Stripe objects and operations; everything they share lives here
 //! once: form and path encoding ([`Form`], [`ToForm`], [`encode_path`]), the serde glue for
-//! Stripe's shapes ([`Expandable`], [`List`], [`Secret`], [`Timestamp`], [`double_option`],
-//! [`WireEnum`]), request descriptions ([`Request`]), errors ([`Error`], [`ApiError`]) and the
-//! clients that execute requests ([`Client`], and `blocking::Client` with the `blocking`
-//! feature).
+//! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
+//! [`Timestamp`], [`double_option`], [`WireEnum`]), request descriptions ([`Request`]), errors
+//! ([`Error`], [`ApiError`]), the clients that execute requests ([`Client`], and
+//! `blocking::Client` with the `blocking` feature) and paging through lists ([`Paginator`]).
 //!
 //! A generated operation returns a [`Request`]; a client sends it:
 //!
@@ -24,6 +24,7 @@
 mod error;
 mod exchange;
 mod form;
+mod paginate;
 mod request;
 mod transport;
 mod types;
@@ -37,13 +38,16 @@ pub mod blocking;
 pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error};
 pub use form::{encode_path, Form, ToForm};
+pub use paginate::Paginator;
 pub use request::{Method, Request, RequestOptions};
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
 pub use transport::{
     BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
 };
-pub use types::{double_option, Expandable, HasId, List, Secret, Timestamp};
+pub use types::{
+    double_option, Clearable, Expandable, HasId, List, SearchResult, Secret, Timestamp,
+};
 pub use wire::WireEnum;
 
 // Generated code calls these as `rt::impl_wire_enum!(X);` and `rt::impl_id!(X);`. They are crate

@@ -90,6 +90,53 @@ impl<T> Request<T> {
         self
     }
 
+    /// Sets one query parameter, given unencoded, such as `starting_after` when paging.
+    ///
+    /// An existing `key` keeps its place and gets the new value (any later repeats of it are
+    /// dropped); otherwise the pair is appended. The other parameters keep their order.
+    pub fn with_query_param(mut self, key: &str, value: &str) -> Self {
+        let mut pair = Form::new();
+        pair.push(key, value);
+        let pair = pair.finish();
+        // An encoded key has no `=` of its own (it becomes `%3D`), so the first one ends it.
+        let encoded_key = &pair[..pair.find('=').map_or(pair.len(), |i| i + 1)];
+        let mut query = String::with_capacity(self.query.len() + pair.len() + 1);
+        let mut replaced = false;
+        for existing in self.query.split('&').filter(|p| !p.is_empty()) {
+            let text = if existing.starts_with(encoded_key) {
+                if replaced {
+                    continue;
+                }
+                replaced = true;
+                pair.as_str()
+            } else {
+                existing
+            };
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(text);
+        }
+        if !replaced {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(&pair);
+        }
+        self.query = query;
+        self
+    }
+
+    /// Whether the query string sets `key` (an unreserved name such as `ending_before`) to a
+    /// non-empty value.
+    pub(crate) fn has_query_param(&self, key: &str) -> bool {
+        self.query.split('&').any(|pair| {
+            pair.strip_prefix(key)
+                .and_then(|rest| rest.strip_prefix('='))
+                .is_some_and(|value| !value.is_empty())
+        })
+    }
+
     /// Acts as the connected account `account` (`Stripe-Account` header).
     pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
         self.options.stripe_account = Some(account.into());
@@ -226,5 +273,32 @@ mod tests {
         assert_eq!(posted.body(), Some(""));
         assert_eq!(Method::Delete.to_string(), "DELETE");
         assert!(format!("{:?}", posted.clone()).contains("/v1/y"));
+    }
+
+    #[test]
+    fn with_query_param_replaces_in_place_or_appends() {
+        let r: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned());
+        let r = r.with_query_param("starting_after", "a b");
+        assert_eq!(r.query_string(), "starting_after=a%20b");
+        let r = r
+            .query(&vec!["e".to_owned()])
+            .with_query_param("limit", "3")
+            .with_query_param("starting_after", "fca_1")
+            .with_query_param("limit", "4")
+            .with_query_param("[0]", "f");
+        assert_eq!(r.query_string(), "[0]=f&limit=4&starting_after=fca_1");
+        assert!(r.has_query_param("limit"));
+        assert!(!r.has_query_param("limi"));
+        assert!(!r.has_query_param("ending_before"));
+
+        let mut r: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned());
+        r.query = "a=1&ending_before=&a=2&a_b=3&k%3D=4".to_owned();
+        assert!(!r.has_query_param("ending_before"));
+        let r = r.with_query_param("a", "x&y").with_query_param("k=", "5");
+        assert_eq!(r.query_string(), "a=x%26y&ending_before=&a_b=3&k%3D=5");
+        assert_eq!(
+            r.path_and_query(),
+            "/v1/x?a=x%26y&ending_before=&a_b=3&k%3D=5"
+        );
     }
 }

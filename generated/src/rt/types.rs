@@ -1,5 +1,6 @@
-//! Serde glue for the shapes Stripe uses everywhere: expandable fields, lists, secrets,
-//! timestamps and fields whose `null` differs from their absence.
+//! Serde glue for the shapes Stripe uses everywhere: expandable fields, clearable parameters,
+//! lists, search results, secrets, timestamps and fields whose `null` differs from their
+//! absence.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -84,66 +85,169 @@ impl<T: Serialize> Serialize for Expandable<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Expandable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ExpandableVisitor(PhantomData))
+        deserializer.deserialize_any(StrOrVisitor(PhantomData))
     }
 }
 
-/// Strings become ids; every other shape is handed to `T` through a deserializer that wraps the
-/// original access, so `serde_path_to_error` still sees paths inside the object.
-struct ExpandableVisitor<T>(PhantomData<fn() -> T>);
+impl<T> StrOr<T> for Expandable<T> {
+    const EXPECTING: &'static str = "an id string or an expanded object";
 
-impl<T> ExpandableVisitor<T> {
-    fn object<'de, D: Deserializer<'de>>(d: D) -> Result<Expandable<T>, D::Error>
+    fn from_string<'de, E: de::Error>(s: String) -> Result<Self, E>
     where
         T: Deserialize<'de>,
     {
-        T::deserialize(d).map(|o| Expandable::Object(Box::new(o)))
+        Ok(Expandable::Id(s))
+    }
+
+    fn from_other(other: T) -> Self {
+        Expandable::Object(Box::new(other))
     }
 }
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ExpandableVisitor<T> {
-    type Value = Expandable<T>;
+/// A type that decodes a JSON string its own way and hands any other shape to `T`:
+/// [`Expandable`] (a string is an id) and [`Clearable`] (`""` clears).
+trait StrOr<T>: Sized {
+    /// What the visitor expects, for error messages.
+    const EXPECTING: &'static str;
+    /// Decodes a string.
+    fn from_string<'de, E: de::Error>(s: String) -> Result<Self, E>
+    where
+        T: Deserialize<'de>;
+    /// Wraps a `T` decoded from any other shape.
+    fn from_other(other: T) -> Self;
+}
+
+/// The one visitor behind [`StrOr`]: strings go to [`StrOr::from_string`]; every other shape is
+/// handed to `T` through a deserializer that wraps the original access, so
+/// `serde_path_to_error` still sees paths inside the object.
+struct StrOrVisitor<X, T>(PhantomData<fn() -> (X, T)>);
+
+impl<X: StrOr<T>, T> StrOrVisitor<X, T> {
+    fn other<'de, D: Deserializer<'de>>(d: D) -> Result<X, D::Error>
+    where
+        T: Deserialize<'de>,
+    {
+        T::deserialize(d).map(X::from_other)
+    }
+}
+
+impl<'de, X: StrOr<T>, T: Deserialize<'de>> Visitor<'de> for StrOrVisitor<X, T> {
+    type Value = X;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an id string or an expanded object")
+        f.write_str(X::EXPECTING)
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Expandable::Id(v.to_owned()))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<X, E> {
+        X::from_string(v.to_owned())
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Expandable::Id(v))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<X, E> {
+        X::from_string(v)
     }
 
-    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        T::deserialize(value::MapAccessDeserializer::new(map))
-            .map(|o| Expandable::Object(Box::new(o)))
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<X, A::Error> {
+        Self::other(value::MapAccessDeserializer::new(map))
     }
 
-    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        T::deserialize(value::SeqAccessDeserializer::new(seq))
-            .map(|o| Expandable::Object(Box::new(o)))
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<X, A::Error> {
+        Self::other(value::SeqAccessDeserializer::new(seq))
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Self::object(IntoDeserializer::<E>::into_deserializer(v))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<X, E> {
+        Self::other(IntoDeserializer::<E>::into_deserializer(v))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Self::object(IntoDeserializer::<E>::into_deserializer(v))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<X, E> {
+        Self::other(IntoDeserializer::<E>::into_deserializer(v))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Self::object(IntoDeserializer::<E>::into_deserializer(v))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<X, E> {
+        Self::other(IntoDeserializer::<E>::into_deserializer(v))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Self::object(IntoDeserializer::<E>::into_deserializer(v))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<X, E> {
+        Self::other(IntoDeserializer::<E>::into_deserializer(v))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Self::object(value::UnitDeserializer::<E>::new())
+    fn visit_unit<E: de::Error>(self) -> Result<X, E> {
+        Self::other(value::UnitDeserializer::<E>::new())
+    }
+}
+
+/// A parameter that Stripe lets you unset by sending an empty string (`anyOf [T, enum [""]]`
+/// in the spec), such as `description` on an update.
+///
+/// As a form value [`Clearable::Clear`] is written as `key=` (for a list or an object too) and
+/// [`Clearable::Set`] as the value itself. Leaving a parameter alone is `None` around it. In
+/// JSON, `Clear` is `""`, and a `""` decodes as `Clear`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Clearable<T> {
+    /// Unset the field: sends an empty string.
+    Clear,
+    /// Set the field to this value.
+    Set(T),
+}
+
+impl<T> Clearable<T> {
+    /// Whether this unsets the field.
+    pub fn is_clear(&self) -> bool {
+        matches!(self, Clearable::Clear)
+    }
+
+    /// The value, or `None` for [`Clearable::Clear`].
+    pub fn as_set(&self) -> Option<&T> {
+        match self {
+            Clearable::Clear => None,
+            Clearable::Set(value) => Some(value),
+        }
+    }
+}
+
+impl<T> From<T> for Clearable<T> {
+    fn from(value: T) -> Self {
+        Clearable::Set(value)
+    }
+}
+
+/// So that a setter taking `impl Into<Clearable<String>>` accepts `"text"`.
+impl From<&str> for Clearable<String> {
+    fn from(value: &str) -> Self {
+        Clearable::Set(value.to_owned())
+    }
+}
+
+impl<T: Serialize> Serialize for Clearable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Clearable::Clear => serializer.serialize_str(""),
+            Clearable::Set(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Clearable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrOrVisitor(PhantomData))
+    }
+}
+
+impl<T> StrOr<T> for Clearable<T> {
+    const EXPECTING: &'static str = "an empty string or a value";
+
+    fn from_string<'de, E: de::Error>(s: String) -> Result<Self, E>
+    where
+        T: Deserialize<'de>,
+    {
+        if s.is_empty() {
+            Ok(Clearable::Clear)
+        } else {
+            T::deserialize(IntoDeserializer::<E>::into_deserializer(s)).map(Clearable::Set)
+        }
+    }
+
+    fn from_other(other: T) -> Self {
+        Clearable::Set(other)
     }
 }
 
@@ -212,6 +316,45 @@ impl<T: Serialize> Serialize for List<T> {
         map.serialize_entry("data", &self.data)?;
         map.serialize_entry("has_more", &self.has_more)?;
         map.serialize_entry("url", &self.url)?;
+        map.end()
+    }
+}
+
+/// One page of a Stripe search (`"object": "search_result"`), as returned by the `/search`
+/// endpoints.
+///
+/// Decoding ignores unknown keys. Encoding writes `object`, `data`, `has_more`, `next_page`
+/// (`null` when absent, as Stripe sends it), `url`, and `total_count` only when present (Stripe
+/// sends it only when asked to `expand` it), so a decoded page encodes back to the same JSON.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SearchResult<T> {
+    /// The objects on this page.
+    pub data: Vec<T>,
+    /// Whether more objects follow this page.
+    pub has_more: bool,
+    /// The token to send as `page` for the next page.
+    #[serde(default)]
+    pub next_page: Option<String>,
+    /// The URL this search is read from, such as `/v1/customers/search`.
+    #[serde(default)]
+    pub url: String,
+    /// The number of objects that match the query, when requested with `expand[]=total_count`.
+    #[serde(default)]
+    pub total_count: Option<u64>,
+}
+
+impl<T: Serialize> Serialize for SearchResult<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.total_count.is_some());
+        let mut map = serializer.serialize_map(Some(len))?;
+        map.serialize_entry("object", "search_result")?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        map.serialize_entry("next_page", &self.next_page)?;
+        map.serialize_entry("url", &self.url)?;
+        if let Some(total_count) = self.total_count {
+            map.serialize_entry("total_count", &total_count)?;
+        }
         map.end()
     }
 }
@@ -318,7 +461,7 @@ mod tests {
     }
 
     #[derive(Debug, PartialEq, Deserialize, Serialize)]
-    struct Clearable {
+    struct Nullable {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
@@ -334,9 +477,85 @@ mod tests {
             (json!({"v": null}), Some(None)),
             (json!({"v": 4}), Some(Some(4))),
         ] {
-            let c: Clearable = serde_json::from_value(wire.clone()).unwrap();
+            let c: Nullable = serde_json::from_value(wire.clone()).unwrap();
             assert_eq!(c.v, v);
             assert_eq!(serde_json::to_value(&c).unwrap(), wire);
         }
+    }
+
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
+    struct Update {
+        description: Clearable<String>,
+        account: Clearable<Expandable<Account>>,
+        count: Option<Clearable<i64>>,
+    }
+
+    #[test]
+    fn clearable_decodes_empty_string_as_clear() {
+        let wire = json!({"description": "", "account": "", "count": ""});
+        let u: Update = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(u.description, Clearable::Clear);
+        assert!(u.account.is_clear());
+        assert_eq!(u.count, Some(Clearable::Clear));
+        assert_eq!(serde_json::to_value(&u).unwrap(), wire);
+
+        let wire =
+            json!({"description": "x", "account": {"id": "fca_1", "balance": 2}, "count": 3});
+        let u: Update = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(u.description, Clearable::from("x"));
+        assert_eq!(u.description.as_set().map(String::as_str), Some("x"));
+        assert_eq!(
+            u.account
+                .as_set()
+                .and_then(Expandable::as_object)
+                .map(|a| a.balance),
+            Some(2)
+        );
+        assert_eq!(u.count, Some(Clearable::Set(3)));
+        assert_eq!(serde_json::to_value(&u).unwrap(), wire);
+
+        let u: Update =
+            serde_json::from_value(json!({"description": "d", "account": "fca_2", "count": null}))
+                .unwrap();
+        assert_eq!(u.account, Clearable::Set(Expandable::Id("fca_2".into())));
+        assert_eq!(u.count, None);
+        assert_eq!(Clearable::from(5i64), Clearable::Set(5));
+        assert!(!Clearable::Set(1).is_clear());
+        assert_eq!(Clearable::<i64>::Clear.as_set(), None);
+    }
+
+    #[test]
+    fn clearable_error_path_reaches_inside_the_value() {
+        let text = r#"{"description": 4, "account": "", "count": null}"#;
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let err = serde_path_to_error::deserialize::<_, Update>(de).unwrap_err();
+        assert_eq!(err.path().to_string(), "description");
+        let text = r#"{"description": "", "account": {"id": "a", "balance": "x"}, "count": "7"}"#;
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let err = serde_path_to_error::deserialize::<_, Update>(de).unwrap_err();
+        assert_eq!(err.path().to_string(), "account.balance");
+    }
+
+    #[test]
+    fn search_result_round_trips_and_tolerates_unknown_keys() {
+        let wire = json!({"object": "search_result", "data": [{"id": "a", "balance": 1}],
+            "has_more": true, "next_page": "tok_2", "url": "/v1/customers/search"});
+        let mut with_extra = wire.clone();
+        with_extra["livemode"] = json!(false);
+        let page: SearchResult<Account> = serde_json::from_value(with_extra).unwrap();
+        assert_eq!(page.data.len(), 1);
+        assert_eq!(page.next_page.as_deref(), Some("tok_2"));
+        assert_eq!(page.total_count, None);
+        assert_eq!(serde_json::to_value(&page).unwrap(), wire);
+
+        let wire = json!({"object": "search_result", "data": [], "has_more": false,
+            "next_page": null, "url": "/v1/customers/search", "total_count": 0});
+        let page: SearchResult<Account> = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(page.total_count, Some(0));
+        assert_eq!(serde_json::to_value(&page).unwrap(), wire);
+
+        let page: SearchResult<Account> =
+            serde_json::from_value(json!({"data": [], "has_more": false})).unwrap();
+        assert_eq!((page.next_page, page.url.as_str()), (None, ""));
     }
 }

@@ -1,0 +1,234 @@
+//! Automatic paging through lists and search results, as Stripe's libraries do it.
+//!
+//! [`Pages`] is the cursor logic both clients share: which request comes next and when to stop.
+//! A client's paging loop is then only "send [`Pages::fetch`], hand the page to
+//! [`Pages::advance`]", written once for async ([`Paginator`]) and once for blocking I/O.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+use super::{Client, Error, HasId, List, Request, SearchResult};
+
+/// How the next request is derived from a page.
+enum Mode<T> {
+    /// A list: the next request sets `starting_after` (or `ending_before`, paging backwards) to
+    /// the id of the page's last object in iteration order.
+    List {
+        backwards: bool,
+        id: fn(&T) -> Option<&str>,
+    },
+    /// A search: the next request sets `page` to the result's `next_page`.
+    Search,
+}
+
+/// The request for the next page, typed by what it returns.
+pub(crate) enum Fetch<T> {
+    List(Request<List<T>>),
+    Search(Request<SearchResult<T>>),
+}
+
+/// A page as received, for [`Pages::advance`].
+pub(crate) enum Page<T> {
+    List(List<T>),
+    Search(SearchResult<T>),
+}
+
+/// Where paging stands: the next request (`None` once done) and how many objects may still be
+/// returned.
+pub(crate) struct Pages<T> {
+    next: Option<Request<()>>,
+    mode: Mode<T>,
+    remaining: Option<usize>,
+}
+
+impl<T> Pages<T> {
+    /// Paging through a list from `first`. It pages backwards, like Stripe's libraries, when
+    /// `first` sets `ending_before` but not `starting_after`.
+    pub(crate) fn list(first: Request<List<T>>) -> Self
+    where
+        T: HasId,
+    {
+        let backwards =
+            first.has_query_param("ending_before") && !first.has_query_param("starting_after");
+        Pages {
+            next: Some(first.with_response()),
+            mode: Mode::List {
+                backwards,
+                id: T::object_id,
+            },
+            remaining: None,
+        }
+    }
+
+    /// Paging through a search from `first`.
+    pub(crate) fn search(first: Request<SearchResult<T>>) -> Self {
+        Pages {
+            next: Some(first.with_response()),
+            mode: Mode::Search,
+            remaining: None,
+        }
+    }
+
+    /// Returns at most `max_items` objects in all.
+    pub(crate) fn set_max_items(&mut self, max_items: usize) {
+        self.remaining = Some(max_items);
+    }
+
+    /// The request for the next page; `None` once paging is done.
+    pub(crate) fn fetch(&self) -> Option<Fetch<T>> {
+        if self.remaining == Some(0) {
+            return None;
+        }
+        let next = self.next.clone()?;
+        Some(match self.mode {
+            Mode::List { .. } => Fetch::List(next.with_response()),
+            Mode::Search => Fetch::Search(next.with_response()),
+        })
+    }
+
+    /// Takes the page that answered [`Pages::fetch`]'s request and returns its objects in
+    /// iteration order (`None` when it is empty), preparing the request that follows.
+    pub(crate) fn advance(&mut self, page: Page<T>) -> Result<Option<Vec<T>>, Error> {
+        let Some(request) = self.next.take() else {
+            return Ok(None);
+        };
+        let (mut items, has_more, next_page) = match page {
+            Page::List(list) => (list.data, list.has_more, None),
+            Page::Search(result) => (result.data, result.has_more, result.next_page),
+        };
+        if items.is_empty() {
+            return Ok(None);
+        }
+        if let Mode::List {
+            backwards: true, ..
+        } = self.mode
+        {
+            // Stripe orders every page newest first; going backwards, the objects nearest the
+            // cursor are at the end of the page.
+            items.reverse();
+        }
+        if has_more {
+            self.next = Some(match self.mode {
+                Mode::List { backwards, id } => {
+                    let last = items.last().and_then(id).ok_or(Error::Pagination {
+                        reason: "the last object on the page has no id",
+                    })?;
+                    let key = if backwards {
+                        "ending_before"
+                    } else {
+                        "starting_after"
+                    };
+                    request.with_query_param(key, last)
+                }
+                Mode::Search => {
+                    let token = next_page.ok_or(Error::Pagination {
+                        reason: "the search result has more objects but no next_page",
+                    })?;
+                    request.with_query_param("page", &token)
+                }
+            });
+        }
+        if let Some(remaining) = &mut self.remaining {
+            items.truncate(*remaining);
+            *remaining -= items.len();
+        }
+        Ok(Some(items))
+    }
+}
+
+/// Fetches the pages of a list or search one after another; made by [`Client::paginate`] and
+/// [`Client::paginate_search`].
+///
+/// A list page is followed by the request with `starting_after` set to the id of the page's
+/// last object; when the first request sets `ending_before` (and not `starting_after`), paging
+/// goes backwards instead with `ending_before` set to the id of the page's first object, and
+/// each page's objects come in reverse, so that the whole sequence moves away from the cursor
+/// as in Stripe's libraries. A search page is followed by the request with `page` set to its
+/// `next_page`. Every other parameter (`limit`, `expand[]`, filters, options) is sent
+/// unchanged. Paging ends after a page without `has_more`, or at an empty page.
+pub struct Paginator<'a, T> {
+    client: &'a Client,
+    pages: Pages<T>,
+}
+
+impl<'a, T: DeserializeOwned> Paginator<'a, T> {
+    pub(crate) fn new(client: &'a Client, pages: Pages<T>) -> Self {
+        Paginator { client, pages }
+    }
+
+    /// Stops after `max_items` objects in all: the page that reaches the cap is cut short and
+    /// no further page is requested. Without it, paging goes on until the list ends.
+    pub fn max_items(mut self, max_items: usize) -> Self {
+        self.pages.set_max_items(max_items);
+        self
+    }
+
+    /// Fetches the next page and returns its objects, or `None` when paging is done.
+    ///
+    /// After an error from the request, calling it again sends the same request again. A page
+    /// that says more objects follow but gives no cursor (a list object without an id, or a
+    /// search result without `next_page`) fails with [`Error::Pagination`] and ends paging.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<T>>, Error> {
+        let page = match self.pages.fetch() {
+            None => return Ok(None),
+            Some(Fetch::List(request)) => Page::List(self.client.send(request).await?),
+            Some(Fetch::Search(request)) => Page::Search(self.client.send(request).await?),
+        };
+        self.pages.advance(page)
+    }
+
+    /// Fetches every remaining page (up to [`max_items`](Paginator::max_items) objects) and
+    /// returns their objects in order, or the first error.
+    pub async fn collect_all(mut self) -> Result<Vec<T>, Error> {
+        let mut all = Vec::new();
+        while let Some(items) = self.next_page().await? {
+            all.extend(items);
+        }
+        Ok(all)
+    }
+}
+
+impl<T> fmt::Debug for Paginator<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginator")
+            .field("next", &self.pages.next)
+            .field("remaining", &self.pages.remaining)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Pages through the list that `first` requests; see [`Paginator`].
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "reqwest")]
+    /// # async fn demo() -> Result<(), stripe_typed::rt::Error> {
+    /// use stripe_typed::rt::{self, Client, List, Method, Request};
+    ///
+    /// let client = Client::new("sk_test_...");
+    /// let first: Request<List<rt::Json>> =
+    ///     Request::new(Method::Get, "/v1/customers".to_owned()).with_query_param("limit", "100");
+    /// let mut pages = client.paginate(first);
+    /// while let Some(customers) = pages.next_page().await? {
+    ///     println!("{} customers", customers.len());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn paginate<T: DeserializeOwned + HasId>(
+        &self,
+        first: Request<List<T>>,
+    ) -> Paginator<'_, T> {
+        Paginator::new(self, Pages::list(first))
+    }
+
+    /// Pages through the search results that `first` requests, following `next_page`; see
+    /// [`Paginator`].
+    pub fn paginate_search<T: DeserializeOwned>(
+        &self,
+        first: Request<SearchResult<T>>,
+    ) -> Paginator<'_, T> {
+        Paginator::new(self, Pages::search(first))
+    }
+}
