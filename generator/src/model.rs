@@ -659,11 +659,14 @@ impl<'a> Lower<'a> {
             {
                 Ty::Json
             }
-            SchemaKind::Any(_) => {
-                self.errors.push(Error::unsupported(
-                    at,
-                    "a schema that mixes keywords of several types",
-                ));
+            SchemaKind::Any(any) => {
+                // openapiv3 reads a misspelt `type` as a schema of no particular type.
+                let known = ["string", "number", "integer", "boolean", "array", "object"];
+                let what = match any.typ.as_deref() {
+                    Some(t) if !known.contains(&t) => format!("the unknown type `{t}`"),
+                    _ => "a schema that mixes keywords of several types".to_owned(),
+                };
+                self.errors.push(Error::unsupported(at, what));
                 Ty::Json
             }
         }
@@ -991,7 +994,7 @@ impl<'a> Lower<'a> {
                     self.errors.push(Error::new(
                         op.at.push("parameters"),
                         ErrorKind::Unsupported(format!(
-                            "path parameter `{{{pname}}}` has no `in: path` parameter"
+                            "a `{{{pname}}}` in the path with no `in: path` parameter"
                         )),
                     ));
                     return None;
@@ -1180,7 +1183,7 @@ impl<'a> Lower<'a> {
             if style != "deepObject" || !explode {
                 self.errors.push(Error::unsupported(
                     &body_at.push("encoding").push(prop),
-                    format!("form encoding style `{style}` (explode: {explode}); only exploded deepObject"),
+                    format!("form encoding style `{style}` with explode: {explode} (only exploded `deepObject` is implemented)"),
                 ));
             }
         }
