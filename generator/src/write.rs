@@ -132,25 +132,41 @@ fn stage_and_swap(
     fs::write(&staged_cargo, cargo)
         .map_err(|e| io(format!("writing {}: {e}", staged_cargo.display())))?;
 
-    // Swap: the directory by two renames (old aside, new in), files by one rename each.
+    // Swap: each old file aside, then each new one in, all by renames that are undone if a
+    // later one fails.
     let src = root.join("src");
     fs::create_dir_all(&src).map_err(|e| io(format!("creating {}: {e}", src.display())))?;
     let live_dir = root.join(OWNED_DIR);
-    let old = stage.join("old-resources");
-    if live_dir.exists() {
-        fs::rename(&live_dir, &old)
-            .map_err(|e| io(format!("moving {} aside: {e}", live_dir.display())))?;
-    }
-    if let Err(e) = fs::rename(&staged_dir, &live_dir) {
-        // Put the old tree back so a failed swap changes nothing.
-        let _ = fs::rename(&old, &live_dir);
-        return Err(io(format!("moving the new {} in: {e}", live_dir.display())));
-    }
     let live_file = root.join(OWNED_FILE);
-    fs::rename(stage.join("resources.rs"), &live_file)
-        .map_err(|e| io(format!("replacing {}: {e}", live_file.display())))?;
-    fs::rename(&staged_cargo, cargo_path)
-        .map_err(|e| io(format!("replacing {}: {e}", cargo_path.display())))?;
+    let mut steps = Vec::new();
+    if live_dir.exists() {
+        steps.push((live_dir.clone(), stage.join("old-resources")));
+    }
+    steps.push((staged_dir, live_dir));
+    if live_file.is_file() {
+        steps.push((live_file.clone(), stage.join("old-resources.rs")));
+    }
+    steps.push((stage.join("resources.rs"), live_file));
+    // Last: if this rename fails, `Cargo.toml` is unchanged, so it needs no copy aside.
+    steps.push((staged_cargo, cargo_path.to_path_buf()));
+    rename_all(&steps)
+}
+
+/// Renames each `(from, to)` in order. If one fails, the renames already done are undone,
+/// newest first, so that a failed swap leaves the old tree as it was.
+fn rename_all(steps: &[(PathBuf, PathBuf)]) -> Result<(), Error> {
+    for (i, (from, to)) in steps.iter().enumerate() {
+        if let Err(e) = fs::rename(from, to) {
+            for (done_from, done_to) in steps[..i].iter().rev() {
+                let _ = fs::rename(done_to, done_from);
+            }
+            return Err(io(format!(
+                "moving {} to {}: {e}",
+                from.display(),
+                to.display()
+            )));
+        }
+    }
     Ok(())
 }
 
