@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::error::{Error, ErrorKind, Pointer};
+use crate::error::{comma_columns, Error, ErrorKind, Pointer};
 
 /// The pin: which spec the committed `generated/` was made from.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -26,7 +26,10 @@ impl Manifest {
         let err = |e: serde_json::Error| {
             Error::new(
                 Pointer::root(),
-                ErrorKind::Config(format!("spec/manifest.json: {e}")),
+                ErrorKind::Config {
+                    file: "spec/manifest.json",
+                    what: comma_columns(&e.to_string()),
+                },
             )
         };
         let mut m: Manifest = serde_json::from_slice(bytes).map_err(err)?;
@@ -68,13 +71,19 @@ impl Selection {
         let sel: Selection = serde_yaml::from_slice(bytes).map_err(|e| {
             Error::new(
                 Pointer::root(),
-                ErrorKind::Config(format!("spec/select.yaml: {e}")),
+                ErrorKind::Config {
+                    file: "spec/select.yaml",
+                    what: comma_columns(&e.to_string()),
+                },
             )
         })?;
         if sel.resources.is_empty() {
             return Err(Error::new(
                 Pointer::root().push("resources"),
-                ErrorKind::Config("spec/select.yaml selects no resources".into()),
+                ErrorKind::Config {
+                    file: "spec/select.yaml",
+                    what: "selects no resources; list at least one `x-resourceId`".into(),
+                },
             ));
         }
         Ok(sel)

@@ -80,8 +80,9 @@ pub enum ErrorKind {
     NameCollision { name: String, other: Pointer },
     /// A spec name maps to a Rust name the generated code reserves.
     Reserved { name: String },
-    /// The selection config itself is malformed.
-    Config(String),
+    /// A config file (`spec/select.yaml`, `spec/manifest.json`) is malformed; the pointer is
+    /// into that file.
+    Config { file: &'static str, what: String },
     /// A bug in the generator, not in the input.
     Internal(String),
     /// Reading or writing files failed.
@@ -114,9 +115,49 @@ impl Error {
     }
 }
 
+/// Writes through to a formatter with line breaks escaped, so that every message is one line
+/// whatever spec text (a `$ref`, a key, a parser's message) it quotes.
+struct OneLine<'a, 'b>(&'a mut fmt::Formatter<'b>);
+
+impl fmt::Write for OneLine<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let mut rest = s;
+        while let Some(i) = rest.find(['\n', '\r']) {
+            self.0.write_str(&rest[..i])?;
+            self.0.write_str(if rest[i..].starts_with('\n') {
+                "\\n"
+            } else {
+                "\\r"
+            })?;
+            rest = &rest[i + 1..];
+        }
+        self.0.write_str(rest)
+    }
+}
+
+/// serde_json and serde_yaml say `at line 4 column 31`; our messages say `line 4, column 31`.
+pub(crate) fn comma_columns(message: &str) -> String {
+    let mut out = String::with_capacity(message.len() + 8);
+    let mut rest = message;
+    while let Some(i) = rest.find(" column ") {
+        let before = &rest[..i];
+        out.push_str(before);
+        let without_digits = before.trim_end_matches(|c: char| c.is_ascii_digit());
+        if without_digits.len() < before.len() && without_digits.ends_with("line ") {
+            out.push(',');
+        }
+        out.push_str(" column ");
+        rest = &rest[i + " column ".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
         let at = &self.at;
+        let f = &mut OneLine(f);
         match &self.kind {
             ErrorKind::Parse(what) => write!(
                 f,
@@ -129,7 +170,7 @@ impl fmt::Display for Error {
             ErrorKind::MissingResource { name, did_you_mean } => {
                 write!(
                     f,
-                    "{at}: no schema has x-resourceId `{name}`. Fix the name in spec/select.yaml"
+                    "spec/select.yaml{at}: no schema has x-resourceId `{name}`. Fix the name in spec/select.yaml"
                 )?;
                 if did_you_mean.is_empty() {
                     write!(f, ".")
@@ -157,7 +198,7 @@ impl fmt::Display for Error {
                 f,
                 "{at}: generates the Rust name `{name}`, which the generated crate reserves. Add a rename in spec/select.yaml."
             ),
-            ErrorKind::Config(what) => write!(f, "{at}: {what}. Fix spec/select.yaml."),
+            ErrorKind::Config { file, what } => write!(f, "{file}{at}: {what}. Fix {file}."),
             ErrorKind::Internal(what) => write!(
                 f,
                 "{at}: internal generator error: {what}. This is a bug in the generator; please report it with the spec and spec/select.yaml."
@@ -219,6 +260,28 @@ mod tests {
         assert_eq!(
             p.tokens().collect::<Vec<_>>(),
             ["paths", "/v1/financial_connections/sessions", "a~b"]
+        );
+    }
+
+    #[test]
+    fn messages_are_one_line_and_columns_are_comma_separated() {
+        let e = Error::new(
+            Pointer::schema("a\nb"),
+            ErrorKind::DanglingRef("#/x\r\ny".into()),
+        );
+        let msg = e.to_string();
+        assert!(!msg.contains(['\n', '\r']), "{msg}");
+        assert!(
+            msg.starts_with("#/components/schemas/a\\nb: $ref `#/x\\r\\ny`"),
+            "{msg}"
+        );
+        assert_eq!(
+            comma_columns("x at line 4 column 31, while parsing at line 1 column 2"),
+            "x at line 4, column 31, while parsing at line 1, column 2"
+        );
+        assert_eq!(
+            comma_columns("a column of 3 column 4"),
+            "a column of 3 column 4"
         );
     }
 

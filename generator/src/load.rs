@@ -5,12 +5,14 @@
 //! Stripe's ~1000 schemas would cost more than parsing the file, and a shape we never visit
 //! must never fail the run.
 
-use serde::de::DeserializeOwned;
+use std::cell::Cell;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::config::Manifest;
-use crate::error::{Error, ErrorKind, Pointer};
+use crate::error::{comma_columns, Error, ErrorKind, Pointer};
 
 /// Facts about the loaded spec that end up in generated headers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,32 +53,41 @@ pub fn load(bytes: &[u8], manifest: &Manifest) -> Result<Loaded, Error> {
             "the file is not UTF-8 (invalid byte at line {line}, column {col})"
         ))
     })?;
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.is_empty() {
+    // Only the byte-order mark is dropped, so that line numbers stay those of the file.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
         return Err(parse_error("the file is empty"));
     }
-    let doc: Value = if trimmed.starts_with('{') {
-        serde_json::from_str(trimmed).map_err(|e| {
-            let what = if e.is_eof() {
-                "the JSON ends early (truncated file?)"
-            } else {
-                "invalid JSON"
-            };
-            parse_error(format!(
-                "{what} at line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            ))
-        })?
-    } else {
-        serde_yaml::from_str(trimmed).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
-                .unwrap_or_default();
-            parse_error(format!("invalid YAML{at}: {e}"))
-        })?
+    // A JSON document is an object (or, wrongly, an array); anything else is read as YAML.
+    let dup = Cell::new(None);
+    let strict = Strict {
+        at: &Step::Root,
+        dup: &dup,
     };
+    let parsed = if text.trim_start().starts_with(['{', '[']) {
+        let mut de = serde_json::Deserializer::from_str(text);
+        strict
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|e| {
+                let what = if e.is_eof() {
+                    "the JSON ends early (truncated file?)"
+                } else {
+                    "invalid JSON"
+                };
+                format!("{what}: {}", comma_columns(&e.to_string()))
+            })
+    } else {
+        strict
+            .deserialize(serde_yaml::Deserializer::from_str(text))
+            .map_err(|e| format!("invalid YAML: {}", comma_columns(&e.to_string())))
+    };
+    let doc = parsed.map_err(|what| {
+        Error::new(
+            dup.take().unwrap_or_else(Pointer::root),
+            ErrorKind::Parse(what),
+        )
+    })?;
     check_openapi3(&doc)?;
 
     let sha256 = sha256_hex(bytes);
@@ -122,7 +133,13 @@ fn check_openapi3(doc: &Value) -> Result<(), Error> {
             "not an OpenAPI 3 document: the top level is not an object",
         ));
     };
-    match obj.get("openapi").and_then(Value::as_str) {
+    // YAML reads an unquoted `openapi: 3.1` as a number.
+    let version = match obj.get("openapi") {
+        Some(Value::String(v)) => Some(v.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    match version.as_deref() {
         Some(v) if v.starts_with("3.") => {}
         Some(v) => {
             return Err(Error::new(
@@ -167,6 +184,120 @@ fn check_openapi3(doc: &Value) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// Where the strict parser is, as a chain of stack frames: a pointer is built only on error.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Root,
+    Key(&'a Step<'a>, &'a str),
+    Index(&'a Step<'a>, usize),
+}
+
+impl Step<'_> {
+    fn pointer(&self) -> Pointer {
+        match self {
+            Step::Root => Pointer::root(),
+            Step::Key(parent, key) => parent.pointer().push(key),
+            Step::Index(parent, i) => parent.pointer().push(&i.to_string()),
+        }
+    }
+}
+
+/// Parses a document into a JSON value, except that a key given twice in one object is an
+/// error: serde's own `Value` keeps the last one silently, so a spec with a pasted-over block
+/// would load. The duplicate's pointer is left in `dup`, since serde errors carry only text.
+#[derive(Clone, Copy)]
+struct Strict<'a> {
+    at: &'a Step<'a>,
+    dup: &'a Cell<Option<Pointer>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON or YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {v} has no JSON form")))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            let at = Step::Index(self.at, items.len());
+            match seq.next_element_seed(Strict {
+                at: &at,
+                dup: self.dup,
+            })? {
+                Some(v) => items.push(v),
+                None => return Ok(Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut obj = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if obj.contains_key(&key) {
+                self.dup.set(Some(self.at.pointer().push(&key)));
+                return Err(de::Error::custom(format!(
+                    "the key `{key}` appears twice in one object"
+                )));
+            }
+            let at = Step::Key(self.at, &key);
+            let v = map.next_value_seed(Strict {
+                at: &at,
+                dup: self.dup,
+            })?;
+            obj.insert(key, v);
+        }
+        Ok(Value::Object(obj))
+    }
 }
 
 fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {

@@ -112,15 +112,23 @@ pub fn select<'a>(
     let mut wanted: Vec<&String> = selection.resources.iter().collect();
     wanted.sort();
     wanted.dedup();
-    for (i, name) in wanted.into_iter().enumerate() {
+    for name in wanted {
         match by_resource_id.get(name.as_str()) {
             Some(schema) => resources.push(SelectedResource {
                 id: name.clone(),
                 schema: schema.clone(),
                 ops: Vec::new(),
             }),
+            // The pointer is into spec/select.yaml, so it uses the name's place in that file.
             None => errors.push(Error::new(
-                Pointer::root().push("resources").push(&i.to_string()),
+                Pointer::root().push("resources").push(
+                    &selection
+                        .resources
+                        .iter()
+                        .position(|r| r == name)
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
                 ErrorKind::MissingResource {
                     name: name.clone(),
                     did_you_mean: suggestions(name, by_resource_id.keys().copied()),
