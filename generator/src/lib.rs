@@ -4,6 +4,7 @@
 //! [`load`](mod@load) (bytes -> checked document) -> [`select`](mod@select) (resources, operations, closure) ->
 //! [`model`](mod@model) (the IR: names and decisions) -> [`emit`](mod@emit) (formatted files) -> [`write`](mod@write)
 //! (atomic replace or check). [`naming`] makes every identifier; [`error`] locates every error.
+//! [`summary`] describes the generated API in `api.json` and reports changes between two.
 //! No network, no processes: reading the spec and config is the caller's job.
 
 pub mod config;
@@ -13,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod select;
+pub mod summary;
 pub mod write;
 
 pub use config::{Manifest, Selection};

@@ -1,7 +1,8 @@
 //! Stage 5: put the files in place atomically, or report which ones differ (check mode).
 //!
-//! This module owns exactly `src/resources.rs`, `src/resources/` and the block between
-//! `# generated start` and `# generated end` in `Cargo.toml`. The new tree is built in a
+//! This module owns exactly `src/resources.rs`, `src/resources/`, `api.json` (the API summary
+//! change reports compare against) and the block between `# generated start` and
+//! `# generated end` in `Cargo.toml`. The new tree is built in a
 //! temporary directory beside the target and swapped in with renames; any error before the
 //! swap leaves the old tree byte-identical. It knows nothing about Rust.
 
@@ -15,6 +16,7 @@ const FENCE_START: &str = "# generated start\n";
 const FENCE_END: &str = "# generated end\n";
 const OWNED_FILE: &str = "src/resources.rs";
 const OWNED_DIR: &str = "src/resources";
+const SUMMARY_FILE: &str = "api.json";
 
 fn io(what: String) -> Error {
     Error::new(Pointer::root(), ErrorKind::Io(what))
@@ -65,6 +67,10 @@ pub fn check(out: &Output, root: &Path) -> Result<Vec<String>, Error> {
             .collect();
         extra.sort();
         stale.extend(extra);
+    }
+    match fs::read_to_string(root.join(SUMMARY_FILE)) {
+        Ok(have) if normalize(&have) == out.summary => {}
+        _ => stale.push(SUMMARY_FILE.into()),
     }
     let cargo_path = root.join("Cargo.toml");
     let cargo = normalize(&read(&cargo_path)?);
@@ -131,6 +137,9 @@ fn stage_and_swap(
     let staged_cargo = stage.join("Cargo.toml");
     fs::write(&staged_cargo, cargo)
         .map_err(|e| io(format!("writing {}: {e}", staged_cargo.display())))?;
+    let staged_summary = stage.join(SUMMARY_FILE);
+    fs::write(&staged_summary, &out.summary)
+        .map_err(|e| io(format!("writing {}: {e}", staged_summary.display())))?;
 
     // Swap: each old file aside, then each new one in, all by renames that are undone if a
     // later one fails.
@@ -147,6 +156,11 @@ fn stage_and_swap(
         steps.push((live_file.clone(), stage.join("old-resources.rs")));
     }
     steps.push((stage.join("resources.rs"), live_file));
+    let live_summary = root.join(SUMMARY_FILE);
+    if live_summary.is_file() {
+        steps.push((live_summary.clone(), stage.join("old-api.json")));
+    }
+    steps.push((staged_summary, live_summary));
     // Last: if this rename fails, `Cargo.toml` is unchanged, so it needs no copy aside.
     steps.push((staged_cargo, cargo_path.to_path_buf()));
     rename_all(&steps)
@@ -188,6 +202,7 @@ mod tests {
                 },
             ],
             cargo_features: "a = []\n".into(),
+            summary: "{}\n".into(),
         }
     }
 
@@ -213,6 +228,7 @@ mod tests {
             check(&o, &dir).unwrap(),
             [
                 "Cargo.toml",
+                "api.json",
                 "src/resources.rs",
                 "src/resources/a.rs",
                 "src/resources/gone.rs"
@@ -221,6 +237,7 @@ mod tests {
         write(&o, &dir).unwrap();
         assert!(check(&o, &dir).unwrap().is_empty());
         assert!(!dir.join("src/resources/gone.rs").exists());
+        assert_eq!(fs::read_to_string(dir.join("api.json")).unwrap(), "{}\n");
         let cargo = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
         assert!(
             cargo.ends_with("# generated start\na = []\n# generated end\n"),

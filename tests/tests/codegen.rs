@@ -99,6 +99,7 @@ fn check_catches_a_hand_edit_and_write_repairs_it() {
         &generated_root().join("src/resources"),
         &scratch.join("src/resources"),
     );
+    std::fs::copy(generated_root().join("api.json"), scratch.join("api.json")).unwrap();
     assert!(generator::write::check(&out, &scratch).unwrap().is_empty());
 
     let edited = scratch.join("src/resources/financial_connections_session.rs");

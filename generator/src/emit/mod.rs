@@ -28,6 +28,8 @@ pub struct Output {
     pub files: Vec<File>,
     /// The lines between `# generated start` and `# generated end` in `Cargo.toml`.
     pub cargo_features: String,
+    /// `api.json`: the summary of the generated API that change reports compare against.
+    pub summary: String,
 }
 
 /// The first lines of every generated file. `quote!` drops comments, so it is prepended to
@@ -59,6 +61,7 @@ pub fn emit(model: &Model) -> Result<Output, Error> {
     Ok(Output {
         files,
         cargo_features: cargo_features(model),
+        summary: crate::summary::summarize(model).to_json(),
     })
 }
 

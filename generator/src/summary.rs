@@ -1,0 +1,718 @@
+//! A small, machine-readable summary of the generated API (`generated/api.json`), and the
+//! change report between two summaries, used to review a spec bump.
+//!
+//! The summary is a pure function of the [`Model`]: one entry per type, field, enum value and
+//! operation, keyed by the Rust names users write, with every map sorted, so it is
+//! deterministic and diffs well. It is committed next to the generated crate, so a report
+//! needs no second copy of the spec: [`diff`] compares the committed summary with the one the
+//! new spec produces.
+//!
+//! # What counts as breaking
+//!
+//! "Breaking" means: code that compiled against the old generated crate may not compile, or
+//! may stop matching, against the new one.
+//!
+//! - Removing a type, a field, a parameter, an enum value or an operation is breaking.
+//! - Changing a field's or parameter's Rust type is breaking. This includes presence changes
+//!   that change the wrapper, e.g. `Required` -> `Nullable` in a response turns `T` into
+//!   `Option<T>`. A presence change that keeps the Rust type (`Nullable` <-> `Optional`, both
+//!   `Option<T>`) only changes serde attributes and is not breaking.
+//! - Adding a REQUIRED request parameter is breaking: it becomes an argument of the
+//!   parameters' `new`. So is an optional parameter becoming required, or the reverse (the
+//!   argument disappears and the field type changes).
+//! - Adding an optional request parameter is not breaking: parameter structs are
+//!   `#[non_exhaustive]` and built with `new`.
+//! - Adding a response field is reported as not breaking, with a caveat: response structs are
+//!   NOT `#[non_exhaustive]` (users may build them in tests), so a struct literal naming every
+//!   field stops compiling. Decoding, field access and pattern matching with `..` are
+//!   unaffected, which is how these types are meant to be used, so we do not count it.
+//! - Adding an enum value is not breaking: enums are `#[non_exhaustive]` and already decoded
+//!   the new value into their catch-all variant. Renaming the catch-all variant is breaking.
+//! - Adding a type or an operation is not breaking. Changing an operation's arguments,
+//!   parameters type or return type is breaking; a changed HTTP path or method alone is not
+//!   (the Rust signature is the same), but is reported.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Field, Item, Model, Operation, Presence, Role, Ty};
+
+/// The generated API in brief. Serialized with [`Summary::to_json`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Stripe API version of the spec.
+    pub api_version: String,
+    /// Hash of the spec it was generated from.
+    pub sha256: String,
+    /// Types by Rust name (unique across modules).
+    pub types: BTreeMap<String, TypeSummary>,
+    /// Operations, keyed `Type::function`.
+    pub ops: BTreeMap<String, OpSummary>,
+}
+
+/// What kind of type a summary entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A selected resource object.
+    Resource,
+    /// A response object.
+    Object,
+    /// Request parameters.
+    Params,
+    /// A string enum.
+    Enum,
+    /// A resource's typed id.
+    Id,
+}
+
+impl Kind {
+    fn is_params(self) -> bool {
+        self == Kind::Params
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Resource => "resource",
+            Kind::Object => "object",
+            Kind::Params => "parameters",
+            Kind::Enum => "enum",
+            Kind::Id => "id",
+        }
+    }
+}
+
+/// One type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeSummary {
+    /// Module (and feature) that defines it.
+    pub module: String,
+    /// What it is.
+    pub kind: Kind,
+    /// Struct fields by Rust name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, FieldSummary>,
+    /// Enum values: wire value -> Rust variant.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variants: BTreeMap<String, String>,
+    /// The enum's catch-all variant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
+    /// The resource an id type identifies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
+}
+
+/// One struct field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSummary {
+    /// The full Rust type, presence wrapper included, e.g. `Option<Vec<String>>`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// `required`, `nullable`, `optional` or `optional_nullable`.
+    pub presence: String,
+    /// The wire name, when it differs from the Rust name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wire: Option<String>,
+}
+
+/// One request function.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpSummary {
+    /// Module that defines it.
+    pub module: String,
+    /// HTTP method and path template, e.g. `GET /v1/x/{x}`.
+    pub http: String,
+    /// The function's arguments, e.g. `session: &FinancialConnectionsSessionId`.
+    pub args: Vec<String>,
+    /// What the request decodes to.
+    pub returns: String,
+}
+
+impl Summary {
+    /// Stable pretty JSON: sorted keys, two-space indent, one trailing newline.
+    pub fn to_json(&self) -> String {
+        // Through `Value`, whose maps are sorted, so struct fields are sorted too. Serializing
+        // plain strings and maps cannot fail; fall back to an empty object rather than panic.
+        let mut s = serde_json::to_value(self)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or_else(|_| "{}".to_owned());
+        s.push('\n');
+        s
+    }
+
+    /// Parses a summary written by [`Summary::to_json`].
+    pub fn from_json(text: &str) -> Result<Summary, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+/// The Rust spelling of a type, by bare name (type names are unique across modules).
+fn ty_str(t: &Ty) -> String {
+    match t {
+        Ty::Str => "String".into(),
+        Ty::Bool => "bool".into(),
+        Ty::Int => "i64".into(),
+        Ty::Float => "f64".into(),
+        Ty::Timestamp => "rt::Timestamp".into(),
+        Ty::Secret => "rt::Secret".into(),
+        Ty::Json => "rt::Json".into(),
+        Ty::Named(r) => r.name.rust().to_owned(),
+        Ty::Vec(inner) => format!("Vec<{}>", ty_str(inner)),
+        Ty::Map(inner) => format!("BTreeMap<String, {}>", ty_str(inner)),
+        Ty::List(inner) => format!("rt::List<{}>", ty_str(inner)),
+        Ty::Expandable(None) => "rt::Expandable".into(),
+        Ty::Expandable(Some(r)) => format!("rt::Expandable<{}>", r.name.rust()),
+        Ty::Boxed(inner) => format!("Box<{}>", ty_str(inner)),
+    }
+}
+
+/// The same wrapping as emit's field types.
+fn field_summary(f: &Field) -> FieldSummary {
+    let t = ty_str(&f.ty);
+    let (ty, presence) = match f.presence {
+        Presence::Required => (t, "required"),
+        Presence::Nullable => (format!("Option<{t}>"), "nullable"),
+        Presence::Optional => (format!("Option<{t}>"), "optional"),
+        Presence::OptionalNullable => (format!("Option<Option<{t}>>"), "optional_nullable"),
+    };
+    FieldSummary {
+        ty,
+        presence: presence.to_owned(),
+        wire: (f.name.rust() != f.name.wire()).then(|| f.name.wire().to_owned()),
+    }
+}
+
+fn op_summary(module: &str, op: &Operation) -> OpSummary {
+    let mut path = String::new();
+    for part in &op.path {
+        match part {
+            crate::model::PathPart::Lit(l) => path.push_str(l),
+            crate::model::PathPart::Param(p) => {
+                let _ = write!(path, "{{{}}}", p.wire());
+            }
+        }
+    }
+    let mut args: Vec<String> = op
+        .path_params
+        .iter()
+        .map(|p| match &p.ty {
+            Ty::Named(r) => format!("{}: &{}", p.name, r.name),
+            _ => format!("{}: &str", p.name),
+        })
+        .collect();
+    args.push(format!("params: &{}", op.params));
+    OpSummary {
+        module: module.to_owned(),
+        http: format!("{} {path}", op.method.key().to_uppercase()),
+        args,
+        returns: ty_str(&op.returns),
+    }
+}
+
+/// Summarizes the generated API of `model`.
+pub fn summarize(model: &Model) -> Summary {
+    let mut types = BTreeMap::new();
+    let mut ops = BTreeMap::new();
+    for m in &model.modules {
+        let module = m.name.rust().to_owned();
+        for item in &m.items {
+            let entry = match item {
+                Item::Struct(s) => TypeSummary {
+                    module: module.clone(),
+                    kind: match s.role {
+                        Role::Resource => Kind::Resource,
+                        Role::Object => Kind::Object,
+                        Role::Params => Kind::Params,
+                    },
+                    fields: s
+                        .fields
+                        .iter()
+                        .map(|f| (f.name.rust().to_owned(), field_summary(f)))
+                        .collect(),
+                    variants: BTreeMap::new(),
+                    unknown: None,
+                    of: None,
+                },
+                Item::Enum(e) => TypeSummary {
+                    module: module.clone(),
+                    kind: Kind::Enum,
+                    fields: BTreeMap::new(),
+                    variants: e
+                        .variants
+                        .iter()
+                        .map(|v| (v.wire().to_owned(), v.rust().to_owned()))
+                        .collect(),
+                    unknown: Some(e.unknown.rust().to_owned()),
+                    of: None,
+                },
+                Item::Id(id) => TypeSummary {
+                    module: module.clone(),
+                    kind: Kind::Id,
+                    fields: BTreeMap::new(),
+                    variants: BTreeMap::new(),
+                    unknown: None,
+                    of: Some(id.resource.rust().to_owned()),
+                },
+            };
+            types.insert(item.name().rust().to_owned(), entry);
+        }
+        for op in &m.ops {
+            ops.insert(format!("{}::{}", op.on, op.name), op_summary(&module, op));
+        }
+    }
+    Summary {
+        api_version: model.spec.api_version.clone(),
+        sha256: model.spec.sha256.clone(),
+        types,
+        ops,
+    }
+}
+
+/// One difference between two summaries.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    /// Whether code using the old generated crate may stop compiling.
+    pub breaking: bool,
+    /// What changed: `Type`, `Type.field`, `Type::Variant` or `Type::function`.
+    pub subject: String,
+    /// How, in a few words.
+    pub what: String,
+}
+
+/// The differences between two summaries, breaking first, each group sorted by subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// `api_version (sha256 prefix)` of the old summary.
+    pub from: String,
+    /// Same, of the new one.
+    pub to: String,
+    /// Every change.
+    pub changes: Vec<Change>,
+}
+
+fn short(s: &Summary) -> String {
+    format!(
+        "{} ({})",
+        s.api_version,
+        s.sha256.chars().take(12).collect::<String>()
+    )
+}
+
+/// Compares `old` with `new`. See the module docs for what counts as breaking.
+pub fn diff(old: &Summary, new: &Summary) -> Report {
+    let mut changes = Vec::new();
+    let mut push = |breaking: bool, subject: String, what: String| {
+        changes.push(Change {
+            breaking,
+            subject,
+            what,
+        })
+    };
+
+    for (name, o) in &old.types {
+        if !new.types.contains_key(name) {
+            push(
+                true,
+                name.clone(),
+                format!("{} type removed", o.kind.word()),
+            );
+        }
+    }
+    for (name, n) in &new.types {
+        let Some(o) = old.types.get(name) else {
+            push(false, name.clone(), format!("{} type added", n.kind.word()));
+            continue;
+        };
+        if o.kind != n.kind {
+            push(
+                true,
+                name.clone(),
+                format!("kind changed from {} to {}", o.kind.word(), n.kind.word()),
+            );
+            continue;
+        }
+        if o.module != n.module {
+            push(
+                true,
+                name.clone(),
+                format!("moved from module `{}` to `{}`", o.module, n.module),
+            );
+        }
+        if o.of != n.of {
+            push(
+                true,
+                name.clone(),
+                format!(
+                    "identifies `{}` instead of `{}`",
+                    n.of.as_deref().unwrap_or("-"),
+                    o.of.as_deref().unwrap_or("-")
+                ),
+            );
+        }
+        diff_fields(name, n.kind, o, n, &mut push);
+        diff_variants(name, o, n, &mut push);
+    }
+
+    for (name, o) in &old.ops {
+        if !new.ops.contains_key(name) {
+            push(
+                true,
+                name.clone(),
+                format!("operation removed (`{}`)", o.http),
+            );
+        }
+    }
+    for (name, n) in &new.ops {
+        let Some(o) = old.ops.get(name) else {
+            push(
+                false,
+                name.clone(),
+                format!("operation added (`{}`)", n.http),
+            );
+            continue;
+        };
+        if o.args != n.args {
+            push(
+                true,
+                name.clone(),
+                format!(
+                    "arguments changed from `({})` to `({})`",
+                    o.args.join(", "),
+                    n.args.join(", ")
+                ),
+            );
+        }
+        if o.returns != n.returns {
+            push(
+                true,
+                name.clone(),
+                format!("returns `{}` instead of `{}`", n.returns, o.returns),
+            );
+        }
+        if o.http != n.http {
+            push(
+                false,
+                name.clone(),
+                format!("request changed from `{}` to `{}`", o.http, n.http),
+            );
+        }
+    }
+
+    changes.sort_by(|a, b| {
+        (!a.breaking, &a.subject, &a.what).cmp(&(!b.breaking, &b.subject, &b.what))
+    });
+    Report {
+        from: short(old),
+        to: short(new),
+        changes,
+    }
+}
+
+fn diff_fields(
+    name: &str,
+    kind: Kind,
+    o: &TypeSummary,
+    n: &TypeSummary,
+    push: &mut impl FnMut(bool, String, String),
+) {
+    let noun = if kind.is_params() {
+        "parameter"
+    } else {
+        "field"
+    };
+    for (f, of) in &o.fields {
+        if !n.fields.contains_key(f) {
+            push(
+                true,
+                format!("{name}.{f}"),
+                format!("{noun} removed (was `{}`)", of.ty),
+            );
+        }
+    }
+    for (f, nf) in &n.fields {
+        let subject = format!("{name}.{f}");
+        let Some(of) = o.fields.get(f) else {
+            if kind.is_params() && nf.presence == "required" {
+                push(
+                    true,
+                    subject,
+                    format!(
+                        "required parameter added (`{}`), a new argument of `{name}::new`",
+                        nf.ty
+                    ),
+                );
+            } else if kind.is_params() {
+                push(
+                    false,
+                    subject,
+                    format!("optional parameter added (`{}`)", nf.ty),
+                );
+            } else {
+                push(
+                    false,
+                    subject,
+                    format!(
+                        "{noun} added (`{}`); breaks only struct literals, response structs are not #[non_exhaustive]",
+                        nf.ty
+                    ),
+                );
+            }
+            continue;
+        };
+        if of.presence != nf.presence {
+            let what = format!("{} -> {}", of.presence, nf.presence);
+            if of.ty != nf.ty {
+                let why = if kind.is_params()
+                    && (of.presence == "required" || nf.presence == "required")
+                {
+                    format!(", and the arguments of `{name}::new` change")
+                } else {
+                    String::new()
+                };
+                push(
+                    true,
+                    subject,
+                    format!("presence {what}: `{}` becomes `{}`{why}", of.ty, nf.ty),
+                );
+            } else {
+                push(
+                    false,
+                    subject,
+                    format!("presence {what}: same Rust type `{}`", nf.ty),
+                );
+            }
+        } else if of.ty != nf.ty {
+            push(
+                true,
+                subject,
+                format!("type changed from `{}` to `{}`", of.ty, nf.ty),
+            );
+        }
+        if of.wire != nf.wire {
+            push(
+                false,
+                format!("{name}.{f}"),
+                format!(
+                    "wire name changed from `{}` to `{}`",
+                    of.wire.as_deref().unwrap_or(f),
+                    nf.wire.as_deref().unwrap_or(f)
+                ),
+            );
+        }
+    }
+}
+
+fn diff_variants(
+    name: &str,
+    o: &TypeSummary,
+    n: &TypeSummary,
+    push: &mut impl FnMut(bool, String, String),
+) {
+    for (wire, rust) in &o.variants {
+        match n.variants.get(wire) {
+            None => push(
+                true,
+                format!("{name}::{rust}"),
+                format!("enum value `{wire}` removed"),
+            ),
+            Some(new_rust) if new_rust != rust => push(
+                true,
+                format!("{name}::{rust}"),
+                format!("enum value `{wire}` renamed to `{new_rust}`"),
+            ),
+            Some(_) => {}
+        }
+    }
+    for (wire, rust) in &n.variants {
+        if !o.variants.contains_key(wire) {
+            push(
+                false,
+                format!("{name}::{rust}"),
+                format!("enum value `{wire}` added"),
+            );
+        }
+    }
+    if o.unknown != n.unknown {
+        push(
+            true,
+            name.to_owned(),
+            format!(
+                "catch-all variant renamed from `{}` to `{}`",
+                o.unknown.as_deref().unwrap_or("-"),
+                n.unknown.as_deref().unwrap_or("-")
+            ),
+        );
+    }
+}
+
+impl Report {
+    /// Number of breaking changes.
+    pub fn breaking(&self) -> usize {
+        self.changes.iter().filter(|c| c.breaking).count()
+    }
+
+    /// Whether the two summaries describe the same API.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    fn headline(&self) -> String {
+        let breaking = self.breaking();
+        format!(
+            "{} breaking, {} non-breaking",
+            breaking,
+            self.changes.len() - breaking
+        )
+    }
+
+    /// Markdown for a pull request: a heading, counts, then a list per group.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("## Generated API changes: {} -> {}\n\n", self.from, self.to);
+        if self.is_empty() {
+            out.push_str("No changes to the generated API.\n");
+            return out;
+        }
+        let _ = writeln!(
+            out,
+            "{} changes in the selected resources.",
+            self.headline()
+        );
+        for (breaking, title) in [(true, "Breaking"), (false, "Non-breaking")] {
+            let group: Vec<&Change> = self
+                .changes
+                .iter()
+                .filter(|c| c.breaking == breaking)
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = write!(out, "\n### {title}\n\n");
+            for c in group {
+                let _ = writeln!(out, "- `{}`: {}", c.subject, c.what);
+            }
+        }
+        out
+    }
+
+    /// Plain text for a terminal: one line per change.
+    pub fn terminal(&self) -> String {
+        if self.is_empty() {
+            return format!("generated API unchanged ({})\n", self.to);
+        }
+        let mut out = format!(
+            "generated API changes {} -> {}: {}\n",
+            self.from,
+            self.to,
+            self.headline()
+        );
+        for c in &self.changes {
+            let tag = if c.breaking { "BREAKING" } else { "ok" };
+            let _ = writeln!(out, "  {tag:<8}  {}: {}", c.subject, c.what);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(ty: &str, presence: &str) -> FieldSummary {
+        FieldSummary {
+            ty: ty.into(),
+            presence: presence.into(),
+            wire: None,
+        }
+    }
+
+    fn strukt(kind: Kind, fields: &[(&str, FieldSummary)]) -> TypeSummary {
+        TypeSummary {
+            module: "m".into(),
+            kind,
+            fields: fields
+                .iter()
+                .map(|(n, f)| ((*n).to_owned(), f.clone()))
+                .collect(),
+            variants: BTreeMap::new(),
+            unknown: None,
+            of: None,
+        }
+    }
+
+    fn summary(types: &[(&str, TypeSummary)]) -> Summary {
+        Summary {
+            api_version: "v".into(),
+            sha256: "0123456789abcdef".into(),
+            types: types
+                .iter()
+                .map(|(n, t)| ((*n).to_owned(), t.clone()))
+                .collect(),
+            ops: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn presence_changes_break_only_when_the_rust_type_changes() {
+        let old = summary(&[(
+            "S",
+            strukt(
+                Kind::Object,
+                &[
+                    ("a", field("Option<bool>", "nullable")),
+                    ("b", field("bool", "required")),
+                ],
+            ),
+        )]);
+        let new = summary(&[(
+            "S",
+            strukt(
+                Kind::Object,
+                &[
+                    ("a", field("Option<bool>", "optional")),
+                    ("b", field("Option<bool>", "nullable")),
+                ],
+            ),
+        )]);
+        let r = diff(&old, &new);
+        assert_eq!(
+            r.terminal(),
+            "generated API changes v (0123456789ab) -> v (0123456789ab): 1 breaking, 1 non-breaking\n  \
+             BREAKING  S.b: presence required -> nullable: `bool` becomes `Option<bool>`\n  \
+             ok        S.a: presence nullable -> optional: same Rust type `Option<bool>`\n"
+        );
+    }
+
+    #[test]
+    fn params_required_added_breaks_optional_does_not() {
+        let old = summary(&[("P", strukt(Kind::Params, &[]))]);
+        let new = summary(&[(
+            "P",
+            strukt(
+                Kind::Params,
+                &[
+                    ("a", field("String", "required")),
+                    ("b", field("Option<String>", "optional")),
+                ],
+            ),
+        )]);
+        let r = diff(&old, &new);
+        assert_eq!(r.breaking(), 1);
+        assert_eq!(r.changes[0].subject, "P.a");
+        assert!(!r.changes[1].breaking);
+        assert!(diff(&new, &new).is_empty());
+    }
+
+    #[test]
+    fn json_round_trips_and_ends_in_one_newline() {
+        let s = summary(&[(
+            "S",
+            strukt(Kind::Object, &[("a", field("bool", "required"))]),
+        )]);
+        let text = s.to_json();
+        assert!(text.ends_with("}\n") && !text.ends_with("\n\n"));
+        assert_eq!(Summary::from_json(&text).unwrap(), s);
+    }
+}
