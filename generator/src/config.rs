@@ -60,6 +60,10 @@ pub struct Selection {
     /// Property names whose values are secrets (typed `rt::Secret`, redacted in `Debug`).
     #[serde(default)]
     pub secret_fields: Vec<String>,
+    /// Operations (by `operationId`) to leave out on purpose, e.g. file uploads, whose
+    /// `multipart/form-data` bodies are not supported: anything else unsupported is an error.
+    #[serde(default)]
+    pub skip_operations: Vec<String>,
     /// Rust type names for component schemas whose derived name clashes or is reserved.
     #[serde(default)]
     pub renames: BTreeMap<String, String>,

@@ -50,6 +50,8 @@ pub enum Item {
     Enum(StringEnum),
     /// The typed id of a resource.
     Id(IdType),
+    /// A value of one of several shapes (`anyOf`/`oneOf`).
+    Union(Union),
 }
 
 impl Item {
@@ -59,6 +61,7 @@ impl Item {
             Item::Struct(s) => &s.name,
             Item::Enum(e) => &e.name,
             Item::Id(i) => &i.name,
+            Item::Union(u) => &u.name,
         }
     }
 }
@@ -149,6 +152,8 @@ pub enum Ty {
     Expandable(Option<TypeRef>),
     /// `Box<T>`, to break a recursive type.
     Boxed(Box<Ty>),
+    /// A parameter that can be unset by sending `""`: `rt::Clearable<T>`.
+    Clearable(Box<Ty>),
 }
 
 /// A reference to a generated type in some module.
@@ -175,6 +180,33 @@ pub struct StringEnum {
     pub at: Pointer,
 }
 
+/// A union of several shapes. Decoding picks the member by the `object` tag when every member
+/// has one, else the first that decodes; in responses a catch-all keeps anything else as JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    /// Rust name.
+    pub name: TypeName,
+    /// Spec description of the field it came from.
+    pub doc: Doc,
+    /// Members in spec order.
+    pub members: Vec<UnionMember>,
+    /// Whether it is decoded (responses) or encoded (parameters).
+    pub role: Role,
+    /// Where it comes from.
+    pub at: Pointer,
+}
+
+/// One member of a [`Union`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionMember {
+    /// Variant name.
+    pub name: VariantName,
+    /// Its type.
+    pub ty: Ty,
+    /// The member's constant `object` value, when it has one.
+    pub tag: Option<String>,
+}
+
 /// A resource's typed id.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IdType {
@@ -182,6 +214,9 @@ pub struct IdType {
     pub name: TypeName,
     /// The resource type it identifies.
     pub resource: TypeName,
+    /// Presence of the resource's `id` field (a few Stripe objects, e.g. a tax calculation
+    /// preview, may lack one).
+    pub presence: Presence,
 }
 
 /// Raw description text from the spec; emit renders it for rustdoc.
@@ -355,6 +390,24 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// Names an inline schema: `hint`, or if a component or an earlier inline schema already
+    /// has that name, `hint2`, `hint3`, ... Components are named before any inline schema, so
+    /// a component never loses its name to an inline one.
+    fn claim_inline(&mut self, hint: &TypeName, at: &Pointer) -> TypeName {
+        let mut name = hint.clone();
+        let mut n = 1;
+        while self.taken.get(name.rust()).is_some_and(|p| p != at) {
+            n += 1;
+            name = hint.with_suffix(n);
+        }
+        if n > 1 {
+            self.warnings
+                .push(format!("{at}: `{hint}` is taken; named `{name}`"));
+        }
+        self.taken.insert(name.rust().to_owned(), at.clone());
+        name
+    }
+
     fn push_item(&mut self, module: &ModName, role: Role, item: Item) {
         self.items
             .entry(module.clone())
@@ -409,9 +462,20 @@ impl<'a> Lower<'a> {
                     self.push_item(module, role, Item::Enum(e));
                 }
             }
+            SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
+                let real: Vec<(usize, &ReferenceOr<Schema>)> = members.iter().enumerate().collect();
+                // The name is the component's, already claimed by `component_name`.
+                self.taken.remove(tref.name.rust());
+                self.make_union(&real, &schema, p, key, &tref.name, module, role);
+            }
             _ => self.errors.push(Error::unsupported(
                 p,
-                "a component schema that is neither an object nor a string enum",
+                "a component schema that is neither an object, a string enum nor a union",
             )),
         }
     }
@@ -427,6 +491,13 @@ impl<'a> Lower<'a> {
         if !is_string {
             return None;
         }
+        let nullable = matches!(id, ReferenceOr::Item(s) if s.schema_data.nullable);
+        let presence = match (obj.required.iter().any(|r| r == "id"), nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::Nullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        };
         let name = naming::id_type(&resource.name);
         let at = Pointer::schema(resource.name.wire())
             .push("properties")
@@ -440,6 +511,7 @@ impl<'a> Lower<'a> {
             Item::Id(IdType {
                 name: name.clone(),
                 resource: resource.name.clone(),
+                presence,
             }),
         );
         Some(TypeRef {
@@ -456,6 +528,12 @@ impl<'a> Lower<'a> {
         module: &ModName,
         role: Role,
     ) -> Vec<Field> {
+        // Types nested in the resource are ordinary models; only the resource itself leads.
+        let role = if role == Role::Resource {
+            Role::Object
+        } else {
+            role
+        };
         let mut fields = Vec::new();
         let mut props: Vec<(&String, &ReferenceOr<Box<Schema>>)> = obj.properties.iter().collect();
         props.sort_by(|a, b| a.0.cmp(b.0));
@@ -600,12 +678,10 @@ impl<'a> Lower<'a> {
                     return Ty::Str;
                 }
                 let en: Vec<Option<String>> = values.into_iter().cloned().collect();
-                match self.make_enum(hint.clone(), &en, s, at) {
+                let name = self.claim_inline(hint, at);
+                match self.make_enum(name, &en, s, at) {
                     Some(e) => {
                         let name = e.name.clone();
-                        if !self.claim(&name, at) {
-                            return Ty::Json;
-                        }
                         self.push_item(module, role, Item::Enum(e));
                         Ty::Named(TypeRef {
                             module: module.clone(),
@@ -721,9 +797,7 @@ impl<'a> Lower<'a> {
                 _ => Ty::Json,
             };
         }
-        if !self.claim(hint, at) {
-            return Ty::Json;
-        }
+        let hint = &self.claim_inline(hint, at);
         let fields = self.lower_fields(obj, hint, at, module, role);
         self.push_item(
             module,
@@ -761,16 +835,26 @@ impl<'a> Lower<'a> {
             .extensions
             .contains_key("x-expansionResources")
         {
-            let target = members.iter().enumerate().find_map(|(i, m)| match m {
-                ReferenceOr::Reference { reference } => Some((i, reference)),
-                ReferenceOr::Item(_) => None,
-            });
-            let Some((i, reference)) = target else {
-                self.errors.push(Error::unsupported(
-                    at,
-                    "an expandable field with no $ref member",
-                ));
-                return Ty::Json;
+            let targets: Vec<(usize, &String)> = members
+                .iter()
+                .enumerate()
+                .filter_map(|(i, m)| match m {
+                    ReferenceOr::Reference { reference } => Some((i, reference)),
+                    ReferenceOr::Item(_) => None,
+                })
+                .collect();
+            let (i, reference) = match targets.as_slice() {
+                [one] => *one,
+                // Several possible resources (a balance transaction's source): keep the object
+                // as JSON rather than guess which one it is.
+                [_, _, ..] => return Ty::Expandable(None),
+                [] => {
+                    self.errors.push(Error::unsupported(
+                        at,
+                        "an expandable field with no $ref member",
+                    ));
+                    return Ty::Json;
+                }
             };
             let member_at = at.push(key).push(&i.to_string());
             return match resolve_chain(self.sel.loaded, reference, &member_at) {
@@ -796,13 +880,14 @@ impl<'a> Lower<'a> {
             };
         }
         // Stripe adds `enum: [""]` members to parameters that can be cleared; the value itself
-        // is the other member.
+        // is the other member, and "" becomes `rt::Clearable::Clear`.
+        let clearable = members.iter().any(is_empty_string_enum);
         let real: Vec<(usize, &ReferenceOr<Schema>)> = members
             .iter()
             .enumerate()
             .filter(|(_, m)| !is_empty_string_enum(m))
             .collect();
-        match real.as_slice() {
+        let ty = match real.as_slice() {
             [(i, m)] => {
                 let mat = at.push(key).push(&i.to_string());
                 match m {
@@ -810,9 +895,117 @@ impl<'a> Lower<'a> {
                     ReferenceOr::Item(inner) => self.lower_schema(inner, &mat, hint, module, role),
                 }
             }
-            // Unions of several shapes are kept whole until they are typed.
-            _ => Ty::Json,
+            [] => {
+                self.errors
+                    .push(Error::unsupported(at, format!("{key} with no members")));
+                Ty::Json
+            }
+            _ => self.make_union(&real, s, at, key, hint, module, role),
+        };
+        if clearable && role == Role::Params {
+            Ty::Clearable(Box::new(ty))
+        } else {
+            ty
         }
+    }
+
+    #[allow(clippy::too_many_arguments)] // One call site; a struct for these would only rename them.
+    fn make_union(
+        &mut self,
+        real: &[(usize, &ReferenceOr<Schema>)],
+        s: &Schema,
+        at: &Pointer,
+        key: &str,
+        hint: &TypeName,
+        module: &ModName,
+        role: Role,
+    ) -> Ty {
+        let hint = &self.claim_inline(hint, at);
+        let mut members = Vec::new();
+        let mut kinds_seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for (i, m) in real {
+            let mat = at.push(key).push(&i.to_string());
+            let (variant_wire, ty, tag) = match m {
+                ReferenceOr::Reference { reference } => {
+                    let ty = self.lower_ref(reference, &mat, module);
+                    let target = resolve_chain(self.sel.loaded, reference, &mat).ok();
+                    let name = target
+                        .as_ref()
+                        .and_then(|t| t.tokens().last())
+                        .unwrap_or_default();
+                    let tag = target
+                        .and_then(|t| {
+                            self.sel
+                                .loaded
+                                .get(&t.push("properties").push("object").push("enum"))
+                        })
+                        .and_then(Value::as_array)
+                        .filter(|e| e.len() == 1)
+                        .and_then(|e| e[0].as_str())
+                        .map(str::to_owned);
+                    (name, ty, tag)
+                }
+                ReferenceOr::Item(inner) => {
+                    let kind = match &inner.schema_kind {
+                        SchemaKind::Type(Type::String(_)) => "string",
+                        SchemaKind::Type(Type::Integer(_)) => "int",
+                        SchemaKind::Type(Type::Number(_)) => "number",
+                        SchemaKind::Type(Type::Boolean(_)) => "bool",
+                        SchemaKind::Type(Type::Array(_)) => "list",
+                        SchemaKind::Type(Type::Object(_)) => "object",
+                        _ => "value",
+                    };
+                    // Two inline objects in one union (`mandate_data`) become `Object`, `Object2`.
+                    let seen = kinds_seen.entry(kind).or_default();
+                    *seen += 1;
+                    let kind = if *seen == 1 {
+                        kind.to_owned()
+                    } else {
+                        format!("{kind}{seen}")
+                    };
+                    let member_hint = match naming::nested_type(hint, &kind) {
+                        Ok(h) => h,
+                        Err(e) => {
+                            self.errors.push(name_error(&mat, e));
+                            continue;
+                        }
+                    };
+                    let ty = self.lower_schema(inner, &mat, &member_hint, module, role);
+                    (kind, ty, None)
+                }
+            };
+            // Members are boxed: a union is as large as its largest member otherwise.
+            let ty = match ty {
+                Ty::Named(_) => Ty::Boxed(Box::new(ty)),
+                other => other,
+            };
+            match naming::variant(&variant_wire) {
+                Ok(name) => members.push(UnionMember { name, ty, tag }),
+                Err(e) => self.errors.push(name_error(&mat, e)),
+            }
+        }
+        let mut names: Vec<VariantName> = members.iter().map(|m| m.name.clone()).collect();
+        for w in naming::dedupe_variants(&mut names) {
+            self.warnings.push(format!("{at}: {w}"));
+        }
+        for (m, n) in members.iter_mut().zip(names) {
+            m.name = n;
+        }
+        self.push_item(
+            module,
+            role,
+            Item::Union(Union {
+                name: hint.clone(),
+                doc: doc(s),
+                members,
+                role,
+                at: at.clone(),
+            }),
+        );
+        Ty::Named(TypeRef {
+            module: module.clone(),
+            name: hint.clone(),
+        })
     }
 
     fn make_enum(
@@ -869,25 +1062,23 @@ impl<'a> Lower<'a> {
         // Stripe keeps legacy alias paths (`/v1/link_account_sessions` for
         // `/v1/financial_connections/sessions`) that map to the same function. The one under
         // the resource's own path wins; the aliases are skipped, and the user is told.
-        let canonical = format!("/v1/{}", r.id.replace('.', "/"));
+        let r_id = r.id.clone();
+        let canonical = canonical_path(&r.id);
         let mut by_verb: BTreeMap<String, Vec<&crate::select::SelectedOp>> = BTreeMap::new();
         for op in &r.ops {
-            let segments: Vec<&str> = op.path.trim_start_matches('/').split('/').collect();
-            by_verb
-                .entry(verb_for(
-                    op.method,
-                    &segments,
-                    &op.returns,
-                    &op.operation_id,
-                ))
-                .or_default()
-                .push(op);
+            let verb = verb_for(op.method, &op.path, &canonical, &op.returns)
+                .unwrap_or_else(|| op.operation_id.clone());
+            by_verb.entry(verb).or_default().push(op);
         }
-        let mut chosen = Vec::new();
+        let mut chosen: Vec<(String, &crate::select::SelectedOp)> = Vec::new();
         for (verb, group) in by_verb {
+            if group.len() == 1 {
+                chosen.extend(group.into_iter().map(|op| (verb.clone(), op)));
+                continue;
+            }
             let (main, aliases): (Vec<_>, Vec<_>) = group
                 .into_iter()
-                .partition(|op| op.path.starts_with(&canonical));
+                .partition(|op| under(&op.path, &canonical).is_some());
             if main.len() == 1 {
                 for a in &aliases {
                     self.warnings.push(format!(
@@ -895,15 +1086,23 @@ impl<'a> Lower<'a> {
                         a.at, a.path, main[0].path
                     ));
                 }
-                chosen.extend(main);
+                chosen.push((verb, main[0]));
             } else {
-                chosen.extend(main);
-                chosen.extend(aliases);
+                // The same verb on different parents (`GET /v1/quotes/{quote}/line_items` and
+                // `GET /v1/checkout/sessions/{session}/line_items` both list items): the verb
+                // cannot say which, so each is named after its operationId.
+                chosen.extend(
+                    main.into_iter()
+                        .chain(aliases)
+                        .map(|op| (op.operation_id.clone(), op)),
+                );
             }
         }
         let mut ops = Vec::new();
-        for op in chosen {
-            if let Some(o) = self.lower_operation(op, &resource, id_type.as_ref(), &module) {
+        for (verb, op) in chosen {
+            if let Some(o) =
+                self.lower_operation(op, &verb, &r_id, &resource, id_type.as_ref(), &module)
+            {
                 ops.push(o);
             }
         }
@@ -929,6 +1128,8 @@ impl<'a> Lower<'a> {
     fn lower_operation(
         &mut self,
         op: &crate::select::SelectedOp,
+        verb: &str,
+        resource_id: &str,
         resource: &TypeRef,
         id_type: Option<&TypeRef>,
         module: &ModName,
@@ -940,19 +1141,44 @@ impl<'a> Lower<'a> {
                 return None;
             }
         };
-        let segments: Vec<&str> = op.path.trim_start_matches('/').split('/').collect();
-        let verb = verb_for(op.method, &segments, &op.returns, &op.operation_id);
-        let name = match naming::function(&verb) {
+        if self
+            .sel
+            .selection
+            .skip_operations
+            .contains(&op.operation_id)
+        {
+            self.warnings.push(format!(
+                "{}: {} skipped, as spec/select.yaml says",
+                op.at, op.operation_id
+            ));
+            return None;
+        }
+        let content_at = op.at.push("requestBody").push("content");
+        let non_form = self
+            .sel
+            .loaded
+            .get(&content_at)
+            .and_then(Value::as_object)
+            .is_some_and(|m| !m.is_empty() && !m.contains_key("application/x-www-form-urlencoded"));
+        if non_form {
+            self.errors.push(Error::unsupported(
+                &op.at.push("requestBody"),
+                format!(
+                    "a request body that is not form-encoded (list `{}` under skip_operations in spec/select.yaml to leave it out)",
+                    op.operation_id
+                ),
+            ));
+            return None;
+        }
+        let name = match naming::function(verb) {
             Ok(n) => n,
             Err(e) => {
                 self.errors.push(name_error(&op.at, e));
                 return None;
             }
         };
-        let params_name = naming::params_type(&name, &resource.name);
-        if !self.claim(&params_name, &op.at) {
-            return None;
-        }
+        // Like an inline schema's, a parameters type that clashes gets a numeric suffix.
+        let params_name = self.claim_inline(&naming::params_type(&name, &resource.name), &op.at);
 
         // Path template -> parts; every `{param}` must be a declared path parameter and back.
         let mut path = Vec::new();
@@ -1007,11 +1233,12 @@ impl<'a> Lower<'a> {
                     return None;
                 }
             };
-            let last = rest[close + 1..].is_empty() || rest[close + 1..].starts_with('/');
-            // The resource's own id in its own path (`/v1/x/{x}`) is typed; others are strings.
-            let is_own_id = last
-                && matches!(op.returns, Returns::Resource | Returns::Deleted(_))
-                && path_params.is_empty();
+            // The resource's own id, right after its own collection path (`/v1/x/sessions/{session}`,
+            // also in `/v1/x/sessions/{session}/refresh`), is typed; other parameters (a parent
+            // resource's id, say) are strings.
+            let prefix = &op.path[..op.path.len() - rest.len() + open];
+            let is_own_id =
+                path_params.is_empty() && prefix.starts_with(&canonical_path(resource_id));
             let ty = match (is_own_id, id_type) {
                 (true, Some(id)) => Ty::Named(id.clone()),
                 _ => Ty::Str,
@@ -1035,7 +1262,7 @@ impl<'a> Lower<'a> {
         }
 
         // Parameters: the query parameters, or the properties of the form body.
-        let params_in = match op.method {
+        let mut params_in = match op.method {
             Method::Post => ParamsIn::Body,
             Method::Get | Method::Delete => ParamsIn::Query,
         };
@@ -1091,10 +1318,16 @@ impl<'a> Lower<'a> {
                 .is_some_and(|m| !m.is_empty());
             if has_props {
                 if params_in == ParamsIn::Query {
-                    self.errors.push(Error::unsupported(
-                        &body_at,
-                        "a request body on a GET or DELETE operation",
-                    ));
+                    if fields.is_empty() && op.method == Method::Delete {
+                        // Stripe has DELETEs with form bodies (cancel a subscription with
+                        // `prorate`): the parameters go in the body then.
+                        params_in = ParamsIn::Body;
+                    } else {
+                        self.errors.push(Error::unsupported(
+                            &body_at,
+                            "a request body on a GET operation, or on a DELETE with query parameters",
+                        ));
+                    }
                 }
                 self.check_encoding(&body_at);
                 let sat = body_at.push("schema");
@@ -1117,17 +1350,6 @@ impl<'a> Lower<'a> {
                     )),
                     Err(e) => self.errors.push(e),
                 }
-            }
-        } else if let Some(content) = self
-            .sel
-            .loaded
-            .get(&op.at.push("requestBody").push("content"))
-        {
-            if content.as_object().is_some_and(|m| !m.is_empty()) {
-                self.errors.push(Error::unsupported(
-                    &op.at.push("requestBody"),
-                    "a request body that is not form-encoded",
-                ));
             }
         }
         fields.sort_by(|a, b| a.name.wire().cmp(b.name.wire()));
@@ -1336,7 +1558,7 @@ fn pair_enums(
 fn enum_of(ty: &Ty) -> Option<&TypeRef> {
     match ty {
         Ty::Named(t) => Some(t),
-        Ty::Vec(inner) => enum_of(inner),
+        Ty::Vec(inner) | Ty::Clearable(inner) => enum_of(inner),
         _ => None,
     }
 }
@@ -1348,9 +1570,11 @@ fn replace_named(ty: &mut Ty, map: &BTreeMap<TypeName, TypeRef>) {
                 *t = r.clone();
             }
         }
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::List(inner) | Ty::Boxed(inner) => {
-            replace_named(inner, map)
-        }
+        Ty::Vec(inner)
+        | Ty::Map(inner)
+        | Ty::List(inner)
+        | Ty::Boxed(inner)
+        | Ty::Clearable(inner) => replace_named(inner, map),
         _ => {}
     }
 }
@@ -1410,25 +1634,63 @@ fn box_recursive(modules: &mut [Module]) {
     }
 }
 
-/// The verb of an operation, from its method and the shape of its path, so users see
-/// `create`/`retrieve`, never `post_financial_connections_sessions`.
-fn verb_for(method: Method, segments: &[&str], returns: &Returns, operation_id: &str) -> String {
-    let last = segments.last().copied().unwrap_or_default();
-    let last_is_param = last.starts_with('{');
-    let params = segments.iter().filter(|s| s.starts_with('{')).count();
-    match (method, returns, last_is_param, params) {
-        (Method::Post, Returns::Resource, false, 0) => "create".into(),
-        (Method::Get, Returns::List { search: false }, false, 0) => "list".into(),
-        (Method::Get, Returns::List { search: true }, _, _) => "search".into(),
-        (Method::Get, Returns::Resource, true, 1) => "retrieve".into(),
-        (Method::Post, Returns::Resource, true, 1) => "update".into(),
-        (Method::Delete, _, true, 1) => "delete".into(),
-        // `POST /v1/x/{id}/refresh` -> `refresh`; `GET /v1/x/{id}/owners` -> `list_owners`.
-        (Method::Post, _, false, 1) => last.to_owned(),
-        (Method::Get, Returns::List { .. }, false, 1) => format!("list_{last}"),
-        (Method::Get, _, false, 1) => format!("retrieve_{last}"),
-        _ => operation_id.to_owned(),
+/// The path segments after a resource's own collection path, if the path is under it:
+/// `/v1/financial_connections/sessions/{session}` under `/v1/financial_connections/session`
+/// gives `["{session}"]`. The collection may add a plural `s` or `es`, nothing else
+/// (`/v1/account_links` is not under `/v1/account`).
+fn under<'p>(path: &'p str, canonical: &str) -> Option<Vec<&'p str>> {
+    let rest = path.strip_prefix(canonical)?;
+    let (plural, after) = rest.split_once('/').unwrap_or((rest, ""));
+    matches!(plural, "" | "s" | "es").then(|| after.split('/').filter(|s| !s.is_empty()).collect())
+}
+
+/// The verb of an operation, from its method and the shape of its path relative to the
+/// resource's own path, so users see `create`/`retrieve`/`refresh`, never
+/// `post_financial_connections_sessions`. `None` when the shape says nothing.
+fn verb_for(method: Method, path: &str, canonical: &str, returns: &Returns) -> Option<String> {
+    let is_list = matches!(returns, Returns::List { .. });
+    // Under another path (a legacy alias like `/v1/linked_accounts/{account}/refresh`, or a
+    // parent like `/v1/customers/{customer}/balance_transactions/{transaction}`), the
+    // collection is everything before the last parameter.
+    let tail = under(path, canonical).unwrap_or_else(|| {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let last_param = segments.iter().rposition(|s| s.starts_with('{'));
+        match last_param {
+            Some(i) => segments[i..].to_vec(),
+            None => Vec::new(),
+        }
+    });
+    let words: Vec<&str> = tail
+        .iter()
+        .copied()
+        .filter(|s| !s.starts_with('{'))
+        .collect();
+    let params = tail.len() - words.len();
+    if words.is_empty() {
+        return match (method, params, is_list) {
+            (Method::Post, 0, _) => Some("create".into()),
+            (Method::Get, 0, true) => Some("list".into()),
+            (Method::Get, _, false) => Some("retrieve".into()),
+            (Method::Post, 1, _) => Some("update".into()),
+            (Method::Delete, _, _) => Some("delete".into()),
+            _ => None,
+        };
     }
+    // `POST .../{id}/refresh` -> `refresh`, `GET .../{id}/owners` -> `list_owners`,
+    // `GET /v1/x/search` -> `search`, `POST /v1/invoices/create_preview` -> `create_preview`.
+    let action = words.join("_");
+    Some(match (method, returns) {
+        (Method::Get, Returns::List { search: true }) => "search".into(),
+        (Method::Get, Returns::List { search: false }) => format!("list_{action}"),
+        (Method::Delete, _) => format!("delete_{action}"),
+        _ => action,
+    })
+}
+
+/// Where a resource's own endpoints live: `financial_connections.session` ->
+/// `/v1/financial_connections/session` (a prefix of `/v1/financial_connections/sessions`).
+fn canonical_path(resource_id: &str) -> String {
+    format!("/v1/{}", resource_id.replace('.', "/"))
 }
 
 fn verb_rank(verb: &str) -> u8 {
@@ -1484,46 +1746,78 @@ mod tests {
 
     #[test]
     fn verbs_follow_method_and_path_shape() {
-        let seg = |p: &'static str| p.trim_start_matches('/').split('/').collect::<Vec<_>>();
         let r = Returns::Resource;
         let l = Returns::List { search: false };
-        assert_eq!(
-            verb_for(Method::Post, &seg("/v1/fc/sessions"), &r, "X"),
-            "create"
-        );
-        assert_eq!(
-            verb_for(Method::Get, &seg("/v1/fc/sessions/{session}"), &r, "X"),
-            "retrieve"
-        );
-        assert_eq!(
-            verb_for(Method::Post, &seg("/v1/fc/accounts/{account}"), &r, "X"),
-            "update"
-        );
-        assert_eq!(
-            verb_for(Method::Get, &seg("/v1/fc/accounts"), &l, "X"),
-            "list"
-        );
-        assert_eq!(
-            verb_for(
-                Method::Post,
-                &seg("/v1/fc/accounts/{account}/refresh"),
-                &r,
-                "X"
-            ),
-            "refresh"
-        );
-        assert_eq!(
-            verb_for(
+        let srch = Returns::List { search: true };
+        let c = "/v1/fc/session";
+        for (method, path, returns, want) in [
+            (Method::Post, "/v1/fc/sessions", &r, Some("create")),
+            (
                 Method::Get,
-                &seg("/v1/fc/accounts/{account}/owners"),
-                &l,
-                "X"
+                "/v1/fc/sessions/{session}",
+                &r,
+                Some("retrieve"),
             ),
-            "list_owners"
-        );
-        assert_eq!(
-            verb_for(Method::Get, &seg("/v1/x/{a}/y/{b}"), &r, "GetXAYB"),
-            "GetXAYB"
-        );
+            (
+                Method::Post,
+                "/v1/fc/sessions/{session}",
+                &r,
+                Some("update"),
+            ),
+            (Method::Get, "/v1/fc/sessions", &l, Some("list")),
+            (
+                Method::Delete,
+                "/v1/fc/sessions/{session}",
+                &r,
+                Some("delete"),
+            ),
+            (Method::Get, "/v1/fc/sessions/search", &srch, Some("search")),
+            (
+                Method::Post,
+                "/v1/fc/sessions/{session}/refresh",
+                &r,
+                Some("refresh"),
+            ),
+            (
+                Method::Get,
+                "/v1/fc/sessions/{session}/owners",
+                &l,
+                Some("list_owners"),
+            ),
+            (
+                Method::Post,
+                "/v1/fc/sessions/create_preview",
+                &r,
+                Some("create_preview"),
+            ),
+            (
+                Method::Get,
+                "/v1/parents/{p}/sessions",
+                &l,
+                Some("list_sessions"),
+            ),
+            (
+                Method::Post,
+                "/v1/legacy_sessions/{s}/refresh",
+                &r,
+                Some("refresh"),
+            ),
+            (Method::Post, "/v1/legacy_sessions", &r, Some("create")),
+            (
+                Method::Get,
+                "/v1/parents/{p}/sessions/{s}",
+                &r,
+                Some("retrieve"),
+            ),
+            (Method::Get, "/v1/fc/session_links", &r, Some("retrieve")),
+        ] {
+            assert_eq!(
+                verb_for(method, path, c, returns).as_deref(),
+                want,
+                "{path}"
+            );
+        }
+        assert_eq!(under("/v1/fc/session_links", c), None);
+        assert_eq!(under("/v1/fc/sessions/{s}/x", c), Some(vec!["{s}", "x"]));
     }
 }

@@ -139,21 +139,19 @@ pub fn type_name(wire: &str) -> Result<TypeName, NameError> {
 /// An inline schema under `parent`'s property `field` is named `<Parent><Field>`.
 pub fn nested_type(parent: &TypeName, field: &str) -> Result<TypeName, NameError> {
     let wire = format!("{}.{}", parent.wire, field);
-    let mut name = type_name(&wire)?;
-    name.rust = format!(
-        "{}{}",
-        parent.rust,
-        strip_type_prefix(&type_name(field)?.rust)
-    );
-    check_ident(&wire, &name.rust)?;
-    Ok(name)
+    // The suffix is not a name on its own, so it may be `String` or start with a digit.
+    let rust = format!("{}{}", parent.rust, field.to_upper_camel_case());
+    check_ident(&wire, &rust)?;
+    Ok(TypeName { rust, wire })
 }
 
-/// Undoes the leading-digit prefix of [`type_name`] where the name is a suffix, not a start.
-fn strip_type_prefix(s: &str) -> &str {
-    match s.strip_prefix('T') {
-        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
-        _ => s,
+impl TypeName {
+    /// This name with a numeric suffix, for the deterministic resolution of a clash.
+    pub fn with_suffix(&self, n: usize) -> TypeName {
+        TypeName {
+            rust: format!("{}{n}", self.rust),
+            wire: format!("{}#{n}", self.wire),
+        }
     }
 }
 

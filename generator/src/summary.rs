@@ -166,6 +166,7 @@ fn ty_str(t: &Ty) -> String {
         Ty::Expandable(None) => "rt::Expandable".into(),
         Ty::Expandable(Some(r)) => format!("rt::Expandable<{}>", r.name.rust()),
         Ty::Boxed(inner) => format!("Box<{}>", ty_str(inner)),
+        Ty::Clearable(inner) => format!("rt::Clearable<{}>", ty_str(inner)),
     }
 }
 
@@ -255,6 +256,19 @@ pub fn summarize(model: &Model) -> Summary {
                     variants: BTreeMap::new(),
                     unknown: None,
                     of: Some(id.resource.rust().to_owned()),
+                },
+                // A union's members are listed like an enum's variants, with their types.
+                Item::Union(u) => TypeSummary {
+                    module: module.clone(),
+                    kind: Kind::Enum,
+                    fields: BTreeMap::new(),
+                    variants: u
+                        .members
+                        .iter()
+                        .map(|m| (m.name.rust().to_owned(), ty_str(&m.ty)))
+                        .collect(),
+                    unknown: (u.role != Role::Params).then(|| "Unknown".to_owned()),
+                    of: None,
                 },
             };
             types.insert(item.name().rust().to_owned(), entry);

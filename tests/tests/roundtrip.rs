@@ -3,6 +3,7 @@
 //! kept, unknown fields are tolerated, and `client_secret` never shows in `Debug`.
 
 use serde_json::{json, Value};
+use stripe_typed::resources::financial_connections_account::*;
 use stripe_typed::resources::financial_connections_session::*;
 use stripe_typed::rt;
 

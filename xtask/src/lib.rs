@@ -4,6 +4,10 @@
 //! `spec/manifest.json` before every use. Tests call [`pinned_spec`] too, so a fresh clone
 //! needs nothing but `cargo test`.
 
+pub mod bench;
+pub mod report;
+pub mod whole_api;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;

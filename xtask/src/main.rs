@@ -16,6 +16,12 @@ commands:
   codegen --check                    exit non-zero and list the files that differ; write nothing
   codegen --spec PATH --sha256 HEX [--api-version V]
                                      generate from another spec file (JSON or YAML) instead
+  codegen ... [--since PATH] [--report PATH]
+                                     every codegen prints what changes in the generated API vs
+                                     the summary at PATH (default generated/api.json); --report
+                                     appends the change report as Markdown (for a PR) to PATH
+  bench [--quick]                    time codegen stages, the generated crate's build and
+                                     decoding; --quick skips the cold builds
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +41,9 @@ struct Args {
     sha256: Option<String>,
     spec: Option<PathBuf>,
     api_version: Option<String>,
+    since: Option<PathBuf>,
+    report: Option<PathBuf>,
+    quick: bool,
 }
 
 fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
@@ -47,6 +56,9 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
             "--sha256" => a.sha256 = Some(value("--sha256")?),
             "--spec" => a.spec = Some(PathBuf::from(value("--spec")?)),
             "--api-version" => a.api_version = Some(value("--api-version")?),
+            "--since" => a.since = Some(PathBuf::from(value("--since")?)),
+            "--report" => a.report = Some(PathBuf::from(value("--report")?)),
+            "--quick" => a.quick = true,
             other => bail!("unknown argument `{other}`\n\n{HELP}"),
         }
     }
@@ -63,6 +75,8 @@ fn run() -> Result<ExitCode> {
     match cmd.as_str() {
         "fetch-spec" => fetch_spec(&a),
         "codegen" => codegen(&a),
+        "bench" => xtask::bench::run(a.quick).map(|()| ExitCode::SUCCESS),
+        "whole-api" => xtask::whole_api::run().map(|()| ExitCode::SUCCESS),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)
@@ -124,6 +138,12 @@ fn codegen(a: &Args) -> Result<ExitCode> {
         None => xtask::generate_pinned()?,
     };
     let root = xtask::generated_root();
+    let since = a
+        .since
+        .clone()
+        .unwrap_or_else(xtask::report::committed_summary_path);
+    let report = xtask::report::compare(&out, &since)?;
+    xtask::report::print_and_write(&report, a.report.as_deref())?;
     if a.check {
         let stale = generator::write::check(&out, &root)?;
         if stale.is_empty() {

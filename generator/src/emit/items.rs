@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::model::{
     Doc, Field, IdType, Operation, ParamsIn, PathPart, Presence, Role, StringEnum, Struct, Ty,
-    TypeRef,
+    TypeRef, Union,
 };
 use crate::naming::ModName;
 use crate::select::Method;
@@ -55,17 +55,18 @@ pub fn ty(t: &Ty, here: &ModName) -> TokenStream {
             let inner = ty(inner, here);
             quote!(Box<#inner>)
         }
+        Ty::Clearable(inner) => {
+            let inner = ty(inner, here);
+            quote!(rt::Clearable<#inner>)
+        }
     }
 }
 
-fn type_ref(r: &TypeRef, here: &ModName) -> TokenStream {
+/// Types from other modules are re-exported into each module that names them (see
+/// `emit::module_rs`), so every type is named bare.
+fn type_ref(r: &TypeRef, _here: &ModName) -> TokenStream {
     let name = &r.name;
-    if &r.module == here {
-        quote!(#name)
-    } else {
-        let m = &r.module;
-        quote!(super::#m::#name)
-    }
+    quote!(#name)
 }
 
 /// The field's full type, presence included.
@@ -266,6 +267,71 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
     }
 }
 
+/// A union. Responses: decoded by the `object` tag when every member has one (a wrong guess
+/// by shape would silently mislabel money-moving objects), else by trying members in spec
+/// order; anything else is kept as JSON. Parameters: encoded as whichever member is set.
+pub fn emit_union(u: &Union, here: &ModName) -> TokenStream {
+    let name = &u.name;
+    let docs = doc_attrs(&u.doc);
+    let variants: Vec<_> = u.members.iter().map(|m| &m.name).collect();
+    let types: Vec<_> = u.members.iter().map(|m| ty(&m.ty, here)).collect();
+    let variant_docs = u.members.iter().map(|m| match &m.tag {
+        Some(tag) => format!(" `object: \"{tag}\"`"),
+        None => format!(" The `{}` shape.", m.name.wire()),
+    });
+    if u.role == Role::Params {
+        return quote! {
+            #docs
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #name {
+                #(#[doc = #variant_docs] #variants(#types),)*
+            }
+
+            impl rt::ToForm for #name {
+                fn to_form(&self, key: &str, form: &mut rt::Form) {
+                    match self {
+                        #(Self::#variants(v) => v.to_form(key, form),)*
+                    }
+                }
+            }
+        };
+    }
+    let tags: Vec<&str> = u.members.iter().filter_map(|m| m.tag.as_deref()).collect();
+    let mut unique = tags.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    let tagged = tags.len() == u.members.len() && unique.len() == tags.len();
+    // A tagged union needs its own Deserialize (by tag); an untagged one derives serde's.
+    let derive_de = (!tagged).then(|| quote!(serde::Deserialize,));
+    let decls = quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, #derive_de)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants(#types),)*
+            /// A shape this version of the crate does not know, kept as sent.
+            Unknown(rt::Json),
+        }
+    };
+    if !tagged {
+        return decls;
+    }
+    quote! {
+        #decls
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let v = <rt::Json as serde::Deserialize>::deserialize(d)?;
+                let decoded = match v.get("object").and_then(rt::Json::as_str) {
+                    #(Some(#tags) => serde_json::from_value(v).map(Self::#variants),)*
+                    _ => return Ok(Self::Unknown(v)),
+                };
+                decoded.map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+
 /// A resource's typed id: a string newtype, so ids of different resources cannot be mixed up.
 pub fn emit_id(id: &IdType) -> TokenStream {
     let name = &id.name;
@@ -276,6 +342,27 @@ pub fn emit_id(id: &IdType) -> TokenStream {
         pub struct #name(String);
 
         rt::impl_id!(#name);
+    }
+}
+
+/// Lets pagination and `rt::Expandable::id` read a resource's id.
+pub fn emit_has_id(id: &IdType) -> TokenStream {
+    let resource = &id.resource;
+    let read = match id.presence {
+        Presence::Required => quote!(Some(self.id.as_str())),
+        Presence::Nullable | Presence::Optional => quote!(self.id.as_ref().map(|id| id.as_str())),
+        Presence::OptionalNullable => quote!(self
+            .id
+            .as_ref()
+            .and_then(|id| id.as_ref())
+            .map(|id| id.as_str())),
+    };
+    quote! {
+        impl rt::HasId for #resource {
+            fn object_id(&self) -> Option<&str> {
+                #read
+            }
+        }
     }
 }
 
@@ -344,10 +431,11 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation], here: &ModName) -> TokenStream 
             ParamsIn::Body => quote!(.form(params)),
             ParamsIn::Query => quote!(.query(params)),
         };
+        let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
         let http = format!(" `{} {}`", op.method.key().to_uppercase(), path_display(op));
         quote! {
             #docs
-            ///
+            #gap
             #[doc = #http]
             pub fn #name(#(#args,)* params: &#params) -> rt::Request<#returns> {
                 rt::Request::new(#method, #path)#attach

@@ -5,12 +5,15 @@ mod items;
 
 pub use doc::render as render_doc;
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Pointer};
 use crate::load::SpecInfo;
-use crate::model::{Item, Model, Module, TypeRef};
+use crate::model::{Item, Model, Module, Presence, Role, Ty, TypeRef};
+use crate::naming::ModName;
 
 /// One generated file, relative to the generated crate's root.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,6 +101,7 @@ fn module_rs(m: &Module) -> TokenStream {
         Item::Struct(s) => items::emit_any_struct(s, here),
         Item::Enum(e) => items::emit_enum(e),
         Item::Id(id) => items::emit_id(id),
+        Item::Union(u) => items::emit_union(u, here),
     });
     let ops = m
         .ops
@@ -110,13 +114,84 @@ fn module_rs(m: &Module) -> TokenStream {
             items::emit_ops(&on, &m.ops, here)
         })
         .unwrap_or_default();
+    let has_id = m.items.iter().filter_map(|it| match it {
+        Item::Id(id) => Some(items::emit_has_id(id)),
+        _ => None,
+    });
+    let import = uses_rt(m).then(|| {
+        quote!(
+            use crate::rt;
+        )
+    });
+    // Types this module's items name from other modules are re-exported, so a type's path does
+    // not change when selecting another resource moves it into `common`.
+    let reexports = foreign_refs(m).into_iter().map(|r| {
+        let (module, name) = (&r.module, &r.name);
+        quote!(pub use super::#module::#name;)
+    });
     quote! {
-        use crate::rt;
+        #import
+
+        #(#reexports)*
 
         #(#items)*
 
+        #(#has_id)*
+
         #ops
     }
+}
+
+/// Generated types from other modules that this module's items name.
+fn foreign_refs(m: &Module) -> BTreeSet<&TypeRef> {
+    fn walk<'m>(t: &'m Ty, here: &ModName, out: &mut BTreeSet<&'m TypeRef>) {
+        match t {
+            Ty::Named(r) | Ty::Expandable(Some(r)) if &r.module != here => {
+                out.insert(r);
+            }
+            Ty::Vec(i) | Ty::Map(i) | Ty::List(i) | Ty::Boxed(i) | Ty::Clearable(i) => {
+                walk(i, here, out)
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    for it in &m.items {
+        match it {
+            Item::Struct(s) => s.fields.iter().for_each(|f| walk(&f.ty, &m.name, &mut out)),
+            Item::Union(u) => u
+                .members
+                .iter()
+                .for_each(|mem| walk(&mem.ty, &m.name, &mut out)),
+            Item::Enum(_) | Item::Id(_) => {}
+        }
+    }
+    for op in &m.ops {
+        walk(&op.returns, &m.name, &mut out);
+    }
+    out
+}
+
+/// Whether the module's code names the runtime; an unused import would fail clippy.
+fn uses_rt(m: &Module) -> bool {
+    fn ty_uses_rt(t: &Ty) -> bool {
+        match t {
+            Ty::Str | Ty::Bool | Ty::Int | Ty::Float | Ty::Named(_) => false,
+            Ty::Timestamp | Ty::Secret | Ty::Json | Ty::List(_) | Ty::Expandable(_) => true,
+            Ty::Clearable(_) => true,
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => ty_uses_rt(inner),
+        }
+    }
+    !m.ops.is_empty()
+        || m.items.iter().any(|it| match it {
+            Item::Enum(_) | Item::Id(_) | Item::Union(_) => true,
+            Item::Struct(s) => {
+                s.role == Role::Params
+                    || s.fields
+                        .iter()
+                        .any(|f| f.presence == Presence::OptionalNullable || ty_uses_rt(&f.ty))
+            }
+        })
 }
 
 fn cargo_features(model: &Model) -> String {
