@@ -147,6 +147,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// Stripe's list object: `rt::List<T>`.
     List(Box<Ty>),
+    /// Stripe's search result object (`search_result`, paged by `next_page`): `rt::SearchResult<T>`.
+    Search(Box<Ty>),
     /// An id or the expanded object: `rt::Expandable<T>`; `None` keeps the object as JSON
     /// because its resource is not selected.
     Expandable(Option<TypeRef>),
@@ -1369,7 +1371,8 @@ impl<'a> Lower<'a> {
 
         let returns = match &op.returns {
             Returns::Resource => Ty::Named(resource.clone()),
-            Returns::List { .. } => Ty::List(Box::new(Ty::Named(resource.clone()))),
+            Returns::List { search: false } => Ty::List(Box::new(Ty::Named(resource.clone()))),
+            Returns::List { search: true } => Ty::Search(Box::new(Ty::Named(resource.clone()))),
             Returns::Deleted(p) => {
                 self.lower_ref(&format!("#{}", p.as_json_pointer()), &op.at, module)
             }
@@ -1573,6 +1576,7 @@ fn replace_named(ty: &mut Ty, map: &BTreeMap<TypeName, TypeRef>) {
         Ty::Vec(inner)
         | Ty::Map(inner)
         | Ty::List(inner)
+        | Ty::Search(inner)
         | Ty::Boxed(inner)
         | Ty::Clearable(inner) => replace_named(inner, map),
         _ => {}

@@ -163,6 +163,7 @@ fn ty_str(t: &Ty) -> String {
         Ty::Vec(inner) => format!("Vec<{}>", ty_str(inner)),
         Ty::Map(inner) => format!("BTreeMap<String, {}>", ty_str(inner)),
         Ty::List(inner) => format!("rt::List<{}>", ty_str(inner)),
+        Ty::Search(inner) => format!("rt::SearchResult<{}>", ty_str(inner)),
         Ty::Expandable(None) => "rt::Expandable".into(),
         Ty::Expandable(Some(r)) => format!("rt::Expandable<{}>", r.name.rust()),
         Ty::Boxed(inner) => format!("Box<{}>", ty_str(inner)),

@@ -46,6 +46,10 @@ pub fn ty(t: &Ty, here: &ModName) -> TokenStream {
             let inner = ty(inner, here);
             quote!(rt::List<#inner>)
         }
+        Ty::Search(inner) => {
+            let inner = ty(inner, here);
+            quote!(rt::SearchResult<#inner>)
+        }
         Ty::Expandable(None) => quote!(rt::Expandable),
         Ty::Expandable(Some(r)) => {
             let inner = type_ref(r, here);
@@ -381,6 +385,9 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation], here: &ModName) -> TokenStream 
             Ty::Named(r) if r.name == on.name => quote!(Self),
             Ty::List(inner) if matches!(inner.as_ref(), Ty::Named(r) if r.name == on.name) => {
                 quote!(rt::List<Self>)
+            }
+            Ty::Search(inner) if matches!(inner.as_ref(), Ty::Named(r) if r.name == on.name) => {
+                quote!(rt::SearchResult<Self>)
             }
             other => ty(other, here),
         };

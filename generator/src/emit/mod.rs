@@ -149,7 +149,12 @@ fn foreign_refs(m: &Module) -> BTreeSet<&TypeRef> {
             Ty::Named(r) | Ty::Expandable(Some(r)) if &r.module != here => {
                 out.insert(r);
             }
-            Ty::Vec(i) | Ty::Map(i) | Ty::List(i) | Ty::Boxed(i) | Ty::Clearable(i) => {
+            Ty::Vec(i)
+            | Ty::Map(i)
+            | Ty::List(i)
+            | Ty::Search(i)
+            | Ty::Boxed(i)
+            | Ty::Clearable(i) => {
                 walk(i, here, out)
             }
             _ => {}
@@ -177,7 +182,8 @@ fn uses_rt(m: &Module) -> bool {
     fn ty_uses_rt(t: &Ty) -> bool {
         match t {
             Ty::Str | Ty::Bool | Ty::Int | Ty::Float | Ty::Named(_) => false,
-            Ty::Timestamp | Ty::Secret | Ty::Json | Ty::List(_) | Ty::Expandable(_) => true,
+            Ty::Timestamp | Ty::Secret | Ty::Json | Ty::List(_) | Ty::Search(_) => true,
+            Ty::Expandable(_) => true,
             Ty::Clearable(_) => true,
             Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => ty_uses_rt(inner),
         }
