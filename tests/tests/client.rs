@@ -437,6 +437,20 @@ fn a_decode_error_names_the_json_path_and_keeps_the_body() {
         Err(Error::Decode { path, .. }) => assert_eq!(path, "accounts.data[0].created"),
         other => panic!("{other:?}"),
     }
+
+    // Text after a valid value is an error too, at the root.
+    let server = Server::start(vec![Reply::json(
+        200,
+        &format!("{} trailing", session_json()),
+    )]);
+    let request = FinancialConnectionsSession::create(&create_params());
+    match block_on(client(&server).send(request)) {
+        Err(Error::Decode { path, message, .. }) => {
+            assert_eq!(path, ".");
+            assert!(message.contains("trailing characters"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 fn stripe_error(status: u16) -> Reply {

@@ -233,14 +233,21 @@ pub(crate) fn error_from_response(response: HttpResponse) -> Error {
 }
 
 /// Decodes a 2xx response body, naming the JSON path where decoding failed.
+///
+/// Tracking the path costs as much as the decode itself (`benches/decode.rs`), so the body is
+/// decoded plainly first and only a body that fails is decoded again to locate the error.
 pub(crate) fn decode<T: DeserializeOwned>(response: HttpResponse) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_slice(&response.body);
-    let result = match serde_path_to_error::deserialize(&mut de) {
-        // Trailing text after the value is an error too.
-        Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
-        Err(e) => Err((e.path().to_string(), e.into_inner())),
+    let first = match serde_json::from_slice::<T>(&response.body) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
     };
-    result.map_err(|(path, e)| Error::Decode {
+    let mut de = serde_json::Deserializer::from_slice(&response.body);
+    let (path, e) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        // The value itself decodes, so what failed is the text after it.
+        Ok(_) => (".".to_owned(), first),
+    };
+    Err(Error::Decode {
         path,
         message: e.to_string(),
         status: response.status,

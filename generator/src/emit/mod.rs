@@ -154,9 +154,7 @@ fn foreign_refs(m: &Module) -> BTreeSet<&TypeRef> {
             | Ty::List(i)
             | Ty::Search(i)
             | Ty::Boxed(i)
-            | Ty::Clearable(i) => {
-                walk(i, here, out)
-            }
+            | Ty::Clearable(i) => walk(i, here, out),
             _ => {}
         }
     }

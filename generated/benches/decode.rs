@@ -1,0 +1,107 @@
+//! Prints the cost of decoding a realistic Financial Connections Session (three expanded
+//! accounts, `benches/session.json`) into the generated types, as a ratio to decoding the same
+//! bytes into `serde_json::Value` in the same run. Encoding back to JSON is timed the same way.
+//!
+//! It prints min and median over several runs and asserts nothing beyond the decode being
+//! lossless. Run it with `cargo bench -p stripe-typed --bench decode`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use stripe_typed::resources::financial_connections_session::FinancialConnectionsSession;
+
+const SESSION: &str = include_str!("session.json");
+const RUNS: usize = 15;
+const DECODES_PER_RUN: usize = 4_000;
+
+fn time(mut f: impl FnMut()) -> Duration {
+    let started = Instant::now();
+    for _ in 0..DECODES_PER_RUN {
+        f();
+    }
+    started.elapsed() / DECODES_PER_RUN as u32
+}
+
+fn min_median(mut v: Vec<Duration>) -> (Duration, Duration) {
+    v.sort();
+    (v[0], v[v.len() / 2])
+}
+
+fn line(what: &str, (min, median): (Duration, Duration), base: (Duration, Duration)) {
+    println!(
+        "{what:<34} min {:>8.2} µs  median {:>8.2} µs  ratio (min/median) {:.2} / {:.2}",
+        min.as_secs_f64() * 1e6,
+        median.as_secs_f64() * 1e6,
+        min.as_secs_f64() / base.0.as_secs_f64(),
+        median.as_secs_f64() / base.1.as_secs_f64(),
+    );
+}
+
+fn main() {
+    let bytes = SESSION.as_bytes();
+    // A bench of a lossy decode would flatter it: check that the typed value encodes back to
+    // the same JSON first.
+    let value: Value = serde_json::from_slice(bytes).expect("session.json is JSON");
+    let typed: FinancialConnectionsSession =
+        serde_json::from_slice(bytes).expect("session.json decodes into the generated types");
+    assert_eq!(
+        serde_json::to_value(&typed).expect("encodes"),
+        value,
+        "the typed decode of session.json must round-trip"
+    );
+
+    let (mut value_decode, mut typed_decode, mut tracked) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut value_encode, mut typed_encode) = (Vec::new(), Vec::new());
+    // Interleaved, so drift in machine load hits both sides alike.
+    for _ in 0..RUNS {
+        value_decode.push(time(|| {
+            black_box(serde_json::from_slice::<Value>(black_box(bytes)).unwrap());
+        }));
+        typed_decode.push(time(|| {
+            black_box(
+                serde_json::from_slice::<FinancialConnectionsSession>(black_box(bytes)).unwrap(),
+            );
+        }));
+        tracked.push(time(|| {
+            let mut de = serde_json::Deserializer::from_slice(black_box(bytes));
+            black_box(
+                serde_path_to_error::deserialize::<_, FinancialConnectionsSession>(&mut de)
+                    .unwrap(),
+            );
+        }));
+        value_encode.push(time(|| {
+            black_box(serde_json::to_vec(black_box(&value)).unwrap());
+        }));
+        typed_encode.push(time(|| {
+            black_box(serde_json::to_vec(black_box(&typed)).unwrap());
+        }));
+    }
+    println!(
+        "decode a Financial Connections Session ({} bytes, {} accounts), {RUNS} runs of {DECODES_PER_RUN}:",
+        bytes.len(),
+        value["accounts"]["data"].as_array().map_or(0, Vec::len)
+    );
+    let base = min_median(value_decode);
+    line("decode into serde_json::Value", base, base);
+    line(
+        "decode into FinancialConnectionsSession",
+        min_median(typed_decode),
+        base,
+    );
+    line(
+        "  same, tracking the JSON path (*)",
+        min_median(tracked),
+        base,
+    );
+    println!(
+        "  (*) what a failed decode costs: the client tracks the path only to locate an error"
+    );
+    let base = min_median(value_encode);
+    line("encode serde_json::Value", base, base);
+    line(
+        "encode FinancialConnectionsSession",
+        min_median(typed_encode),
+        base,
+    );
+}
