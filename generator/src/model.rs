@@ -1418,24 +1418,21 @@ impl<'a> Lower<'a> {
     /// wire names, nested objects included) is the same type: users pass back what they read.
     /// The params-only enum is dropped.
     fn reuse_resource_enums(&mut self, fields: &mut [Field], resource: &TypeRef, module: &ModName) {
-        let structs: BTreeMap<String, Struct> = self
-            .items
-            .values()
-            .flatten()
-            .filter_map(|(_, it)| match it {
-                Item::Struct(s) => Some((s.name.rust().to_owned(), s.clone())),
-                _ => None,
-            })
-            .collect();
-        let enums: BTreeMap<String, Vec<VariantName>> = self
-            .items
-            .values()
-            .flatten()
-            .filter_map(|(_, it)| match it {
-                Item::Enum(e) => Some((e.name.rust().to_owned(), e.variants.clone())),
-                _ => None,
-            })
-            .collect();
+        // Borrowed views, rebuilt per operation: the items change as operations are lowered,
+        // and cloning them here made whole-API generation quadratic.
+        let mut structs: BTreeMap<&str, &Struct> = BTreeMap::new();
+        let mut enums: BTreeMap<&str, &[VariantName]> = BTreeMap::new();
+        for (_, it) in self.items.values().flatten() {
+            match it {
+                Item::Struct(s) => {
+                    structs.insert(s.name.rust(), s);
+                }
+                Item::Enum(e) => {
+                    enums.insert(e.name.rust(), &e.variants);
+                }
+                _ => {}
+            }
+        }
         let Some(res_struct) = structs.get(resource.name.rust()) else {
             return;
         };
@@ -1525,8 +1522,8 @@ impl<'a> Lower<'a> {
 fn pair_enums(
     params: &[Field],
     resource: &[Field],
-    structs: &BTreeMap<String, Struct>,
-    enums: &BTreeMap<String, Vec<VariantName>>,
+    structs: &BTreeMap<&str, &Struct>,
+    enums: &BTreeMap<&str, &[VariantName]>,
     replace: &mut BTreeMap<TypeName, TypeRef>,
     depth: usize,
 ) {
@@ -1591,44 +1588,47 @@ fn item_rank(it: &Item) -> u8 {
     }
 }
 
-/// Fields that lead back to their own struct without passing through a `Vec`, map, list or
-/// expandable would make an infinitely sized type: they are boxed.
+/// Boxes every field that closes a cycle of structs held by value: a field of `S` naming `T`
+/// where `T` leads back to `S`, i.e. `S` and `T` are in one strongly connected component of
+/// the "has a field of type" graph. One pass (Tarjan) instead of a search per field, which was
+/// quadratic on the whole API.
 fn box_recursive(modules: &mut [Module]) {
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for m in modules.iter() {
         for it in &m.items {
             if let Item::Struct(s) = it {
-                let set = edges.entry(s.name.rust().to_owned()).or_default();
+                let next = index.len();
+                index.entry(s.name.rust()).or_insert(next);
+            }
+        }
+    }
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); index.len()];
+    for m in modules.iter() {
+        for it in &m.items {
+            if let Item::Struct(s) = it {
+                let from = index[s.name.rust()];
                 for f in &s.fields {
                     if let Ty::Named(t) = &f.ty {
-                        set.insert(t.name.rust().to_owned());
+                        if let Some(&to) = index.get(t.name.rust()) {
+                            edges[from].push(to);
+                        }
                     }
                 }
             }
         }
     }
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut stack = vec![from.to_owned()];
-        let mut seen = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if seen.insert(n.clone()) {
-                if let Some(next) = edges.get(&n) {
-                    stack.extend(next.iter().cloned());
-                }
-            }
-        }
-        false
-    };
+    let component = strongly_connected(&edges);
+    let index: BTreeMap<String, usize> = index
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
     for m in modules.iter_mut() {
         for it in &mut m.items {
             if let Item::Struct(s) = it {
-                let me = s.name.rust().to_owned();
+                let me = component[index[s.name.rust()]];
                 for f in &mut s.fields {
                     if let Ty::Named(t) = &f.ty {
-                        if reaches(t.name.rust(), &me) {
+                        if index.get(t.name.rust()).map(|&i| component[i]) == Some(me) {
                             f.ty = Ty::Boxed(Box::new(f.ty.clone()));
                         }
                     }
@@ -1636,6 +1636,56 @@ fn box_recursive(modules: &mut [Module]) {
             }
         }
     }
+}
+
+/// The strongly connected component of each node (Tarjan's algorithm, without recursion so a
+/// deep type graph cannot overflow the stack).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let (mut order, mut low, mut component) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
+    let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
+    let (mut next_order, mut next_component) = (0, 0);
+    for root in 0..n {
+        if order[root] != UNSEEN {
+            continue;
+        }
+        // (node, how many of its edges are done)
+        let mut calls = vec![(root, 0usize)];
+        while let Some(&mut (v, ref mut done)) = calls.last_mut() {
+            if *done == 0 && order[v] == UNSEEN {
+                order[v] = next_order;
+                low[v] = next_order;
+                next_order += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(*done) {
+                *done += 1;
+                if order[w] == UNSEEN {
+                    calls.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == order[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
 }
 
 /// The path segments after a resource's own collection path, if the path is under it:
@@ -1747,6 +1797,34 @@ fn name_error(at: &Pointer, e: NameError) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn components_group_exactly_the_nodes_on_a_common_cycle() {
+        // 0 -> 1 -> 2 -> 0 is a cycle; 3 points into it; 4 points at itself; 5 is alone;
+        // 6 <-> 7 is a second cycle reached from 2.
+        let edges = vec![
+            vec![1],
+            vec![2],
+            vec![0, 6],
+            vec![0],
+            vec![4],
+            vec![],
+            vec![7],
+            vec![6],
+        ];
+        let c = strongly_connected(&edges);
+        assert!(c[0] == c[1] && c[1] == c[2]);
+        assert!(c[6] == c[7] && c[6] != c[0]);
+        let alone = [c[3], c[4], c[5]];
+        for (i, x) in alone.iter().enumerate() {
+            assert!(*x != c[0] && *x != c[6], "node {} joined a cycle", i + 3);
+        }
+        assert!(c[3] != c[4] && c[4] != c[5] && c[3] != c[5]);
+        // A long chain does not recurse: no stack overflow on deep type graphs.
+        let chain: Vec<Vec<usize>> = (0..200_000).map(|i| vec![i + 1]).chain([vec![0]]).collect();
+        let c = strongly_connected(&chain);
+        assert!(c.iter().all(|&x| x == c[0]));
+    }
 
     #[test]
     fn verbs_follow_method_and_path_shape() {

@@ -1,5 +1,306 @@
-//! (being written)
-/// Placeholder until the benchmark lands.
-pub fn run(_quick: bool) -> anyhow::Result<()> {
-    anyhow::bail!("not yet")
+//! `cargo xtask bench`: prints how fast the generator and the generated crate are, as ratios to
+//! a baseline timed in the same run (these machines are shared and noisy; absolute figures
+//! drift, ratios hold). It asserts nothing; BENCHMARKS.md records the figures.
+//!
+//! 1. Codegen of the selection, stage by stage, against parsing the spec into
+//!    `serde_json::Value`; the same for the whole API (every resource).
+//! 2. Decoding a realistic session into the generated types against decoding it into
+//!    `serde_json::Value` (`generated/benches/decode.rs`).
+//! 3. The generated crate's cold debug build against a crate with the same manifest and no
+//!    code (skipped with `--quick`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+/// Runs of the selection's codegen, of the whole API's, and cold builds of each crate.
+const SELECTION_RUNS: usize = 15;
+const WHOLE_API_RUNS: usize = 5;
+const COLD_BUILD_RUNS: usize = 3;
+
+/// Set when `cargo xtask bench` has re-run itself in release mode.
+const RELEASE_GUARD: &str = "XTASK_BENCH_RELEASE";
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Entry point of `cargo xtask bench [--quick]`.
+pub fn run(quick: bool) -> Result<()> {
+    // `cargo xtask` builds in debug; timing unoptimised code would say nothing about users'.
+    if cfg!(debug_assertions) && std::env::var_os(RELEASE_GUARD).is_none() {
+        eprintln!("xtask: building the benchmark in release mode");
+        let mut cmd = Command::new(cargo());
+        cmd.args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench"]);
+        if quick {
+            cmd.arg("--quick");
+        }
+        let status = cmd
+            .env(RELEASE_GUARD, "1")
+            .current_dir(crate::repo_root())
+            .status()
+            .context("running cargo")?;
+        if !status.success() {
+            bail!("the release-mode benchmark failed ({status})");
+        }
+        return Ok(());
+    }
+    let started = Instant::now();
+    let spec = crate::pinned_spec()?;
+    println!(
+        "cargo xtask bench: Stripe spec {} ({:.1} MB), {} cores\n",
+        crate::pin()?.manifest.api_version,
+        spec.len() as f64 / 1e6,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+
+    let selection = crate::selection()?;
+    let what = format!("{} selected resources", selection.resources.len());
+    let out = codegen(&spec, &selection, &what, SELECTION_RUNS)?;
+    let selected_lines = lines(&out);
+
+    let mut whole = crate::selection()?;
+    whole.resources = crate::whole_api::all_resources(&spec)?;
+    whole.skip_operations.push("PostFiles".to_owned());
+    let what = format!("the whole API ({} resources)", whole.resources.len());
+    codegen(&spec, &whole, &what, WHOLE_API_RUNS)?;
+
+    decode()?;
+
+    if quick {
+        println!("cold builds skipped (--quick)");
+    } else {
+        cold_builds(&out, selected_lines)?;
+    }
+    println!(
+        "\nbenchmark finished in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Min and median of some timings.
+#[derive(Clone, Copy)]
+struct Stat {
+    min: Duration,
+    median: Duration,
+}
+
+impl Stat {
+    fn of(mut v: Vec<Duration>) -> Stat {
+        v.sort();
+        Stat {
+            min: v[0],
+            median: v[v.len() / 2],
+        }
+    }
+
+    fn row(&self, what: &str, base: &Stat) {
+        println!(
+            "  {what:<40} {:>9} {:>9}   {:>5.2} {:>5.2}",
+            ms(self.min),
+            ms(self.median),
+            self.min.as_secs_f64() / base.min.as_secs_f64(),
+            self.median.as_secs_f64() / base.median.as_secs_f64(),
+        );
+    }
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+fn header(what: &str) {
+    println!("  {what:<40} {:>9} {:>9}   {:>5} {:>5}", "min", "median", "ratio", "(med)");
+}
+
+fn lines(out: &generator::Output) -> usize {
+    out.files.iter().map(|f| f.contents.lines().count()).sum()
+}
+
+fn generator_err(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+/// Times each stage of codegen `runs` times, interleaved with the `Value` parse it is
+/// compared against, and prints one row per stage. Returns the last run's output.
+fn codegen(
+    spec: &[u8],
+    selection: &generator::Selection,
+    what: &str,
+    runs: usize,
+) -> Result<generator::Output> {
+    use generator::{emit, load, model, select, write};
+
+    let manifest = crate::pin()?.manifest;
+    let scratch = crate::repo_root().join("target/bench/write");
+    crate::whole_api::scratch_crate(&scratch, None)?;
+
+    const STAGES: [&str; 7] = [
+        "load (parse, verify, index)",
+        "select (resources, operations, closure)",
+        "model (the IR)",
+        "emit (tokens)",
+        "format (prettyplease)",
+        "write (staged, swapped in)",
+        "total",
+    ];
+    let mut parse = Vec::with_capacity(runs);
+    let mut stages: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); STAGES.len()];
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let value: Value = serde_json::from_slice(spec).context("parsing the spec")?;
+        parse.push(t.elapsed());
+        drop(value);
+
+        let mut lap = Instant::now();
+        let mut mark = |i: usize, stages: &mut Vec<Vec<Duration>>| {
+            stages[i].push(lap.elapsed());
+            lap = Instant::now();
+        };
+        let loaded = load::load(spec, &manifest).map_err(generator_err)?;
+        mark(0, &mut stages);
+        let selected = select::select(&loaded, selection).map_err(|e| {
+            generator_err(generator::Errors::sorted(e))
+        })?;
+        mark(1, &mut stages);
+        let model = model::lower(&selected, loaded.info.clone())
+            .map_err(|e| generator_err(generator::Errors::sorted(e)))?;
+        mark(2, &mut stages);
+        let tokens = emit::tokens(&model);
+        mark(3, &mut stages);
+        let out = emit::format(tokens).map_err(generator_err)?;
+        mark(4, &mut stages);
+        write::write(&out, &scratch).map_err(generator_err)?;
+        mark(5, &mut stages);
+        let total = stages[..6].iter().map(|s| s[s.len() - 1]).sum();
+        stages[6].push(total);
+        last = Some(out);
+    }
+    let out = last.context("no runs")?;
+    println!(
+        "codegen of {what}: {} files, {} lines, {runs} runs",
+        out.files.len(),
+        lines(&out)
+    );
+    header("stage");
+    let base = Stat::of(parse);
+    base.row("parse the spec into serde_json::Value", &base);
+    for (name, times) in STAGES.iter().zip(stages) {
+        Stat::of(times).row(name, &base);
+    }
+    println!();
+    Ok(out)
+}
+
+/// Runs `generated/benches/decode.rs`, which prints its own ratios.
+fn decode() -> Result<()> {
+    let status = Command::new(cargo())
+        .args([
+            "bench",
+            "--quiet",
+            "--package",
+            "stripe-typed",
+            "--bench",
+            "decode",
+        ])
+        .current_dir(crate::repo_root())
+        .status()
+        .context("running cargo bench")?;
+    if !status.success() {
+        bail!("the decode benchmark failed ({status})");
+    }
+    println!();
+    Ok(())
+}
+
+/// Builds `dir` from nothing (a fresh target directory) in the debug profile and times it.
+fn cold_build(dir: &Path, features: &[&str]) -> Result<Duration> {
+    let target = dir.join("target");
+    let _ = std::fs::remove_dir_all(&target);
+    let mut cmd = Command::new(cargo());
+    cmd.args(["build", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        // Our own settings (e.g. a RUSTFLAGS from CI) would make the builds unlike a user's.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env_remove("CARGO_TARGET_DIR");
+    if !features.is_empty() {
+        cmd.args(["--no-default-features", "--features", &features.join(",")]);
+    }
+    let t = Instant::now();
+    let status = cmd.status().context("running cargo build")?;
+    let took = t.elapsed();
+    if !status.success() {
+        bail!("cargo build of {} failed ({status})", dir.display());
+    }
+    Ok(took)
+}
+
+/// Cold debug builds of the generated crate and of a crate with the same manifest and no code,
+/// alternating so both see the same machine; with default features (the HTTP client) and
+/// with the types alone.
+fn cold_builds(out: &generator::Output, generated_lines: usize) -> Result<()> {
+    let root: PathBuf = crate::repo_root().join("target/bench/cold");
+    let full = root.join("generated");
+    let empty = root.join("deps-only");
+    crate::whole_api::scratch_crate(&full, Some(out))?;
+    crate::whole_api::scratch_crate(&empty, None)?;
+    let rt_lines = count_lines(&full.join("src/rt"))?;
+
+    // Every resource feature, without the HTTP client.
+    let resources: Vec<String> = out
+        .cargo_features
+        .lines()
+        .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
+        .filter(|k| k != "default")
+        .collect();
+    let types_only: Vec<&str> = resources.iter().map(String::as_str).collect();
+    let configs: [(&str, &[&str]); 2] = [
+        ("default features (types + reqwest client)", &[]),
+        ("types only (--no-default-features)", &types_only),
+    ];
+    println!(
+        "cold debug build: generated crate ({generated_lines} generated + {rt_lines} runtime lines) \
+         vs the same dependencies and no code, {COLD_BUILD_RUNS} runs each, alternating"
+    );
+    header("build");
+    for (name, features) in configs {
+        let (mut with_code, mut without) = (Vec::new(), Vec::new());
+        for _ in 0..COLD_BUILD_RUNS {
+            without.push(cold_build(&empty, features)?);
+            with_code.push(cold_build(&full, features)?);
+        }
+        println!("  {name}");
+        let base = Stat::of(without);
+        base.row("dependencies only", &base);
+        Stat::of(with_code).row("generated crate", &base);
+    }
+    let _ = std::fs::remove_dir_all(full.join("target"));
+    let _ = std::fs::remove_dir_all(empty.join("target"));
+    Ok(())
+}
+
+fn count_lines(dir: &Path) -> Result<usize> {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir)? {
+        let path = e?.path();
+        if path.is_dir() {
+            n += count_lines(&path)?;
+        } else {
+            n += std::fs::read_to_string(&path)?.lines().count();
+        }
+    }
+    Ok(n)
 }

@@ -56,24 +56,23 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Generates every resource into `target/whole-api/` and runs `cargo check` on it.
-pub fn run() -> Result<()> {
-    let started = Instant::now();
-    let (out, n) = generate_all()?;
-    let generated_in = started.elapsed();
-    let lines: usize = out.files.iter().map(|f| f.contents.lines().count()).sum();
-    println!(
-        "generated {n} resources: {} files, {lines} lines in {:.2}s",
-        out.files.len(),
-        generated_in.as_secs_f64()
-    );
-
-    let root = crate::repo_root();
-    let scratch: PathBuf = root.join("target/whole-api");
-    let crate_dir = scratch.join("stripe-typed");
-    let _ = std::fs::remove_dir_all(&crate_dir);
-    std::fs::create_dir_all(crate_dir.join("src"))?;
+/// Makes `crate_dir` a standalone copy of the generated crate (runtime, `lib.rs`, manifest,
+/// the workspace's `Cargo.lock` so dependency versions match) holding `out`'s generated files;
+/// with `out` = `None`, the same manifest with an empty `lib.rs`: the dependencies and no code.
+pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Result<()> {
+    let _ = std::fs::remove_dir_all(crate_dir);
+    std::fs::create_dir_all(crate_dir.join("src"))
+        .with_context(|| format!("creating {}", crate_dir.display()))?;
     let src = crate::generated_root();
+    let lock = crate::repo_root().join("Cargo.lock");
+    if lock.exists() {
+        std::fs::copy(&lock, crate_dir.join("Cargo.lock"))?;
+    }
+    std::fs::write(crate_dir.join("Cargo.toml"), standalone_manifest(&src)?)?;
+    let Some(out) = out else {
+        std::fs::write(crate_dir.join("src/lib.rs"), "")?;
+        return Ok(());
+    };
     copy_dir(&src.join("src/rt"), &crate_dir.join("src/rt"))?;
     // The README doctest include is not part of what is being checked.
     let lib = std::fs::read_to_string(src.join("src/lib.rs"))?;
@@ -82,8 +81,13 @@ pub fn run() -> Result<()> {
         lib.replace("../../README.md", "../README.md"),
     )?;
     std::fs::write(crate_dir.join("README.md"), "")?;
-    let manifest = std::fs::read_to_string(src.join("Cargo.toml"))?;
-    // A standalone package: inherit nothing from our workspace, build no examples or benches.
+    generator::write::write(out, crate_dir).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The generated crate's manifest as a package of its own: it inherits nothing from our
+/// workspace and builds no examples or benches.
+fn standalone_manifest(generated: &Path) -> Result<String> {
+    let manifest = std::fs::read_to_string(generated.join("Cargo.toml"))?;
     let mut standalone = String::new();
     let mut skip = false;
     for line in manifest.lines() {
@@ -112,8 +116,24 @@ pub fn run() -> Result<()> {
         }
     }
     standalone.push_str("\n[workspace]\n");
-    std::fs::write(crate_dir.join("Cargo.toml"), standalone)?;
-    generator::write::write(&out, &crate_dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(standalone)
+}
+
+/// Generates every resource into `target/whole-api/` and runs `cargo check` on it.
+pub fn run() -> Result<()> {
+    let started = Instant::now();
+    let (out, n) = generate_all()?;
+    let generated_in = started.elapsed();
+    let lines: usize = out.files.iter().map(|f| f.contents.lines().count()).sum();
+    println!(
+        "generated {n} resources: {} files, {lines} lines in {:.2}s",
+        out.files.len(),
+        generated_in.as_secs_f64()
+    );
+
+    let scratch: PathBuf = crate::repo_root().join("target/whole-api");
+    let crate_dir = scratch.join("stripe-typed");
+    scratch_crate(&crate_dir, Some(&out))?;
 
     let check = Instant::now();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

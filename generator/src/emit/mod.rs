@@ -46,25 +46,49 @@ pub fn header(spec: &SpecInfo) -> String {
     )
 }
 
-/// Emits every file of the model.
+/// The files of the model as token streams, before formatting.
+#[derive(Clone, Debug)]
+pub struct Tokens {
+    spec: SpecInfo,
+    /// (path, tokens), one per generated source file.
+    files: Vec<(String, TokenStream)>,
+    cargo_features: String,
+    summary: String,
+}
+
+/// Emits every file of the model, formatted.
 pub fn emit(model: &Model) -> Result<Output, Error> {
-    let mut files = vec![File {
-        path: "src/resources.rs".into(),
-        contents: format_file(&model.spec, "src/resources.rs", resources_rs(model))?,
-    }];
+    format(tokens(model))
+}
+
+/// The first half of [`emit`]: the model -> tokens (kept apart so benchmarks can time it).
+pub fn tokens(model: &Model) -> Tokens {
+    let mut files = vec![("src/resources.rs".to_owned(), resources_rs(model))];
     for m in &model.modules {
-        let path = format!("src/resources/{}.rs", m.name);
-        let tokens = module_rs(m);
+        files.push((format!("src/resources/{}.rs", m.name), module_rs(m)));
+    }
+    Tokens {
+        spec: model.spec.clone(),
+        files,
+        cargo_features: cargo_features(model),
+        summary: crate::summary::summarize(model).to_json(),
+    }
+}
+
+/// The second half of [`emit`]: tokens -> formatted files, sorted by path.
+pub fn format(tokens: Tokens) -> Result<Output, Error> {
+    let mut files = Vec::with_capacity(tokens.files.len());
+    for (path, ts) in tokens.files {
         files.push(File {
-            contents: format_file(&model.spec, &path, tokens)?,
+            contents: format_file(&tokens.spec, &path, ts)?,
             path,
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Output {
         files,
-        cargo_features: cargo_features(model),
-        summary: crate::summary::summarize(model).to_json(),
+        cargo_features: tokens.cargo_features,
+        summary: tokens.summary,
     })
 }
 
