@@ -1418,33 +1418,21 @@ impl<'a> Lower<'a> {
     /// wire names, nested objects included) is the same type: users pass back what they read.
     /// The params-only enum is dropped.
     fn reuse_resource_enums(&mut self, fields: &mut [Field], resource: &TypeRef, module: &ModName) {
-        // Borrowed views, rebuilt per operation: the items change as operations are lowered,
-        // and cloning them here made whole-API generation quadratic.
-        let mut structs: BTreeMap<&str, &Struct> = BTreeMap::new();
-        let mut enums: BTreeMap<&str, &[VariantName]> = BTreeMap::new();
-        for (_, it) in self.items.values().flatten() {
-            match it {
-                Item::Struct(s) => {
-                    structs.insert(s.name.rust(), s);
-                }
-                Item::Enum(e) => {
-                    enums.insert(e.name.rust(), &e.variants);
-                }
-                _ => {}
-            }
-        }
-        let Some(res_struct) = structs.get(resource.name.rust()) else {
+        // Types are looked up in their own module only: indexing every item per operation
+        // made whole-API generation quadratic.
+        let items = &self.items;
+        let find = |r: &TypeRef| -> Option<&Item> {
+            items
+                .get(&r.module)?
+                .iter()
+                .map(|(_, it)| it)
+                .find(|it| it.name() == &r.name)
+        };
+        let Some(Item::Struct(res_struct)) = find(resource) else {
             return;
         };
         let mut replace: BTreeMap<TypeName, TypeRef> = BTreeMap::new();
-        pair_enums(
-            fields,
-            &res_struct.fields,
-            &structs,
-            &enums,
-            &mut replace,
-            0,
-        );
+        pair_enums(fields, &res_struct.fields, &find, &mut replace, 0);
         if replace.is_empty() {
             return;
         }
@@ -1519,11 +1507,10 @@ impl<'a> Lower<'a> {
 
 /// Walks params fields and resource fields side by side (same wire names) and records params
 /// enums that have a resource twin with the same variants.
-fn pair_enums(
+fn pair_enums<'m>(
     params: &[Field],
     resource: &[Field],
-    structs: &BTreeMap<&str, &Struct>,
-    enums: &BTreeMap<&str, &[VariantName]>,
+    find: &dyn Fn(&TypeRef) -> Option<&'m Item>,
     replace: &mut BTreeMap<TypeName, TypeRef>,
     depth: usize,
 ) {
@@ -1537,18 +1524,12 @@ fn pair_enums(
         let (Some(p), Some(r)) = (enum_of(&f.ty), enum_of(&rf.ty)) else {
             continue;
         };
-        match (enums.get(p.name.rust()), enums.get(r.name.rust())) {
-            (Some(pv), Some(rv)) if pv == rv && p != r => {
+        match (find(p), find(r)) {
+            (Some(Item::Enum(pe)), Some(Item::Enum(re))) if pe.variants == re.variants && p != r => {
                 replace.insert(p.name.clone(), r.clone());
             }
-            (None, None) => {
-                if let (Some(ps), Some(rs)) =
-                    (structs.get(p.name.rust()), structs.get(r.name.rust()))
-                {
-                    if ps.role == Role::Params {
-                        pair_enums(&ps.fields, &rs.fields, structs, enums, replace, depth + 1);
-                    }
-                }
+            (Some(Item::Struct(ps)), Some(Item::Struct(rs))) if ps.role == Role::Params => {
+                pair_enums(&ps.fields, &rs.fields, find, replace, depth + 1);
             }
             _ => {}
         }
