@@ -318,6 +318,10 @@ impl Loaded {
         let node = self.get(at).ok_or_else(|| {
             Error::new(at.clone(), ErrorKind::Internal(format!("no {what} here")))
         })?;
+        // Path tracking doubles the cost of a conversion, so it only runs to locate a failure.
+        if let Ok(value) = T::deserialize(node) {
+            return Ok(value);
+        }
         serde_path_to_error::deserialize(node).map_err(|e| {
             let mut pointer = at.clone();
             for segment in e.path().iter() {

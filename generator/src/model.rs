@@ -1525,7 +1525,9 @@ fn pair_enums<'m>(
             continue;
         };
         match (find(p), find(r)) {
-            (Some(Item::Enum(pe)), Some(Item::Enum(re))) if pe.variants == re.variants && p != r => {
+            (Some(Item::Enum(pe)), Some(Item::Enum(re)))
+                if pe.variants == re.variants && p != r =>
+            {
                 replace.insert(p.name.clone(), r.clone());
             }
             (Some(Item::Struct(ps)), Some(Item::Struct(rs))) if ps.role == Role::Params => {
@@ -1599,10 +1601,8 @@ fn box_recursive(modules: &mut [Module]) {
         }
     }
     let component = strongly_connected(&edges);
-    let index: BTreeMap<String, usize> = index
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+    let index: BTreeMap<String, usize> =
+        index.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     for m in modules.iter_mut() {
         for it in &mut m.items {
             if let Item::Struct(s) = it {

@@ -34,7 +34,15 @@ pub fn run(quick: bool) -> Result<()> {
     if cfg!(debug_assertions) && std::env::var_os(RELEASE_GUARD).is_none() {
         eprintln!("xtask: building the benchmark in release mode");
         let mut cmd = Command::new(cargo());
-        cmd.args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench"]);
+        cmd.args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "xtask",
+            "--",
+            "bench",
+        ]);
         if quick {
             cmd.arg("--quick");
         }
@@ -119,7 +127,10 @@ fn ms(d: Duration) -> String {
 }
 
 fn header(what: &str) {
-    println!("  {what:<40} {:>9} {:>9}   {:>5} {:>5}", "min", "median", "ratio", "(med)");
+    println!(
+        "  {what:<40} {:>9} {:>9}   {:>5} {:>5}",
+        "min", "median", "ratio", "(med)"
+    );
 }
 
 fn lines(out: &generator::Output) -> usize {
@@ -144,17 +155,20 @@ fn codegen(
     let scratch = crate::repo_root().join("target/bench/write");
     crate::whole_api::scratch_crate(&scratch, None)?;
 
-    const STAGES: [&str; 7] = [
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let both = format!("emit + format ({threads} threads, as run)");
+    let stages_named: [&str; 8] = [
         "load (parse, verify, index)",
         "select (resources, operations, closure)",
         "model (the IR)",
-        "emit (tokens)",
-        "format (prettyplease)",
+        "  emit: tokens (1 thread)",
+        "  emit: format (1 thread, prettyplease)",
+        &both,
         "write (staged, swapped in)",
-        "total",
+        "total (load..model, emit + format, write)",
     ];
     let mut parse = Vec::with_capacity(runs);
-    let mut stages: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); STAGES.len()];
+    let mut stages: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); stages_named.len()];
     let mut last = None;
     for _ in 0..runs {
         let t = Instant::now();
@@ -169,21 +183,30 @@ fn codegen(
         };
         let loaded = load::load(spec, &manifest).map_err(generator_err)?;
         mark(0, &mut stages);
-        let selected = select::select(&loaded, selection).map_err(|e| {
-            generator_err(generator::Errors::sorted(e))
-        })?;
+        let selected = select::select(&loaded, selection)
+            .map_err(|e| generator_err(generator::Errors::sorted(e)))?;
         mark(1, &mut stages);
         let model = model::lower(&selected, loaded.info.clone())
             .map_err(|e| generator_err(generator::Errors::sorted(e)))?;
         mark(2, &mut stages);
+        // The two halves of emit on one thread, to see which dominates...
         let tokens = emit::tokens(&model);
         mark(3, &mut stages);
-        let out = emit::format(tokens).map_err(generator_err)?;
+        let sequential = emit::format(tokens).map_err(generator_err)?;
         mark(4, &mut stages);
-        write::write(&out, &scratch).map_err(generator_err)?;
+        // ...and emit as codegen runs it.
+        let out = emit::emit(&model).map_err(generator_err)?;
         mark(5, &mut stages);
-        let total = stages[..6].iter().map(|s| s[s.len() - 1]).sum();
-        stages[6].push(total);
+        if out != sequential {
+            bail!("emit on {threads} threads differs from emit on one: a generator bug");
+        }
+        write::write(&out, &scratch).map_err(generator_err)?;
+        mark(6, &mut stages);
+        let total = [0, 1, 2, 5, 6]
+            .iter()
+            .map(|&i| stages[i][stages[i].len() - 1])
+            .sum();
+        stages[7].push(total);
         last = Some(out);
     }
     let out = last.context("no runs")?;
@@ -195,7 +218,7 @@ fn codegen(
     header("stage");
     let base = Stat::of(parse);
     base.row("parse the spec into serde_json::Value", &base);
-    for (name, times) in STAGES.iter().zip(stages) {
+    for (name, times) in stages_named.iter().zip(stages) {
         Stat::of(times).row(name, &base);
     }
     println!();

@@ -56,12 +56,64 @@ pub struct Tokens {
     summary: String,
 }
 
-/// Emits every file of the model, formatted.
+/// Emits every file of the model, formatted. Files are emitted and formatted on all cores
+/// (tokens cannot cross threads, so each file is done start to finish on one); the output is
+/// the same whatever the number of threads.
 pub fn emit(model: &Model) -> Result<Output, Error> {
-    format(tokens(model))
+    let jobs: Vec<(String, Option<&Module>)> =
+        std::iter::once(("src/resources.rs".to_owned(), None))
+            .chain(
+                model
+                    .modules
+                    .iter()
+                    .map(|m| (format!("src/resources/{}.rs", m.name), Some(m))),
+            )
+            .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((path, module)) = jobs.get(i) else {
+                return done;
+            };
+            let tokens = match module {
+                Some(m) => module_rs(m),
+                None => resources_rs(model),
+            };
+            done.push((i, format_file(&model.spec, path, tokens)));
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    let mut results: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            // A panic in a helper is a generator bug; re-raise it rather than lose files.
+            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        all
+    });
+    results.sort_by_key(|(i, _)| *i);
+    let mut files = Vec::with_capacity(results.len());
+    for ((path, _), (_, contents)) in jobs.iter().zip(results) {
+        files.push(File {
+            path: path.clone(),
+            contents: contents?,
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Output {
+        files,
+        cargo_features: cargo_features(model),
+        summary: crate::summary::summarize(model).to_json(),
+    })
 }
 
-/// The first half of [`emit`]: the model -> tokens (kept apart so benchmarks can time it).
+/// The first half of [`emit`], on one thread: the model -> tokens (kept apart so benchmarks
+/// can time the stages).
 pub fn tokens(model: &Model) -> Tokens {
     let mut files = vec![("src/resources.rs".to_owned(), resources_rs(model))];
     for m in &model.modules {
@@ -75,7 +127,7 @@ pub fn tokens(model: &Model) -> Tokens {
     }
 }
 
-/// The second half of [`emit`]: tokens -> formatted files, sorted by path.
+/// The second half of [`emit`], on one thread: tokens -> formatted files, sorted by path.
 pub fn format(tokens: Tokens) -> Result<Output, Error> {
     let mut files = Vec::with_capacity(tokens.files.len());
     for (path, ts) in tokens.files {
