@@ -2,8 +2,9 @@
 //! accounts, `benches/session.json`) into the generated types, as a ratio to decoding the same
 //! bytes into `serde_json::Value` in the same run. Encoding back to JSON is timed the same way.
 //!
-//! It prints min and median over several runs and asserts nothing beyond the decode being
-//! lossless. Run it with `cargo bench -p stripe-typed --bench decode`.
+//! Like for like, both sides decode from bytes (`from_slice`, as `reqwest`'s `.json()` does)
+//! and from a checked `&str` (`from_str`, as `rt::Client` does). It prints min and median over
+//! several runs and asserts nothing beyond the decode being lossless. Run it with `cargo bench -p stripe-typed --bench decode`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -30,7 +31,7 @@ fn min_median(mut v: Vec<Duration>) -> (Duration, Duration) {
 
 fn line(what: &str, (min, median): (Duration, Duration), base: (Duration, Duration)) {
     println!(
-        "{what:<34} min {:>8.2} µs  median {:>8.2} µs  ratio (min/median) {:.2} / {:.2}",
+        "{what:<42} min {:>8.2} µs  median {:>8.2} µs  ratio (min/median) {:.2} / {:.2}",
         min.as_secs_f64() * 1e6,
         median.as_secs_f64() * 1e6,
         min.as_secs_f64() / base.0.as_secs_f64(),
@@ -52,6 +53,7 @@ fn main() {
     );
 
     let (mut value_decode, mut typed_decode, mut tracked) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut value_str, mut typed_str) = (Vec::new(), Vec::new());
     let (mut value_encode, mut typed_encode) = (Vec::new(), Vec::new());
     // Interleaved, so drift in machine load hits both sides alike.
     for _ in 0..RUNS {
@@ -62,6 +64,14 @@ fn main() {
             black_box(
                 serde_json::from_slice::<FinancialConnectionsSession>(black_box(bytes)).unwrap(),
             );
+        }));
+        value_str.push(time(|| {
+            let text = std::str::from_utf8(black_box(bytes)).unwrap();
+            black_box(serde_json::from_str::<Value>(text).unwrap());
+        }));
+        typed_str.push(time(|| {
+            let text = std::str::from_utf8(black_box(bytes)).unwrap();
+            black_box(serde_json::from_str::<FinancialConnectionsSession>(text).unwrap());
         }));
         tracked.push(time(|| {
             let mut de = serde_json::Deserializer::from_slice(black_box(bytes));
@@ -90,8 +100,18 @@ fn main() {
         base,
     );
     line(
-        "  same, tracking the JSON path (*)",
+        "  the same, tracking the JSON path (*)",
         min_median(tracked),
+        base,
+    );
+    line(
+        "Value, UTF-8 checked once (from_str)",
+        min_median(value_str),
+        base,
+    );
+    line(
+        "typed, UTF-8 checked once (from_str)",
+        min_median(typed_str),
         base,
     );
     println!(

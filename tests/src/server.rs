@@ -32,7 +32,7 @@ pub struct Reply {
     /// Extra headers (`Content-Length` is added).
     pub headers: Vec<(String, String)>,
     /// The body.
-    pub body: String,
+    pub body: Vec<u8>,
     /// How long to wait before answering.
     pub delay: Duration,
 }
@@ -43,8 +43,16 @@ impl Reply {
         Reply {
             status,
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-            body: body.to_owned(),
+            body: body.as_bytes().to_vec(),
             delay: Duration::ZERO,
+        }
+    }
+
+    /// A JSON response whose body is `body` as is, even if it is not UTF-8.
+    pub fn json_bytes(status: u16, body: &[u8]) -> Self {
+        Reply {
+            body: body.to_vec(),
+            ..Reply::json(status, "")
         }
     }
 
@@ -214,7 +222,7 @@ fn serve(mut stream: TcpStream, state: &State) -> io::Result<()> {
         }
         head.push_str(&format!("Content-Length: {}\r\n\r\n", reply.body.len()));
         stream.write_all(head.as_bytes())?;
-        stream.write_all(reply.body.as_bytes())?;
+        stream.write_all(&reply.body)?;
         stream.flush()?;
     }
 }

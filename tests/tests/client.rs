@@ -438,6 +438,20 @@ fn a_decode_error_names_the_json_path_and_keeps_the_body() {
         other => panic!("{other:?}"),
     }
 
+    // A body that is not UTF-8 is named as such.
+    let mut bytes = session_json().into_bytes();
+    let at = bytes.len() - 10;
+    bytes[at] = 0xff;
+    let server = Server::start(vec![Reply::json_bytes(200, &bytes)]);
+    let request = FinancialConnectionsSession::create(&create_params());
+    match block_on(client(&server).send(request)) {
+        Err(Error::Decode { path, message, .. }) => {
+            assert_eq!(path, ".");
+            assert!(message.contains("not UTF-8"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+
     // Text after a valid value is an error too, at the root.
     let server = Server::start(vec![Reply::json(
         200,

@@ -4,6 +4,28 @@
 //! `spec/manifest.json` before every use. Tests call [`pinned_spec`] too, so a fresh clone
 //! needs nothing but `cargo test`.
 
+/// `cargo xtask help`: every command and flag (tests check CI's commands against it).
+pub const HELP: &str = "\
+cargo xtask <command>
+
+commands:
+  fetch-spec                         fetch the pinned spec (npm pack), verify its sha256, cache it
+  fetch-spec --url URL --sha256 HEX  fetch Stripe's own spec (e.g. from the stripe/openapi
+                                     repository) into spec/cache/, verified against HEX
+  codegen                            generate generated/ from the pinned spec (fetching it if needed)
+  codegen --check                    exit non-zero and list the files that differ; write nothing
+  codegen --spec PATH --sha256 HEX [--api-version V]
+                                     generate from another spec file (JSON or YAML) instead
+  codegen ... [--since PATH] [--report PATH]
+                                     every codegen prints what changes in the generated API vs
+                                     the summary at PATH (default generated/api.json); --report
+                                     appends the change report as Markdown (for a PR) to PATH
+  whole-api                          generate every resource of the pinned spec into
+                                     target/whole-api/ and `cargo check` it
+  bench [--quick]                    time codegen stages, the generated crate's build and
+                                     decoding (in release mode); --quick skips the cold builds
+";
+
 pub mod bench;
 pub mod report;
 pub mod whole_api;
