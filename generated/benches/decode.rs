@@ -4,7 +4,8 @@
 //!
 //! Like for like, both sides decode from bytes (`from_slice`, as `reqwest`'s `.json()` does)
 //! and from a checked `&str` (`from_str`, as `rt::Client` does). It prints min and median over
-//! several runs and asserts nothing beyond the decode being lossless. Run it with `cargo bench -p stripe-typed --bench decode`.
+//! several runs and asserts nothing beyond the decode being lossless. Run it with
+//! `cargo bench -p stripe-typed --bench decode`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -31,7 +32,7 @@ fn min_median(mut v: Vec<Duration>) -> (Duration, Duration) {
 
 fn line(what: &str, (min, median): (Duration, Duration), base: (Duration, Duration)) {
     println!(
-        "{what:<42} min {:>8.2} µs  median {:>8.2} µs  ratio (min/median) {:.2} / {:.2}",
+        "{what:<40} min {:>8.2} µs  median {:>8.2} µs  ratio (min/median) {:.2} / {:.2}",
         min.as_secs_f64() * 1e6,
         median.as_secs_f64() * 1e6,
         min.as_secs_f64() / base.0.as_secs_f64(),
@@ -92,10 +93,11 @@ fn main() {
         bytes.len(),
         value["accounts"]["data"].as_array().map_or(0, Vec::len)
     );
+    println!("from bytes (`from_slice`, as reqwest's `.json()`):");
     let base = min_median(value_decode);
-    line("decode into serde_json::Value", base, base);
+    line("  into serde_json::Value", base, base);
     line(
-        "decode into FinancialConnectionsSession",
+        "  into FinancialConnectionsSession",
         min_median(typed_decode),
         base,
     );
@@ -104,23 +106,20 @@ fn main() {
         min_median(tracked),
         base,
     );
+    println!("from a &str checked once (`from_str`, as rt::Client does):");
+    let base = min_median(value_str);
+    line("  into serde_json::Value", base, base);
     line(
-        "Value, UTF-8 checked once (from_str)",
-        min_median(value_str),
-        base,
-    );
-    line(
-        "typed, UTF-8 checked once (from_str)",
+        "  into FinancialConnectionsSession",
         min_median(typed_str),
         base,
     );
-    println!(
-        "  (*) what a failed decode costs: the client tracks the path only to locate an error"
-    );
+    println!("  (*) what a failed decode costs: the client tracks the path only to locate it");
+    println!("encode:");
     let base = min_median(value_encode);
-    line("encode serde_json::Value", base, base);
+    line("  serde_json::Value", base, base);
     line(
-        "encode FinancialConnectionsSession",
+        "  FinancialConnectionsSession",
         min_median(typed_encode),
         base,
     );

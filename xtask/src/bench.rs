@@ -247,7 +247,7 @@ fn decode() -> Result<()> {
 }
 
 /// Builds `dir` from nothing (a fresh target directory) in the debug profile and times it.
-fn cold_build(dir: &Path, features: &[&str]) -> Result<Duration> {
+fn cold_build(dir: &Path, features: Option<&[&str]>) -> Result<Duration> {
     let target = dir.join("target");
     let _ = std::fs::remove_dir_all(&target);
     let mut cmd = Command::new(cargo());
@@ -259,8 +259,11 @@ fn cold_build(dir: &Path, features: &[&str]) -> Result<Duration> {
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_BUILD_RUSTFLAGS")
         .env_remove("CARGO_TARGET_DIR");
-    if !features.is_empty() {
-        cmd.args(["--no-default-features", "--features", &features.join(",")]);
+    if let Some(features) = features {
+        cmd.arg("--no-default-features");
+        if !features.is_empty() {
+            cmd.args(["--features", &features.join(",")]);
+        }
     }
     let t = Instant::now();
     let status = cmd.status().context("running cargo build")?;
@@ -290,9 +293,17 @@ fn cold_builds(out: &generator::Output, generated_lines: usize) -> Result<()> {
         .filter(|k| k != "default")
         .collect();
     let types_only: Vec<&str> = resources.iter().map(String::as_str).collect();
-    let configs: [(&str, &[&str]); 2] = [
-        ("default features (types + reqwest client)", &[]),
-        ("types only (--no-default-features)", &types_only),
+    // `None`: default features; `Some(list)`: `--no-default-features --features list`.
+    let configs: [(&str, Option<&[&str]>); 3] = [
+        ("default features (types + reqwest client)", None),
+        (
+            "types only (resource features, no client)",
+            Some(&types_only),
+        ),
+        (
+            "runtime only (no features: no resources, no client)",
+            Some(&[]),
+        ),
     ];
     println!(
         "cold debug build: generated crate ({generated_lines} generated + {rt_lines} runtime lines) \
