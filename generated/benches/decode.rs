@@ -40,6 +40,15 @@ fn line(what: &str, (min, median): (Duration, Duration), base: (Duration, Durati
     );
 }
 
+/// Prints `rows` under `title`, as ratios to the first row.
+fn group<const N: usize>(title: &str, rows: [(&str, Vec<Duration>); N]) {
+    println!("{title}");
+    let stats = rows.map(|(name, times)| (name, min_median(times)));
+    for (name, stat) in stats {
+        line(name, stat, stats[0].1);
+    }
+}
+
 fn main() {
     let bytes = SESSION.as_bytes();
     // A bench of a lossy decode would flatter it: check that the typed value encodes back to
@@ -93,34 +102,27 @@ fn main() {
         bytes.len(),
         value["accounts"]["data"].as_array().map_or(0, Vec::len)
     );
-    println!("from bytes (`from_slice`, as reqwest's `.json()`):");
-    let base = min_median(value_decode);
-    line("  into serde_json::Value", base, base);
-    line(
-        "  into FinancialConnectionsSession",
-        min_median(typed_decode),
-        base,
+    group(
+        "from bytes (`from_slice`, as reqwest's `.json()`):",
+        [
+            ("  into serde_json::Value", value_decode),
+            ("  into FinancialConnectionsSession", typed_decode),
+            ("  the same, tracking the JSON path (*)", tracked),
+        ],
     );
-    line(
-        "  the same, tracking the JSON path (*)",
-        min_median(tracked),
-        base,
-    );
-    println!("from a &str checked once (`from_str`, as rt::Client does):");
-    let base = min_median(value_str);
-    line("  into serde_json::Value", base, base);
-    line(
-        "  into FinancialConnectionsSession",
-        min_median(typed_str),
-        base,
+    group(
+        "from a &str checked once (`from_str`, as rt::Client does):",
+        [
+            ("  into serde_json::Value", value_str),
+            ("  into FinancialConnectionsSession", typed_str),
+        ],
     );
     println!("  (*) what a failed decode costs: the client tracks the path only to locate it");
-    println!("encode:");
-    let base = min_median(value_encode);
-    line("  serde_json::Value", base, base);
-    line(
-        "  FinancialConnectionsSession",
-        min_median(typed_encode),
-        base,
+    group(
+        "encode:",
+        [
+            ("  serde_json::Value", value_encode),
+            ("  FinancialConnectionsSession", typed_encode),
+        ],
     );
 }

@@ -14,11 +14,17 @@ impl Pointer {
 
     /// This pointer extended by one reference token, escaped per RFC 6901.
     pub fn push(&self, token: &str) -> Pointer {
-        Pointer(format!(
-            "{}/{}",
-            self.0,
-            token.replace('~', "~0").replace('/', "~1")
-        ))
+        let mut p = String::with_capacity(self.0.len() + 1 + token.len());
+        p.push_str(&self.0);
+        p.push('/');
+        for c in token.chars() {
+            match c {
+                '~' => p.push_str("~0"),
+                '/' => p.push_str("~1"),
+                c => p.push(c),
+            }
+        }
+        Pointer(p)
     }
 
     /// The pointer of a component schema, `#/components/schemas/{name}`.

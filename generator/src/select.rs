@@ -139,7 +139,7 @@ pub fn select<'a>(
     if !errors.is_empty() {
         return Err(errors);
     }
-    find_operations(loaded, &mut resources, &mut errors);
+    find_operations(loaded, &by_resource_id, &mut resources, &mut errors);
 
     // Closure of each resource: its schema, its operations' parameters and bodies, and every
     // component reached from them by direct `$ref`s, stopping at other selected resources.
@@ -226,7 +226,8 @@ fn resource_ids(loaded: &Loaded) -> BTreeMap<&str, Pointer> {
     };
     for (name, schema) in schemas {
         if let Some(id) = schema.get("x-resourceId").and_then(Value::as_str) {
-            out.insert(id, Pointer::schema(name));
+            // Schemas iterate by name, so a duplicated id means the first name, every time.
+            out.entry(id).or_insert_with(|| Pointer::schema(name));
         }
     }
     out
@@ -304,7 +305,12 @@ pub fn resolve_chain(loaded: &Loaded, reference: &str, from: &Pointer) -> Result
 }
 
 /// Assigns each operation of the spec to the selected resource its success response returns.
-fn find_operations(loaded: &Loaded, resources: &mut [SelectedResource], errors: &mut Vec<Error>) {
+fn find_operations(
+    loaded: &Loaded,
+    by_resource_id: &BTreeMap<&str, Pointer>,
+    resources: &mut [SelectedResource],
+    errors: &mut Vec<Error>,
+) {
     let Some(paths) = loaded.doc.get("paths").and_then(Value::as_object) else {
         return;
     };
@@ -315,6 +321,14 @@ fn find_operations(loaded: &Loaded, resources: &mut [SelectedResource], errors: 
             let Some(op) = item.get(method.key()) else {
                 continue;
             };
+            // Walked directly: looking every operation up by pointer from the root was most
+            // of select's time.
+            let Some(schema) = ["responses", "200", "content", "application/json", "schema"]
+                .iter()
+                .try_fold(op, |node, key| node.get(key))
+            else {
+                continue;
+            };
             let at = Pointer::root().push("paths").push(path).push(method.key());
             let success = at
                 .push("responses")
@@ -322,10 +336,8 @@ fn find_operations(loaded: &Loaded, resources: &mut [SelectedResource], errors: 
                 .push("content")
                 .push("application/json")
                 .push("schema");
-            let Some(schema) = loaded.get(&success) else {
-                continue;
-            };
-            let Some((target, returns)) = classify_response(loaded, schema, &success, errors)
+            let Some((target, returns)) =
+                classify_response(loaded, by_resource_id, schema, &success, errors)
             else {
                 continue;
             };
@@ -351,6 +363,7 @@ fn find_operations(loaded: &Loaded, resources: &mut [SelectedResource], errors: 
 /// The resource schema a success response is about, and how.
 fn classify_response(
     loaded: &Loaded,
+    by_resource_id: &BTreeMap<&str, Pointer>,
     schema: &Value,
     at: &Pointer,
     errors: &mut Vec<Error>,
@@ -369,16 +382,7 @@ fn classify_response(
         // `deleted_foo` carries `x-resourceId: deleted_foo`; it belongs to `foo`.
         let name = target.tokens().last().unwrap_or_default();
         if let Some(live) = name.strip_prefix("deleted_") {
-            let live_schema = loaded
-                .doc
-                .pointer("/components/schemas")
-                .and_then(Value::as_object)
-                .and_then(|schemas| {
-                    schemas
-                        .iter()
-                        .find(|(_, s)| s.get("x-resourceId").and_then(Value::as_str) == Some(live))
-                })
-                .map(|(n, _)| Pointer::schema(n));
+            let live_schema = by_resource_id.get(live).cloned();
             if let Some(live_schema) = live_schema {
                 return Some((live_schema, Returns::Deleted(target)));
             }

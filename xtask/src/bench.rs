@@ -20,6 +20,8 @@ use serde_json::Value;
 const SELECTION_RUNS: usize = 15;
 const WHOLE_API_RUNS: usize = 5;
 const COLD_BUILD_RUNS: usize = 3;
+/// Rebuilds of the crate alone over built dependencies, per configuration.
+const CRATE_ONLY_RUNS: usize = 5;
 
 /// Set when `cargo xtask bench` has re-run itself in release mode.
 const RELEASE_GUARD: &str = "XTASK_BENCH_RELEASE";
@@ -246,19 +248,37 @@ fn decode() -> Result<()> {
     Ok(())
 }
 
-/// Builds `dir` from nothing (a fresh target directory) in the debug profile and times it.
-fn cold_build(dir: &Path, features: Option<&[&str]>) -> Result<Duration> {
+/// Builds `dir` in the debug profile and times it: from nothing (a fresh target directory)
+/// when `cold`, else rebuilding only the crate itself over dependencies already built.
+fn build(dir: &Path, features: Option<&[&str]>, cold: bool) -> Result<Duration> {
     let target = dir.join("target");
-    let _ = std::fs::remove_dir_all(&target);
-    let mut cmd = Command::new(cargo());
-    cmd.args(["build", "--quiet", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target)
-        // Our own settings (e.g. a RUSTFLAGS from CI) would make the builds unlike a user's.
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_BUILD_RUSTFLAGS")
-        .env_remove("CARGO_TARGET_DIR");
+    let cargo_in = |args: &[&str]| {
+        let mut cmd = Command::new(cargo());
+        cmd.args(args)
+            .args(["--quiet", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target)
+            // Users compile stripe-typed as a dependency, which cargo never builds
+            // incrementally; as a workspace member here it would be (~30% slower).
+            .env("CARGO_INCREMENTAL", "0")
+            // Our own settings (e.g. a RUSTFLAGS from CI) would make builds unlike a user's.
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_BUILD_RUSTFLAGS")
+            .env_remove("CARGO_TARGET_DIR");
+        cmd
+    };
+    if cold {
+        let _ = std::fs::remove_dir_all(&target);
+    } else {
+        let status = cargo_in(&["clean", "--package", "stripe-typed"])
+            .status()
+            .context("running cargo clean")?;
+        if !status.success() {
+            bail!("cargo clean in {} failed ({status})", dir.display());
+        }
+    }
+    let mut cmd = cargo_in(&["build"]);
     if let Some(features) = features {
         cmd.arg("--no-default-features");
         if !features.is_empty() {
@@ -313,13 +333,22 @@ fn cold_builds(out: &generator::Output, generated_lines: usize) -> Result<()> {
     for (name, features) in configs {
         let (mut with_code, mut without) = (Vec::new(), Vec::new());
         for _ in 0..COLD_BUILD_RUNS {
-            without.push(cold_build(&empty, features)?);
-            with_code.push(cold_build(&full, features)?);
+            without.push(build(&empty, features, true)?);
+            with_code.push(build(&full, features, true)?);
+        }
+        // The crate alone, over the dependencies the last cold runs left built: the part of
+        // the cold build that is ours, with far less noise than the whole.
+        let (mut own_code, mut own_empty) = (Vec::new(), Vec::new());
+        for _ in 0..CRATE_ONLY_RUNS {
+            own_empty.push(build(&empty, features, false)?);
+            own_code.push(build(&full, features, false)?);
         }
         println!("  {name}");
         let base = Stat::of(without);
-        base.row("dependencies only", &base);
-        Stat::of(with_code).row("generated crate", &base);
+        base.row("cold: dependencies only", &base);
+        Stat::of(with_code).row("cold: generated crate", &base);
+        Stat::of(own_empty).row("  the crate alone, no code", &base);
+        Stat::of(own_code).row("  the crate alone, generated", &base);
     }
     let _ = std::fs::remove_dir_all(full.join("target"));
     let _ = std::fs::remove_dir_all(empty.join("target"));
