@@ -442,26 +442,23 @@ fn a_decode_error_names_the_json_path_and_keeps_the_body() {
     let mut bytes = session_json().into_bytes();
     let at = bytes.len() - 10;
     bytes[at] = 0xff;
-    let server = Server::start(vec![Reply::json_bytes(200, &bytes)]);
-    let request = FinancialConnectionsSession::create(&create_params());
-    match block_on(client(&server).send(request)) {
-        Err(Error::Decode { path, message, .. }) => {
-            assert_eq!(path, ".");
-            assert!(message.contains("not UTF-8"), "{message}");
-        }
-        other => panic!("{other:?}"),
-    }
+    let message = decode_error_at_root(Reply::json_bytes(200, &bytes));
+    assert!(message.contains("not UTF-8"), "{message}");
 
     // Text after a valid value is an error too, at the root.
-    let server = Server::start(vec![Reply::json(
-        200,
-        &format!("{} trailing", session_json()),
-    )]);
+    let body = format!("{} trailing", session_json());
+    let message = decode_error_at_root(Reply::json(200, &body));
+    assert!(message.contains("trailing characters"), "{message}");
+}
+
+/// The message of the decode error that `reply` to a create causes, which must be at the root.
+fn decode_error_at_root(reply: Reply) -> String {
+    let server = Server::start(vec![reply]);
     let request = FinancialConnectionsSession::create(&create_params());
     match block_on(client(&server).send(request)) {
         Err(Error::Decode { path, message, .. }) => {
             assert_eq!(path, ".");
-            assert!(message.contains("trailing characters"), "{message}");
+            message
         }
         other => panic!("{other:?}"),
     }
