@@ -72,9 +72,7 @@ pub fn run(quick: bool) -> Result<()> {
     let out = codegen(&spec, &selection, &what, SELECTION_RUNS)?;
     let selected_lines = lines(&out);
 
-    let mut whole = crate::selection()?;
-    whole.resources = crate::whole_api::all_resources(&spec)?;
-    whole.skip_operations.push("PostFiles".to_owned());
+    let whole = crate::whole_api::selection(&spec)?;
     let what = format!("the whole API ({} resources)", whole.resources.len());
     codegen(&spec, &whole, &what, WHOLE_API_RUNS)?;
 

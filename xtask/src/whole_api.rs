@@ -27,18 +27,29 @@ pub fn all_resources(spec: &[u8]) -> Result<Vec<String>> {
     Ok(ids)
 }
 
+/// The committed selection widened to every resource of `spec`.
+pub fn selection(spec: &[u8]) -> Result<generator::Selection> {
+    let mut selection = crate::selection()?;
+    selection.resources = all_resources(spec)?;
+    // File uploads send `multipart/form-data`, which the runtime does not encode yet; the
+    // generator refuses them unless told to leave them out.
+    selection.skip_operations.push("PostFiles".to_owned());
+    Ok(selection)
+}
+
 /// Generates the whole API in memory (no writing).
 pub fn generate_all() -> Result<(generator::Output, usize)> {
     let spec = crate::pinned_spec()?;
     let pin = crate::pin()?;
-    let mut selection = crate::selection()?;
-    selection.resources = all_resources(&spec)?;
-    // File uploads send `multipart/form-data`, which the runtime does not encode yet; the
-    // generator refuses them unless told to leave them out.
-    selection.skip_operations.push("PostFiles".to_owned());
+    let selection = selection(&spec)?;
     let n = selection.resources.len();
-    let out = generator::generate(&spec, &pin.manifest, &selection)
-        .map_err(|e| anyhow::anyhow!("{} errors generating the whole API:\n{e}", e.0.len()))?;
+    let out = generator::generate(&spec, &pin.manifest, &selection).map_err(|e| {
+        anyhow::anyhow!(
+            "{} errors generating the whole API:
+{e}",
+            e.0.len()
+        )
+    })?;
     Ok((out, n))
 }
 
