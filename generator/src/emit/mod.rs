@@ -60,32 +60,20 @@ pub struct Tokens {
 /// (tokens cannot cross threads, so each file is done start to finish on one); the output is
 /// the same whatever the number of threads.
 pub fn emit(model: &Model) -> Result<Output, Error> {
-    let jobs: Vec<(String, Option<&Module>)> =
-        std::iter::once(("src/resources.rs".to_owned(), None))
-            .chain(
-                model
-                    .modules
-                    .iter()
-                    .map(|m| (format!("src/resources/{}.rs", m.name), Some(m))),
-            )
-            .collect();
+    let files = sources(model);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((path, module)) = jobs.get(i) else {
+            let Some((path, source)) = files.get(i) else {
                 return done;
             };
-            let tokens = match module {
-                Some(m) => module_rs(m),
-                None => resources_rs(model),
-            };
-            done.push((i, format_file(&model.spec, path, tokens)));
+            done.push((i, format_file(&model.spec, path, source.tokens(model))));
         }
     };
     // A few files are done faster here than by waking threads (the largest dominates anyway).
-    let threads = match jobs.len() {
+    let threads = match files.len() {
         n if n < 8 => 1,
         n => std::thread::available_parallelism().map_or(1, |c| c.get().min(n)),
     };
@@ -99,33 +87,30 @@ pub fn emit(model: &Model) -> Result<Output, Error> {
         all
     });
     results.sort_by_key(|(i, _)| *i);
-    let mut files = Vec::with_capacity(results.len());
-    for ((path, _), (_, contents)) in jobs.iter().zip(results) {
-        files.push(File {
-            path: path.clone(),
-            contents: contents?,
-        });
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Output {
-        files,
-        cargo_features: cargo_features(model),
-        summary: crate::summary::summarize(model).to_json(),
-    })
+    let formatted = files
+        .into_iter()
+        .zip(results)
+        .map(|((path, _), (_, contents))| {
+            Ok(File {
+                path,
+                contents: contents?,
+            })
+        })
+        .collect::<Result<Vec<File>, Error>>()?;
+    Ok(output(formatted, cargo_features(model), summary(model)))
 }
 
 /// The first half of [`emit`], on one thread: the model -> tokens (kept apart so benchmarks
 /// can time the stages).
 pub fn tokens(model: &Model) -> Tokens {
-    let mut files = vec![("src/resources.rs".to_owned(), resources_rs(model))];
-    for m in &model.modules {
-        files.push((format!("src/resources/{}.rs", m.name), module_rs(m)));
-    }
     Tokens {
         spec: model.spec.clone(),
-        files,
+        files: sources(model)
+            .into_iter()
+            .map(|(path, source)| (path, source.tokens(model)))
+            .collect(),
         cargo_features: cargo_features(model),
-        summary: crate::summary::summarize(model).to_json(),
+        summary: summary(model),
     }
 }
 
@@ -138,12 +123,50 @@ pub fn format(tokens: Tokens) -> Result<Output, Error> {
             path,
         });
     }
+    Ok(output(files, tokens.cargo_features, tokens.summary))
+}
+
+/// What a generated source file is made from.
+enum Source<'m> {
+    /// `src/resources.rs`, which declares the modules.
+    Index,
+    /// `src/resources/<module>.rs`.
+    Module(&'m Module),
+}
+
+impl Source<'_> {
+    fn tokens(&self, model: &Model) -> TokenStream {
+        match self {
+            Source::Index => resources_rs(model),
+            Source::Module(m) => module_rs(m),
+        }
+    }
+}
+
+/// Every generated source file: its path and what it is made from.
+fn sources(model: &Model) -> Vec<(String, Source<'_>)> {
+    std::iter::once(("src/resources.rs".to_owned(), Source::Index))
+        .chain(
+            model
+                .modules
+                .iter()
+                .map(|m| (format!("src/resources/{}.rs", m.name), Source::Module(m))),
+        )
+        .collect()
+}
+
+fn summary(model: &Model) -> String {
+    crate::summary::summarize(model).to_json()
+}
+
+/// The output, files sorted by path.
+fn output(mut files: Vec<File>, cargo_features: String, summary: String) -> Output {
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Output {
+    Output {
         files,
-        cargo_features: tokens.cargo_features,
-        summary: tokens.summary,
-    })
+        cargo_features,
+        summary,
+    }
 }
 
 fn resources_rs(model: &Model) -> TokenStream {
