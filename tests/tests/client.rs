@@ -2,7 +2,6 @@
 //! generated Financial Connections Session operations, how it decodes successes and every error
 //! shape, and its retry policy.
 
-use std::future::Future;
 use std::time::Duration;
 
 use stripe_typed::resources::financial_connections_session::{
@@ -13,18 +12,11 @@ use stripe_typed::resources::financial_connections_session::{
     RetrieveFinancialConnectionsSession,
 };
 use stripe_typed::rt::{self, ApiErrorType, Client, Error, Expandable, Method};
+use tests::block_on;
 use tests::server::{Recorded, Reply, Server};
 
 const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 const CLIENT_SECRET: &str = "fcsess_client_secret_KRJ6uW4ZD1xbGXaR2Dwf4kVq";
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-        .block_on(future)
-}
 
 /// A client for `server` whose retries wait 1–2 ms.
 fn client(server: &Server) -> Client {

@@ -2,23 +2,14 @@
 //! request for every page (cursor set, other parameters kept), when paging stops, paging
 //! backwards from `ending_before`, search's `next_page`, errors, and the blocking iterator.
 
-use std::future::Future;
-
 use serde_json::json;
 use stripe_typed::rt::{self, blocking, Client, Error, List, Method, Request, SearchResult};
+use tests::block_on;
 use tests::server::{Reply, Server};
 
 const KEY: &str = "sk_test_paginate_51H";
 
 fn assert_send<T: Send>(_: &T) {}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-        .block_on(future)
-}
 
 /// A client for `server` that does not retry, so every scripted reply answers one request.
 fn client_for(server: &Server) -> Client {
