@@ -156,7 +156,10 @@ fn codegen(
     crate::whole_api::scratch_crate(&scratch, None)?;
 
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let both = format!("emit + format (as run: {threads} threads from 8 files)");
+    let both = format!(
+        "emit + format (as run: {threads} threads from {} files)",
+        emit::PARALLEL_FROM
+    );
     let stages_named: [&str; 8] = [
         "load (parse, verify, index)",
         "select (resources, operations, closure)",

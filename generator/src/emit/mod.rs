@@ -56,6 +56,10 @@ pub struct Tokens {
     summary: String,
 }
 
+/// From how many files [`emit`] uses threads: a few files are done faster on the calling thread
+/// than by waking others (the largest file dominates anyway).
+pub const PARALLEL_FROM: usize = 8;
+
 /// Emits every file of the model, formatted. Files are emitted and formatted on all cores
 /// (tokens cannot cross threads, so each file is done start to finish on one); the output is
 /// the same whatever the number of threads.
@@ -72,9 +76,8 @@ pub fn emit(model: &Model) -> Result<Output, Error> {
             done.push((i, format_file(&model.spec, path, source.tokens(model))));
         }
     };
-    // A few files are done faster here than by waking threads (the largest dominates anyway).
     let threads = match files.len() {
-        n if n < 8 => 1,
+        n if n < PARALLEL_FROM => 1,
         n => std::thread::available_parallelism().map_or(1, |c| c.get().min(n)),
     };
     let mut results: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
