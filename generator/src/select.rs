@@ -92,6 +92,8 @@ pub struct Selected<'a> {
     pub owners: BTreeMap<Pointer, Owner>,
     /// The config.
     pub selection: &'a Selection,
+    /// Decisions worth telling the user about (operations skipped as the config says).
+    pub warnings: Vec<String>,
 }
 
 impl Selected<'_> {
@@ -139,49 +141,48 @@ pub fn select<'a>(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let mut warnings = Vec::new();
     find_operations(loaded, &by_resource_id, &mut resources, &mut errors);
+    // Skipped before anything reads them, so a skipped operation cannot fail the run, and its
+    // parameters and body add no types.
+    for r in &mut resources {
+        r.ops.retain(|op| {
+            let skip = selection.skip_operations.contains(&op.operation_id);
+            if skip {
+                warnings.push(format!(
+                    "{}: {} skipped, as spec/select.yaml says",
+                    op.at, op.operation_id
+                ));
+            }
+            !skip
+        });
+    }
 
-    // Closure of each resource: its schema, its operations' parameters and bodies, and every
-    // component reached from them by direct `$ref`s, stopping at other selected resources.
-    let resource_schemas: BTreeSet<Pointer> = resources.iter().map(|r| r.schema.clone()).collect();
+    let owners = owners(loaded, &resources, &mut errors);
+    if errors.is_empty() {
+        Ok(Selected {
+            loaded,
+            resources,
+            owners,
+            selection,
+            warnings,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The module of every component schema the resources reach: a resource's own schema and what
+/// only it reaches live in its module; what several reach is common.
+fn owners(
+    loaded: &Loaded,
+    resources: &[SelectedResource],
+    errors: &mut Vec<Error>,
+) -> BTreeMap<Pointer, Owner> {
+    let resource_schemas: BTreeSet<&Pointer> = resources.iter().map(|r| &r.schema).collect();
     let mut reached: BTreeMap<Pointer, BTreeSet<usize>> = BTreeMap::new();
     for (i, r) in resources.iter().enumerate() {
-        let mut roots = vec![r.schema.clone()];
-        for op in &r.ops {
-            for key in ["parameters", "requestBody"] {
-                let at = op.at.push(key);
-                if loaded.get(&at).is_some() {
-                    roots.push(at);
-                }
-            }
-        }
-        let mut seen = BTreeSet::new();
-        let mut stack = roots;
-        while let Some(at) = stack.pop() {
-            let Some(node) = loaded.get(&at) else {
-                continue;
-            };
-            let mut refs = Vec::new();
-            collect_refs(node, &at, &mut refs);
-            for (reference, from) in refs {
-                match resolve_chain(loaded, &reference, &from) {
-                    Ok(target) => {
-                        if !is_component(&target) {
-                            continue;
-                        }
-                        if resource_schemas.contains(&target) && target != r.schema {
-                            continue;
-                        }
-                        if seen.insert(target.clone()) {
-                            stack.push(target);
-                        }
-                    }
-                    Err(e) => errors.push(e),
-                }
-            }
-        }
-        seen.insert(r.schema.clone());
-        for p in seen {
+        for p in closure(loaded, &resource_schemas, r, errors) {
             reached.entry(p).or_default().insert(i);
         }
     }
@@ -197,16 +198,48 @@ pub fn select<'a>(
         };
         owners.insert(p, owner);
     }
-    if errors.is_empty() {
-        Ok(Selected {
-            loaded,
-            resources,
-            owners,
-            selection,
-        })
-    } else {
-        Err(errors)
+    owners
+}
+
+/// The closure of resource `r`: its schema, its operations' parameters and bodies, and every
+/// component reached from them by direct `$ref`s, stopping at other selected resources.
+fn closure(
+    loaded: &Loaded,
+    resource_schemas: &BTreeSet<&Pointer>,
+    r: &SelectedResource,
+    errors: &mut Vec<Error>,
+) -> BTreeSet<Pointer> {
+    let mut roots = vec![r.schema.clone()];
+    for op in &r.ops {
+        for key in ["parameters", "requestBody"] {
+            let at = op.at.push(key);
+            if loaded.get(&at).is_some() {
+                roots.push(at);
+            }
+        }
     }
+    let mut seen = BTreeSet::new();
+    let mut stack = roots;
+    while let Some(at) = stack.pop() {
+        let Some(node) = loaded.get(&at) else {
+            continue;
+        };
+        let mut refs = Vec::new();
+        collect_refs(node, &at, &mut refs);
+        for (reference, from) in refs {
+            match resolve_chain(loaded, &reference, &from) {
+                Ok(target) => {
+                    let other_resource = target != r.schema && resource_schemas.contains(&target);
+                    if is_component(&target) && !other_resource && seen.insert(target.clone()) {
+                        stack.push(target);
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    seen.insert(r.schema.clone());
+    seen
 }
 
 fn is_component(p: &Pointer) -> bool {

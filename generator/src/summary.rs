@@ -37,7 +37,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Field, Item, Model, Operation, Presence, Role, Ty};
+use crate::emit::types;
+use crate::model::{Field, Item, Model, Operation, PathPart, Presence, Role, Ty};
 
 /// The generated API in brief. Serialized with [`Summary::to_json`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,7 +113,7 @@ pub struct FieldSummary {
     #[serde(rename = "type")]
     pub ty: String,
     /// `required`, `nullable`, `optional` or `optional_nullable`.
-    pub presence: String,
+    pub presence: Presence,
     /// The wire name, when it differs from the Rust name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wire: Option<String>,
@@ -149,40 +150,15 @@ impl Summary {
     }
 }
 
-/// The Rust spelling of a type, by bare name (type names are unique across modules).
-fn ty_str(t: &Ty) -> String {
-    match t {
-        Ty::Str => "String".into(),
-        Ty::Bool => "bool".into(),
-        Ty::Int => "i64".into(),
-        Ty::Float => "f64".into(),
-        Ty::Timestamp => "rt::Timestamp".into(),
-        Ty::Secret => "rt::Secret".into(),
-        Ty::Json => "rt::Json".into(),
-        Ty::Named(r) => r.name.rust().to_owned(),
-        Ty::Vec(inner) => format!("Vec<{}>", ty_str(inner)),
-        Ty::Map(inner) => format!("BTreeMap<String, {}>", ty_str(inner)),
-        Ty::List(inner) => format!("rt::List<{}>", ty_str(inner)),
-        Ty::Search(inner) => format!("rt::SearchResult<{}>", ty_str(inner)),
-        Ty::Expandable(None) => "rt::Expandable".into(),
-        Ty::Expandable(Some(r)) => format!("rt::Expandable<{}>", r.name.rust()),
-        Ty::Boxed(inner) => format!("Box<{}>", ty_str(inner)),
-        Ty::Clearable(inner) => format!("rt::Clearable<{}>", ty_str(inner)),
-    }
+/// A type as users write it, rendered by emit's renderer.
+fn type_text(t: &Ty) -> String {
+    types::text(&types::rust_type(t))
 }
 
-/// The same wrapping as emit's field types.
 fn field_summary(f: &Field) -> FieldSummary {
-    let t = ty_str(&f.ty);
-    let (ty, presence) = match f.presence {
-        Presence::Required => (t, "required"),
-        Presence::Nullable => (format!("Option<{t}>"), "nullable"),
-        Presence::Optional => (format!("Option<{t}>"), "optional"),
-        Presence::OptionalNullable => (format!("Option<Option<{t}>>"), "optional_nullable"),
-    };
     FieldSummary {
-        ty,
-        presence: presence.to_owned(),
+        ty: types::text(&types::field_type(&f.ty, f.presence)),
+        presence: f.presence,
         wire: (f.name.rust() != f.name.wire()).then(|| f.name.wire().to_owned()),
     }
 }
@@ -191,8 +167,8 @@ fn op_summary(module: &str, op: &Operation) -> OpSummary {
     let mut path = String::new();
     for part in &op.path {
         match part {
-            crate::model::PathPart::Lit(l) => path.push_str(l),
-            crate::model::PathPart::Param(p) => {
+            PathPart::Lit(l) => path.push_str(l),
+            PathPart::Param(p) => {
                 let _ = write!(path, "{{{}}}", p.wire());
             }
         }
@@ -200,17 +176,14 @@ fn op_summary(module: &str, op: &Operation) -> OpSummary {
     let mut args: Vec<String> = op
         .path_params
         .iter()
-        .map(|p| match &p.ty {
-            Ty::Named(r) => format!("{}: &{}", p.name, r.name),
-            _ => format!("{}: &str", p.name),
-        })
+        .map(|p| format!("{}: {}", p.name, types::text(&types::path_arg_type(p))))
         .collect();
     args.push(format!("params: &{}", op.params));
     OpSummary {
         module: module.to_owned(),
-        http: format!("{} {path}", op.method.key().to_uppercase()),
+        http: format!("{} {path}", op.method.http()),
         args,
-        returns: ty_str(&op.returns),
+        returns: type_text(&op.returns),
     }
 }
 
@@ -266,7 +239,7 @@ pub fn summarize(model: &Model) -> Summary {
                     variants: u
                         .members
                         .iter()
-                        .map(|m| (m.name.rust().to_owned(), ty_str(&m.ty)))
+                        .map(|m| (m.name.rust().to_owned(), type_text(&m.ty)))
                         .collect(),
                     unknown: (u.role != Role::Params).then(|| "Unknown".to_owned()),
                     of: None,
@@ -371,6 +344,20 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
         diff_variants(name, o, n, &mut push);
     }
 
+    diff_ops(old, new, &mut push);
+
+    changes.sort_by(|a, b| {
+        (!a.breaking, &a.subject, &a.what).cmp(&(!b.breaking, &b.subject, &b.what))
+    });
+    Report {
+        from: short(old),
+        to: short(new),
+        changes,
+    }
+}
+
+/// Operations removed, added, or changed in their signature or request.
+fn diff_ops(old: &Summary, new: &Summary, push: &mut impl FnMut(bool, String, String)) {
     for (name, o) in &old.ops {
         if !new.ops.contains_key(name) {
             push(
@@ -415,15 +402,6 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
             );
         }
     }
-
-    changes.sort_by(|a, b| {
-        (!a.breaking, &a.subject, &a.what).cmp(&(!b.breaking, &b.subject, &b.what))
-    });
-    Report {
-        from: short(old),
-        to: short(new),
-        changes,
-    }
 }
 
 fn diff_fields(
@@ -450,38 +428,15 @@ fn diff_fields(
     for (f, nf) in &n.fields {
         let subject = format!("{name}.{f}");
         let Some(of) = o.fields.get(f) else {
-            if kind.is_params() && nf.presence == "required" {
-                push(
-                    true,
-                    subject,
-                    format!(
-                        "required parameter added (`{}`), a new argument of `{name}::new`",
-                        nf.ty
-                    ),
-                );
-            } else if kind.is_params() {
-                push(
-                    false,
-                    subject,
-                    format!("optional parameter added (`{}`)", nf.ty),
-                );
-            } else {
-                push(
-                    false,
-                    subject,
-                    format!(
-                        "{noun} added (`{}`); breaks only struct literals, response structs are not #[non_exhaustive]",
-                        nf.ty
-                    ),
-                );
-            }
+            let (breaking, what) = field_added(name, kind, nf);
+            push(breaking, subject, what);
             continue;
         };
         if of.presence != nf.presence {
-            let what = format!("{} -> {}", of.presence, nf.presence);
+            let what = format!("{} -> {}", of.presence.word(), nf.presence.word());
             if of.ty != nf.ty {
                 let why = if kind.is_params()
-                    && (of.presence == "required" || nf.presence == "required")
+                    && (of.presence == Presence::Required || nf.presence == Presence::Required)
                 {
                     format!(", and the arguments of `{name}::new` change")
                 } else {
@@ -517,6 +472,29 @@ fn diff_fields(
                 ),
             );
         }
+    }
+}
+
+/// Whether adding field `nf` to type `name` breaks users, and how the report says it.
+fn field_added(name: &str, kind: Kind, nf: &FieldSummary) -> (bool, String) {
+    if kind.is_params() && nf.presence == Presence::Required {
+        (
+            true,
+            format!(
+                "required parameter added (`{}`), a new argument of `{name}::new`",
+                nf.ty
+            ),
+        )
+    } else if kind.is_params() {
+        (false, format!("optional parameter added (`{}`)", nf.ty))
+    } else {
+        (
+            false,
+            format!(
+                "field added (`{}`); breaks only struct literals, response structs are not #[non_exhaustive]",
+                nf.ty
+            ),
+        )
     }
 }
 
@@ -635,10 +613,10 @@ impl Report {
 mod tests {
     use super::*;
 
-    fn field(ty: &str, presence: &str) -> FieldSummary {
+    fn field(ty: &str, presence: Presence) -> FieldSummary {
         FieldSummary {
             ty: ty.into(),
-            presence: presence.into(),
+            presence,
             wire: None,
         }
     }
@@ -676,8 +654,8 @@ mod tests {
             strukt(
                 Kind::Object,
                 &[
-                    ("a", field("Option<bool>", "nullable")),
-                    ("b", field("bool", "required")),
+                    ("a", field("Option<bool>", Presence::Nullable)),
+                    ("b", field("bool", Presence::Required)),
                 ],
             ),
         )]);
@@ -686,8 +664,8 @@ mod tests {
             strukt(
                 Kind::Object,
                 &[
-                    ("a", field("Option<bool>", "optional")),
-                    ("b", field("Option<bool>", "nullable")),
+                    ("a", field("Option<bool>", Presence::Optional)),
+                    ("b", field("Option<bool>", Presence::Nullable)),
                 ],
             ),
         )]);
@@ -708,8 +686,8 @@ mod tests {
             strukt(
                 Kind::Params,
                 &[
-                    ("a", field("String", "required")),
-                    ("b", field("Option<String>", "optional")),
+                    ("a", field("String", Presence::Required)),
+                    ("b", field("Option<String>", Presence::Optional)),
                 ],
             ),
         )]);
@@ -724,7 +702,7 @@ mod tests {
     fn json_round_trips_and_ends_in_one_newline() {
         let s = summary(&[(
             "S",
-            strukt(Kind::Object, &[("a", field("bool", "required"))]),
+            strukt(Kind::Object, &[("a", field("bool", Presence::Required))]),
         )]);
         let text = s.to_json();
         assert!(text.ends_with("}\n") && !text.ends_with("\n\n"));

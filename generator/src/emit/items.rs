@@ -4,13 +4,12 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::model::{
-    Doc, Field, IdType, Operation, ParamsIn, PathPart, Presence, Role, StringEnum, Struct, Ty,
-    TypeRef, Union,
+    Doc, Field, IdType, Method, Operation, ParamsIn, PathPart, Presence, Role, StringEnum, Struct,
+    Ty, TypeRef, Union,
 };
-use crate::naming::ModName;
-use crate::select::Method;
 
 use super::doc;
+use super::types::{field_type, path_arg_type, rust_type};
 
 /// `#[doc = "..."]` attributes, one per line.
 pub fn doc_attrs(d: &Doc) -> TokenStream {
@@ -23,74 +22,14 @@ pub fn doc_attrs(d: &Doc) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
-/// The Rust type of `ty`, as seen from module `here`.
-pub fn ty(t: &Ty, here: &ModName) -> TokenStream {
-    match t {
-        Ty::Str => quote!(String),
-        Ty::Bool => quote!(bool),
-        Ty::Int => quote!(i64),
-        Ty::Float => quote!(f64),
-        Ty::Timestamp => quote!(rt::Timestamp),
-        Ty::Secret => quote!(rt::Secret),
-        Ty::Json => quote!(rt::Json),
-        Ty::Named(r) => type_ref(r, here),
-        Ty::Vec(inner) => {
-            let inner = ty(inner, here);
-            quote!(Vec<#inner>)
-        }
-        Ty::Map(inner) => {
-            let inner = ty(inner, here);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        Ty::List(inner) => {
-            let inner = ty(inner, here);
-            quote!(rt::List<#inner>)
-        }
-        Ty::Search(inner) => {
-            let inner = ty(inner, here);
-            quote!(rt::SearchResult<#inner>)
-        }
-        Ty::Expandable(None) => quote!(rt::Expandable),
-        Ty::Expandable(Some(r)) => {
-            let inner = type_ref(r, here);
-            quote!(rt::Expandable<#inner>)
-        }
-        Ty::Boxed(inner) => {
-            let inner = ty(inner, here);
-            quote!(Box<#inner>)
-        }
-        Ty::Clearable(inner) => {
-            let inner = ty(inner, here);
-            quote!(rt::Clearable<#inner>)
-        }
-    }
-}
-
-/// Types from other modules are re-exported into each module that names them (see
-/// `emit::module_rs`), so every type is named bare.
-fn type_ref(r: &TypeRef, _here: &ModName) -> TokenStream {
-    let name = &r.name;
-    quote!(#name)
-}
-
-/// The field's full type, presence included.
-fn field_ty(f: &Field, here: &ModName) -> TokenStream {
-    let t = ty(&f.ty, here);
-    match f.presence {
-        Presence::Required => t,
-        Presence::Nullable | Presence::Optional => quote!(Option<#t>),
-        Presence::OptionalNullable => quote!(Option<Option<#t>>),
-    }
-}
-
 /// A model decoded from responses: serde both ways, absent and `null` kept apart.
-pub fn emit_struct(s: &Struct, here: &ModName) -> TokenStream {
+pub fn emit_struct(s: &Struct) -> TokenStream {
     let name = &s.name;
     let docs = doc_attrs(&s.doc);
     let fields = s.fields.iter().map(|f| {
         let fname = &f.name;
         let fdoc = doc_attrs(&f.doc);
-        let fty = field_ty(f, here);
+        let fty = field_type(&f.ty, f.presence);
         let rename = (f.name.rust() != f.name.wire()).then(|| {
             let wire = f.name.wire();
             quote!(#[serde(rename = #wire)])
@@ -121,7 +60,7 @@ pub fn emit_struct(s: &Struct, here: &ModName) -> TokenStream {
 /// Request parameters: required fields are constructor arguments, so they cannot be
 /// forgotten; optional ones are public `Option`s. `#[non_exhaustive]` keeps adding an
 /// optional parameter a non-breaking change.
-pub fn emit_params(s: &Struct, here: &ModName) -> TokenStream {
+pub fn emit_params(s: &Struct) -> TokenStream {
     let name = &s.name;
     let mut docs = doc_attrs(&s.doc);
     if let Some(note) = &s.note {
@@ -131,7 +70,7 @@ pub fn emit_params(s: &Struct, here: &ModName) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let fname = &f.name;
         let fdoc = doc_attrs(&f.doc);
-        let fty = field_ty(f, here);
+        let fty = field_type(&f.ty, f.presence);
         quote! {
             #fdoc
             pub #fname: #fty,
@@ -144,7 +83,7 @@ pub fn emit_params(s: &Struct, here: &ModName) -> TokenStream {
         .collect();
     let args = required.iter().map(|f| {
         let fname = &f.name;
-        let fty = field_ty(f, here);
+        let fty = field_type(&f.ty, f.presence);
         quote!(#fname: #fty)
     });
     let inits = s.fields.iter().map(|f| {
@@ -154,11 +93,6 @@ pub fn emit_params(s: &Struct, here: &ModName) -> TokenStream {
         } else {
             quote!(#fname: None)
         }
-    });
-    let encode = s.fields.iter().map(|f| {
-        let fname = &f.name;
-        let wire = f.name.wire();
-        quote!(form.field(key, #wire, &self.#fname);)
     });
     let (derive_default, new_doc) = if required.is_empty() {
         (
@@ -171,34 +105,8 @@ pub fn emit_params(s: &Struct, here: &ModName) -> TokenStream {
             " Parameters with the required fields; set optional ones on the result.",
         )
     };
-    // Chained setters for optional fields, named like the field. A field named `new` would
-    // clash with the constructor, so it is set through the public field instead.
-    let setters = s
-        .fields
-        .iter()
-        .filter(|f| f.presence != Presence::Required && f.name.rust() != "new")
-        .map(|f| {
-            let fname = &f.name;
-            let inner = ty(&f.ty, here);
-            let text = format!(" Sets `{}`.", f.name.wire());
-            quote! {
-                #[doc = #text]
-                pub fn #fname(mut self, #fname: impl Into<#inner>) -> Self {
-                    self.#fname = Some(#fname.into());
-                    self
-                }
-            }
-        });
-    let form_arg = if s.fields.is_empty() {
-        quote!(_form)
-    } else {
-        quote!(form)
-    };
-    let key_arg = if s.fields.is_empty() {
-        quote!(_key)
-    } else {
-        quote!(key)
-    };
+    let setters = s.fields.iter().filter_map(setter);
+    let to_form = params_to_form(s);
     quote! {
         #docs
         #[derive(Clone, Debug, #derive_default PartialEq)]
@@ -216,6 +124,47 @@ pub fn emit_params(s: &Struct, here: &ModName) -> TokenStream {
             #(#setters)*
         }
 
+        #to_form
+    }
+}
+
+/// A chained setter for an optional field, named like the field. A field named `new` would
+/// clash with the constructor, so it is set through the public field instead.
+fn setter(f: &Field) -> Option<TokenStream> {
+    if f.presence == Presence::Required || f.name.rust() == "new" {
+        return None;
+    }
+    let fname = &f.name;
+    let inner = rust_type(&f.ty);
+    let text = format!(" Sets `{}`.", f.name.wire());
+    Some(quote! {
+        #[doc = #text]
+        pub fn #fname(mut self, #fname: impl Into<#inner>) -> Self {
+            self.#fname = Some(#fname.into());
+            self
+        }
+    })
+}
+
+/// Form-encodes the parameters, each field under its wire name.
+fn params_to_form(s: &Struct) -> TokenStream {
+    let name = &s.name;
+    let encode = s.fields.iter().map(|f| {
+        let fname = &f.name;
+        let wire = f.name.wire();
+        quote!(form.field(key, #wire, &self.#fname);)
+    });
+    let form_arg = if s.fields.is_empty() {
+        quote!(_form)
+    } else {
+        quote!(form)
+    };
+    let key_arg = if s.fields.is_empty() {
+        quote!(_key)
+    } else {
+        quote!(key)
+    };
+    quote! {
         impl rt::ToForm for #name {
             fn to_form(&self, #key_arg: &str, #form_arg: &mut rt::Form) {
                 #(#encode)*
@@ -225,10 +174,10 @@ pub fn emit_params(s: &Struct, here: &ModName) -> TokenStream {
 }
 
 /// Dispatches a struct by role.
-pub fn emit_any_struct(s: &Struct, here: &ModName) -> TokenStream {
+pub fn emit_any_struct(s: &Struct) -> TokenStream {
     match s.role {
-        Role::Resource | Role::Object => emit_struct(s, here),
-        Role::Params => emit_params(s, here),
+        Role::Resource | Role::Object => emit_struct(s),
+        Role::Params => emit_params(s),
     }
 }
 
@@ -274,11 +223,11 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
 /// A union. Responses: decoded by the `object` tag when every member has one (a wrong guess
 /// by shape would silently mislabel money-moving objects), else by trying members in spec
 /// order; anything else is kept as JSON. Parameters: encoded as whichever member is set.
-pub fn emit_union(u: &Union, here: &ModName) -> TokenStream {
+pub fn emit_union(u: &Union) -> TokenStream {
     let name = &u.name;
     let docs = doc_attrs(&u.doc);
     let variants: Vec<_> = u.members.iter().map(|m| &m.name).collect();
-    let types: Vec<_> = u.members.iter().map(|m| ty(&m.ty, here)).collect();
+    let types: Vec<_> = u.members.iter().map(|m| rust_type(&m.ty)).collect();
     let variant_docs = u.members.iter().map(|m| match &m.tag {
         Some(tag) => format!(" `object: \"{tag}\"`"),
         None => format!(" The `{}` shape.", m.name.wire()),
@@ -372,7 +321,7 @@ pub fn emit_has_id(id: &IdType) -> TokenStream {
 
 /// The request functions of one resource, as associated functions of its type. They only
 /// describe the request; `rt::Client::send` (or the blocking client) runs it.
-pub fn emit_ops(on: &TypeRef, ops: &[Operation], here: &ModName) -> TokenStream {
+pub fn emit_ops(on: &TypeRef, ops: &[Operation]) -> TokenStream {
     if ops.is_empty() {
         return quote!();
     }
@@ -389,17 +338,12 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation], here: &ModName) -> TokenStream 
             Ty::Search(inner) if matches!(inner.as_ref(), Ty::Named(r) if r.name == on.name) => {
                 quote!(rt::SearchResult<Self>)
             }
-            other => ty(other, here),
+            other => rust_type(other),
         };
         let args = op.path_params.iter().map(|p| {
             let pname = &p.name;
-            match &p.ty {
-                Ty::Named(r) => {
-                    let t = type_ref(r, here);
-                    quote!(#pname: &#t)
-                }
-                _ => quote!(#pname: &str),
-            }
+            let arg_type = path_arg_type(p);
+            quote!(#pname: #arg_type)
         });
         let mut template = String::new();
         let mut values = Vec::new();
@@ -439,7 +383,7 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation], here: &ModName) -> TokenStream 
             ParamsIn::Query => quote!(.query(params)),
         };
         let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
-        let http = format!(" `{} {}`", op.method.key().to_uppercase(), path_display(op));
+        let http = format!(" `{} {}`", op.method.http(), path_display(op));
         quote! {
             #docs
             #gap

@@ -1,0 +1,328 @@
+//! The IR types. They record decisions, not syntax, and own their vocabulary: nothing here
+//! comes from load or select, so emit and the change report depend on this module only.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Pointer;
+use crate::naming::{FieldName, FnName, ModName, TypeName, VariantName};
+
+/// The spec a model was generated from, for headers and the change report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spec {
+    /// `info.version`, Stripe's API version.
+    pub api_version: String,
+    /// The pinned sha256 of the spec.
+    pub sha256: String,
+}
+
+/// The whole generated API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// Version and hash of the spec, for headers.
+    pub spec: Spec,
+    /// Modules, sorted by name.
+    pub modules: Vec<Module>,
+    /// Naming decisions worth telling the user about (collisions renamed).
+    pub warnings: Vec<String>,
+}
+
+/// One generated module: a resource's, or `common`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Module {
+    /// Module and feature name.
+    pub name: ModName,
+    /// The resource's `x-resourceId`; `None` for `common`.
+    pub resource: Option<String>,
+    /// Other modules this one refers to (their features must be on too).
+    pub requires: BTreeSet<ModName>,
+    /// Types, in output order.
+    pub items: Vec<Item>,
+    /// Operations, in verb order.
+    pub ops: Vec<Operation>,
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// An object.
+    Struct(Struct),
+    /// A string enum that keeps unknown values.
+    Enum(StringEnum),
+    /// The typed id of a resource.
+    Id(IdType),
+    /// A value of one of several shapes (`anyOf`/`oneOf`).
+    Union(Union),
+}
+
+impl Item {
+    /// The type's name.
+    pub fn name(&self) -> &TypeName {
+        match self {
+            Item::Struct(s) => &s.name,
+            Item::Enum(e) => &e.name,
+            Item::Id(i) => &i.name,
+            Item::Union(u) => &u.name,
+        }
+    }
+}
+
+/// What a struct is for, which decides what it derives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// The selected resource object itself.
+    Resource,
+    /// A model decoded from responses.
+    Object,
+    /// Request parameters, form-encoded.
+    Params,
+}
+
+/// An object type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    /// Rust name.
+    pub name: TypeName,
+    /// Spec description.
+    pub doc: Doc,
+    /// Fields, sorted by wire name.
+    pub fields: Vec<Field>,
+    /// Role.
+    pub role: Role,
+    /// A doc line the generator writes itself (rustdoc syntax, not spec text).
+    pub note: Option<String>,
+    /// Where it comes from.
+    pub at: Pointer,
+}
+
+/// A struct field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Rust and wire name.
+    pub name: FieldName,
+    /// Type, without the presence wrapper.
+    pub ty: Ty,
+    /// Whether it may be absent and whether it may be `null`.
+    pub presence: Presence,
+    /// Spec description.
+    pub doc: Doc,
+    /// Where it comes from.
+    pub at: Pointer,
+}
+
+/// Absent and `null` are different states and are never collapsed. Serialized (in `api.json`)
+/// as `required`, `nullable`, `optional` or `optional_nullable`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>`.
+    Nullable,
+    /// May be absent, never null: `Option<T>`, skipped when `None`.
+    Optional,
+    /// May be absent or null: `Option<Option<T>>`.
+    OptionalNullable,
+}
+
+impl Presence {
+    /// From the schema's two facts: listed in `required`, and `nullable`.
+    pub fn new(required: bool, nullable: bool) -> Presence {
+        match (required, nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::Nullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+
+    /// The word the change report uses.
+    pub fn word(self) -> &'static str {
+        match self {
+            Presence::Required => "required",
+            Presence::Nullable => "nullable",
+            Presence::Optional => "optional",
+            Presence::OptionalNullable => "optional_nullable",
+        }
+    }
+}
+
+/// A field's type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// `String`.
+    Str,
+    /// `bool`.
+    Bool,
+    /// `i64`.
+    Int,
+    /// `f64`.
+    Float,
+    /// Unix seconds: `rt::Timestamp`.
+    Timestamp,
+    /// A value that must not reach logs: `rt::Secret`.
+    Secret,
+    /// Anything not typed (yet): `rt::Json`, which keeps the value as is.
+    Json,
+    /// A generated type.
+    Named(TypeRef),
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>` (`additionalProperties`, e.g. balances by currency).
+    Map(Box<Ty>),
+    /// Stripe's list object: `rt::List<T>`.
+    List(Box<Ty>),
+    /// Stripe's search result object (`search_result`, paged by `next_page`): `rt::SearchResult<T>`.
+    Search(Box<Ty>),
+    /// An id or the expanded object: `rt::Expandable<T>`; `None` keeps the object as JSON
+    /// because its resource is not selected.
+    Expandable(Option<TypeRef>),
+    /// `Box<T>`, to break a recursive type.
+    Boxed(Box<Ty>),
+    /// A parameter that can be unset by sending `""`: `rt::Clearable<T>`.
+    Clearable(Box<Ty>),
+}
+
+/// A reference to a generated type in some module.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TypeRef {
+    /// Module that defines it.
+    pub module: ModName,
+    /// Its name.
+    pub name: TypeName,
+}
+
+/// A string enum: known values plus a catch-all that keeps new ones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StringEnum {
+    /// Rust name.
+    pub name: TypeName,
+    /// Spec description of the field it came from.
+    pub doc: Doc,
+    /// Variants, sorted by wire value.
+    pub variants: Vec<VariantName>,
+    /// The catch-all variant.
+    pub unknown: VariantName,
+    /// Where it comes from.
+    pub at: Pointer,
+}
+
+/// A union of several shapes. Decoding picks the member by the `object` tag when every member
+/// has one, else the first that decodes; in responses a catch-all keeps anything else as JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    /// Rust name.
+    pub name: TypeName,
+    /// Spec description of the field it came from.
+    pub doc: Doc,
+    /// Members in spec order.
+    pub members: Vec<UnionMember>,
+    /// Whether it is decoded (responses) or encoded (parameters).
+    pub role: Role,
+    /// Where it comes from.
+    pub at: Pointer,
+}
+
+/// One member of a [`Union`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionMember {
+    /// Variant name.
+    pub name: VariantName,
+    /// Its type.
+    pub ty: Ty,
+    /// The member's constant `object` value, when it has one.
+    pub tag: Option<String>,
+}
+
+/// A resource's typed id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdType {
+    /// e.g. `FinancialConnectionsSessionId`.
+    pub name: TypeName,
+    /// The resource type it identifies.
+    pub resource: TypeName,
+    /// Presence of the resource's `id` field (a few Stripe objects, e.g. a tax calculation
+    /// preview, may lack one).
+    pub presence: Presence,
+}
+
+/// Raw description text from the spec; emit renders it for rustdoc.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Doc(pub Option<String>);
+
+/// A request function.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// Function name (`create`, `retrieve`, ...).
+    pub name: FnName,
+    /// The resource type the function is associated with.
+    pub on: TypeName,
+    /// Method.
+    pub method: Method,
+    /// The path, split at parameters.
+    pub path: Vec<PathPart>,
+    /// Path parameters, in path order: function arguments.
+    pub path_params: Vec<PathParam>,
+    /// The parameters struct, and where it goes.
+    pub params: TypeName,
+    /// Where the parameters go.
+    pub params_in: ParamsIn,
+    /// The success type.
+    pub returns: Ty,
+    /// Spec description.
+    pub doc: Doc,
+    /// `operationId`.
+    pub operation_id: String,
+    /// Where it comes from.
+    pub at: Pointer,
+}
+
+/// An operation's HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`: parameters in the query string.
+    Get,
+    /// `POST`: parameters form-encoded in the body.
+    Post,
+    /// `DELETE`: parameters in the query string (or, for a few, the body).
+    Delete,
+}
+
+impl Method {
+    /// The method as HTTP writes it: `GET`, `POST`, `DELETE`.
+    pub fn http(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A piece of a path template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text.
+    Lit(String),
+    /// A parameter, by argument name.
+    Param(FieldName),
+}
+
+/// A path parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathParam {
+    /// Argument name.
+    pub name: FieldName,
+    /// `Ty::Str` or the resource's typed id.
+    pub ty: Ty,
+}
+
+/// Where an operation's parameters are encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamsIn {
+    /// The query string (GET, DELETE).
+    Query,
+    /// A form-encoded body (POST).
+    Body,
+}
