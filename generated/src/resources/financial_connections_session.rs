@@ -4,9 +4,7 @@
 use crate::rt;
 
 pub use super::common::BankConnectionsResourceAccountholder;
-
 pub use super::common::BankConnectionsResourceAccountholderType;
-
 pub use super::financial_connections_account::FinancialConnectionsAccount;
 
 /// A Financial Connections Session is the secure way to programmatically launch the client-side Stripe.js modal that lets your users link their accounts.

@@ -329,12 +329,17 @@ fn format_file(spec: &Spec, path: &str, tokens: TokenStream) -> Result<String, E
             format!("emitted tokens for {path} do not parse: {e}"),
         )
     })?;
-    // One item at a time, so items are separated by a blank line (prettyplease packs them).
+    // One item at a time, so items are separated by a blank line (prettyplease packs them),
+    // except that consecutive imports of the same visibility stay one block, as rustfmt and
+    // people write them.
     let mut text = header(spec);
-    for (i, item) in file.items.into_iter().enumerate() {
-        if i > 0 {
+    let mut previous: Option<Option<ImportBlock>> = None;
+    for item in file.items {
+        let block = import_block(&item);
+        if previous.is_some_and(|p| p.is_none() || p != block) {
             text.push('\n');
         }
+        previous = Some(block);
         let one = syn::File {
             shebang: None,
             attrs: Vec::new(),
@@ -346,4 +351,23 @@ fn format_file(spec: &Spec, path: &str, tokens: TokenStream) -> Result<String, E
     text.truncate(trimmed);
     text.push('\n');
     Ok(text)
+}
+
+/// Which block of imports an item belongs to: `use` items of one visibility form a block.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ImportBlock {
+    Private,
+    Public,
+    Restricted,
+}
+
+fn import_block(item: &syn::Item) -> Option<ImportBlock> {
+    match item {
+        syn::Item::Use(u) => Some(match u.vis {
+            syn::Visibility::Inherited => ImportBlock::Private,
+            syn::Visibility::Public(_) => ImportBlock::Public,
+            syn::Visibility::Restricted(_) => ImportBlock::Restricted,
+        }),
+        _ => None,
+    }
 }
