@@ -54,39 +54,123 @@ fn fixtures_generate_their_snapshots() {
     });
 }
 
-/// Reversing the order of every map in the document changes nothing in the output.
+/// Reverses what reaches the pipeline in document order. Maps do not: the loader parses into
+/// sorted maps, so their order is reversed too but cannot matter. Sequences do: `required`,
+/// `enum` values, `parameters` and the config's lists are sets whose order must not matter.
+/// `anyOf`/`oneOf` members are kept: a union's members are in spec order by design.
+fn reverse(v: serde_yaml::Value) -> serde_yaml::Value {
+    match v {
+        serde_yaml::Value::Mapping(m) => {
+            let mut entries: Vec<_> = m.into_iter().collect();
+            entries.reverse();
+            serde_yaml::Value::Mapping(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let is_union = matches!(k.as_str(), Some("anyOf" | "oneOf"));
+                        let v = match v {
+                            serde_yaml::Value::Sequence(s) if is_union => {
+                                serde_yaml::Value::Sequence(s.into_iter().map(reverse).collect())
+                            }
+                            other => reverse(other),
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            )
+        }
+        serde_yaml::Value::Sequence(s) => {
+            serde_yaml::Value::Sequence(s.into_iter().rev().map(reverse).collect())
+        }
+        other => other,
+    }
+}
+
+/// The same fixture with every set-like sequence reversed generates the same bytes; and the
+/// reversal does reach the pipeline (the loaded documents differ), so the test can fail.
 #[test]
 fn output_does_not_depend_on_document_order() {
-    fn reverse(v: serde_yaml::Value) -> serde_yaml::Value {
-        match v {
-            serde_yaml::Value::Mapping(m) => {
-                let mut entries: Vec<_> = m.into_iter().collect();
-                entries.reverse();
-                serde_yaml::Value::Mapping(
-                    entries.into_iter().map(|(k, v)| (k, reverse(v))).collect(),
-                )
-            }
-            serde_yaml::Value::Sequence(s) => {
-                serde_yaml::Value::Sequence(s.into_iter().map(reverse).collect())
-            }
-            other => other,
-        }
-    }
     for path in fixtures() {
         let bytes = std::fs::read(&path).unwrap();
         let doc: serde_yaml::Value = serde_yaml::from_slice(&bytes).unwrap();
-        let reversed = serde_yaml::to_string(&reverse(doc.clone())).unwrap();
-        let select = serde_yaml::to_string(&doc["x-select"]).unwrap();
-        let selection = Selection::from_yaml(select.as_bytes()).unwrap();
-        let mut manifest = Manifest {
+        let reversed_doc = reverse(doc.clone());
+        let reversed = serde_yaml::to_string(&reversed_doc).unwrap();
+        let manifest = Manifest {
             api_version: "2024-04-10".into(),
             sha256: sha256_hex(&bytes),
             also_accept: vec![sha256_hex(reversed.as_bytes())],
         };
-        let a = generator::generate(&bytes, &manifest, &selection).unwrap();
-        manifest.also_accept.clear();
-        manifest.also_accept.push(sha256_hex(reversed.as_bytes()));
-        let b = generator::generate(reversed.as_bytes(), &manifest, &selection).unwrap();
+        let selection = |d: &serde_yaml::Value| {
+            Selection::from_yaml(serde_yaml::to_string(&d["x-select"]).unwrap().as_bytes()).unwrap()
+        };
+        let loaded = generator::load::load(&bytes, &manifest).unwrap();
+        let loaded_reversed = generator::load::load(reversed.as_bytes(), &manifest).unwrap();
+        assert_ne!(
+            loaded.doc,
+            loaded_reversed.doc,
+            "{}: the reversal does not reach the pipeline",
+            path.display()
+        );
+        let a = generator::generate(&bytes, &manifest, &selection(&doc)).unwrap();
+        let b =
+            generator::generate(reversed.as_bytes(), &manifest, &selection(&reversed_doc)).unwrap();
         assert_eq!(a, b, "{}", path.display());
     }
+}
+
+/// Model and emit do not depend on the order select hands over resources and operations:
+/// both are reversed between select and model (the document cannot reorder them, since the
+/// loader sorts paths).
+#[test]
+fn output_does_not_depend_on_the_order_of_resources_and_operations() {
+    use generator::select::{self, Owner, Selected};
+    let mut reordered_any = false;
+    for path in fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let doc: serde_yaml::Value = serde_yaml::from_slice(&bytes).unwrap();
+        let selection =
+            Selection::from_yaml(serde_yaml::to_string(&doc["x-select"]).unwrap().as_bytes())
+                .unwrap();
+        let manifest = Manifest {
+            api_version: "2024-04-10".into(),
+            sha256: sha256_hex(&bytes),
+            also_accept: Vec::new(),
+        };
+        let loaded = generator::load::load(&bytes, &manifest).unwrap();
+        let selected = select::select(&loaded, &selection).unwrap();
+        let n = selected.resources.len();
+        let mut resources = selected.resources.clone();
+        resources.reverse();
+        for r in &mut resources {
+            r.ops.reverse();
+        }
+        reordered_any |=
+            resources != selected.resources && selected.resources.iter().any(|r| r.ops.len() > 1);
+        let owners = selected
+            .owners
+            .iter()
+            .map(|(p, o)| {
+                let o = match o {
+                    Owner::Resource(i) => Owner::Resource(n - 1 - i),
+                    Owner::Common => Owner::Common,
+                };
+                (p.clone(), o)
+            })
+            .collect();
+        let reordered = Selected {
+            loaded: &loaded,
+            resources,
+            owners,
+            selection: &selection,
+            warnings: selected.warnings.clone(),
+        };
+        let a = generator::model::lower(&selected, loaded.info.clone()).unwrap();
+        let b = generator::model::lower(&reordered, loaded.info.clone()).unwrap();
+        assert_eq!(a, b, "{}", path.display());
+        assert_eq!(
+            generator::emit::emit(&a).unwrap(),
+            generator::emit::emit(&b).unwrap()
+        );
+    }
+    assert!(reordered_any, "no fixture has operations to reorder");
 }

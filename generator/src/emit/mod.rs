@@ -64,6 +64,14 @@ pub const PARALLEL_FROM: usize = 8;
 /// (tokens cannot cross threads, so each file is done start to finish on one); the output is
 /// the same whatever the number of threads.
 pub fn emit(model: &Model) -> Result<Output, Error> {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    emit_on(model, cores)
+}
+
+/// [`emit`] on up to `threads` threads (the calling one included); from [`PARALLEL_FROM`]
+/// files on. Public so tests can prove the output does not depend on the number of threads
+/// whatever the machine's cores.
+pub fn emit_on(model: &Model, threads: usize) -> Result<Output, Error> {
     let files = sources(model);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
@@ -78,7 +86,7 @@ pub fn emit(model: &Model) -> Result<Output, Error> {
     };
     let threads = match files.len() {
         n if n < PARALLEL_FROM => 1,
-        n => std::thread::available_parallelism().map_or(1, |c| c.get().min(n)),
+        n => threads.clamp(1, n),
     };
     let mut results: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();

@@ -1,0 +1,127 @@
+//! Every generator fixture (`generator/tests/fixtures/*.yaml`, one per supported shape) generates
+//! code that builds, not only the shapes Stripe's pinned spec happens to have today. The
+//! snapshots pin the text; this test compiles it.
+//!
+//! Each fixture becomes a crate of the generated crate's layout (its hand-written `rt`, the
+//! generated `resources` tree and Cargo features, written by `generator::write`), all in one
+//! scratch workspace under `target/`, checked with one `cargo check --offline` with warnings
+//! denied. Only serde and its few dependencies are built (once, then cached in that
+//! workspace's own target directory): the HTTP transport is not what is checked here.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use generator::{load::sha256_hex, Manifest, Output, Selection};
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = xtask::repo_root().join("generator/tests/fixtures");
+    let mut all: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    all.sort();
+    all
+}
+
+fn generate(path: &Path) -> Output {
+    let bytes = std::fs::read(path).unwrap();
+    let doc: serde_yaml::Value = serde_yaml::from_slice(&bytes).unwrap();
+    let select = serde_yaml::to_string(&doc["x-select"]).unwrap();
+    let selection = Selection::from_yaml(select.as_bytes()).unwrap();
+    let manifest = Manifest {
+        api_version: "2024-04-10".into(),
+        sha256: sha256_hex(&bytes),
+        also_accept: Vec::new(),
+    };
+    generator::generate(&bytes, &manifest, &selection)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// A crate like `generated/` holding `out`. The runtime's transport features are declared (the
+/// runtime names them in `cfg`s) but off, so reqwest is never built.
+fn fixture_crate(dir: &Path, name: &str, mut out: Output) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\
+             serde_path_to_error = \"0.1\"\n\n\
+             [features]\nreqwest = []\nblocking = []\n# generated start\n# generated end\n"
+        ),
+    )
+    .unwrap();
+    let with_transport = out.cargo_features.clone();
+    out.cargo_features = with_transport.replacen("\"reqwest\", ", "", 1);
+    assert_ne!(
+        out.cargo_features, with_transport,
+        "the default features name reqwest"
+    );
+    copy_dir(&xtask::generated_root().join("src/rt"), &dir.join("src/rt"));
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "pub mod rt;\n\n#[rustfmt::skip]\npub mod resources;\n",
+    )
+    .unwrap();
+    generator::write::write(&out, dir).unwrap();
+}
+
+#[test]
+fn every_fixture_generates_code_that_builds() {
+    let fixtures = fixtures();
+    assert!(fixtures.len() >= 5, "{fixtures:?}");
+    let root = xtask::repo_root().join("target/fixture-crates");
+    std::fs::create_dir_all(&root).unwrap();
+    let mut members = Vec::new();
+    for path in &fixtures {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        fixture_crate(&root.join(&stem), &stem, generate(path));
+        members.push(format!("\"{stem}\""));
+    }
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
+    // The workspace's lock file, so the versions are those already downloaded: no network.
+    std::fs::copy(
+        xtask::repo_root().join("Cargo.lock"),
+        root.join("Cargo.lock"),
+    )
+    .unwrap();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "check",
+            "--workspace",
+            "--offline",
+            "--message-format=short",
+        ])
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the fixtures' generated code does not build:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
