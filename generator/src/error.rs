@@ -194,7 +194,7 @@ impl fmt::Display for Error {
             ),
             ErrorKind::Unsupported(what) => write!(
                 f,
-                "{at}: {what} is not supported. Deselect the resource in spec/select.yaml or teach generator/src/model.rs this shape."
+                "{at}: {what} is not supported. Deselect the resource in spec/select.yaml or teach generator/src/model/ this shape."
             ),
             ErrorKind::NameCollision { name, other } => write!(
                 f,
