@@ -140,7 +140,7 @@ pub fn write(out: &Output, root: &Path) -> Result<(), Error> {
     write_with(out, root, &[])
 }
 
-/// [`write`], and each of `also` in the same swap: if any rename fails, the tree and every
+/// [`write()`], and each of `also` in the same swap: if any rename fails, the tree and every
 /// `also.live` are as they were (a `staged` file is then left for the caller to remove).
 pub fn write_with(out: &Output, root: &Path, also: &[Replace]) -> Result<(), Error> {
     let cargo_path = root.join("Cargo.toml");
