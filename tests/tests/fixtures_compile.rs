@@ -58,7 +58,8 @@ fn fixture_crate(dir: &Path, name: &str, mut out: Output) {
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+            "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\
+             # generated package start\n# generated package end\n\n\
              [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\
              serde_path_to_error = \"0.1\"\n\n\
              [features]\nreqwest = []\nblocking = []\n# generated start\n# generated end\n"
@@ -72,9 +73,11 @@ fn fixture_crate(dir: &Path, name: &str, mut out: Output) {
         "the default features name reqwest"
     );
     copy_dir(&xtask::generated_root().join("src/rt"), &dir.join("src/rt"));
+    // The module layout of `generated/src/lib.rs`, without its README doctest (which names the
+    // pinned selection's features).
     std::fs::write(
         dir.join("src/lib.rs"),
-        "pub mod rt;\n\n#[rustfmt::skip]\npub mod resources;\n",
+        "pub mod rt;\n\n#[rustfmt::skip]\npub mod resources;\n\n#[rustfmt::skip]\nmod api_version;\n",
     )
     .unwrap();
     generator::write::write(&out, dir).unwrap();
