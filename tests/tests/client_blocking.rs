@@ -81,6 +81,7 @@ fn blocking_errors_and_timeouts() {
             status: 404,
             request_id,
             error,
+            ..
         } => {
             assert_eq!(request_id.as_deref(), Some("req_b404"));
             assert_eq!(error.type_, ApiErrorType::InvalidRequestError);
