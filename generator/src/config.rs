@@ -158,8 +158,8 @@ secret_fields: [client_secret]
 
     #[test]
     fn secrets_match_by_name_or_in_their_scope() {
-        let sel = Selection::from_yaml(b"resources: [x]\nsecret_fields: [pin, my.thing.code]\n")
-            .unwrap();
+        let sel =
+            Selection::from_yaml(b"resources: [x]\nsecret_fields: [pin, my.thing.code]\n").unwrap();
         for (scope, field, secret) in [
             ("payment_intent", "client_secret", true),
             ("anything", "cvc", true),

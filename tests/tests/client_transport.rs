@@ -199,7 +199,10 @@ fn failures_that_cannot_heal_are_not_retried() {
         if kind == TransportErrorKind::ResponseTooLarge {
             assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
         } else {
-            assert!(matches!(&err, Error::Transport(e) if e.kind() == kind), "{err:?}");
+            assert!(
+                matches!(&err, Error::Transport(e) if e.kind() == kind),
+                "{err:?}"
+            );
         }
     }
 }
@@ -236,10 +239,23 @@ fn refused_path_parameters_never_reach_the_transport() {
         assert_eq!(err.idempotency_key(), None);
     }
     // Paging stops at the refused first page.
-    let first: Request<List<rt::Json>> =
-        Request::new(Method::Get, Path::new("/v1/customers/").param("customer", "..").push("/tax_ids"));
+    let first: Request<List<rt::Json>> = Request::new(
+        Method::Get,
+        Path::new("/v1/customers/")
+            .param("customer", "..")
+            .push("/tax_ids"),
+    );
     let err = block_on(client.paginate(first).collect_all()).expect_err("refused");
-    assert!(matches!(err, Error::InvalidPathParameter { name: "customer", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidPathParameter {
+                name: "customer",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(fake.sent().is_empty(), "{:?}", fake.sent());
 }
 
@@ -253,7 +269,11 @@ fn every_error_of_a_post_carries_its_idempotency_key() {
         rt::Request::new(Method::Post, "/v1/charges".to_owned()).form(&Some("x".to_owned()));
     let err = block_on(client.send(request.clone())).expect_err("timeout");
     let key = err.idempotency_key().expect("a key").to_owned();
-    let sent: Vec<_> = fake.sent().iter().map(|r| r.header("idempotency-key").map(str::to_owned)).collect();
+    let sent: Vec<_> = fake
+        .sent()
+        .iter()
+        .map(|r| r.header("idempotency-key").map(str::to_owned))
+        .collect();
     assert_eq!(sent, vec![Some(key.clone()); 3]);
 
     let fake = Fake::new(vec![ok("{}")]);
@@ -261,12 +281,25 @@ fn every_error_of_a_post_carries_its_idempotency_key() {
     block_on(client.send(request.idempotency_key(key.clone()))).expect("the retry succeeds");
     assert_eq!(fake.sent()[0].header("idempotency-key"), Some(key.as_str()));
 
-    for outcome in [status(402), status(503), failure(TransportErrorKind::Connect), ok("not json")] {
+    for outcome in [
+        status(402),
+        status(503),
+        failure(TransportErrorKind::Connect),
+        ok("not json"),
+    ] {
         let fake = Fake::new(vec![outcome]);
-        let client = client.clone().with_transport(fake.clone()).with_max_retries(0);
-        let request: rt::Request<rt::Json> = rt::Request::new(Method::Post, "/v1/charges".to_owned());
+        let client = client
+            .clone()
+            .with_transport(fake.clone())
+            .with_max_retries(0);
+        let request: rt::Request<rt::Json> =
+            rt::Request::new(Method::Post, "/v1/charges".to_owned());
         let err = block_on(client.send(request)).expect_err("an error");
-        assert_eq!(err.idempotency_key(), fake.sent()[0].header("idempotency-key"), "{err:?}");
+        assert_eq!(
+            err.idempotency_key(),
+            fake.sent()[0].header("idempotency-key"),
+            "{err:?}"
+        );
         assert!(err.idempotency_key().is_some(), "{err:?}");
     }
 }
@@ -277,7 +310,10 @@ fn responses_over_the_limit_fail_even_from_a_transport_that_ignores_it() {
     let client = Client::from_transport("sk_test_fake", fake.clone()).with_max_response_bytes(64);
     let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/x".to_owned());
     let err = block_on(client.send(request)).expect_err("too large");
-    assert!(matches!(err, Error::ResponseTooLarge { limit: 64, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 64, .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("with_max_response_bytes"), "{err}");
     assert_eq!(fake.sent()[0].max_response_bytes, 64);
 }

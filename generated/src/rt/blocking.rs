@@ -103,10 +103,16 @@ impl Transport for ReqwestTransport {
 
 /// A failure while reading the body: reqwest's own error when it is inside the io::Error.
 fn read_error(e: std::io::Error) -> TransportError {
-    if !e.get_ref().is_some_and(|inner| inner.is::<reqwest::Error>()) {
+    if !e
+        .get_ref()
+        .is_some_and(|inner| inner.is::<reqwest::Error>())
+    {
         return TransportError::with_source(TransportErrorKind::Other, e);
     }
-    match e.into_inner().map(|inner| inner.downcast::<reqwest::Error>()) {
+    match e
+        .into_inner()
+        .map(|inner| inner.downcast::<reqwest::Error>())
+    {
         Some(Ok(inner)) => reqwest_impl::error(*inner),
         _ => TransportError::new(TransportErrorKind::Other, "the body could not be read"),
     }

@@ -514,10 +514,9 @@ impl fmt::Display for Error {
                 f,
                 "the {name} header value contains characters that cannot be sent in a header"
             ),
-            Error::InvalidPathParameter { name, reason } => write!(
-                f,
-                "the path parameter `{name}` {reason}; nothing was sent"
-            ),
+            Error::InvalidPathParameter { name, reason } => {
+                write!(f, "the path parameter `{name}` {reason}; nothing was sent")
+            }
             Error::InvalidIdempotencyKey { reason } => write!(
                 f,
                 "the Idempotency-Key {reason}; Stripe accepts 1 to 255 characters without \

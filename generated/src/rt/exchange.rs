@@ -170,9 +170,10 @@ impl Exchange {
         let limit = self.request.max_response_bytes;
         // A transport that ignores the limit is held to it here.
         let outcome = match outcome {
-            Ok(response) if response.body.len() > limit => {
-                Err(TransportError::new(TransportErrorKind::ResponseTooLarge, "too large"))
-            }
+            Ok(response) if response.body.len() > limit => Err(TransportError::new(
+                TransportErrorKind::ResponseTooLarge,
+                "too large",
+            )),
             other => other,
         };
         let retry = match &outcome {
@@ -478,7 +479,8 @@ mod tests {
             should_retry_response(&response(status, &headers, body))
         };
         let rate_limited = r#"{"error": {"type": "invalid_request_error", "code": "rate_limit"}}"#;
-        let lock_timeout = r#"{"error": {"type": "invalid_request_error", "code": "lock_timeout"}}"#;
+        let lock_timeout =
+            r#"{"error": {"type": "invalid_request_error", "code": "lock_timeout"}}"#;
         for status in [409, 500, 502, 503, 504] {
             assert!(retry(status, None, ""), "{status}");
             assert!(!retry(status, Some("false"), ""), "{status}");
@@ -543,7 +545,9 @@ mod tests {
         let longest = "é".repeat(255);
         assert!(matches!(
             Exchange::new(&config(), &req(&longest)),
-            Err(Error::InvalidHeader { name: "Idempotency-Key" })
+            Err(Error::InvalidHeader {
+                name: "Idempotency-Key"
+            })
         ));
         let ok = Exchange::new(&config(), &req(&"k".repeat(255))).unwrap();
         assert_eq!(ok.idempotency_key().map(str::len), Some(255));
@@ -605,7 +609,8 @@ mod tests {
             Error::Http { body, .. } => assert_eq!(body, "x".repeat(4095)),
             other => panic!("{other:?}"),
         }
-        let decode_err = decode::<Vec<i64>>(response(200, &[], &format!("[{}", "1,".repeat(50_000))));
+        let decode_err =
+            decode::<Vec<i64>>(response(200, &[], &format!("[{}", "1,".repeat(50_000))));
         match decode_err {
             Err(Error::Decode { body, .. }) => assert_eq!(body.len(), 4096),
             other => panic!("{other:?}"),
@@ -691,7 +696,10 @@ mod tests {
         }
 
         // Failures that cannot heal end the call at once, with retries left.
-        for kind in [TransportErrorKind::Certificate, TransportErrorKind::InvalidRequest] {
+        for kind in [
+            TransportErrorKind::Certificate,
+            TransportErrorKind::InvalidRequest,
+        ] {
             let mut ex = Exchange::new(&config(), &req).unwrap();
             match ex.step(Err(TransportError::new(kind, "final"))) {
                 Step::Done(Err(Error::Transport(e))) => assert_eq!(e.kind(), kind),

@@ -37,7 +37,7 @@ mod client;
 pub mod blocking;
 
 pub use client::Client;
-pub use error::{ApiError, ApiErrorType, Error};
+pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
 pub use form::{encode_path, Form, ToForm};
 pub use paginate::Paginator;
 pub use path::Path;

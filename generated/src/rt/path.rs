@@ -137,7 +137,10 @@ mod tests {
             .push("");
         assert_eq!(path.as_str(), "/v1/customers/cus%201%3F%23/tax_ids/%252e");
         assert_eq!(path.refusal(), None);
-        assert_eq!(format!("{path:?}"), r#""/v1/customers/cus%201%3F%23/tax_ids/%252e""#);
+        assert_eq!(
+            format!("{path:?}"),
+            r#""/v1/customers/cus%201%3F%23/tax_ids/%252e""#
+        );
     }
 
     #[test]
@@ -147,17 +150,26 @@ mod tests {
                 .param("customer", "cus_1")
                 .push("/tax_ids/")
                 .param("id", value);
-            let refusal = path.refusal().unwrap_or_else(|| panic!("{value:?} accepted"));
+            let refusal = path
+                .refusal()
+                .unwrap_or_else(|| panic!("{value:?} accepted"));
             assert_eq!(refusal.name, "id", "{value:?}");
             assert!(!path.as_str().contains(".."), "{value:?}");
         }
         // The first refused parameter is the one reported.
-        let path = Path::new("/v1/x/").param("a", "").push("/").param("b", "..");
+        let path = Path::new("/v1/x/")
+            .param("a", "")
+            .push("/")
+            .param("b", "..");
         assert_eq!(path.refusal().map(|r| r.name), Some("a"));
         assert!(format!("{path:?}").contains("refused: \"a\""));
         // Dots inside a value, or spelled encoded, stay one segment.
         for value in ["...", ".a", "a.", "%2e", "%2E%2E", ".%2e", "\u{2024}"] {
-            assert_eq!(Path::new("/v1/x/").param("p", value).refusal(), None, "{value:?}");
+            assert_eq!(
+                Path::new("/v1/x/").param("p", value).refusal(),
+                None,
+                "{value:?}"
+            );
         }
     }
 

@@ -350,21 +350,37 @@ mod tests {
         for secret in ["4242", "314", "secret_2", "customer"] {
             assert!(!debug.contains(secret), "{secret} in {debug}");
         }
-        assert!(debug.contains("card[number]") && debug.contains("card[cvc]"), "{debug}");
-        assert!(debug.contains("client_secret") && debug.contains("expand[0]"), "{debug}");
-        assert!(debug.contains("/v1/payment_methods") && debug.contains("Post"), "{debug}");
+        assert!(
+            debug.contains("card[number]") && debug.contains("card[cvc]"),
+            "{debug}"
+        );
+        assert!(
+            debug.contains("client_secret") && debug.contains("expand[0]"),
+            "{debug}"
+        );
+        assert!(
+            debug.contains("/v1/payment_methods") && debug.contains("Post"),
+            "{debug}"
+        );
         let get: Request<Json> = Request::new(Method::Get, "/v1/x");
-        assert!(format!("{get:?}").contains("query: [], body: None"), "{get:?}");
+        assert!(
+            format!("{get:?}").contains("query: [], body: None"),
+            "{get:?}"
+        );
     }
 
     #[test]
     fn a_refused_path_parameter_fails_the_check_by_name() {
         let ok: Request<Json> = Request::new(Method::Get, Path::new("/v1/x/").param("x", "a"));
         assert!(ok.check().is_ok());
-        let bad: Request<Json> =
-            Request::new(Method::Post, Path::new("/v1/x/").param("account", "..").push("/y"));
+        let bad: Request<Json> = Request::new(
+            Method::Post,
+            Path::new("/v1/x/").param("account", "..").push("/y"),
+        );
         match bad.clone().with_response::<()>().check() {
-            Err(Error::InvalidPathParameter { name: "account", .. }) => {}
+            Err(Error::InvalidPathParameter {
+                name: "account", ..
+            }) => {}
             other => panic!("{other:?}"),
         }
     }

@@ -302,7 +302,10 @@ pub(crate) mod reqwest_impl {
                 return true;
             }
             // `io::Error::source` skips the error it wraps, so look inside it too.
-            if let Some(inner) = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            if let Some(inner) = e
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+            {
                 if is_certificate(inner) || is_certificate_error(inner) {
                     return true;
                 }
@@ -401,7 +404,12 @@ mod tests {
         for kind in [Timeout, Connect, Other] {
             assert!(TransportError::new(kind, "x").is_retryable(), "{kind:?}");
         }
-        for kind in [Certificate, InvalidRequest, ResponseTooLarge, InsideAsyncRuntime] {
+        for kind in [
+            Certificate,
+            InvalidRequest,
+            ResponseTooLarge,
+            InsideAsyncRuntime,
+        ] {
             assert!(!TransportError::new(kind, "x").is_retryable(), "{kind:?}");
         }
     }
@@ -425,7 +433,8 @@ mod tests {
         let cert = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
         let io = std::io::Error::new(std::io::ErrorKind::InvalidData, cert);
         assert!(is_certificate_error(&Outer(io)));
-        let other = std::io::Error::new(std::io::ErrorKind::InvalidData, rustls::Error::DecryptError);
+        let other =
+            std::io::Error::new(std::io::ErrorKind::InvalidData, rustls::Error::DecryptError);
         assert!(!is_certificate_error(&Outer(other)));
         let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
         assert!(!is_certificate_error(&refused));
