@@ -37,7 +37,8 @@ impl HttpRequest {
     }
 }
 
-/// Debug redacts the `Authorization` header, which holds the secret key.
+/// Debug redacts the `Authorization` header, which holds the secret key, and shows the query
+/// string's parameter names only (a GET may carry a `client_secret`).
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
@@ -53,12 +54,32 @@ impl fmt::Debug for HttpRequest {
             .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &RedactedUrl(&self.url))
             .field("headers", &headers)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
+    }
+}
+
+/// A URL with its query values left out: `https://api.stripe.com/v1/x?client_secret=…`.
+struct RedactedUrl<'a>(&'a str);
+
+impl fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some((base, query)) = self.0.split_once('?') else {
+            return fmt::Debug::fmt(self.0, f);
+        };
+        let mut text = format!("{base}?");
+        for (i, pair) in query.split('&').enumerate() {
+            if i > 0 {
+                text.push('&');
+            }
+            text.push_str(pair.split('=').next().unwrap_or_default());
+            text.push_str("=…");
+        }
+        fmt::Debug::fmt(&text, f)
     }
 }
 
@@ -397,6 +418,27 @@ pub(crate) mod reqwest_impl {
 mod tests {
     use super::reqwest_impl::is_certificate_error;
     use super::*;
+
+    #[test]
+    fn debug_leaves_out_the_key_and_query_values() {
+        let request = HttpRequest {
+            method: Method::Get,
+            url: "https://api.stripe.com/v1/payment_intents/pi_1?client_secret=pi_1_secret_2&expand[0]=x"
+                .to_owned(),
+            headers: vec![("Authorization".to_owned(), "Bearer sk_test_9".to_owned())],
+            body: b"card[number]=4242424242424242".to_vec(),
+            timeout: Duration::from_secs(1),
+            max_response_bytes: 1,
+        };
+        let debug = format!("{request:?}");
+        for secret in ["sk_test_9", "secret_2", "4242"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(
+            debug.contains("/v1/payment_intents/pi_1?client_secret=…&expand[0]=…"),
+            "{debug}"
+        );
+    }
 
     #[test]
     fn retryable_kinds() {
