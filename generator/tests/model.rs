@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::panic)] // Test helpers: a failure here is a failed test.
 
 //! Documented config and naming behaviours, asserted on the model: legacy-alias warnings,
-//! `skip_operations`, a rename that resolves a clash, and `secret_fields` at any depth.
+//! `skip_operations`, a rename that resolves a clash, and `secret_fields` from the config at any
+//! depth.
 
 use generator::load::sha256_hex;
 use generator::model::{Item, Model, Struct, Ty};
@@ -179,7 +180,7 @@ fn a_rename_gives_the_component_its_configured_name() {
 const SECRETS: &str = r#"
 openapi: 3.0.0
 info: {title: secrets, version: '2024-04-10'}
-x-select: {resources: [thing], secret_fields: [client_secret]}
+x-select: {resources: [thing], secret_fields: [passcode]}
 components:
   schemas:
     thing:
@@ -187,20 +188,20 @@ components:
       type: object
       properties:
         id: {type: string}
-        client_secret: {type: string}
+        passcode: {type: string}
         next_action:
           type: object
           properties:
             redirect:
               type: object
               properties:
-                client_secret: {type: string}
+                passcode: {type: string}
                 url: {type: string}
         attempts: {type: array, items: {$ref: '#/components/schemas/thing_attempt'}}
     thing_attempt:
       type: object
       properties:
-        client_secret: {type: string, nullable: true}
+        passcode: {type: string, nullable: true}
 paths:
   /v1/things:
     post:
@@ -213,7 +214,7 @@ paths:
               properties:
                 confirm:
                   type: object
-                  properties: {client_secret: {type: string}, note: {type: string}}
+                  properties: {passcode: {type: string}, note: {type: string}}
       responses:
         '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/thing'}}}}
 "#;
@@ -222,10 +223,10 @@ paths:
 fn secret_fields_are_secret_at_any_depth() {
     let m = model(SECRETS).unwrap();
     for (strukt, wire) in [
-        ("Thing", "client_secret"),
-        ("ThingNextActionRedirect", "client_secret"),
-        ("ThingAttempt", "client_secret"),
-        ("CreateThingConfirm", "client_secret"),
+        ("Thing", "passcode"),
+        ("ThingNextActionRedirect", "passcode"),
+        ("ThingAttempt", "passcode"),
+        ("CreateThingConfirm", "passcode"),
     ] {
         assert_eq!(
             field_ty(find_struct(&m, strukt), wire),

@@ -50,22 +50,66 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A crate like `generated/` holding `out`. The runtime's transport features are declared (the
-/// runtime names them in `cfg`s) but off, so reqwest is never built.
+/// The lines of `[section]` in a manifest.
+fn section<'t>(manifest: &'t str, name: &str) -> Vec<&'t str> {
+    let header = format!("[{name}]");
+    manifest
+        .lines()
+        .skip_while(|l| *l != header)
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .filter(|l| !l.trim().is_empty())
+        .collect()
+}
+
+/// `generated/Cargo.toml` for a fixture: the same required dependencies (workspace ones spelled
+/// out) and runtime features, but those features are empty and off, so the optional transport
+/// dependencies are never built.
+fn fixture_manifest(name: &str) -> String {
+    let generated = std::fs::read_to_string(xtask::generated_root().join("Cargo.toml")).unwrap();
+    let root = std::fs::read_to_string(xtask::repo_root().join("Cargo.toml")).unwrap();
+    let workspace_deps: Vec<&str> = section(&root, "workspace.dependencies")
+        .into_iter()
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    let key = |line: &str| line.split('=').next().unwrap_or_default().trim().to_owned();
+    let mut manifest = format!(
+        "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+         publish = false\n# generated package start\n# generated package end\n\n[dependencies]\n"
+    );
+    for dep in section(&generated, "dependencies") {
+        if dep.starts_with('#') || dep.contains("optional = true") {
+            continue;
+        }
+        let dep = match dep.contains("workspace = true") {
+            true => *workspace_deps
+                .iter()
+                .find(|w| key(w) == key(dep))
+                .unwrap_or_else(|| panic!("{dep} is not a workspace dependency")),
+            false => dep,
+        };
+        manifest.push_str(dep);
+        manifest.push('\n');
+    }
+    manifest.push_str("\n[features]\n");
+    for feature in section(&generated, "features") {
+        if feature.starts_with("# generated start") {
+            break;
+        }
+        if feature.starts_with('#') {
+            continue;
+        }
+        manifest.push_str(&format!("{} = []\n", key(feature)));
+    }
+    manifest.push_str("# generated start\n# generated end\n");
+    manifest
+}
+
+/// A crate like `generated/` holding `out`, with the runtime's transport features off.
 fn fixture_crate(dir: &Path, name: &str, mut out: Output) {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\
-             # generated package start\n# generated package end\n\n\
-             [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\
-             serde_path_to_error = \"0.1\"\n\n\
-             [features]\nreqwest = []\nblocking = []\n# generated start\n# generated end\n"
-        ),
-    )
-    .unwrap();
+    std::fs::write(dir.join("Cargo.toml"), fixture_manifest(name)).unwrap();
     let with_transport = out.cargo_features.clone();
     out.cargo_features = with_transport.replacen("\"reqwest\", ", "", 1);
     assert_ne!(

@@ -39,17 +39,25 @@ pub fn lower(selected: &Selected<'_>, spec: SpecInfo) -> Result<Model, Vec<Error
     cx.finish(spec)
 }
 
-/// Where a schema is lowered: the module that holds the types it makes, and what they are for.
-/// Every lowering function takes one, instead of a `module` and a `role` argument each.
+/// Where a schema is lowered: the module that holds the types it makes, what they are for, and
+/// what scoped `secret_fields` entries match. Every lowering function takes one, instead of
+/// a `module`, a `role` and a scope argument each.
 #[derive(Clone, Copy)]
 struct Scope<'m> {
     module: &'m ModName,
     role: Role,
+    /// The component schema being lowered (for the objects nested in it too), or the
+    /// `x-resourceId` whose operation's parameters these are.
+    secrets: &'m str,
 }
 
 impl<'m> Scope<'m> {
-    fn new(module: &'m ModName, role: Role) -> Self {
-        Scope { module, role }
+    fn new(module: &'m ModName, role: Role, secrets: &'m str) -> Self {
+        Scope {
+            module,
+            role,
+            secrets,
+        }
     }
 
     fn with_role(self, role: Role) -> Self {
@@ -79,7 +87,6 @@ struct Lower<'a> {
     ops: BTreeMap<ModName, Vec<Operation>>,
     requires: BTreeMap<ModName, BTreeSet<ModName>>,
     module_names: Vec<ModName>,
-    secret_fields: BTreeSet<String>,
     /// Non-component `$ref` targets already lowered in place, so each is emitted once.
     in_place: BTreeMap<Pointer, Ty>,
 }
@@ -111,7 +118,6 @@ impl<'a> Lower<'a> {
             ops: BTreeMap::new(),
             requires: BTreeMap::new(),
             module_names,
-            secret_fields: sel.selection.secret_fields.iter().cloned().collect(),
             in_place: BTreeMap::new(),
         }
     }

@@ -18,6 +18,8 @@ use super::{name_error, Lower, Scope};
 
 /// The resource whose operations are lowered: their functions are associated with its type.
 struct Target<'r> {
+    /// `x-resourceId`, what scoped `secret_fields` entries match in its parameters.
+    id: &'r str,
     /// The resource type.
     ty: &'r TypeRef,
     /// Its typed id, if it has one.
@@ -37,6 +39,7 @@ impl Lower<'_> {
         };
         let id_type = self.id_type_of(&resource, &module);
         let target = Target {
+            id: &r.id,
             ty: &resource,
             id_type: id_type.as_ref(),
             canonical: canonical_path(&r.id),
@@ -167,7 +170,7 @@ impl Lower<'_> {
         self.errors
             .extend(template::unused(&op.at, &declared, &path));
 
-        let scope = Scope::new(module, Role::Params);
+        let scope = Scope::new(module, Role::Params, target.id);
         let mut fields = self.lower_query(&query, &params_name, scope);
         let params_in = self.lower_form_body(op, &params_name, &mut fields, scope);
         fields.sort_by(|a, b| a.name.wire().cmp(b.name.wire()));
@@ -280,6 +283,8 @@ impl Lower<'_> {
                 ReferenceOr::Reference { reference } => {
                     self.lower_ref(reference, &schema_at, scope)
                 }
+                // `GET /v1/payment_intents/{intent}?client_secret=…`: secret in the query too.
+                ReferenceOr::Item(s) if self.is_secret(&data.name, s, scope) => Ty::Secret,
                 ReferenceOr::Item(s) => self.lower_schema(s, &schema_at, &hint, scope),
             };
             fields.push(Field {

@@ -31,7 +31,8 @@ impl Lower<'_> {
         } else {
             Role::Object
         };
-        let scope = Scope::new(module, role);
+        let component = p.tokens().last().unwrap_or_default();
+        let scope = Scope::new(module, role, &component);
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(obj)) if !is_list_object(obj) => {
                 let id_type = if is_resource {
@@ -181,9 +182,7 @@ impl Lower<'_> {
         at: &Pointer,
         scope: Scope<'_>,
     ) -> Option<Ty> {
-        if self.secret_fields.contains(wire)
-            && matches!(s.schema_kind, SchemaKind::Type(Type::String(_)))
-        {
+        if self.is_secret(wire, s, scope) {
             return Some(Ty::Secret);
         }
         if wire == "object" && is_single_value_enum(s) {
@@ -198,6 +197,12 @@ impl Lower<'_> {
                 None
             }
         }
+    }
+
+    /// Whether a string property or parameter is one of the selection's secrets in `scope`.
+    pub(super) fn is_secret(&self, wire: &str, s: &Schema, scope: Scope<'_>) -> bool {
+        matches!(s.schema_kind, SchemaKind::Type(Type::String(_)))
+            && self.sel.selection.is_secret(scope.secrets, wire)
     }
 
     /// A `$ref` to a component: its generated type, or a named error.
