@@ -15,6 +15,8 @@ use crate::load::SpecInfo;
 use crate::naming::{self, FieldName, FnName, ModName, NameError, TypeName, VariantName};
 use crate::select::{resolve_chain, Method, Owner, Returns, Selected};
 
+pub mod events;
+
 /// The whole generated API.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
@@ -24,6 +26,8 @@ pub struct Model {
     pub modules: Vec<Module>,
     /// Naming decisions worth telling the user about (collisions renamed).
     pub warnings: Vec<String>,
+    /// Typed webhook events, when the selection has the `event` resource (see [`events`]).
+    pub events: Option<events::Events>,
 }
 
 /// One generated module: a resource's, or `common`.
@@ -1501,6 +1505,7 @@ impl<'a> Lower<'a> {
             spec,
             modules,
             warnings: self.warnings,
+            events: None,
         })
     }
 }
