@@ -284,8 +284,12 @@ fn decode_event(payload: &str, ignore_api_version: bool) -> Result<Event, Webhoo
             struct Version {
                 api_version: Option<String>,
             }
-            if let Ok(v) = serde_json::from_str::<Version>(payload) {
-                check_version(v.api_version.as_deref())?;
+            // (Only a version that is there: a payload without one is no event at all.)
+            if let Ok(Version {
+                api_version: Some(version),
+            }) = serde_json::from_str::<Version>(payload)
+            {
+                check_version(Some(&version))?;
             }
             return Err(WebhookError::NotAnEvent {
                 reason: e.to_string(),
@@ -395,10 +399,15 @@ mod tests {
             ("t=1,t=1,v1=a", "more than one `t`"),
             ("v1=a", "no `t` timestamp"),
             ("t=+1,v1=a", "`t` is not a Unix timestamp in seconds"),
-            ("t=99999999999999999999,v1=a", "`t` is not a Unix timestamp in seconds"),
+            (
+                "t=99999999999999999999,v1=a",
+                "`t` is not a Unix timestamp in seconds",
+            ),
         ] {
             match Header::parse(header) {
-                Err(WebhookError::MalformedHeader { reason: r }) => assert_eq!(r, reason, "{header}"),
+                Err(WebhookError::MalformedHeader { reason: r }) => {
+                    assert_eq!(r, reason, "{header}")
+                }
                 _ => panic!("{header} parsed"),
             }
         }

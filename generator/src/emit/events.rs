@@ -61,11 +61,7 @@ pub fn object_enum(events: &Events) -> TokenStream {
             .filter(|t| t.object.as_ref() == Some(variant))
             .map(|t| format!("`{}`", t.name.wire()))
             .collect();
-        let text = format!(
-            " `{}`, the object of {}.",
-            variant.wire(),
-            of.join(", ")
-        );
+        let text = format!(" `{}`, the object of {}.", variant.wire(), of.join(", "));
         quote! {
             #[doc = #text]
             #[cfg(feature = #feature)]

@@ -92,7 +92,10 @@ pub enum Mapping {
     /// By the rule (drop the last segment): this `x-resourceId`.
     Rule(String),
     /// By an `event_objects` entry (its key): an `x-resourceId`, or JSON on purpose.
-    Listed { key: String, resource: Option<String> },
+    Listed {
+        key: String,
+        resource: Option<String>,
+    },
     /// Neither: no rule applies and nothing is listed. The object stays JSON.
     Unmapped,
 }
@@ -115,17 +118,15 @@ pub fn object_of(
     listed: &BTreeMap<String, Option<String>>,
     resource_ids: &BTreeSet<&str>,
 ) -> Mapping {
-    let listed_key = listed
-        .get_key_value(event_type)
-        .or_else(|| {
-            listed
-                .iter()
-                .filter(|(k, _)| {
-                    k.strip_suffix('*')
-                        .is_some_and(|prefix| prefix.ends_with('.') && event_type.starts_with(prefix))
-                })
-                .max_by_key(|(k, _)| k.len())
-        });
+    let listed_key = listed.get_key_value(event_type).or_else(|| {
+        listed
+            .iter()
+            .filter(|(k, _)| {
+                k.strip_suffix('*')
+                    .is_some_and(|prefix| prefix.ends_with('.') && event_type.starts_with(prefix))
+            })
+            .max_by_key(|(k, _)| k.len())
+    });
     if let Some((key, resource)) = listed_key {
         return Mapping::Listed {
             key: key.clone(),
@@ -189,11 +190,7 @@ pub fn with_event_resource(loaded: &Loaded, selection: &Selection) -> Option<Sel
 /// `type` becomes that enum and its `data.object` the object enum. Does nothing when the
 /// selection has no `event` resource.
 pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error>> {
-    let Some(event_resource) = selected
-        .resources
-        .iter()
-        .find(|r| r.id == EVENT_RESOURCE)
-    else {
+    let Some(event_resource) = selected.resources.iter().find(|r| r.id == EVENT_RESOURCE) else {
         return Ok(());
     };
     let mut errors = Vec::new();
@@ -222,7 +219,12 @@ pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error
         }
     }
 
-    let names = (|| Ok((naming::type_name("event_type")?, naming::type_name("event_object")?)))();
+    let names = (|| {
+        Ok((
+            naming::type_name("event_type")?,
+            naming::type_name("event_object")?,
+        ))
+    })();
     let (type_enum, object_enum) = match names {
         Ok(n) => n,
         Err(e) => return Err(vec![name_error(&event_resource.schema, e)]),
@@ -273,7 +275,10 @@ pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error
             ));
         }
         let resource = mapping.resource().map(str::to_owned);
-        let object = match resource.as_deref().and_then(|r| typed.get(r).map(|t| (r, t))) {
+        let object = match resource
+            .as_deref()
+            .and_then(|r| typed.get(r).map(|t| (r, t)))
+        {
             Some((r, tref)) if r != EVENT_RESOURCE => match naming::variant(r) {
                 Ok(v) => {
                     objects.insert(v.clone(), tref.clone());
@@ -452,7 +457,10 @@ mod tests {
             .collect();
         let listed = listed(&[
             ("charge.dispute.*", Some("dispute")),
-            ("source.mandate_notification", Some("source_mandate_notification")),
+            (
+                "source.mandate_notification",
+                Some("source_mandate_notification"),
+            ),
             ("account.application.*", None),
         ]);
         let cases = [
