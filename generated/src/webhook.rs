@@ -1,5 +1,5 @@
 //! Webhooks: verify Stripe's signature over a raw request body and decode the typed
-//! [`Event`].
+//! [`Event`](crate::resources::event::Event).
 //!
 //! ```
 //! use stripe_typed::resources::event::{EventObject, EventType};
@@ -32,7 +32,8 @@
 //!
 //! The typed models match API version [`API_VERSION`](crate::rt::API_VERSION); an event rendered
 //! for another version (the webhook endpoint's) is refused with
-//! [`WebhookError::ApiVersionMismatch`] unless [`Options::ignore_api_version`] says otherwise.
+//! [`WebhookError::ApiVersionMismatch`](crate::webhook::WebhookError::ApiVersionMismatch) unless
+//! [`Options::ignore_api_version`](crate::webhook::Options::ignore_api_version) says otherwise.
 //!
 //! HMAC-SHA256 comes from `ring`, which the default build compiles anyway for rustls, and the
 //! comparison from `subtle`, also already there; without the `reqwest` feature, the `webhook`

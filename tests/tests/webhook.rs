@@ -265,10 +265,8 @@ fn any_v1_signature_may_match() {
             sig(new).to_uppercase().replace("V1", "v1")
         ),
     ] {
-        for secret in [new] {
-            webhook::verify_signature(payload, &header, secret, DEFAULT_TOLERANCE, at(STRIPE_T))
-                .unwrap_or_else(|e| panic!("{header}: {e}"));
-        }
+        webhook::verify_signature(payload, &header, new, DEFAULT_TOLERANCE, at(STRIPE_T))
+            .unwrap_or_else(|e| panic!("{header}: {e}"));
     }
     let both = format!("t={STRIPE_T},{},{}", sig(old), sig(new));
     webhook::verify_signature(payload, &both, old, DEFAULT_TOLERANCE, at(STRIPE_T)).unwrap();

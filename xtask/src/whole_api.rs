@@ -88,7 +88,10 @@ pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Resul
     // Other hand-written modules next to `lib.rs` (`webhook.rs`).
     for e in std::fs::read_dir(src.join("src"))? {
         let path = e?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if path.is_file() && !matches!(name, "lib.rs" | "resources.rs") {
             std::fs::copy(&path, crate_dir.join("src").join(name))?;
         }
