@@ -14,6 +14,10 @@ pub mod webhook;
 #[rustfmt::skip]
 pub mod resources;
 
+/// `API_VERSION`, generated from the pinned spec and re-exported by `rt`.
+#[rustfmt::skip]
+mod api_version;
+
 /// The README's usage example, compiled as a doctest so it cannot rot.
 #[doc = include_str!("../../README.md")]
 #[cfg(all(

@@ -22,6 +22,18 @@ fn generated_is_fresh() {
     );
 }
 
+/// `rt::API_VERSION` and the crate description are generated from the pin, not written by hand.
+#[test]
+fn the_runtime_and_the_crate_description_follow_the_pin() {
+    let pinned = xtask::pin().unwrap().manifest.api_version;
+    assert_eq!(stripe_typed::rt::API_VERSION, pinned);
+    let cargo = std::fs::read_to_string(generated_root().join("Cargo.toml")).unwrap();
+    assert!(
+        cargo.contains(&generator::pinned::cargo_description(&pinned)),
+        "{cargo}"
+    );
+}
+
 #[test]
 fn every_generated_file_matches_its_snapshot() {
     let out = pinned();
@@ -100,6 +112,11 @@ fn check_catches_a_hand_edit_and_write_repairs_it() {
         &scratch.join("src/resources"),
     );
     std::fs::copy(generated_root().join("api.json"), scratch.join("api.json")).unwrap();
+    std::fs::copy(
+        generated_root().join("src/api_version.rs"),
+        scratch.join("src/api_version.rs"),
+    )
+    .unwrap();
     assert!(generator::write::check(&out, &scratch).unwrap().is_empty());
 
     let edited = scratch.join("src/resources/financial_connections_session.rs");

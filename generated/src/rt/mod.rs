@@ -63,8 +63,8 @@ pub(crate) use event::decode_object;
 /// Arbitrary JSON, for values the generated models do not type (yet).
 pub type Json = serde_json::Value;
 
-/// The Stripe API version the generated models match, sent as `Stripe-Version` by default.
-pub const API_VERSION: &str = "2024-04-10";
+// Generated from the pinned spec, so a spec bump cannot leave it behind.
+pub use crate::api_version::API_VERSION;
 
 /// Stripe's production API endpoint, the default base URL of the clients.
 pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
