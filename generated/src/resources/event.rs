@@ -1489,7 +1489,7 @@ impl Event {
     pub fn retrieve(id: &EventId, params: &RetrieveEvent) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Get,
-                format!("/v1/events/{}", rt::encode_path(id.as_str())),
+                rt::Path::new("/v1/events/").param("id", id.as_str()),
             )
             .query(params)
     }
@@ -1497,6 +1497,6 @@ impl Event {
     ///
     /// `GET /v1/events`
     pub fn list(params: &ListEvent) -> rt::Request<rt::List<Self>> {
-        rt::Request::new(rt::Method::Get, "/v1/events".to_owned()).query(params)
+        rt::Request::new(rt::Method::Get, rt::Path::new("/v1/events")).query(params)
     }
 }

@@ -930,10 +930,8 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Get,
-                format!(
-                    "/v1/financial_connections/accounts/{}", rt::encode_path(account
-                    .as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/accounts/")
+                    .param("account", account.as_str()),
             )
             .query(params)
     }
@@ -945,7 +943,7 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<rt::List<Self>> {
         rt::Request::new(
                 rt::Method::Get,
-                "/v1/financial_connections/accounts".to_owned(),
+                rt::Path::new("/v1/financial_connections/accounts"),
             )
             .query(params)
     }
@@ -958,10 +956,9 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Post,
-                format!(
-                    "/v1/financial_connections/accounts/{}/disconnect",
-                    rt::encode_path(account.as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/accounts/")
+                    .param("account", account.as_str())
+                    .push("/disconnect"),
             )
             .form(params)
     }
@@ -974,10 +971,9 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Post,
-                format!(
-                    "/v1/financial_connections/accounts/{}/refresh",
-                    rt::encode_path(account.as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/accounts/")
+                    .param("account", account.as_str())
+                    .push("/refresh"),
             )
             .form(params)
     }
@@ -990,10 +986,9 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Post,
-                format!(
-                    "/v1/financial_connections/accounts/{}/subscribe",
-                    rt::encode_path(account.as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/accounts/")
+                    .param("account", account.as_str())
+                    .push("/subscribe"),
             )
             .form(params)
     }
@@ -1006,10 +1001,9 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Post,
-                format!(
-                    "/v1/financial_connections/accounts/{}/unsubscribe",
-                    rt::encode_path(account.as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/accounts/")
+                    .param("account", account.as_str())
+                    .push("/unsubscribe"),
             )
             .form(params)
     }

@@ -1,7 +1,7 @@
 //! The hand-written runtime that generated code calls.
 //!
 //! Generated modules describe Stripe objects and operations; everything they share lives here
-//! once: form and path encoding ([`Form`], [`ToForm`], [`encode_path`]), the serde glue for
+//! once: form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]), the serde glue for
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
 //! [`Timestamp`], [`double_option`], [`WireEnum`]), request descriptions ([`Request`]), errors
 //! ([`Error`], [`ApiError`]), the clients that execute requests ([`Client`], and
@@ -26,6 +26,7 @@ mod event;
 mod exchange;
 mod form;
 mod paginate;
+mod path;
 mod request;
 mod transport;
 mod types;
@@ -37,10 +38,11 @@ mod client;
 pub mod blocking;
 
 pub use client::Client;
-pub use error::{ApiError, ApiErrorType, Error};
+pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
 pub use event::UndecodedObject;
 pub use form::{encode_path, Form, ToForm};
 pub use paginate::Paginator;
+pub use path::Path;
 pub use request::{Method, Request, RequestOptions};
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
