@@ -5,6 +5,10 @@
 
 pub mod rt;
 
+/// Verifying webhook signatures and decoding events (feature `webhook`, on by default).
+#[cfg(feature = "webhook")]
+pub mod webhook;
+
 /// Generated modules: one per Stripe resource, each behind a feature named after it, written by
 /// `cargo xtask codegen` and never edited by hand.
 #[rustfmt::skip]

@@ -5,6 +5,11 @@
 #[rustfmt::skip]
 pub mod common;
 
+/// The `event` resource: its types and request functions.
+#[cfg(feature = "event")]
+#[rustfmt::skip]
+pub mod event;
+
 /// The `financial_connections.account` resource: its types and request functions.
 #[cfg(feature = "financial_connections_account")]
 #[rustfmt::skip]

@@ -69,6 +69,11 @@ pub struct Selection {
     /// Rust type names for component schemas whose derived name clashes or is reserved.
     #[serde(default)]
     pub renames: BTreeMap<String, String>,
+    /// Webhook event types whose object is not named by the type minus its last segment: an
+    /// event type (or a prefix ending in `.*`) -> the object's `x-resourceId`, or `None` to keep
+    /// the object as JSON on purpose. See `model::events`.
+    #[serde(default)]
+    pub event_objects: BTreeMap<String, Option<String>>,
 }
 
 /// Stripe's secrets, always typed `rt::Secret` when a selected schema or parameter has them,

@@ -30,8 +30,13 @@ pub fn model(
     selection: &Selection,
 ) -> Result<model::Model, Errors> {
     let loaded = load::load(spec, manifest)?;
+    // Webhooks need `Event` whatever is selected.
+    let widened = model::events::with_event_resource(&loaded, selection);
+    let selection = widened.as_ref().unwrap_or(selection);
     let selected = select::select(&loaded, selection).map_err(Errors::sorted)?;
-    model::lower(&selected, loaded.info.clone()).map_err(Errors::sorted)
+    let mut model = model::lower(&selected, loaded.info.clone()).map_err(Errors::sorted)?;
+    model::events::lower(&selected, &mut model).map_err(Errors::sorted)?;
+    Ok(model)
 }
 
 /// Runs the whole pipeline except writing. Every error found is returned, sorted by pointer;

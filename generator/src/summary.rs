@@ -40,6 +40,10 @@ use serde::{Deserialize, Serialize};
 use crate::emit::types;
 use crate::model::{Field, Item, Model, Operation, PathPart, Presence, Role, Ty};
 
+mod events;
+
+pub use events::EventSummary;
+
 /// The generated API in brief. Serialized with [`Summary::to_json`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
@@ -51,6 +55,9 @@ pub struct Summary {
     pub types: BTreeMap<String, TypeSummary>,
     /// Operations, keyed `Type::function`.
     pub ops: BTreeMap<String, OpSummary>,
+    /// Webhook event types by wire name (the event-type enum is listed here, not in `types`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub events: BTreeMap<String, EventSummary>,
 }
 
 /// What kind of type a summary entry is.
@@ -191,9 +198,13 @@ fn op_summary(module: &str, op: &Operation) -> OpSummary {
 pub fn summarize(model: &Model) -> Summary {
     let mut types = BTreeMap::new();
     let mut ops = BTreeMap::new();
+    let event_types = model.events.as_ref().map(|e| &e.type_enum);
     for m in &model.modules {
         let module = m.name.rust().to_owned();
         for item in &m.items {
+            if event_types == Some(item.name()) {
+                continue; // In `events`, with each type's object.
+            }
             let entry = match item {
                 Item::Struct(s) => TypeSummary {
                     module: module.clone(),
@@ -256,6 +267,7 @@ pub fn summarize(model: &Model) -> Summary {
         sha256: model.spec.sha256.clone(),
         types,
         ops,
+        events: events::summarize(model),
     }
 }
 
@@ -345,6 +357,7 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
     }
 
     diff_ops(old, new, &mut push);
+    events::diff(&old.events, &new.events, &mut push);
 
     changes.sort_by(|a, b| {
         (!a.breaking, &a.subject, &a.what).cmp(&(!b.breaking, &b.subject, &b.what))
@@ -644,6 +657,7 @@ mod tests {
                 .map(|(n, t)| ((*n).to_owned(), t.clone()))
                 .collect(),
             ops: BTreeMap::new(),
+            events: BTreeMap::new(),
         }
     }
 

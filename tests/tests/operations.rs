@@ -410,3 +410,44 @@ fn an_invalid_url_is_not_retried() {
         assert_eq!(transport.sent.load(Ordering::Relaxed), 1, "{base}");
     }
 }
+
+fn event_json(id: &str, event_type: &str, object: &str) -> String {
+    format!(
+        r#"{{"id": "{id}", "object": "event", "api_version": "2024-04-10", "created": 1712700001,
+  "livemode": false, "pending_webhooks": 0, "request": null, "type": "{event_type}",
+  "data": {{"object": {object}}}}}"#
+    )
+}
+
+#[test]
+fn event_retrieve_and_list_type_the_object_by_the_event_type() {
+    use stripe_typed::resources::event::{Event, EventId, EventObject, ListEvent, RetrieveEvent};
+
+    let id = EventId::new("evt_1");
+    let reply = event_json(
+        "evt_1",
+        "financial_connections.account.disconnected",
+        &account_json("fca_1", "disconnected"),
+    );
+    let (event, sent) = exchange(Event::retrieve(&id, &RetrieveEvent::new()), reply);
+    assert_sent(&sent, "GET", "/v1/events/evt_1", "");
+    let EventObject::FinancialConnectionsAccount(account) = &event.data.object else {
+        panic!("{:?}", event.data.object);
+    };
+    assert_eq!(
+        account.status,
+        FinancialConnectionsAccountStatus::Disconnected
+    );
+
+    let reply = format!(
+        r#"{{"object": "list", "url": "/v1/events", "has_more": false, "data": [{}]}}"#,
+        event_json(
+            "evt_2",
+            "customer.created",
+            r#"{"id": "cus_1", "object": "customer"}"#
+        )
+    );
+    let (page, sent) = exchange(Event::list(&ListEvent::new().limit(1)), reply);
+    assert_sent(&sent, "GET", "/v1/events?limit=1", "");
+    assert!(matches!(&page.data[0].data.object, EventObject::Other(json) if json["id"] == "cus_1"));
+}

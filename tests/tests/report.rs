@@ -266,3 +266,32 @@ fn the_terminal_summary_has_one_line_per_change() {
         ]
     );
 }
+
+const ENABLED_EVENTS: &str = "/paths/~1v1~1webhook_endpoints/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/enabled_events/items/enum";
+
+#[test]
+fn event_types_added_and_removed_are_reported() {
+    let lines = report_lines(|doc| {
+        let types = at(doc, ENABLED_EVENTS).as_array_mut().unwrap();
+        types.retain(|t| t != "financial_connections.account.refreshed_balance");
+        types.push(json!("financial_connections.account.upgraded"));
+        types.push(json!("climate.supplier.created"));
+    });
+    assert_eq!(
+        lines,
+        [
+            HEADING,
+            "",
+            "1 breaking, 2 non-breaking changes in the selected resources.",
+            "",
+            "### Breaking",
+            "",
+            "- `EventType::FinancialConnectionsAccountRefreshedBalance`: event type `financial_connections.account.refreshed_balance` removed",
+            "",
+            "### Non-breaking",
+            "",
+            "- `EventType::ClimateSupplierCreated`: event type `climate.supplier.created` added; its object decodes as `EventObject::Other`",
+            "- `EventType::FinancialConnectionsAccountUpgraded`: event type `financial_connections.account.upgraded` added; its object decodes as `EventObject::FinancialConnectionsAccount`",
+        ]
+    );
+}

@@ -85,6 +85,18 @@ pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Resul
         return Ok(());
     };
     copy_dir(&src.join("src/rt"), &crate_dir.join("src/rt"))?;
+    // The hand-written modules next to `lib.rs` (`webhook.rs`); generated ones are written below.
+    for e in std::fs::read_dir(src.join("src"))? {
+        let path = e?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let generated = out.files.iter().any(|f| f.path == format!("src/{name}"));
+        if path.is_file() && name != "lib.rs" && !generated {
+            std::fs::copy(&path, crate_dir.join("src").join(name))?;
+        }
+    }
     // The README doctest include is not part of what is being checked.
     let lib = std::fs::read_to_string(src.join("src/lib.rs"))?;
     std::fs::write(

@@ -22,6 +22,7 @@
 //! ```
 
 mod error;
+mod event;
 mod exchange;
 mod form;
 mod paginate;
@@ -38,6 +39,7 @@ pub mod blocking;
 
 pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
+pub use event::UndecodedObject;
 pub use form::{encode_path, Form, ToForm};
 pub use paginate::Paginator;
 pub use path::Path;
@@ -56,6 +58,9 @@ pub use wire::WireEnum;
 // internal: users see only the impls they produce.
 #[allow(unused_imports)] // `impl_id` has no caller when every resource feature is disabled.
 pub(crate) use wire::{impl_id, impl_wire_enum};
+// Called by the generated `resources::event`; unused when its feature is disabled.
+#[allow(unused_imports)]
+pub(crate) use event::decode_object;
 
 /// Arbitrary JSON, for values the generated models do not type (yet).
 pub type Json = serde_json::Value;

@@ -1,6 +1,7 @@
 //! Stage 4: the model -> formatted Rust files (and the Cargo features block), all in memory.
 
 mod doc;
+mod events;
 mod items;
 pub(crate) mod types;
 
@@ -12,6 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Pointer};
+use crate::model::events::Events;
 use crate::model::{Item, Model, Module, Presence, Role, Spec, Ty, TypeRef};
 use crate::naming::ModName;
 
@@ -149,7 +151,7 @@ impl Source<'_> {
     fn tokens(&self, model: &Model) -> TokenStream {
         match self {
             Source::Index => resources_rs(model),
-            Source::Module(m) => module_rs(m),
+            Source::Module(m) => module_rs(m, model.events.as_ref()),
         }
     }
 }
@@ -207,9 +209,14 @@ fn resources_rs(model: &Model) -> TokenStream {
     quote!(#(#mods)*)
 }
 
-fn module_rs(m: &Module) -> TokenStream {
+fn module_rs(m: &Module, events: Option<&Events>) -> TokenStream {
+    // Webhook events live in the `event` resource's module.
+    let events = events.filter(|e| e.module == m.name);
     let items = m.items.iter().map(|it| match it {
-        Item::Struct(s) => items::emit_any_struct(s),
+        Item::Struct(s) => match events {
+            Some(e) if e.event == s.name => events::event_struct(s, e),
+            _ => items::emit_any_struct(s),
+        },
         Item::Enum(e) => items::emit_enum(e),
         Item::Id(id) => items::emit_id(id),
         Item::Union(u) => items::emit_union(u),
@@ -240,12 +247,15 @@ fn module_rs(m: &Module) -> TokenStream {
         let (module, name) = (&r.module, &r.name);
         quote!(pub use super::#module::#name;)
     });
+    let object_enum = events.map(events::object_enum);
     quote! {
         #import
 
         #(#reexports)*
 
         #(#items)*
+
+        #object_enum
 
         #(#has_id)*
 
@@ -312,8 +322,14 @@ fn cargo_features(model: &Model) -> String {
         .iter()
         .map(|m| format!("\"{}\"", m.name))
         .collect();
+    // `webhook` (hand-written, outside the fence) verifies signatures and returns `Event`.
+    let webhook = if model.events.is_some() {
+        "\"webhook\", "
+    } else {
+        ""
+    };
     out.push_str(&format!(
-        "default = [\"reqwest\", {}]\n",
+        "default = [\"reqwest\", {webhook}{}]\n",
         defaults.join(", ")
     ));
     for m in resources {

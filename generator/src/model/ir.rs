@@ -26,6 +26,8 @@ pub struct Model {
     pub modules: Vec<Module>,
     /// Naming decisions worth telling the user about (collisions renamed).
     pub warnings: Vec<String>,
+    /// Typed webhook events, when the selection has the `event` resource (see [`events`](super::events)).
+    pub events: Option<super::events::Events>,
 }
 
 /// One generated module: a resource's, or `common`.

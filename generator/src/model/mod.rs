@@ -8,6 +8,7 @@
 
 mod cycles;
 mod enums;
+pub mod events;
 mod ir;
 mod operations;
 mod schema;
@@ -244,6 +245,7 @@ impl<'a> Lower<'a> {
             },
             modules,
             warnings: self.warnings,
+            events: None,
         })
     }
 }

@@ -1,0 +1,53 @@
+//! Runtime support for generated webhook events (`resources::event`): keeping an event's object
+//! as sent when it does not decode as the type its event type names.
+
+use serde::de::DeserializeOwned;
+
+use super::Json;
+
+/// An event's `data.object` that did not decode as the type its event type names (an event
+/// rendered for another API version, say), kept as sent, with the reason.
+///
+/// It encodes back to the object unchanged; the error is not part of the JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UndecodedObject {
+    object: Json,
+    error: String,
+}
+
+impl UndecodedObject {
+    /// The object, as sent.
+    pub fn object(&self) -> &Json {
+        &self.object
+    }
+
+    /// The object, as sent, by value.
+    pub fn into_object(self) -> Json {
+        self.object
+    }
+
+    /// Why it did not decode (serde's message, with the field it stopped at).
+    pub fn error(&self) -> &str {
+        &self.error
+    }
+}
+
+impl serde::Serialize for UndecodedObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.object.serialize(serializer)
+    }
+}
+
+/// Decodes `object` as `T`, or keeps it, with the error, when it does not fit. Decoding
+/// borrows the value, so nothing is lost on failure.
+// Only `resources::event` calls it, and only when the feature of a typed event object is on.
+#[allow(dead_code)]
+pub(crate) fn decode_object<T: DeserializeOwned>(object: Json) -> Result<T, UndecodedObject> {
+    match T::deserialize(&object) {
+        Ok(typed) => Ok(typed),
+        Err(e) => Err(UndecodedObject {
+            object,
+            error: e.to_string(),
+        }),
+    }
+}

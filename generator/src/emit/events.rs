@@ -1,0 +1,161 @@
+//! Webhook events: the object enum that types `Event.data.object` by the event's `type`, and
+//! `Event`'s decoding through it. The event-type enum is an ordinary string enum of the model.
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::quote;
+
+use crate::model::events::Events;
+use crate::model::{Doc, Struct};
+
+use super::items;
+
+/// `Event` decodes through a copy of itself in a private `wire` module, then types
+/// `data.object`: the object's type is a sibling field (`type`), so it cannot be known while
+/// `data` is decoded. The copy keeps `Event`'s own `Deserialize` the one users call.
+pub fn event_struct(s: &Struct, events: &Events) -> TokenStream {
+    let name = &s.name;
+    let from = format!("wire::{name}");
+    let public = with_attr_before_pub(items::emit_struct(s), quote!(#[serde(from = #from)]));
+    let mut wire_struct = s.clone();
+    wire_struct.doc = Doc(None);
+    for f in &mut wire_struct.fields {
+        f.doc = Doc(None);
+    }
+    let wire = items::emit_struct(&wire_struct);
+    let fields = s.fields.iter().map(|f| &f.name);
+    let (ty, data, object) = (&events.type_field, &events.data_field, &events.object_field);
+    let object_enum = &events.object_enum;
+    quote! {
+        #public
+
+        /// What `Event` decodes through before typing `data.object`.
+        mod wire {
+            use super::*;
+
+            #wire
+        }
+
+        impl From<wire::#name> for #name {
+            fn from(wire: wire::#name) -> Self {
+                let mut event = Self { #(#fields: wire.#fields),* };
+                let object = std::mem::replace(&mut event.#data.#object, #object_enum::Other(rt::Json::Null));
+                event.#data.#object = object.typed_as(&event.#ty);
+                event
+            }
+        }
+    }
+}
+
+/// The object enum: a variant per selected resource that events are about, each behind that
+/// resource's feature; `Other` for the rest; `Undecoded` for an object that does not fit the
+/// type its event type names. Decoding never fails and keeps every object as sent.
+pub fn object_enum(events: &Events) -> TokenStream {
+    let (name, type_enum, event) = (&events.object_enum, &events.type_enum, &events.event);
+    let variants = events.objects.iter().map(|o| {
+        let (variant, module, ty) = (&o.name, &o.ty.module, &o.ty.name);
+        let feature = module.rust();
+        let of: Vec<String> = events
+            .types
+            .iter()
+            .filter(|t| t.object.as_ref() == Some(variant))
+            .map(|t| format!("`{}`", t.name.wire()))
+            .collect();
+        let text = format!(" `{}`, the object of {}.", variant.wire(), of.join(", "));
+        quote! {
+            #[doc = #text]
+            #[cfg(feature = #feature)]
+            #variant(Box<super::#module::#ty>),
+        }
+    });
+    let arms = events.objects.iter().map(|o| {
+        let (variant, feature) = (&o.name, o.ty.module.rust());
+        let types = events
+            .types
+            .iter()
+            .filter(|t| t.object.as_ref() == Some(variant))
+            .map(|t| &t.name);
+        quote! {
+            #[cfg(feature = #feature)]
+            #(#type_enum::#types)|* => match rt::decode_object(object) {
+                Ok(typed) => Self::#variant(Box::new(typed)),
+                Err(kept) => Self::Undecoded(kept),
+            },
+        }
+    });
+    // With no typed object, a match would have one arm (clippy's `match_single_binding`).
+    let decode = if events.objects.is_empty() {
+        quote! {
+            let _ = event_type;
+            Self::Other(object)
+        }
+    } else {
+        quote! {
+            match event_type {
+                #(#arms)*
+                _ => Self::Other(object),
+            }
+        }
+    };
+    let doc = format!(
+        " The object an [`{event}`] is about (`data.object`), typed by the event's `type`."
+    );
+    quote! {
+        #[doc = #doc]
+        ///
+        /// A variant per selected resource that events are about, each behind that resource's
+        /// feature. Objects of other resources (or of a resource whose feature is off) and of
+        /// event types this version does not know stay JSON in `Other`; an object that does not
+        /// decode as the type its event type names (an event rendered for another API version,
+        /// say) is kept as sent, with the error, in `Undecoded`. Decoding never fails and loses
+        /// nothing, and encoding gives the object back as it was.
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// An object this crate does not type (see the type's docs), kept as sent.
+            Other(rt::Json),
+            /// An object that did not decode as the type its event type names, kept as sent.
+            Undecoded(rt::UndecodedObject),
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            /// On its own an object's type is not known: it is kept as JSON (`Other`).
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <rt::Json as serde::Deserialize>::deserialize(deserializer).map(Self::Other)
+            }
+        }
+
+        impl #name {
+            /// Types `object` as the object of an event of type `event_type`. Never fails: see
+            /// the type's docs for what is kept as JSON.
+            pub fn decode(event_type: &#type_enum, object: rt::Json) -> Self {
+                #decode
+            }
+
+            /// An object still kept as JSON, typed as `event_type` says; others unchanged.
+            fn typed_as(self, event_type: &#type_enum) -> Self {
+                match self {
+                    Self::Other(object) => Self::decode(event_type, object),
+                    typed => typed,
+                }
+            }
+        }
+    }
+}
+
+/// Inserts `attr` before the first top-level `pub` of `item` (its visibility, after its
+/// derives, where a derive helper attribute belongs). Works on tokens, so it cannot fail.
+fn with_attr_before_pub(item: TokenStream, attr: TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut attr = Some(attr);
+    for tt in item {
+        if matches!(&tt, TokenTree::Ident(i) if i == "pub") {
+            if let Some(a) = attr.take() {
+                out.extend(a);
+            }
+        }
+        out.extend([tt]);
+    }
+    out
+}

@@ -1,0 +1,499 @@
+//! Webhook events, part of the model stage: the event types of the spec, the object each one is
+//! about, and the changes to the lowered `event` resource that type its `data.object`.
+//!
+//! Stripe's spec3 has no `x-stripeEvent`; the event types are the values of `enabled_events`
+//! in `POST /v1/webhook_endpoints`. The object of an event type is found by one rule: drop the
+//! last segment and take the schema with that `x-resourceId`
+//! (`financial_connections.account.refreshed_balance` -> `financial_connections.account`).
+//! The exceptions (`customer.subscription.*` is about a `subscription`, ...) are data:
+//! `event_objects` in `spec/select.yaml`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::config::Selection;
+use crate::error::{Error, ErrorKind, Pointer};
+use crate::load::Loaded;
+use crate::naming::{self, FieldName, ModName, TypeName, VariantName};
+use crate::select::Selected;
+
+use super::{name_error, Doc, Item, Model, StringEnum, Ty, TypeRef};
+
+/// The `x-resourceId` of Stripe's event object.
+pub const EVENT_RESOURCE: &str = "event";
+
+/// The value of `enabled_events` that subscribes to every event; not an event type.
+const WILDCARD: &str = "*";
+
+/// Where the spec lists its event types.
+fn enabled_events_at() -> Pointer {
+    Pointer::root()
+        .push("paths")
+        .push("/v1/webhook_endpoints")
+        .push("post")
+        .push("requestBody")
+        .push("content")
+        .push("application/x-www-form-urlencoded")
+        .push("schema")
+        .push("properties")
+        .push("enabled_events")
+        .push("items")
+        .push("enum")
+}
+
+/// Typed webhook events: what emit needs to decode `Event.data.object` by the event's `type`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Events {
+    /// The module of `Event`, `EventType` and `EventObject` (the `event` resource's).
+    pub module: ModName,
+    /// `Event`.
+    pub event: TypeName,
+    /// `Event`'s `type` field.
+    pub type_field: FieldName,
+    /// `Event`'s `data` field.
+    pub data_field: FieldName,
+    /// The `object` field of the `data` struct.
+    pub object_field: FieldName,
+    /// The enum of event types (an [`Item::Enum`] of [`Events::module`]).
+    pub type_enum: TypeName,
+    /// The typed object enum (emitted from this IR).
+    pub object_enum: TypeName,
+    /// Every event type of the spec, sorted by wire name.
+    pub types: Vec<EventKind>,
+    /// The typed variants of the object enum, sorted by name: one per selected resource that
+    /// some event type is about.
+    pub objects: Vec<ObjectVariant>,
+}
+
+/// One event type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventKind {
+    /// Its variant of the event-type enum; the wire name is the event type.
+    pub name: VariantName,
+    /// The `x-resourceId` of its object, when known.
+    pub resource: Option<String>,
+    /// The object enum's variant that holds its object, when that resource is selected.
+    pub object: Option<VariantName>,
+}
+
+/// A typed variant of the object enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectVariant {
+    /// Variant name; the wire name is the `x-resourceId`.
+    pub name: VariantName,
+    /// The resource's generated type; its module is also the feature that enables it.
+    pub ty: TypeRef,
+}
+
+/// How an event type's object was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mapping {
+    /// By the rule (drop the last segment): this `x-resourceId`.
+    Rule(String),
+    /// By an `event_objects` entry (its key): an `x-resourceId`, or JSON on purpose.
+    Listed {
+        key: String,
+        resource: Option<String>,
+    },
+    /// Neither: no rule applies and nothing is listed. The object stays JSON.
+    Unmapped,
+}
+
+impl Mapping {
+    /// The `x-resourceId` of the object, if any.
+    pub fn resource(&self) -> Option<&str> {
+        match self {
+            Mapping::Rule(r) => Some(r),
+            Mapping::Listed { resource, .. } => resource.as_deref(),
+            Mapping::Unmapped => None,
+        }
+    }
+}
+
+/// The object of `event_type`: a listed exception (an exact key first, then the longest
+/// `prefix.*` key), else the rule (drop the last segment, if that is an `x-resourceId`).
+pub fn object_of(
+    event_type: &str,
+    listed: &BTreeMap<String, Option<String>>,
+    resource_ids: &BTreeSet<&str>,
+) -> Mapping {
+    let listed_key = listed.get_key_value(event_type).or_else(|| {
+        listed
+            .iter()
+            .filter(|(k, _)| {
+                k.strip_suffix('*')
+                    .is_some_and(|prefix| prefix.ends_with('.') && event_type.starts_with(prefix))
+            })
+            .max_by_key(|(k, _)| k.len())
+    });
+    if let Some((key, resource)) = listed_key {
+        return Mapping::Listed {
+            key: key.clone(),
+            resource: resource.clone(),
+        };
+    }
+    match event_type.rsplit_once('.') {
+        Some((object, _)) if resource_ids.contains(object) => Mapping::Rule(object.to_owned()),
+        _ => Mapping::Unmapped,
+    }
+}
+
+/// The event types of the spec, sorted, without the wildcard.
+pub fn event_types(loaded: &Loaded) -> Vec<String> {
+    let mut types: Vec<String> = loaded
+        .get(&enabled_events_at())
+        .and_then(Value::as_array)
+        .map(|values| {
+            values
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != WILDCARD)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    types.sort();
+    types.dedup();
+    types
+}
+
+/// Every `x-resourceId` of the spec.
+pub fn resource_ids(loaded: &Loaded) -> BTreeSet<&str> {
+    loaded
+        .doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| {
+            schemas
+                .values()
+                .filter_map(|s| s.get("x-resourceId")?.as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The selection with the `event` resource added when the spec has one and the selection does
+/// not list it: webhooks need `Event` whatever else is selected. `None` when nothing changes
+/// (a spec without events, such as the generator's small fixtures, gets no events).
+pub fn with_event_resource(loaded: &Loaded, selection: &Selection) -> Option<Selection> {
+    let listed = selection.resources.iter().any(|r| r == EVENT_RESOURCE);
+    if listed || !resource_ids(loaded).contains(EVENT_RESOURCE) {
+        return None;
+    }
+    let mut widened = selection.clone();
+    widened.resources.push(EVENT_RESOURCE.to_owned());
+    Some(widened)
+}
+
+/// Adds the events to a lowered model: the event-type enum joins the `event` module, `Event`'s
+/// `type` becomes that enum and its `data.object` the object enum. Does nothing when the
+/// selection has no `event` resource.
+pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error>> {
+    let Some(event_resource) = selected.resources.iter().find(|r| r.id == EVENT_RESOURCE) else {
+        return Ok(());
+    };
+    let mut errors = Vec::new();
+    let ids = resource_ids(selected.loaded);
+    let listed = &selected.selection.event_objects;
+    check_listed(listed, &ids, &mut errors);
+
+    // The generated type of each selected resource, found by its schema pointer.
+    let mut typed: BTreeMap<&str, TypeRef> = BTreeMap::new();
+    for r in &selected.resources {
+        let found = model.modules.iter().find_map(|m| {
+            m.items.iter().find_map(|it| {
+                let at = match it {
+                    Item::Struct(s) => &s.at,
+                    Item::Union(u) => &u.at,
+                    Item::Enum(_) | Item::Id(_) => return None,
+                };
+                (at == &r.schema).then(|| TypeRef {
+                    module: m.name.clone(),
+                    name: it.name().clone(),
+                })
+            })
+        });
+        if let Some(tref) = found {
+            typed.insert(r.id.as_str(), tref);
+        }
+    }
+
+    let names = (|| {
+        Ok((
+            naming::type_name("event_type")?,
+            naming::type_name("event_object")?,
+        ))
+    })();
+    let (type_enum, object_enum) = match names {
+        Ok(n) => n,
+        Err(e) => return Err(vec![name_error(&event_resource.schema, e)]),
+    };
+    let Some(event) = typed.get(EVENT_RESOURCE).cloned() else {
+        return Err(vec![Error::unsupported(
+            &event_resource.schema,
+            "an `event` resource that is not an object",
+        )]);
+    };
+    for m in &model.modules {
+        for it in &m.items {
+            if it.name() == &type_enum || it.name() == &object_enum {
+                errors.push(Error::new(
+                    event_resource.schema.clone(),
+                    ErrorKind::NameCollision {
+                        name: it.name().rust().to_owned(),
+                        other: Pointer::schema(it.name().wire()),
+                    },
+                ));
+            }
+        }
+    }
+
+    // Event types, their variants, and the object each is about.
+    let types_at = enabled_events_at();
+    let wires = event_types(selected.loaded);
+    let mut variants = Vec::new();
+    for (i, wire) in wires.iter().enumerate() {
+        match naming::variant(wire) {
+            Ok(v) => variants.push(v),
+            Err(e) => errors.push(name_error(&types_at.push(&i.to_string()), e)),
+        }
+    }
+    let mut warnings = Vec::new();
+    for w in naming::dedupe_variants(&mut variants) {
+        warnings.push(format!("{types_at}: {w}"));
+    }
+    let mut objects: BTreeMap<VariantName, TypeRef> = BTreeMap::new();
+    let mut types = Vec::new();
+    for name in &variants {
+        let mapping = object_of(name.wire(), listed, &ids);
+        if mapping == Mapping::Unmapped {
+            warnings.push(format!(
+                "{types_at}: the object of event type `{}` is not known (no `x-resourceId` `{}`); it stays JSON. List it under event_objects in spec/select.yaml",
+                name.wire(),
+                name.wire().rsplit_once('.').map_or("", |(o, _)| o)
+            ));
+        }
+        let resource = mapping.resource().map(str::to_owned);
+        let object = match resource
+            .as_deref()
+            .and_then(|r| typed.get(r).map(|t| (r, t)))
+        {
+            Some((r, tref)) if r != EVENT_RESOURCE => match naming::variant(r) {
+                Ok(v) => {
+                    objects.insert(v.clone(), tref.clone());
+                    Some(v)
+                }
+                Err(e) => {
+                    errors.push(name_error(&types_at, e));
+                    None
+                }
+            },
+            _ => None,
+        };
+        types.push(EventKind {
+            name: name.clone(),
+            resource,
+            object,
+        });
+    }
+
+    let (type_field, data_field, object_field) =
+        match retype_event(model, &event, &type_enum, &object_enum) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(e);
+                return Err(errors);
+            }
+        };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let unknown = naming::unknown_variant(&variants);
+    let type_item = Item::Enum(StringEnum {
+        name: type_enum.clone(),
+        doc: Doc(Some(
+            "The type of an event: the `enabled_events` of `POST /v1/webhook_endpoints`, without `*`."
+                .to_owned(),
+        )),
+        variants,
+        unknown,
+        at: types_at,
+    });
+    if let Some(m) = model.modules.iter_mut().find(|m| m.name == event.module) {
+        // Before the parameter structs, with the other object types.
+        let at = m
+            .items
+            .iter()
+            .position(|it| matches!(it, Item::Struct(s) if s.role == super::Role::Params))
+            .unwrap_or(m.items.len());
+        m.items.insert(at, type_item);
+    }
+    model.warnings.extend(warnings);
+    model.warnings.sort();
+    model.events = Some(Events {
+        module: event.module.clone(),
+        event: event.name.clone(),
+        type_field,
+        data_field,
+        object_field,
+        type_enum,
+        object_enum,
+        types,
+        objects: objects
+            .into_iter()
+            .map(|(name, ty)| ObjectVariant { name, ty })
+            .collect(),
+    });
+    Ok(())
+}
+
+/// Every `event_objects` entry must name an `x-resourceId` of the spec.
+fn check_listed(
+    listed: &BTreeMap<String, Option<String>>,
+    ids: &BTreeSet<&str>,
+    errors: &mut Vec<Error>,
+) {
+    for (key, resource) in listed {
+        if let Some(r) = resource {
+            if !ids.contains(r.as_str()) {
+                errors.push(Error::new(
+                    Pointer::root().push("event_objects").push(key),
+                    ErrorKind::Config {
+                        file: "spec/select.yaml",
+                        what: format!(
+                            "`{r}` is not an `x-resourceId` of the spec; name one, or `~` to keep the object as JSON"
+                        ),
+                    },
+                ));
+            }
+        }
+    }
+}
+
+/// `Event.type` becomes the event-type enum and `Event.data.object` the object enum. Returns
+/// the names of those three fields.
+fn retype_event(
+    model: &mut Model,
+    event: &TypeRef,
+    type_enum: &TypeName,
+    object_enum: &TypeName,
+) -> Result<(FieldName, FieldName, FieldName), Error> {
+    let here = |name: &TypeName| TypeRef {
+        module: event.module.clone(),
+        name: name.clone(),
+    };
+    let at = Pointer::schema(EVENT_RESOURCE);
+    let module = model
+        .modules
+        .iter_mut()
+        .find(|m| m.name == event.module)
+        .ok_or_else(|| Error::internal(&at, "the event resource has no module"))?;
+    let mut data_type = None;
+    let mut fields = (None, None);
+    for it in &mut module.items {
+        let Item::Struct(s) = it else { continue };
+        if s.name != event.name {
+            continue;
+        }
+        for f in &mut s.fields {
+            match (f.name.wire(), &f.ty) {
+                ("type", Ty::Str) => {
+                    f.ty = Ty::Named(here(type_enum));
+                    fields.0 = Some(f.name.clone());
+                }
+                ("data", Ty::Named(d)) if d.module == event.module => {
+                    data_type = Some(d.name.clone());
+                    fields.1 = Some(f.name.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    let (Some(type_field), Some(data_field), Some(data_type)) = (fields.0, fields.1, data_type)
+    else {
+        return Err(Error::unsupported(
+            &at,
+            "an event without a string `type` and an object `data` of its own (webhook events need both)",
+        ));
+    };
+    let mut object_field = None;
+    for it in &mut module.items {
+        let Item::Struct(s) = it else { continue };
+        if s.name != data_type {
+            continue;
+        }
+        for f in &mut s.fields {
+            if f.name.wire() == "object" && f.ty == Ty::Json {
+                f.ty = Ty::Named(here(object_enum));
+                object_field = Some(f.name.clone());
+            }
+        }
+    }
+    let object_field = object_field.ok_or_else(|| {
+        Error::unsupported(
+            &at.push("properties").push("data"),
+            "an event `data` without a free-form `object` (webhook events decode it by type)",
+        )
+    })?;
+    Ok((type_field, data_field, object_field))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(entries: &[(&str, Option<&str>)]) -> BTreeMap<String, Option<String>> {
+        entries
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.map(str::to_owned)))
+            .collect()
+    }
+
+    #[test]
+    fn the_rule_drops_the_last_segment_and_listed_entries_win() {
+        let ids: BTreeSet<&str> = ["charge", "dispute", "source", "source_mandate_notification"]
+            .into_iter()
+            .collect();
+        let listed = listed(&[
+            ("charge.dispute.*", Some("dispute")),
+            (
+                "source.mandate_notification",
+                Some("source_mandate_notification"),
+            ),
+            ("account.application.*", None),
+        ]);
+        let cases = [
+            ("charge.succeeded", Mapping::Rule("charge".into())),
+            (
+                "charge.dispute.closed",
+                Mapping::Listed {
+                    key: "charge.dispute.*".into(),
+                    resource: Some("dispute".into()),
+                },
+            ),
+            ("source.chargeable", Mapping::Rule("source".into())),
+            (
+                "source.mandate_notification",
+                Mapping::Listed {
+                    key: "source.mandate_notification".into(),
+                    resource: Some("source_mandate_notification".into()),
+                },
+            ),
+            (
+                "account.application.authorized",
+                Mapping::Listed {
+                    key: "account.application.*".into(),
+                    resource: None,
+                },
+            ),
+            ("invoice.paid", Mapping::Unmapped),
+            ("nodots", Mapping::Unmapped),
+            // A prefix entry matches whole segments only.
+            ("charge.disputes_x.y", Mapping::Unmapped),
+        ];
+        for (event_type, want) in cases {
+            assert_eq!(object_of(event_type, &listed, &ids), want, "{event_type}");
+        }
+    }
+}
