@@ -36,6 +36,7 @@ impl rt::WireEnum for BankConnectionsResourceAccountholderType {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "account" => Self::Account,

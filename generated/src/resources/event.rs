@@ -924,6 +924,7 @@ impl rt::WireEnum for EventType {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "account.application.authorized" => Self::AccountApplicationAuthorized,
@@ -1266,41 +1267,49 @@ impl ListEvent {
             types: None,
         }
     }
+
     /// Sets `created`.
     pub fn created(mut self, created: impl Into<ListEventCreated>) -> Self {
         self.created = Some(created.into());
         self
     }
+
     /// Sets `delivery_success`.
     pub fn delivery_success(mut self, delivery_success: impl Into<bool>) -> Self {
         self.delivery_success = Some(delivery_success.into());
         self
     }
+
     /// Sets `ending_before`.
     pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
         self.ending_before = Some(ending_before.into());
         self
     }
+
     /// Sets `expand`.
     pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
         self.expand = Some(expand.into());
         self
     }
+
     /// Sets `limit`.
     pub fn limit(mut self, limit: impl Into<i64>) -> Self {
         self.limit = Some(limit.into());
         self
     }
+
     /// Sets `starting_after`.
     pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
         self.starting_after = Some(starting_after.into());
         self
     }
+
     /// Sets `type`.
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
+
     /// Sets `types`.
     pub fn types(mut self, types: impl Into<Vec<String>>) -> Self {
         self.types = Some(types.into());
@@ -1357,21 +1366,25 @@ impl ListEventCreatedObject {
             lte: None,
         }
     }
+
     /// Sets `gt`.
     pub fn gt(mut self, gt: impl Into<i64>) -> Self {
         self.gt = Some(gt.into());
         self
     }
+
     /// Sets `gte`.
     pub fn gte(mut self, gte: impl Into<i64>) -> Self {
         self.gte = Some(gte.into());
         self
     }
+
     /// Sets `lt`.
     pub fn lt(mut self, lt: impl Into<i64>) -> Self {
         self.lt = Some(lt.into());
         self
     }
+
     /// Sets `lte`.
     pub fn lte(mut self, lte: impl Into<i64>) -> Self {
         self.lte = Some(lte.into());
@@ -1401,6 +1414,7 @@ impl RetrieveEvent {
     pub fn new() -> Self {
         Self { expand: None }
     }
+
     /// Sets `expand`.
     pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
         self.expand = Some(expand.into());
@@ -1467,6 +1481,7 @@ impl EventObject {
             _ => Self::Other(object),
         }
     }
+
     /// An object still kept as JSON, typed as `event_type` says; others unchanged.
     fn typed_as(self, event_type: &EventType) -> Self {
         match self {
@@ -1487,16 +1502,15 @@ impl Event {
     ///
     /// `GET /v1/events/{id}`
     pub fn retrieve(id: &EventId, params: &RetrieveEvent) -> rt::Request<Self> {
-        rt::Request::new(
-                rt::Method::Get,
-                rt::Path::new("/v1/events/").param("id", id.as_str()),
-            )
-            .query(params)
+        let path = rt::Path::new("/v1/events/").param("id", id.as_str());
+        rt::Request::new(rt::Method::Get, path).query(params)
     }
+
     /// List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in [event object](https://docs.stripe.com/api/events/object) `api_version` attribute (not according to your current Stripe API version or `Stripe-Version` header).
     ///
     /// `GET /v1/events`
     pub fn list(params: &ListEvent) -> rt::Request<rt::List<Self>> {
-        rt::Request::new(rt::Method::Get, rt::Path::new("/v1/events")).query(params)
+        let path = rt::Path::new("/v1/events");
+        rt::Request::new(rt::Method::Get, path).query(params)
     }
 }

@@ -206,6 +206,7 @@ impl rt::WireEnum for BankConnectionsResourceBalanceRefreshStatus {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "failed" => Self::Failed,
@@ -238,6 +239,7 @@ impl rt::WireEnum for BankConnectionsResourceBalanceType {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "cash" => Self::Cash,
@@ -287,6 +289,7 @@ impl rt::WireEnum for BankConnectionsResourceOwnershipRefreshStatus {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "failed" => Self::Failed,
@@ -339,6 +342,7 @@ impl rt::WireEnum for BankConnectionsResourceTransactionRefreshStatus {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "failed" => Self::Failed,
@@ -377,6 +381,7 @@ impl rt::WireEnum for FinancialConnectionsAccountCategory {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "cash" => Self::Cash,
@@ -415,6 +420,7 @@ impl rt::WireEnum for FinancialConnectionsAccountPermissions {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "balances" => Self::Balances,
@@ -451,6 +457,7 @@ impl rt::WireEnum for FinancialConnectionsAccountStatus {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "active" => Self::Active,
@@ -508,6 +515,7 @@ impl rt::WireEnum for FinancialConnectionsAccountSubcategory {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "checking" => Self::Checking,
@@ -539,6 +547,7 @@ impl rt::WireEnum for FinancialConnectionsAccountSubscriptions {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "transactions" => Self::Transactions,
@@ -568,6 +577,7 @@ impl rt::WireEnum for FinancialConnectionsAccountSupportedPaymentMethodTypes {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "link" => Self::Link,
@@ -592,6 +602,7 @@ impl DisconnectFinancialConnectionsAccount {
     pub fn new() -> Self {
         Self { expand: None }
     }
+
     /// Sets `expand`.
     pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
         self.expand = Some(expand.into());
@@ -635,6 +646,7 @@ impl ListFinancialConnectionsAccount {
             starting_after: None,
         }
     }
+
     /// Sets `account_holder`.
     pub fn account_holder(
         mut self,
@@ -643,26 +655,31 @@ impl ListFinancialConnectionsAccount {
         self.account_holder = Some(account_holder.into());
         self
     }
+
     /// Sets `ending_before`.
     pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
         self.ending_before = Some(ending_before.into());
         self
     }
+
     /// Sets `expand`.
     pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
         self.expand = Some(expand.into());
         self
     }
+
     /// Sets `limit`.
     pub fn limit(mut self, limit: impl Into<i64>) -> Self {
         self.limit = Some(limit.into());
         self
     }
+
     /// Sets `session`.
     pub fn session(mut self, session: impl Into<String>) -> Self {
         self.session = Some(session.into());
         self
     }
+
     /// Sets `starting_after`.
     pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
         self.starting_after = Some(starting_after.into());
@@ -696,11 +713,13 @@ impl ListFinancialConnectionsAccountAccountHolder {
             customer: None,
         }
     }
+
     /// Sets `account`.
     pub fn account(mut self, account: impl Into<String>) -> Self {
         self.account = Some(account.into());
         self
     }
+
     /// Sets `customer`.
     pub fn customer(mut self, customer: impl Into<String>) -> Self {
         self.customer = Some(customer.into());
@@ -730,6 +749,7 @@ impl RefreshFinancialConnectionsAccount {
     pub fn new(features: Vec<RefreshFinancialConnectionsAccountFeatures>) -> Self {
         Self { expand: None, features }
     }
+
     /// Sets `expand`.
     pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
         self.expand = Some(expand.into());
@@ -766,6 +786,7 @@ impl rt::WireEnum for RefreshFinancialConnectionsAccountFeatures {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "balance" => Self::Balance,
@@ -791,6 +812,7 @@ impl RetrieveFinancialConnectionsAccount {
     pub fn new() -> Self {
         Self { expand: None }
     }
+
     /// Sets `expand`.
     pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
         self.expand = Some(expand.into());
@@ -819,6 +841,7 @@ impl SubscribeFinancialConnectionsAccount {
     pub fn new(features: Vec<SubscribeFinancialConnectionsAccountFeatures>) -> Self {
         Self { expand: None, features }
     }
+
     /// Sets `expand`.
     pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
         self.expand = Some(expand.into());
@@ -849,6 +872,7 @@ impl rt::WireEnum for SubscribeFinancialConnectionsAccountFeatures {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "transactions" => Self::Transactions,
@@ -874,6 +898,7 @@ impl UnsubscribeFinancialConnectionsAccount {
     pub fn new(features: Vec<UnsubscribeFinancialConnectionsAccountFeatures>) -> Self {
         Self { expand: None, features }
     }
+
     /// Sets `expand`.
     pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
         self.expand = Some(expand.into());
@@ -904,6 +929,7 @@ impl rt::WireEnum for UnsubscribeFinancialConnectionsAccountFeatures {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "transactions" => Self::Transactions,
@@ -928,25 +954,21 @@ impl FinancialConnectionsAccount {
         account: &FinancialConnectionsAccountId,
         params: &RetrieveFinancialConnectionsAccount,
     ) -> rt::Request<Self> {
-        rt::Request::new(
-                rt::Method::Get,
-                rt::Path::new("/v1/financial_connections/accounts/")
-                    .param("account", account.as_str()),
-            )
-            .query(params)
+        let path = rt::Path::new("/v1/financial_connections/accounts/")
+            .param("account", account.as_str());
+        rt::Request::new(rt::Method::Get, path).query(params)
     }
+
     /// Returns a list of Financial Connections `Account` objects.
     ///
     /// `GET /v1/financial_connections/accounts`
     pub fn list(
         params: &ListFinancialConnectionsAccount,
     ) -> rt::Request<rt::List<Self>> {
-        rt::Request::new(
-                rt::Method::Get,
-                rt::Path::new("/v1/financial_connections/accounts"),
-            )
-            .query(params)
+        let path = rt::Path::new("/v1/financial_connections/accounts");
+        rt::Request::new(rt::Method::Get, path).query(params)
     }
+
     /// Disables your access to a Financial Connections `Account`. You will no longer be able to access data associated with the account (e.g. balances, transactions).
     ///
     /// `POST /v1/financial_connections/accounts/{account}/disconnect`
@@ -954,14 +976,12 @@ impl FinancialConnectionsAccount {
         account: &FinancialConnectionsAccountId,
         params: &DisconnectFinancialConnectionsAccount,
     ) -> rt::Request<Self> {
-        rt::Request::new(
-                rt::Method::Post,
-                rt::Path::new("/v1/financial_connections/accounts/")
-                    .param("account", account.as_str())
-                    .push("/disconnect"),
-            )
-            .form(params)
+        let path = rt::Path::new("/v1/financial_connections/accounts/")
+            .param("account", account.as_str())
+            .push("/disconnect");
+        rt::Request::new(rt::Method::Post, path).form(params)
     }
+
     /// Refreshes the data associated with a Financial Connections `Account`.
     ///
     /// `POST /v1/financial_connections/accounts/{account}/refresh`
@@ -969,14 +989,12 @@ impl FinancialConnectionsAccount {
         account: &FinancialConnectionsAccountId,
         params: &RefreshFinancialConnectionsAccount,
     ) -> rt::Request<Self> {
-        rt::Request::new(
-                rt::Method::Post,
-                rt::Path::new("/v1/financial_connections/accounts/")
-                    .param("account", account.as_str())
-                    .push("/refresh"),
-            )
-            .form(params)
+        let path = rt::Path::new("/v1/financial_connections/accounts/")
+            .param("account", account.as_str())
+            .push("/refresh");
+        rt::Request::new(rt::Method::Post, path).form(params)
     }
+
     /// Subscribes to periodic refreshes of data associated with a Financial Connections `Account`.
     ///
     /// `POST /v1/financial_connections/accounts/{account}/subscribe`
@@ -984,14 +1002,12 @@ impl FinancialConnectionsAccount {
         account: &FinancialConnectionsAccountId,
         params: &SubscribeFinancialConnectionsAccount,
     ) -> rt::Request<Self> {
-        rt::Request::new(
-                rt::Method::Post,
-                rt::Path::new("/v1/financial_connections/accounts/")
-                    .param("account", account.as_str())
-                    .push("/subscribe"),
-            )
-            .form(params)
+        let path = rt::Path::new("/v1/financial_connections/accounts/")
+            .param("account", account.as_str())
+            .push("/subscribe");
+        rt::Request::new(rt::Method::Post, path).form(params)
     }
+
     /// Unsubscribes from periodic refreshes of data associated with a Financial Connections `Account`.
     ///
     /// `POST /v1/financial_connections/accounts/{account}/unsubscribe`
@@ -999,12 +1015,9 @@ impl FinancialConnectionsAccount {
         account: &FinancialConnectionsAccountId,
         params: &UnsubscribeFinancialConnectionsAccount,
     ) -> rt::Request<Self> {
-        rt::Request::new(
-                rt::Method::Post,
-                rt::Path::new("/v1/financial_connections/accounts/")
-                    .param("account", account.as_str())
-                    .push("/unsubscribe"),
-            )
-            .form(params)
+        let path = rt::Path::new("/v1/financial_connections/accounts/")
+            .param("account", account.as_str())
+            .push("/unsubscribe");
+        rt::Request::new(rt::Method::Post, path).form(params)
     }
 }

@@ -85,6 +85,7 @@ impl rt::WireEnum for FinancialConnectionsSessionPermissions {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "balances" => Self::Balances,
@@ -120,6 +121,7 @@ impl rt::WireEnum for FinancialConnectionsSessionPrefetch {
             Self::Unknown(s) => s,
         }
     }
+
     fn from_wire(s: &str) -> Self {
         match s {
             "balances" => Self::Balances,
@@ -167,11 +169,13 @@ impl CreateFinancialConnectionsSession {
             return_url: None,
         }
     }
+
     /// Sets `expand`.
     pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
         self.expand = Some(expand.into());
         self
     }
+
     /// Sets `filters`.
     pub fn filters(
         mut self,
@@ -180,6 +184,7 @@ impl CreateFinancialConnectionsSession {
         self.filters = Some(filters.into());
         self
     }
+
     /// Sets `prefetch`.
     pub fn prefetch(
         mut self,
@@ -188,6 +193,7 @@ impl CreateFinancialConnectionsSession {
         self.prefetch = Some(prefetch.into());
         self
     }
+
     /// Sets `return_url`.
     pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
         self.return_url = Some(return_url.into());
@@ -224,11 +230,13 @@ impl CreateFinancialConnectionsSessionAccountHolder {
             type_,
         }
     }
+
     /// Sets `account`.
     pub fn account(mut self, account: impl Into<String>) -> Self {
         self.account = Some(account.into());
         self
     }
+
     /// Sets `customer`.
     pub fn customer(mut self, customer: impl Into<String>) -> Self {
         self.customer = Some(customer.into());
@@ -256,6 +264,7 @@ impl CreateFinancialConnectionsSessionFilters {
     pub fn new() -> Self {
         Self { countries: None }
     }
+
     /// Sets `countries`.
     pub fn countries(mut self, countries: impl Into<Vec<String>>) -> Self {
         self.countries = Some(countries.into());
@@ -282,6 +291,7 @@ impl RetrieveFinancialConnectionsSession {
     pub fn new() -> Self {
         Self { expand: None }
     }
+
     /// Sets `expand`.
     pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
         self.expand = Some(expand.into());
@@ -306,12 +316,10 @@ impl FinancialConnectionsSession {
     ///
     /// `POST /v1/financial_connections/sessions`
     pub fn create(params: &CreateFinancialConnectionsSession) -> rt::Request<Self> {
-        rt::Request::new(
-                rt::Method::Post,
-                rt::Path::new("/v1/financial_connections/sessions"),
-            )
-            .form(params)
+        let path = rt::Path::new("/v1/financial_connections/sessions");
+        rt::Request::new(rt::Method::Post, path).form(params)
     }
+
     /// Retrieves the details of a Financial Connections `Session`
     ///
     /// `GET /v1/financial_connections/sessions/{session}`
@@ -319,11 +327,8 @@ impl FinancialConnectionsSession {
         session: &FinancialConnectionsSessionId,
         params: &RetrieveFinancialConnectionsSession,
     ) -> rt::Request<Self> {
-        rt::Request::new(
-                rt::Method::Get,
-                rt::Path::new("/v1/financial_connections/sessions/")
-                    .param("session", session.as_str()),
-            )
-            .query(params)
+        let path = rt::Path::new("/v1/financial_connections/sessions/")
+            .param("session", session.as_str());
+        rt::Request::new(rt::Method::Get, path).query(params)
     }
 }

@@ -345,6 +345,8 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation]) -> TokenStream {
             let arg_type = path_arg_type(p);
             quote!(#pname: #arg_type)
         });
+        // Bound first: as one argument of `Request::new`, prettyplease would indent the path
+        // chain twice, unlike rustfmt. Shadowing a path parameter named `path` is harmless.
         let path = emit_path(op);
         let method = match op.method {
             Method::Get => quote!(rt::Method::Get),
@@ -362,7 +364,8 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation]) -> TokenStream {
             #gap
             #[doc = #http]
             pub fn #name(#(#args,)* params: &#params) -> rt::Request<#returns> {
-                rt::Request::new(#method, #path)#attach
+                let path = #path;
+                rt::Request::new(#method, path)#attach
             }
         }
     });

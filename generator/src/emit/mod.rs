@@ -364,17 +364,43 @@ fn format_file(spec: &Spec, path: &str, tokens: TokenStream) -> Result<String, E
             text.push('\n');
         }
         previous = Some(block);
+        let is_impl = matches!(item, syn::Item::Impl(_));
         let one = syn::File {
             shebang: None,
             attrs: Vec::new(),
             items: vec![item],
         };
-        text.push_str(&prettyplease::unparse(&one));
+        let unparsed = prettyplease::unparse(&one);
+        if is_impl {
+            text.push_str(&separate_members(&unparsed));
+        } else {
+            text.push_str(&unparsed);
+        }
     }
     let trimmed = text.trim_end().len();
     text.truncate(trimmed);
     text.push('\n');
     Ok(text)
+}
+
+/// A blank line between the members of an impl block, which prettyplease packs together.
+/// Each member of a top-level impl ends with a line that is exactly `    }`; anything else at
+/// that indent (a signature's `    ) -> T {`, the next member's docs) is left as it is.
+fn separate_members(unparsed: &str) -> String {
+    let mut out = String::with_capacity(unparsed.len() + 64);
+    let mut lines = unparsed.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        if line == "    }"
+            && lines
+                .peek()
+                .is_some_and(|next| !next.is_empty() && *next != "}")
+        {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Which block of imports an item belongs to: `use` items of one visibility form a block.
@@ -393,5 +419,19 @@ fn import_block(item: &syn::Item) -> Option<ImportBlock> {
             syn::Visibility::Restricted(_) => ImportBlock::Restricted,
         }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::separate_members;
+
+    #[test]
+    fn impl_members_are_separated_by_one_blank_line() {
+        let packed = "impl A {\n    /// One.\n    pub fn one(\n        x: u8,\n    ) -> u8 {\n        x\n    }\n    fn two() {\n        match 1 {\n            _ => {}\n        }\n    }\n}\n";
+        let spaced = "impl A {\n    /// One.\n    pub fn one(\n        x: u8,\n    ) -> u8 {\n        x\n    }\n\n    fn two() {\n        match 1 {\n            _ => {}\n        }\n    }\n}\n";
+        assert_eq!(separate_members(packed), spaced);
+        assert_eq!(separate_members(spaced), spaced);
+        assert_eq!(separate_members("impl A {}\n"), "impl A {}\n");
     }
 }
