@@ -51,51 +51,8 @@ pub fn event_struct(s: &Struct, events: &Events) -> TokenStream {
 /// type its event type names. Decoding never fails and keeps every object as sent.
 pub fn object_enum(events: &Events) -> TokenStream {
     let (name, type_enum, event) = (&events.object_enum, &events.type_enum, &events.event);
-    let variants = events.objects.iter().map(|o| {
-        let (variant, module, ty) = (&o.name, &o.ty.module, &o.ty.name);
-        let feature = module.rust();
-        let of: Vec<String> = events
-            .types
-            .iter()
-            .filter(|t| t.object.as_ref() == Some(variant))
-            .map(|t| format!("`{}`", t.name.wire()))
-            .collect();
-        let text = format!(" `{}`, the object of {}.", variant.wire(), of.join(", "));
-        quote! {
-            #[doc = #text]
-            #[cfg(feature = #feature)]
-            #variant(Box<super::#module::#ty>),
-        }
-    });
-    let arms = events.objects.iter().map(|o| {
-        let (variant, feature) = (&o.name, o.ty.module.rust());
-        let types = events
-            .types
-            .iter()
-            .filter(|t| t.object.as_ref() == Some(variant))
-            .map(|t| &t.name);
-        quote! {
-            #[cfg(feature = #feature)]
-            #(#type_enum::#types)|* => match rt::decode_object(object) {
-                Ok(typed) => Self::#variant(Box::new(typed)),
-                Err(kept) => Self::Undecoded(kept),
-            },
-        }
-    });
-    // With no typed object, a match would have one arm (clippy's `match_single_binding`).
-    let decode = if events.objects.is_empty() {
-        quote! {
-            let _ = event_type;
-            Self::Other(object)
-        }
-    } else {
-        quote! {
-            match event_type {
-                #(#arms)*
-                _ => Self::Other(object),
-            }
-        }
-    };
+    let variants = object_variants(events);
+    let decode = decode_body(events);
     let doc = format!(
         " The object an [`{event}`] is about (`data.object`), typed by the event's `type`."
     );
@@ -139,6 +96,64 @@ pub fn object_enum(events: &Events) -> TokenStream {
                     Self::Other(object) => Self::decode(event_type, object),
                     typed => typed,
                 }
+            }
+        }
+    }
+}
+
+/// One variant per typed object, documented with the event types it is the object of.
+fn object_variants(events: &Events) -> Vec<TokenStream> {
+    events
+        .objects
+        .iter()
+        .map(|o| {
+            let (variant, module, ty) = (&o.name, &o.ty.module, &o.ty.name);
+            let feature = module.rust();
+            let of: Vec<String> = events
+                .types
+                .iter()
+                .filter(|t| t.object.as_ref() == Some(variant))
+                .map(|t| format!("`{}`", t.name.wire()))
+                .collect();
+            let text = format!(" `{}`, the object of {}.", variant.wire(), of.join(", "));
+            quote! {
+                #[doc = #text]
+                #[cfg(feature = #feature)]
+                #variant(Box<super::#module::#ty>),
+            }
+        })
+        .collect()
+}
+
+/// The body of `EventObject::decode`: a match from event types to the typed object.
+fn decode_body(events: &Events) -> TokenStream {
+    let type_enum = &events.type_enum;
+    let arms = events.objects.iter().map(|o| {
+        let (variant, feature) = (&o.name, o.ty.module.rust());
+        let types = events
+            .types
+            .iter()
+            .filter(|t| t.object.as_ref() == Some(variant))
+            .map(|t| &t.name);
+        quote! {
+            #[cfg(feature = #feature)]
+            #(#type_enum::#types)|* => match rt::decode_object(object) {
+                Ok(typed) => Self::#variant(Box::new(typed)),
+                Err(kept) => Self::Undecoded(kept),
+            },
+        }
+    });
+    // With no typed object, a match would have one arm (clippy's `match_single_binding`).
+    if events.objects.is_empty() {
+        quote! {
+            let _ = event_type;
+            Self::Other(object)
+        }
+    } else {
+        quote! {
+            match event_type {
+                #(#arms)*
+                _ => Self::Other(object),
             }
         }
     }

@@ -197,9 +197,86 @@ pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error
     let ids = resource_ids(selected.loaded);
     let listed = &selected.selection.event_objects;
     check_listed(listed, &ids, &mut errors);
+    let typed = typed_resources(selected, model);
 
-    // The generated type of each selected resource, found by its schema pointer.
-    let mut typed: BTreeMap<&str, TypeRef> = BTreeMap::new();
+    let names = (|| {
+        Ok((
+            naming::type_name("event_type")?,
+            naming::type_name("event_object")?,
+        ))
+    })();
+    let (type_enum, object_enum) = match names {
+        Ok(n) => n,
+        Err(e) => return Err(vec![name_error(&event_resource.schema, e)]),
+    };
+    let Some(event) = typed.get(EVENT_RESOURCE).cloned() else {
+        return Err(vec![Error::unsupported(
+            &event_resource.schema,
+            "an `event` resource that is not an object",
+        )]);
+    };
+    check_unclaimed(
+        model,
+        &[&type_enum, &object_enum],
+        &event_resource.schema,
+        &mut errors,
+    );
+
+    let kinds = event_kinds(selected.loaded, listed, &ids, &typed, &mut errors);
+    let (type_field, data_field, object_field) =
+        match retype_event(model, &event, &type_enum, &object_enum) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(e);
+                return Err(errors);
+            }
+        };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let unknown = naming::unknown_variant(&kinds.variants);
+    let type_item = Item::Enum(StringEnum {
+        name: type_enum.clone(),
+        doc: Doc(Some(
+            "The type of an event: the `enabled_events` of `POST /v1/webhook_endpoints`, without `*`."
+                .to_owned(),
+        )),
+        variants: kinds.variants,
+        unknown,
+        at: enabled_events_at(),
+    });
+    if let Some(m) = model.modules.iter_mut().find(|m| m.name == event.module) {
+        // Before the parameter structs, with the other object types.
+        let at = m
+            .items
+            .iter()
+            .position(|it| matches!(it, Item::Struct(s) if s.role == super::Role::Params))
+            .unwrap_or(m.items.len());
+        m.items.insert(at, type_item);
+    }
+    model.warnings.extend(kinds.warnings);
+    model.warnings.sort();
+    model.events = Some(Events {
+        module: event.module.clone(),
+        event: event.name.clone(),
+        type_field,
+        data_field,
+        object_field,
+        type_enum,
+        object_enum,
+        types: kinds.types,
+        objects: kinds
+            .objects
+            .into_iter()
+            .map(|(name, ty)| ObjectVariant { name, ty })
+            .collect(),
+    });
+    Ok(())
+}
+
+/// The generated type of each selected resource, found by its schema pointer.
+fn typed_resources<'s>(selected: &'s Selected<'_>, model: &Model) -> BTreeMap<&'s str, TypeRef> {
+    let mut typed = BTreeMap::new();
     for r in &selected.resources {
         let found = model.modules.iter().find_map(|m| {
             m.items.iter().find_map(|it| {
@@ -218,28 +295,16 @@ pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error
             typed.insert(r.id.as_str(), tref);
         }
     }
+    typed
+}
 
-    let names = (|| {
-        Ok((
-            naming::type_name("event_type")?,
-            naming::type_name("event_object")?,
-        ))
-    })();
-    let (type_enum, object_enum) = match names {
-        Ok(n) => n,
-        Err(e) => return Err(vec![name_error(&event_resource.schema, e)]),
-    };
-    let Some(event) = typed.get(EVENT_RESOURCE).cloned() else {
-        return Err(vec![Error::unsupported(
-            &event_resource.schema,
-            "an `event` resource that is not an object",
-        )]);
-    };
+/// The names the events add must not be taken by a generated type already.
+fn check_unclaimed(model: &Model, names: &[&TypeName], at: &Pointer, errors: &mut Vec<Error>) {
     for m in &model.modules {
         for it in &m.items {
-            if it.name() == &type_enum || it.name() == &object_enum {
+            if names.contains(&it.name()) {
                 errors.push(Error::new(
-                    event_resource.schema.clone(),
+                    at.clone(),
                     ErrorKind::NameCollision {
                         name: it.name().rust().to_owned(),
                         other: Pointer::schema(it.name().wire()),
@@ -248,12 +313,26 @@ pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error
             }
         }
     }
+}
 
-    // Event types, their variants, and the object each is about.
+/// The event types with their variants, and the typed object each one is about.
+struct Kinds {
+    variants: Vec<VariantName>,
+    types: Vec<EventKind>,
+    objects: BTreeMap<VariantName, TypeRef>,
+    warnings: Vec<String>,
+}
+
+fn event_kinds(
+    loaded: &Loaded,
+    listed: &BTreeMap<String, Option<String>>,
+    ids: &BTreeSet<&str>,
+    typed: &BTreeMap<&str, TypeRef>,
+    errors: &mut Vec<Error>,
+) -> Kinds {
     let types_at = enabled_events_at();
-    let wires = event_types(selected.loaded);
     let mut variants = Vec::new();
-    for (i, wire) in wires.iter().enumerate() {
+    for (i, wire) in event_types(loaded).iter().enumerate() {
         match naming::variant(wire) {
             Ok(v) => variants.push(v),
             Err(e) => errors.push(name_error(&types_at.push(&i.to_string()), e)),
@@ -263,10 +342,10 @@ pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error
     for w in naming::dedupe_variants(&mut variants) {
         warnings.push(format!("{types_at}: {w}"));
     }
-    let mut objects: BTreeMap<VariantName, TypeRef> = BTreeMap::new();
+    let mut objects = BTreeMap::new();
     let mut types = Vec::new();
     for name in &variants {
-        let mapping = object_of(name.wire(), listed, &ids);
+        let mapping = object_of(name.wire(), listed, ids);
         if mapping == Mapping::Unmapped {
             warnings.push(format!(
                 "{types_at}: the object of event type `{}` is not known (no `x-resourceId` `{}`); it stays JSON. List it under event_objects in spec/select.yaml",
@@ -297,55 +376,12 @@ pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error
             object,
         });
     }
-
-    let (type_field, data_field, object_field) =
-        match retype_event(model, &event, &type_enum, &object_enum) {
-            Ok(f) => f,
-            Err(e) => {
-                errors.push(e);
-                return Err(errors);
-            }
-        };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let unknown = naming::unknown_variant(&variants);
-    let type_item = Item::Enum(StringEnum {
-        name: type_enum.clone(),
-        doc: Doc(Some(
-            "The type of an event: the `enabled_events` of `POST /v1/webhook_endpoints`, without `*`."
-                .to_owned(),
-        )),
+    Kinds {
         variants,
-        unknown,
-        at: types_at,
-    });
-    if let Some(m) = model.modules.iter_mut().find(|m| m.name == event.module) {
-        // Before the parameter structs, with the other object types.
-        let at = m
-            .items
-            .iter()
-            .position(|it| matches!(it, Item::Struct(s) if s.role == super::Role::Params))
-            .unwrap_or(m.items.len());
-        m.items.insert(at, type_item);
-    }
-    model.warnings.extend(warnings);
-    model.warnings.sort();
-    model.events = Some(Events {
-        module: event.module.clone(),
-        event: event.name.clone(),
-        type_field,
-        data_field,
-        object_field,
-        type_enum,
-        object_enum,
         types,
-        objects: objects
-            .into_iter()
-            .map(|(name, ty)| ObjectVariant { name, ty })
-            .collect(),
-    });
-    Ok(())
+        objects,
+        warnings,
+    }
 }
 
 /// Every `event_objects` entry must name an `x-resourceId` of the spec.
