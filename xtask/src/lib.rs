@@ -22,11 +22,15 @@ commands:
                                      appends the change report as Markdown (for a PR) to PATH
   whole-api                          generate every resource of the pinned spec into
                                      target/whole-api/ and `cargo check` it
-  bench [--quick]                    time codegen stages, the generated crate's build and
-                                     decoding (in release mode); --quick skips the cold builds
+  bench [--quick] [--only SECTION]   time codegen stages, decoding, the generated crate's
+                                     build, a billing integration's build against
+                                     async-stripe's and build cost per selection size (in
+                                     release mode); --quick skips the builds; SECTION is one of
+                                     codegen, decode, cold, billing, sizes
 ";
 
 pub mod bench;
+pub mod billing;
 pub mod report;
 pub mod whole_api;
 

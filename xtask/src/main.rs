@@ -27,6 +27,7 @@ struct Args {
     since: Option<PathBuf>,
     report: Option<PathBuf>,
     quick: bool,
+    only: Option<String>,
 }
 
 fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
@@ -42,6 +43,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
             "--since" => a.since = Some(PathBuf::from(value("--since")?)),
             "--report" => a.report = Some(PathBuf::from(value("--report")?)),
             "--quick" => a.quick = true,
+            "--only" => a.only = Some(value("--only")?),
             other => bail!("unknown argument `{other}`\n\n{HELP}"),
         }
     }
@@ -58,7 +60,7 @@ fn run() -> Result<ExitCode> {
     match cmd.as_str() {
         "fetch-spec" => fetch_spec(&a),
         "codegen" => codegen(&a),
-        "bench" => xtask::bench::run(a.quick).map(|()| ExitCode::SUCCESS),
+        "bench" => xtask::bench::run(a.quick, a.only.as_deref()).map(|()| ExitCode::SUCCESS),
         "whole-api" => xtask::whole_api::run().map(|()| ExitCode::SUCCESS),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
