@@ -10,11 +10,10 @@ pub mod rt;
 #[rustfmt::skip]
 pub mod resources;
 
-/// The README's usage example, compiled as a doctest so it cannot rot.
-#[doc = include_str!("../../README.md")]
-#[cfg(all(
-    doctest,
-    feature = "financial_connections_session",
-    feature = "reqwest"
-))]
-pub struct ReadmeDoctests;
+resources::with_resource! { financial_connections_session:
+    /// The README's usage example, compiled as a doctest so it cannot rot (when the resource it
+    /// uses is selected).
+    #[doc = include_str!("../../README.md")]
+    #[cfg(all(doctest, feature = "reqwest"))]
+    pub struct ReadmeDoctests;
+}

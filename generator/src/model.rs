@@ -94,6 +94,10 @@ pub struct Struct {
     pub at: Pointer,
 }
 
+/// The field of every response struct that keeps the keys the spec does not list, so a spec
+/// field may not take its name.
+pub const EXTRA_FIELD: &str = "extra";
+
 /// A struct field.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
@@ -596,6 +600,17 @@ impl<'a> Lower<'a> {
         }
         for (f, n) in fields.iter_mut().zip(names) {
             f.name = n;
+        }
+        // Response structs keep unknown keys in a field of their own (see `emit::serde`).
+        if role != Role::Params {
+            for f in fields.iter().filter(|f| f.name.rust() == EXTRA_FIELD) {
+                self.errors.push(Error::new(
+                    f.at.clone(),
+                    ErrorKind::Reserved {
+                        name: f.name.rust().to_owned(),
+                    },
+                ));
+            }
         }
         fields
     }

@@ -155,7 +155,7 @@ fn ty_str(t: &Ty) -> String {
         Ty::Str => "String".into(),
         Ty::Bool => "bool".into(),
         Ty::Int => "i64".into(),
-        Ty::Float => "f64".into(),
+        Ty::Float => "rt::Number".into(),
         Ty::Timestamp => "rt::Timestamp".into(),
         Ty::Secret => "rt::Secret".into(),
         Ty::Json => "rt::Json".into(),

@@ -232,28 +232,21 @@ pub(crate) fn error_from_response(response: HttpResponse) -> Error {
     }
 }
 
-/// Decodes a 2xx response body, naming the JSON path where decoding failed.
+/// Decodes a response body as `T`: the value, or where and why decoding failed.
 ///
-/// The body's UTF-8 is checked once up front rather than string by string, and the JSON path
-/// is tracked only to locate a failure: tracking costs as much as the decode itself
-/// (`benches/decode.rs`).
-pub(crate) fn decode<T: DeserializeOwned>(response: HttpResponse) -> Result<T, Error> {
-    let failed = |path: String, message: String| Error::Decode {
-        path,
-        message,
-        status: response.status,
-        request_id: response.header("request-id").map(str::to_owned),
-        body: String::from_utf8_lossy(&response.body).into_owned(),
-    };
-    let text = match std::str::from_utf8(&response.body) {
-        Ok(text) => text,
-        Err(e) => {
-            return Err(failed(
-                ".".to_owned(),
-                format!("the body is not UTF-8: {e}"),
-            ))
-        }
-    };
+/// A plain `fn`, so that a [`Request`] can carry it and the code that sends the request need not
+/// be generic over serde.
+pub(crate) type Decoder<T> = fn(&str) -> Result<T, DecodeFailure>;
+
+/// Where (a JSON path such as `data[1].n`, `.` for the whole body) and why a decode failed.
+pub(crate) struct DecodeFailure {
+    path: String,
+    message: String,
+}
+
+/// The [`Decoder`] of every `T` that serde decodes. The JSON path is tracked only to locate a
+/// failure: tracking costs as much as the decode itself (`benches/decode.rs`).
+pub(crate) fn decode_json<T: DeserializeOwned>(text: &str) -> Result<T, DecodeFailure> {
     let first = match serde_json::from_str::<T>(text) {
         Ok(value) => return Ok(value),
         Err(e) => e,
@@ -264,7 +257,32 @@ pub(crate) fn decode<T: DeserializeOwned>(response: HttpResponse) -> Result<T, E
         // The value itself decodes, so what failed is the text after it.
         Ok(_) => (".".to_owned(), first),
     };
-    Err(failed(path, e.to_string()))
+    Err(DecodeFailure {
+        path,
+        message: e.to_string(),
+    })
+}
+
+/// Decodes a 2xx response body with `decoder`, checking its UTF-8 once up front rather than
+/// string by string.
+pub(crate) fn decode<T>(response: HttpResponse, decoder: Decoder<T>) -> Result<T, Error> {
+    let failure = match std::str::from_utf8(&response.body) {
+        Ok(text) => match decoder(text) {
+            Ok(value) => return Ok(value),
+            Err(failure) => failure,
+        },
+        Err(e) => DecodeFailure {
+            path: ".".to_owned(),
+            message: format!("the body is not UTF-8: {e}"),
+        },
+    };
+    Err(Error::Decode {
+        path: failure.path,
+        message: failure.message,
+        status: response.status,
+        request_id: response.header("request-id").map(str::to_owned),
+        body: String::from_utf8_lossy(&response.body).into_owned(),
+    })
 }
 
 /// 64 bits that differ between calls, processes and machines well enough for jitter seeds and
@@ -530,11 +548,14 @@ mod tests {
         struct Page {
             data: Vec<Item>,
         }
-        let err = decode::<Page>(response(
-            200,
-            &[("request-id", "req_2")],
-            r#"{"data": [{"n": 1}, {"n": "two"}]}"#,
-        ))
+        let err = decode(
+            response(
+                200,
+                &[("request-id", "req_2")],
+                r#"{"data": [{"n": 1}, {"n": "two"}]}"#,
+            ),
+            decode_json::<Page>,
+        )
         .unwrap_err();
         match &err {
             Error::Decode {
@@ -547,7 +568,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(err.to_string().contains("`data[1].n`"), "{err}");
-        let trailing = decode::<Json>(response(200, &[], "{} x")).unwrap_err();
+        let trailing = decode(response(200, &[], "{} x"), decode_json::<Json>).unwrap_err();
         assert!(matches!(trailing, Error::Decode { .. }));
     }
 }

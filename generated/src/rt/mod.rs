@@ -24,6 +24,7 @@
 mod error;
 mod exchange;
 mod form;
+mod object;
 mod paginate;
 mod request;
 mod transport;
@@ -38,6 +39,10 @@ pub mod blocking;
 pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error};
 pub use form::{encode_path, Form, ToForm};
+pub use object::Extra;
+// Generated response objects' serde impls call these.
+#[allow(unused_imports)] // No caller when every resource feature is disabled.
+pub(crate) use object::{required, DecodeObject, Key, ObjectVisitor};
 pub use paginate::Paginator;
 pub use request::{Method, Request, RequestOptions};
 #[cfg(feature = "reqwest")]
@@ -53,10 +58,14 @@ pub use wire::WireEnum;
 // Generated code calls these as `rt::impl_wire_enum!(X);` and `rt::impl_id!(X);`. They are crate
 // internal: users see only the impls they produce.
 #[allow(unused_imports)] // `impl_id` has no caller when every resource feature is disabled.
-pub(crate) use wire::{impl_id, impl_wire_enum};
+pub(crate) use wire::{impl_id, impl_wire_enum, wire_position};
 
 /// Arbitrary JSON, for values the generated models do not type (yet).
 pub type Json = serde_json::Value;
+
+/// A JSON number (`type: number` in the spec), kept as sent: `19` encodes back as `19`, not
+/// `19.0`. Read it with `as_f64`, `as_i64` or `as_u64`.
+pub type Number = serde_json::Number;
 
 /// The Stripe API version the generated models match, sent as `Stripe-Version` by default.
 pub const API_VERSION: &str = "2024-04-10";

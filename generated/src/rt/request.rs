@@ -4,6 +4,9 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
+
+use super::exchange::{decode_json, Decoder};
 use super::{Form, ToForm};
 
 /// An HTTP method used by Stripe's API.
@@ -55,16 +58,21 @@ pub struct RequestOptions {
 /// Generated operations return a `Request<T>`, where `T` is what a successful response decodes
 /// to; `rt::Client::send` (or the blocking client's `send`) executes it. Being plain data, a
 /// request can also be inspected or sent by other means.
+///
+/// A request carries the function that decodes its response, chosen where the request is
+/// made: for a generated operation that is inside this crate, so the serde code of a response
+/// type is compiled once here and never again in the crates that send it.
 pub struct Request<T> {
     method: Method,
     path: String,
     query: String,
     body: Option<String>,
     options: RequestOptions,
+    decode: Decoder<T>,
     response: PhantomData<fn() -> T>,
 }
 
-impl<T> Request<T> {
+impl<T: DeserializeOwned> Request<T> {
     /// A request for `path` (which starts with `/v1/` and has its parameters already
     /// encoded with [`encode_path`](super::encode_path)), with no query, body or options.
     pub fn new(method: Method, path: String) -> Self {
@@ -74,8 +82,34 @@ impl<T> Request<T> {
             query: String::new(),
             body: None,
             options: RequestOptions::default(),
+            decode: decode_json::<T>,
             response: PhantomData,
         }
+    }
+
+    /// Decodes the response as `U` instead, for example as [`Json`](super::Json).
+    pub fn with_response<U: DeserializeOwned>(self) -> Request<U> {
+        self.with_decoder(decode_json::<U>)
+    }
+}
+
+impl<T> Request<T> {
+    /// The same request, decoding its response with `decode`.
+    pub(crate) fn with_decoder<U>(self, decode: Decoder<U>) -> Request<U> {
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            body: self.body,
+            options: self.options,
+            decode,
+            response: PhantomData,
+        }
+    }
+
+    /// The function that decodes this request's response.
+    pub(crate) fn decoder(&self) -> Decoder<T> {
+        self.decode
     }
 
     /// Sets the form-encoded body from the parameters (sent even when empty).
@@ -168,18 +202,6 @@ impl<T> Request<T> {
         self
     }
 
-    /// Decodes the response as `U` instead, for example as [`Json`](super::Json).
-    pub fn with_response<U>(self) -> Request<U> {
-        Request {
-            method: self.method,
-            path: self.path,
-            query: self.query,
-            body: self.body,
-            options: self.options,
-            response: PhantomData,
-        }
-    }
-
     /// The HTTP method.
     pub fn method(&self) -> Method {
         self.method
@@ -223,6 +245,7 @@ impl<T> Clone for Request<T> {
             query: self.query.clone(),
             body: self.body.clone(),
             options: self.options.clone(),
+            decode: self.decode,
             response: PhantomData,
         }
     }

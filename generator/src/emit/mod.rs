@@ -2,6 +2,7 @@
 
 mod doc;
 mod items;
+mod serde;
 
 pub use doc::render as render_doc;
 
@@ -12,7 +13,7 @@ use quote::quote;
 
 use crate::error::{Error, Pointer};
 use crate::load::SpecInfo;
-use crate::model::{Item, Model, Module, Presence, Role, Ty, TypeRef};
+use crate::model::{Item, Model, Module, Ty, TypeRef};
 use crate::naming::ModName;
 
 /// One generated file, relative to the generated crate's root.
@@ -196,7 +197,30 @@ fn resources_rs(model: &Model) -> TokenStream {
             },
         }
     });
-    quote!(#(#mods)*)
+    // Hand-written code that needs one resource (the README doctest) names it through this
+    // macro rather than `#[cfg(feature = "...")]`: a feature of a resource that is not selected
+    // does not exist, and naming it is an `unexpected_cfgs` warning.
+    let arms = model
+        .modules
+        .iter()
+        .filter(|m| m.resource.is_some())
+        .map(|m| {
+            let name = &m.name;
+            let feature = m.name.rust();
+            quote!((#name: $($item:item)*) => { $(#[cfg(feature = #feature)] $item)* };)
+        });
+    quote! {
+        #(#mods)*
+
+        /// `with_resource!(module: items)` expands `items` only when the resource `module` is
+        /// generated and its feature is enabled.
+        macro_rules! with_resource {
+            #(#arms)*
+            ($other:ident: $($item:item)*) => {};
+        }
+        #[allow(unused_imports)] // For hand-written code; a selection may leave it no caller.
+        pub(crate) use with_resource;
+    }
 }
 
 fn module_rs(m: &Module) -> TokenStream {
@@ -279,27 +303,11 @@ fn foreign_refs(m: &Module) -> BTreeSet<&TypeRef> {
     out
 }
 
-/// Whether the module's code names the runtime; an unused import would fail clippy.
+/// Whether the module's code names the runtime; an unused import would fail clippy. Every
+/// item does: response structs keep unknown fields in `rt::Extra`, parameters implement
+/// `rt::ToForm`, enums and ids use `rt`'s macros.
 fn uses_rt(m: &Module) -> bool {
-    fn ty_uses_rt(t: &Ty) -> bool {
-        match t {
-            Ty::Str | Ty::Bool | Ty::Int | Ty::Float | Ty::Named(_) => false,
-            Ty::Timestamp | Ty::Secret | Ty::Json | Ty::List(_) | Ty::Search(_) => true,
-            Ty::Expandable(_) => true,
-            Ty::Clearable(_) => true,
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => ty_uses_rt(inner),
-        }
-    }
-    !m.ops.is_empty()
-        || m.items.iter().any(|it| match it {
-            Item::Enum(_) | Item::Id(_) | Item::Union(_) => true,
-            Item::Struct(s) => {
-                s.role == Role::Params
-                    || s.fields
-                        .iter()
-                        .any(|f| f.presence == Presence::OptionalNullable || ty_uses_rt(&f.ty))
-            }
-        })
+    !m.ops.is_empty() || !m.items.is_empty()
 }
 
 fn cargo_features(model: &Model) -> String {
