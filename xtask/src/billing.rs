@@ -68,8 +68,18 @@ const ASYNC_STRIPE_CRATES: [(&str, &str, &[&str]); 5] = [
     ),
 ];
 
+/// Cold builds of each of the four crates per profile; `XTASK_COLD_RUNS` overrides it (a
+/// round of eight cold builds takes 10 to 40 minutes on two shared cores).
 const COLD_RUNS: usize = 2;
 const EDIT_RUNS: usize = 5;
+
+fn cold_runs() -> usize {
+    std::env::var("XTASK_COLD_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(COLD_RUNS)
+}
 
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
@@ -359,15 +369,16 @@ pub fn billing() -> Result<()> {
     println!(
         "billing integration ({} resources: {} generated lines, {} files), a user binary calling \
          Customer::create and PaymentIntent::retrieve, vs async-stripe {ASYNC_STRIPE} with the same \
-         resources; {COLD_RUNS} cold runs each, alternating",
+         resources; {} cold runs each, alternating",
         BILLING.len(),
         lines(&out),
-        out.files.len()
+        out.files.len(),
+        cold_runs()
     );
     for release in [false, true] {
         let profile = if release { "release" } else { "debug" };
         let mut times: [[Vec<Duration>; 2]; 2] = Default::default();
-        for _ in 0..COLD_RUNS {
+        for _ in 0..cold_runs() {
             for (s, side) in sides.iter().enumerate() {
                 times[s][0].push(build(&side.deps, release, true)?);
                 times[s][1].push(build(&side.user, release, true)?);

@@ -20,8 +20,11 @@ commands:
                                      every codegen prints what changes in the generated API vs
                                      the summary at PATH (default generated/api.json); --report
                                      appends the change report as Markdown (for a PR) to PATH
-  whole-api                          generate every resource of the pinned spec into
-                                     target/whole-api/ and `cargo check` it
+  whole-api [--only whole|billing]   generate every resource of the pinned spec into
+                                     target/whole-api/ and `cargo check` it; then generate
+                                     the billing resources (no Financial Connections), check
+                                     clippy and rustdoc warn about nothing and run
+                                     tests/selection/ (round-trips) there
   bench [--quick] [--only SECTION]   time codegen stages, decoding, the generated crate's
                                      build, a billing integration's build against
                                      async-stripe's and build cost per selection size (in

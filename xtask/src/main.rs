@@ -61,7 +61,7 @@ fn run() -> Result<ExitCode> {
         "fetch-spec" => fetch_spec(&a),
         "codegen" => codegen(&a),
         "bench" => xtask::bench::run(a.quick, a.only.as_deref()).map(|()| ExitCode::SUCCESS),
-        "whole-api" => xtask::whole_api::run().map(|()| ExitCode::SUCCESS),
+        "whole-api" => xtask::whole_api::run(a.only.as_deref()).map(|()| ExitCode::SUCCESS),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)

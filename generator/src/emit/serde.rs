@@ -56,6 +56,27 @@ pub fn emit_object_serde(s: &Struct) -> TokenStream {
     });
     let extra = format_ident!("{EXTRA_FIELD}");
     let decl_slots = (!slots.is_empty()).then(|| quote!(#(let mut #slots = None;)*));
+    let dispatch = if s.fields.is_empty() {
+        quote!(#extra.insert_next(key, &mut map)?;)
+    } else {
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                _ => #extra.insert_next(key, &mut map)?,
+            }
+        }
+    };
+    // An object with no known field writes only its unknown ones.
+    let serialize_body = if s.fields.is_empty() {
+        quote!(self.#extra.end(serializer.serialize_map(None)?))
+    } else {
+        quote! {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            #(#writes)*
+            self.#extra.end(map)
+        }
+    };
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -70,10 +91,7 @@ pub fn emit_object_serde(s: &Struct) -> TokenStream {
                 #decl_slots
                 let mut #extra = rt::Extra::new();
                 while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        #(#arms)*
-                        _ => #extra.insert_next(key, &mut map)?,
-                    }
+                    #dispatch
                 }
                 Ok(Self {
                     #(#inits)*
@@ -84,10 +102,7 @@ pub fn emit_object_serde(s: &Struct) -> TokenStream {
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(None)?;
-                #(#writes)*
-                self.#extra.end(map)
+                #serialize_body
             }
         }
     }
