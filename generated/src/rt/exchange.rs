@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::{
-    ApiError, Error, HttpRequest, HttpResponse, Method, Request, Secret, TransportError,
-    API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
+    ApiError, Error, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret,
+    TransportError, API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
 };
 
 /// Settings shared by the async and blocking clients.
@@ -77,7 +77,24 @@ pub(crate) struct Exchange {
 impl Exchange {
     /// Builds the HTTP request, with every header, for `request`.
     pub(crate) fn new<T>(config: &Config, request: &Request<T>) -> Result<Self, Error> {
-        let options = request.options();
+        // The work is not generic, so that it is compiled once, not once per response type in
+        // every crate that sends requests.
+        Exchange::build(
+            config,
+            request.method(),
+            request.path_and_query(),
+            request.body(),
+            request.options(),
+        )
+    }
+
+    fn build(
+        config: &Config,
+        method: Method,
+        path_and_query: String,
+        body: Option<&str>,
+        options: &RequestOptions,
+    ) -> Result<Self, Error> {
         let mut headers = Vec::with_capacity(6);
         let mut header = |name: &'static str, value: String| {
             if valid_header_value(&value) {
@@ -94,7 +111,7 @@ impl Exchange {
         let version = options.api_version.as_ref().unwrap_or(&config.api_version);
         header("Stripe-Version", version.clone())?;
         header("User-Agent", USER_AGENT.to_owned())?;
-        if request.body().is_some() {
+        if body.is_some() {
             header(
                 "Content-Type",
                 "application/x-www-form-urlencoded".to_owned(),
@@ -106,7 +123,7 @@ impl Exchange {
         // Like Stripe's libraries, every POST carries a key so that a retry cannot apply twice.
         let key = match &options.idempotency_key {
             Some(key) => Some(key.clone()),
-            None if request.method() == Method::Post => Some(new_idempotency_key()),
+            None if method == Method::Post => Some(new_idempotency_key()),
             None => None,
         };
         if let Some(key) = key {
@@ -116,14 +133,14 @@ impl Exchange {
         let url = format!(
             "{}{}",
             config.base_url.trim_end_matches('/'),
-            request.path_and_query()
+            path_and_query
         );
         Ok(Exchange {
             request: HttpRequest {
-                method: request.method(),
+                method,
                 url,
                 headers,
-                body: request.body().unwrap_or_default().as_bytes().to_vec(),
+                body: body.unwrap_or_default().as_bytes().to_vec(),
                 timeout: options.timeout.unwrap_or(config.timeout),
             },
             retries: 0,
