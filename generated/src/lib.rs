@@ -10,6 +10,10 @@ pub mod rt;
 #[rustfmt::skip]
 pub mod resources;
 
+/// `API_VERSION`, generated from the pinned spec and re-exported by `rt`.
+#[rustfmt::skip]
+mod api_version;
+
 resources::with_resource! { financial_connections_session:
     /// The README's usage example, compiled as a doctest so it cannot rot (when the resource it
     /// uses is selected).

@@ -57,7 +57,9 @@ impl Manifest {
 pub struct Selection {
     /// Resources by `x-resourceId`, e.g. `financial_connections.session`.
     pub resources: Vec<String>,
-    /// Property names whose values are secrets (typed `rt::Secret`, redacted in `Debug`).
+    /// Secrets besides [`DEFAULT_SECRET_FIELDS`], typed `rt::Secret` (redacted in `Debug`) in
+    /// responses and parameters: `name` anywhere, or `scope.name` only in the schema `scope`
+    /// (and objects nested in it) and in the parameters of resource `scope`'s operations.
     #[serde(default)]
     pub secret_fields: Vec<String>,
     /// Operations (by `operationId`) to leave out on purpose, e.g. file uploads, whose
@@ -69,7 +71,44 @@ pub struct Selection {
     pub renames: BTreeMap<String, String>,
 }
 
+/// Stripe's secrets, always typed `rt::Secret` when a selected schema or parameter has them,
+/// whatever `spec/select.yaml` says: a list a user has to copy would be forgotten. Entries use
+/// the [`Selection::secret_fields`] syntax; a scope that is not selected matches nothing.
+pub const DEFAULT_SECRET_FIELDS: &[&str] = &[
+    // Payment and setup intents, sessions, sources: responses and the `client_secret`
+    // parameters of retrieve, confirm and verify_microdeposits.
+    "client_secret",
+    // Every `cvc` in the spec is a card's: issuing cards, `card[cvc]`, `cvc_update[cvc]`.
+    "cvc",
+    "ephemeral_key.secret",
+    "webhook_endpoint.secret",
+    "terminal.connection_token.secret",
+    "apps.secret.payload",
+    // An issued card's number; `number` elsewhere (invoices, quotes) is not secret.
+    "issuing.card.number",
+    // Raw card numbers (`card[number]`) in the parameters that take them.
+    "payment_method.number",
+    "token.number",
+    "charge.number",
+    "customer.number",
+    // Government id numbers of people (Connect onboarding, identity reports).
+    "id_number",
+    "ssn_last_4",
+];
+
 impl Selection {
+    /// Whether property `field` of a schema, or parameter `field` of an operation, in `scope`
+    /// is a secret: `scope` is the component schema being lowered (for the fields of objects
+    /// nested in it too) or the `x-resourceId` whose operation's parameters these are.
+    pub fn is_secret(&self, scope: &str, field: &str) -> bool {
+        let matches = |entry: &str| match entry.rsplit_once('.') {
+            Some((entry_scope, name)) => name == field && entry_scope == scope,
+            None => entry == field,
+        };
+        DEFAULT_SECRET_FIELDS.iter().any(|e| matches(e))
+            || self.secret_fields.iter().any(|e| matches(e))
+    }
+
     /// Parses `spec/select.yaml`; an unknown key or a wrong type is an error with its line.
     pub fn from_yaml(bytes: &[u8]) -> Result<Selection, Error> {
         let sel: Selection = serde_yaml::from_slice(bytes).map_err(|e| {
@@ -115,5 +154,29 @@ secret_fields: [client_secret]
         );
         let err = Selection::from_yaml(b"resources: []\n").unwrap_err();
         assert!(err.to_string().contains("selects no resources"), "{err}");
+    }
+
+    #[test]
+    fn secrets_match_by_name_or_in_their_scope() {
+        let sel =
+            Selection::from_yaml(b"resources: [x]\nsecret_fields: [pin, my.thing.code]\n").unwrap();
+        for (scope, field, secret) in [
+            ("payment_intent", "client_secret", true),
+            ("anything", "cvc", true),
+            ("issuing.card", "number", true),
+            ("invoice", "number", false),
+            ("issuing.cardholder", "number", false),
+            ("ephemeral_key", "secret", true),
+            ("webhook_endpoint", "secret", true),
+            ("terminal.connection_token", "secret", true),
+            ("other", "secret", false),
+            ("payment_method", "number", true),
+            ("anything", "pin", true),
+            ("my.thing", "code", true),
+            ("thing", "code", false),
+            ("my", "thing.code", false),
+        ] {
+            assert_eq!(sel.is_secret(scope, field), secret, "{scope} {field}");
+        }
     }
 }

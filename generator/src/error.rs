@@ -71,6 +71,8 @@ pub enum ErrorKind {
     Parse(String),
     /// The spec's sha256 is not the one pinned in `spec/manifest.json`.
     HashMismatch { expected: String, actual: String },
+    /// The spec's `info.version` is not the API version pinned in `spec/manifest.json`.
+    VersionMismatch { spec: String, pinned: String },
     /// A resource named in `spec/select.yaml` has no schema with that `x-resourceId`.
     MissingResource {
         name: String,
@@ -171,7 +173,11 @@ impl fmt::Display for Error {
             ),
             ErrorKind::HashMismatch { expected, actual } => write!(
                 f,
-                "{at}: spec sha256 is {actual}, but spec/manifest.json pins {expected}. Delete the cached spec and run `cargo xtask fetch-spec`, or update the pin deliberately."
+                "{at}: spec sha256 is {actual}, but spec/manifest.json pins {expected}. Delete the cached spec and run `cargo xtask fetch-spec`, or move the pin to this spec with `cargo xtask bump-spec --file PATH`."
+            ),
+            ErrorKind::VersionMismatch { spec, pinned } => write!(
+                f,
+                "{at}: the spec is API version `{spec}`, but spec/manifest.json pins `{pinned}`. To move the pin and generated/ to this spec, run `cargo xtask bump-spec --file PATH`; to use the pinned spec, run `cargo xtask fetch-spec`."
             ),
             ErrorKind::MissingResource { name, did_you_mean } => {
                 write!(

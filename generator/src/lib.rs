@@ -4,7 +4,8 @@
 //! [`load`](mod@load) (bytes -> checked document) -> [`select`](mod@select) (resources, operations, closure) ->
 //! [`model`](mod@model) (the IR: names and decisions) -> [`emit`](mod@emit) (formatted files) -> [`write`](mod@write)
 //! (atomic replace or check). [`naming`] makes every identifier; [`error`] locates every error.
-//! [`summary`] describes the generated API in `api.json` and reports changes between two.
+//! [`summary`] describes the generated API in `api.json` and reports changes between two;
+//! [`pinned`] makes what follows the pin (the API version constant, the crate description).
 //! No network, no processes: reading the spec and config is the caller's job.
 
 pub mod config;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod pinned;
 pub mod select;
 pub mod summary;
 pub mod write;
@@ -36,5 +38,8 @@ pub fn model(
 /// on error nothing should be written.
 pub fn generate(spec: &[u8], manifest: &Manifest, selection: &Selection) -> Result<Output, Errors> {
     let model = model(spec, manifest, selection)?;
-    Ok(emit::emit(&model)?)
+    let mut out = emit::emit(&model)?;
+    out.files.push(pinned::api_version_file(&model.spec)?);
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
 }

@@ -47,6 +47,86 @@ fn parse_error(what: impl Into<String>) -> Error {
 /// Parses and checks `bytes`: UTF-8, JSON or YAML, an OpenAPI 3 document, the pinned hash and
 /// API version. Syntax errors carry a line and column; shape errors a pointer.
 pub fn load(bytes: &[u8], manifest: &Manifest) -> Result<Loaded, Error> {
+    let doc = parse(bytes)?;
+    let sha256 = sha256_hex(bytes);
+    if !manifest.accepts(&sha256) {
+        return Err(Error::new(
+            Pointer::root(),
+            ErrorKind::HashMismatch {
+                expected: manifest.sha256.clone(),
+                actual: sha256,
+            },
+        ));
+    }
+    let api_version = version_of(&doc)?;
+    if api_version != manifest.api_version {
+        return Err(Error::new(
+            version_pointer(),
+            ErrorKind::VersionMismatch {
+                spec: api_version,
+                pinned: manifest.api_version.clone(),
+            },
+        ));
+    }
+    // The pin, not these bytes, identifies the spec: another accepted encoding of the same
+    // document must generate the same files.
+    Ok(Loaded {
+        doc,
+        info: SpecInfo {
+            api_version,
+            sha256: manifest.sha256.clone(),
+        },
+    })
+}
+
+/// The API version (`info.version`) of a spec that is not pinned yet, checked as [`load`]
+/// checks a pinned one: `cargo xtask bump-spec` reads it to make the new pin.
+pub fn api_version(bytes: &[u8]) -> Result<String, Error> {
+    version_of(&parse(bytes)?)
+}
+
+fn version_pointer() -> Pointer {
+    Pointer::root().push("info").push("version")
+}
+
+/// `info.version`, which must look like a Stripe API version: it is written into generated
+/// comments, string literals, `Cargo.toml` and a cache file name, so nothing else gets through.
+fn version_of(doc: &Value) -> Result<String, Error> {
+    let at = version_pointer();
+    let version = match doc.pointer(at.as_json_pointer()) {
+        Some(Value::String(v)) => v,
+        Some(other) => {
+            return Err(Error::new(
+                at,
+                ErrorKind::Parse(format!("`info.version` is not a string but `{other}`")),
+            ))
+        }
+        None => {
+            return Err(Error::new(
+                at,
+                ErrorKind::Parse("there is no `info.version` (Stripe's API version)".into()),
+            ))
+        }
+    };
+    let plausible = !version.is_empty()
+        && version.len() <= 64
+        && version.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
+    if !plausible {
+        return Err(Error::new(
+            at,
+            ErrorKind::Parse(format!(
+                "`info.version` is `{version}`, which is not an API version like `2024-04-10` or `2024-09-30.acacia` (letters, digits, `-`, `.`, `_`)"
+            )),
+        ));
+    }
+    Ok(version.clone())
+}
+
+/// UTF-8, JSON or YAML, an OpenAPI 3 document: everything but the pin.
+fn parse(bytes: &[u8]) -> Result<Value, Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, col) = line_col(bytes, e.valid_up_to());
         parse_error(format!(
@@ -89,41 +169,7 @@ pub fn load(bytes: &[u8], manifest: &Manifest) -> Result<Loaded, Error> {
         )
     })?;
     check_openapi3(&doc)?;
-
-    let sha256 = sha256_hex(bytes);
-    if !manifest.accepts(&sha256) {
-        return Err(Error::new(
-            Pointer::root(),
-            ErrorKind::HashMismatch {
-                expected: manifest.sha256.clone(),
-                actual: sha256,
-            },
-        ));
-    }
-    let version_at = Pointer::root().push("info").push("version");
-    let api_version = doc
-        .pointer(version_at.as_json_pointer())
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    if api_version != manifest.api_version {
-        return Err(Error::new(
-            version_at,
-            ErrorKind::Parse(format!(
-                "the spec is API version `{api_version}`, but spec/manifest.json pins `{}`",
-                manifest.api_version
-            )),
-        ));
-    }
-    // The pin, not these bytes, identifies the spec: another accepted encoding of the same
-    // document must generate the same files.
-    Ok(Loaded {
-        doc,
-        info: SpecInfo {
-            api_version,
-            sha256: manifest.sha256.clone(),
-        },
-    })
+    Ok(doc)
 }
 
 /// The cheap structural checks that tell "not an OpenAPI 3 document" from a broken one.
@@ -399,6 +445,24 @@ mod tests {
         m.api_version = "2020-01-01".into();
         let e = load(MINI.as_bytes(), &m).unwrap_err();
         assert_eq!(e.at.to_string(), "#/info/version");
+        assert!(e.to_string().contains("cargo xtask bump-spec"), "{e}");
+    }
+
+    #[test]
+    fn the_api_version_is_read_and_must_look_like_one() {
+        assert_eq!(api_version(MINI.as_bytes()).unwrap(), "2024-04-10");
+        let acacia = MINI.replace("2024-04-10", "2024-09-30.acacia");
+        assert_eq!(api_version(acacia.as_bytes()).unwrap(), "2024-09-30.acacia");
+        for bad in [r#""""#, r#""2024-04-10\n// x""#, r#""../x""#, "20240410"] {
+            let spec = MINI.replace(r#""2024-04-10""#, bad);
+            let e = api_version(spec.as_bytes()).unwrap_err();
+            assert_eq!(e.at.to_string(), "#/info/version", "{bad}: {e}");
+        }
+        let e = api_version(
+            br#"{"openapi":"3.0.0","info":{"title":"t"},"paths":{},"components":{"schemas":{}}}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("no `info.version`"), "{e}");
     }
 
     #[test]

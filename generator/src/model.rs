@@ -312,7 +312,9 @@ struct Lower<'a> {
     ops: BTreeMap<ModName, Vec<Operation>>,
     requires: BTreeMap<ModName, BTreeSet<ModName>>,
     module_names: Vec<ModName>,
-    secret_fields: BTreeSet<String>,
+    /// What a scoped `secret_fields` entry is matched against: the component schema being
+    /// lowered, or the resource whose operation is being lowered.
+    scope: String,
     /// Non-component `$ref` targets already lowered in place, so each is emitted once.
     in_place: BTreeMap<Pointer, Ty>,
 }
@@ -344,7 +346,7 @@ impl<'a> Lower<'a> {
             ops: BTreeMap::new(),
             requires: BTreeMap::new(),
             module_names,
-            secret_fields: sel.selection.secret_fields.iter().cloned().collect(),
+            scope: String::new(),
             in_place: BTreeMap::new(),
         }
     }
@@ -425,6 +427,7 @@ impl<'a> Lower<'a> {
         let Some(tref) = self.names.get(p).cloned() else {
             return;
         };
+        self.scope = p.tokens().last().unwrap_or_default();
         let schema: Schema = match self.sel.loaded.typed(p, "schema") {
             Ok(s) => s,
             Err(e) => return self.errors.push(e),
@@ -558,9 +561,7 @@ impl<'a> Lower<'a> {
                     (self.lower_ref(reference, &fat, module), false, Doc(None))
                 }
                 ReferenceOr::Item(s) => {
-                    let ty = if self.secret_fields.contains(wire.as_str())
-                        && matches!(s.schema_kind, SchemaKind::Type(Type::String(_)))
-                    {
+                    let ty = if self.is_secret(wire, s) {
                         Ty::Secret
                     } else if wire == "object" && is_single_value_enum(s) {
                         // A constant discriminator (`"object": "financial_connections.session"`):
@@ -613,6 +614,13 @@ impl<'a> Lower<'a> {
             }
         }
         fields
+    }
+
+    /// Whether a string property or parameter is one of the selection's secrets in the
+    /// current scope.
+    fn is_secret(&self, wire: &str, s: &Schema) -> bool {
+        matches!(s.schema_kind, SchemaKind::Type(Type::String(_)))
+            && self.sel.selection.is_secret(&self.scope, wire)
     }
 
     /// A `$ref` to a component: its generated type, or a named error.
@@ -1194,6 +1202,7 @@ impl<'a> Lower<'a> {
                 return None;
             }
         };
+        self.scope = resource_id.to_owned();
         // Like an inline schema's, a parameters type that clashes gets a numeric suffix.
         let params_name = self.claim_inline(&naming::params_type(&name, &resource.name), &op.at);
 
@@ -1309,6 +1318,8 @@ impl<'a> Lower<'a> {
             };
             let ty = match schema {
                 ReferenceOr::Reference { reference } => self.lower_ref(reference, &sat, module),
+                // `GET /v1/payment_intents/{intent}?client_secret=…`: secret in the query too.
+                ReferenceOr::Item(s) if self.is_secret(&data.name, s) => Ty::Secret,
                 ReferenceOr::Item(s) => self.lower_schema(s, &sat, &hint, module, Role::Params),
             };
             fields.push(Field {

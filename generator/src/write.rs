@@ -1,19 +1,39 @@
 //! Stage 5: put the files in place atomically, or report which ones differ (check mode).
 //!
-//! This module owns exactly `src/resources.rs`, `src/resources/`, `api.json` (the API summary
-//! change reports compare against) and the block between `# generated start` and
-//! `# generated end` in `Cargo.toml`. The new tree is built in a
-//! temporary directory beside the target and swapped in with renames; any error before the
-//! swap leaves the old tree byte-identical. It knows nothing about Rust.
+//! This module owns exactly `src/resources.rs`, `src/resources/`, `src/api_version.rs`,
+//! `api.json` (the API summary change reports compare against) and two fenced blocks in
+//! `Cargo.toml`: the features between `# generated start` and `# generated end`, and the crate
+//! description between `# generated package start` and `# generated package end`. The new
+//! tree is built in a temporary directory beside the target and swapped in with renames; any
+//! error before the swap leaves the old tree byte-identical, and a failed rename undoes the
+//! ones before it. [`write_with`] swaps files outside the tree (the pin) in the same step. It
+//! knows nothing about Rust.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::emit::Output;
 use crate::error::{Error, ErrorKind, Pointer};
+use crate::pinned::{cargo_description, API_VERSION_FILE};
 
-const FENCE_START: &str = "# generated start\n";
-const FENCE_END: &str = "# generated end\n";
+/// A fenced block of `Cargo.toml` that write owns.
+struct Fence {
+    start: &'static str,
+    end: &'static str,
+    /// Where the block belongs, for the error when it is missing.
+    under: &'static str,
+}
+
+const FEATURES: Fence = Fence {
+    start: "# generated start\n",
+    end: "# generated end\n",
+    under: "[features]",
+};
+const PACKAGE: Fence = Fence {
+    start: "# generated package start\n",
+    end: "# generated package end\n",
+    under: "[package]",
+};
 const OWNED_FILE: &str = "src/resources.rs";
 const OWNED_DIR: &str = "src/resources";
 const SUMMARY_FILE: &str = "api.json";
@@ -26,21 +46,44 @@ fn read(path: &Path) -> Result<String, Error> {
     fs::read_to_string(path).map_err(|e| io(format!("reading {}: {e}", path.display())))
 }
 
-/// `Cargo.toml` with the fenced block replaced by `features`.
-fn splice_features(cargo: &str, features: &str, path: &Path) -> Result<String, Error> {
-    let start = cargo.find(FENCE_START);
-    let end = cargo.find(FENCE_END);
+/// `text` with the block inside `fence` replaced by `contents`.
+fn splice(text: &str, fence: &Fence, contents: &str, path: &Path) -> Result<String, Error> {
+    let start = text.find(fence.start);
+    let end = text.find(fence.end);
     match (start, end) {
         (Some(s), Some(e)) if s < e => Ok(format!(
-            "{}{FENCE_START}{features}{}",
-            &cargo[..s],
-            &cargo[e..]
+            "{}{}{contents}{}",
+            &text[..s],
+            fence.start,
+            &text[e..]
         )),
         _ => Err(io(format!(
-            "{} has no `# generated start` / `# generated end` block under [features]; restore it from git",
-            path.display()
+            "{} has no `{}` / `{}` block under {}; restore it from git",
+            path.display(),
+            fence.start.trim_end(),
+            fence.end.trim_end(),
+            fence.under
         ))),
     }
+}
+
+/// The API version the output was generated for, as its summary records it.
+fn api_version(out: &Output) -> Result<String, Error> {
+    serde_json::from_str::<serde_json::Value>(&out.summary)
+        .ok()
+        .and_then(|v| v.get("api_version")?.as_str().map(str::to_owned))
+        .ok_or_else(|| Error::internal(&Pointer::root(), "api.json has no `api_version`"))
+}
+
+/// `Cargo.toml` with both owned blocks replaced.
+fn cargo_toml(cargo: &str, out: &Output, path: &Path) -> Result<String, Error> {
+    let cargo = splice(cargo, &FEATURES, &out.cargo_features, path)?;
+    splice(
+        &cargo,
+        &PACKAGE,
+        &cargo_description(&api_version(out)?),
+        path,
+    )
 }
 
 fn normalize(s: &str) -> String {
@@ -74,24 +117,37 @@ pub fn check(out: &Output, root: &Path) -> Result<Vec<String>, Error> {
     }
     let cargo_path = root.join("Cargo.toml");
     let cargo = normalize(&read(&cargo_path)?);
-    if splice_features(&cargo, &out.cargo_features, &cargo_path)? != cargo {
+    if cargo_toml(&cargo, out, &cargo_path)? != cargo {
         stale.push("Cargo.toml".into());
     }
     stale.sort();
     Ok(stale)
 }
 
+/// A file outside the generated tree that changes together with it: `staged` (already
+/// written) replaces `live`.
+#[derive(Clone, Debug)]
+pub struct Replace {
+    /// The new contents, on the same file system as `live`.
+    pub staged: PathBuf,
+    /// The file it replaces (which may not exist yet).
+    pub live: PathBuf,
+}
+
 /// Replaces the owned parts of `root` with `out`. Nothing in `root` changes unless every new
 /// file was written successfully to the staging directory first.
 pub fn write(out: &Output, root: &Path) -> Result<(), Error> {
+    write_with(out, root, &[])
+}
+
+/// [`write()`], and each of `also` in the same swap: if any rename fails, the tree and every
+/// `also.live` are as they were (a `staged` file is then left for the caller to remove).
+pub fn write_with(out: &Output, root: &Path, also: &[Replace]) -> Result<(), Error> {
     let cargo_path = root.join("Cargo.toml");
-    let cargo = splice_features(
-        &normalize(&read(&cargo_path)?),
-        &out.cargo_features,
-        &cargo_path,
-    )?;
+    let cargo = cargo_toml(&normalize(&read(&cargo_path)?), out, &cargo_path)?;
     for f in &out.files {
         let ok = f.path == OWNED_FILE
+            || f.path == API_VERSION_FILE
             || f.path
                 .strip_prefix(OWNED_DIR)
                 .and_then(|p| p.strip_prefix('/'))
@@ -106,7 +162,7 @@ pub fn write(out: &Output, root: &Path) -> Result<(), Error> {
 
     let stage = staging_dir(root, "new");
     let _ = fs::remove_dir_all(&stage);
-    let result = stage_and_swap(out, root, &stage, &cargo, &cargo_path);
+    let result = stage_and_swap(out, root, &stage, &cargo, &cargo_path, also);
     let _ = fs::remove_dir_all(&stage);
     result
 }
@@ -115,22 +171,28 @@ fn staging_dir(root: &Path, what: &str) -> PathBuf {
     root.join(format!(".codegen-{what}-{}", std::process::id()))
 }
 
+/// Where `live` waits during a swap: beside itself, so the rename stays on one file system.
+fn aside(live: &Path) -> PathBuf {
+    let name = live
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    live.with_file_name(format!(".{name}.old-{}", std::process::id()))
+}
+
 fn stage_and_swap(
     out: &Output,
     root: &Path,
     stage: &Path,
     cargo: &str,
     cargo_path: &Path,
+    also: &[Replace],
 ) -> Result<(), Error> {
     let staged_dir = stage.join("resources");
     fs::create_dir_all(&staged_dir)
         .map_err(|e| io(format!("creating {}: {e}", staged_dir.display())))?;
     for f in &out.files {
-        let target = if f.path == OWNED_FILE {
-            stage.join("resources.rs")
-        } else {
-            stage.join(f.path.trim_start_matches("src/"))
-        };
+        let target = stage.join(f.path.trim_start_matches("src/"));
         fs::write(&target, &f.contents)
             .map_err(|e| io(format!("writing {}: {e}", target.display())))?;
     }
@@ -142,28 +204,46 @@ fn stage_and_swap(
         .map_err(|e| io(format!("writing {}: {e}", staged_summary.display())))?;
 
     // Swap: each old file aside, then each new one in, all by renames that are undone if a
-    // later one fails.
+    // later one fails. Files outside the tree go first, so that any failure undoes them too.
+    let mut steps = Vec::new();
+    let mut asides = Vec::new();
+    for r in also {
+        if r.live.exists() {
+            steps.push((r.live.clone(), aside(&r.live)));
+            asides.push(aside(&r.live));
+        }
+        steps.push((r.staged.clone(), r.live.clone()));
+    }
     let src = root.join("src");
     fs::create_dir_all(&src).map_err(|e| io(format!("creating {}: {e}", src.display())))?;
     let live_dir = root.join(OWNED_DIR);
-    let live_file = root.join(OWNED_FILE);
-    let mut steps = Vec::new();
     if live_dir.exists() {
         steps.push((live_dir.clone(), stage.join("old-resources")));
     }
     steps.push((staged_dir, live_dir));
-    if live_file.is_file() {
-        steps.push((live_file.clone(), stage.join("old-resources.rs")));
+    let mut files: Vec<(PathBuf, PathBuf)> = out
+        .files
+        .iter()
+        .filter(|f| !f.path.starts_with(&format!("{OWNED_DIR}/")))
+        .map(|f| {
+            let rel = f.path.trim_start_matches("src/");
+            (stage.join(rel), root.join(&f.path))
+        })
+        .collect();
+    files.push((staged_summary, root.join(SUMMARY_FILE)));
+    for (i, (staged, live)) in files.into_iter().enumerate() {
+        if live.is_file() {
+            steps.push((live.clone(), stage.join(format!("old-{i}"))));
+        }
+        steps.push((staged, live));
     }
-    steps.push((stage.join("resources.rs"), live_file));
-    let live_summary = root.join(SUMMARY_FILE);
-    if live_summary.is_file() {
-        steps.push((live_summary.clone(), stage.join("old-api.json")));
-    }
-    steps.push((staged_summary, live_summary));
     // Last: if this rename fails, `Cargo.toml` is unchanged, so it needs no copy aside.
     steps.push((staged_cargo, cargo_path.to_path_buf()));
-    rename_all(&steps)
+    rename_all(&steps)?;
+    for a in asides {
+        let _ = fs::remove_file(a);
+    }
+    Ok(())
 }
 
 /// Renames each `(from, to)` in order. If one fails, the renames already done are undone,
@@ -193,6 +273,10 @@ mod tests {
         Output {
             files: vec![
                 File {
+                    path: API_VERSION_FILE.into(),
+                    contents: "// v1\n".into(),
+                },
+                File {
                     path: "src/resources.rs".into(),
                     contents: "pub mod a;\n".into(),
                 },
@@ -202,22 +286,39 @@ mod tests {
                 },
             ],
             cargo_features: "a = []\n".into(),
-            summary: "{}\n".into(),
+            summary: "{\"api_version\": \"v1\"}\n".into(),
         }
     }
+
+    const CARGO: &str = "[package]\nname = \"x\"\n# generated package start\ndescription = \"old\"\n# generated package end\n\n[features]\n# generated start\nold = []\n# generated end\n";
 
     fn scratch(name: &str) -> PathBuf {
         let dir =
             std::env::temp_dir().join(format!("generator-write-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("src/resources")).unwrap();
-        fs::write(
-            dir.join("Cargo.toml"),
-            "[package]\nname = \"x\"\n\n[features]\n# generated start\nold = []\n# generated end\n",
-        )
-        .unwrap();
+        fs::write(dir.join("Cargo.toml"), CARGO).unwrap();
         fs::write(dir.join("src/resources/gone.rs"), "old\n").unwrap();
         dir
+    }
+
+    /// Every file under `dir` with its bytes.
+    fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut todo = vec![dir.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for e in fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    todo.push(p);
+                } else {
+                    let bytes = fs::read(&p).unwrap();
+                    out.push((p, bytes));
+                }
+            }
+        }
+        out.sort();
+        out
     }
 
     #[test]
@@ -229,6 +330,7 @@ mod tests {
             [
                 "Cargo.toml",
                 "api.json",
+                "src/api_version.rs",
                 "src/resources.rs",
                 "src/resources/a.rs",
                 "src/resources/gone.rs"
@@ -237,14 +339,30 @@ mod tests {
         write(&o, &dir).unwrap();
         assert!(check(&o, &dir).unwrap().is_empty());
         assert!(!dir.join("src/resources/gone.rs").exists());
-        assert_eq!(fs::read_to_string(dir.join("api.json")).unwrap(), "{}\n");
+        assert_eq!(fs::read_to_string(dir.join("api.json")).unwrap(), o.summary);
+        assert_eq!(
+            fs::read_to_string(dir.join("src/api_version.rs")).unwrap(),
+            "// v1\n"
+        );
         let cargo = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
         assert!(
             cargo.ends_with("# generated start\na = []\n# generated end\n"),
             "{cargo}"
         );
+        assert!(
+            cargo.contains("# generated package start\ndescription = \"Typed Stripe API client generated from Stripe's OpenAPI spec (API version v1).\"\n# generated package end\n"),
+            "{cargo}"
+        );
         fs::write(dir.join("src/resources/a.rs"), "// edited by hand\n").unwrap();
         assert_eq!(check(&o, &dir).unwrap(), ["src/resources/a.rs"]);
+        fs::write(dir.join("src/resources/a.rs"), "// a\n").unwrap();
+        // The description is part of the pin: hand-editing it is drift, like any other file.
+        fs::write(
+            dir.join("Cargo.toml"),
+            cargo.replace("(API version v1)", "(API version v0)"),
+        )
+        .unwrap();
+        assert_eq!(check(&o, &dir).unwrap(), ["Cargo.toml"]);
         fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -260,11 +378,71 @@ mod tests {
         assert!(write(&o, &dir).is_err());
         assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), before);
         assert!(dir.join("src/resources/gone.rs").exists());
-        // A Cargo.toml without the fence is refused before anything is written.
+        // A Cargo.toml without either fence is refused before anything is written.
         fs::write(dir.join("Cargo.toml"), "[package]\n").unwrap();
         let e = write(&out("x"), &dir).unwrap_err();
         assert!(e.to_string().contains("generated start"), "{e}");
+        let without_package = CARGO.replace("# generated package start\n", "");
+        fs::write(dir.join("Cargo.toml"), &without_package).unwrap();
+        let e = write(&out("x"), &dir).unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "`# generated package start` / `# generated package end` block under [package]"
+            ),
+            "{e}"
+        );
         assert!(dir.join("src/resources/gone.rs").exists());
+        assert_eq!(
+            fs::read_to_string(dir.join("Cargo.toml")).unwrap(),
+            without_package
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_outside_the_tree_swaps_with_it_or_not_at_all() {
+        let dir = scratch("also");
+        let pin = dir.join("pin.json");
+        fs::write(&pin, "old pin\n").unwrap();
+        let staged = dir.join("pin.json.new");
+        fs::write(&staged, "new pin\n").unwrap();
+        write_with(
+            &out("// a\n"),
+            &dir,
+            &[Replace {
+                staged: staged.clone(),
+                live: pin.clone(),
+            }],
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(&pin).unwrap(), "new pin\n");
+        assert!(!staged.exists());
+        assert!(check(&out("// a\n"), &dir).unwrap().is_empty());
+        // No copy of the old pin is left behind.
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["Cargo.toml", "api.json", "pin.json", "src"]);
+
+        // A later rename fails (`src/api_version.rs` is a directory): the pin and the tree
+        // are both as they were.
+        fs::write(&staged, "newer pin\n").unwrap();
+        fs::remove_file(dir.join("src/api_version.rs")).unwrap();
+        fs::create_dir_all(dir.join("src/api_version.rs/x")).unwrap();
+        let before = tree(&dir);
+        let e = write_with(
+            &out("// changed\n"),
+            &dir,
+            &[Replace {
+                staged: staged.clone(),
+                live: pin.clone(),
+            }],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("api_version.rs"), "{e}");
+        assert_eq!(tree(&dir), before);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

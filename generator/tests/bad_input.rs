@@ -47,6 +47,7 @@ const SELECT: &str = "resources: [thing]\n";
 const WHAT_TO_DO: &[&str] = &[
     ". Check that the file is a complete OpenAPI 3 document",
     ". Delete the cached spec and run `cargo xtask fetch-spec`",
+    ". To move the pin and generated/ to this spec, run `cargo xtask bump-spec",
     ". Fix the name in spec/select.yaml",
     ". Fix the reference",
     ". Break the cycle in the spec",
@@ -181,6 +182,8 @@ fn corpus() -> Vec<Case> {
         // The pin.
         case("hash_mismatch", WrongPin("hash_mismatch.yaml"), "#:", "but spec/manifest.json pins"),
         case("version_mismatch", Spec("version_mismatch.yaml"), "#/info/version:", "the spec is API version `2020-08-27`"),
+        case("no_info_version", Spec("no_info_version.yaml"), "#/info/version:", "there is no `info.version`"),
+        case("info_version_not_a_version", Spec("info_version_not_a_version.yaml"), "#/info/version:", "which is not an API version like `2024-04-10`"),
         case("manifest_invalid_json", Manifest("manifest_invalid_json.manifest.json"), "line 1, column 41", "spec/manifest.json#: expected value"),
         case("manifest_missing_sha", Manifest("manifest_missing_sha.manifest.json"), "line 1, column 29", "missing field `sha256`"),
         // The selection.
@@ -343,7 +346,7 @@ fn generated_tree(name: &str) -> PathBuf {
     fs::create_dir_all(root.join("src")).unwrap();
     fs::write(
         root.join("Cargo.toml"),
-        "[package]\nname = \"generated\"\n\n[features]\n# generated start\n# generated end\n",
+        "[package]\nname = \"generated\"\n# generated package start\n# generated package end\n\n[features]\n# generated start\n# generated end\n",
     )
     .unwrap();
     fs::write(root.join("src/lib.rs"), "pub mod resources;\n").unwrap();

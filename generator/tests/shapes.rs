@@ -42,7 +42,12 @@ fn fixtures_generate_their_snapshots() {
         for path in fixtures {
             let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
             let out = generate(&path);
-            for f in &out.files {
+            // `src/api_version.rs` depends on the pin only (tested in `generator::pinned`).
+            for f in out
+                .files
+                .iter()
+                .filter(|f| f.path != generator::pinned::API_VERSION_FILE)
+            {
                 let name = format!(
                     "{stem}__{}",
                     f.path.trim_start_matches("src/").replace(['/', '.'], "_")

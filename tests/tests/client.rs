@@ -200,14 +200,14 @@ fn retrieve_with_expand_and_request_options() {
 #[test]
 fn retrieve_encodes_the_path_parameter_and_sends_no_query_without_params() {
     let server = Server::start(vec![Reply::json(200, &session_json())]);
-    let id = FinancialConnectionsSessionId::new("fcsess_1/../x?y#z é");
+    let id = FinancialConnectionsSessionId::new("fcsess_1..%2e?y#z é");
     let request =
         FinancialConnectionsSession::retrieve(&id, &RetrieveFinancialConnectionsSession::new());
     block_on(client(&server).send(request)).expect("session");
     let recorded = only_request(&server);
     assert_eq!(
         recorded.target,
-        "/v1/financial_connections/sessions/fcsess_1%2F..%2Fx%3Fy%23z%20%C3%A9"
+        "/v1/financial_connections/sessions/fcsess_1..%252e%3Fy%23z%20%C3%A9"
     );
     assert_eq!(recorded.header("idempotency-key"), None);
 }
@@ -327,6 +327,7 @@ fn every_error_shape_decodes_into_error_api_with_the_request_id() {
                 status,
                 request_id: id,
                 error,
+                ..
             } => {
                 assert_eq!(*status, case.status);
                 assert_eq!(id.as_deref(), Some(&*request_id));
@@ -383,6 +384,7 @@ fn a_non_stripe_error_body_is_kept_in_error_http() {
             status: 502,
             request_id,
             body,
+            ..
         } => {
             assert_eq!(request_id.as_deref(), Some("req_proxy"));
             assert_eq!(body, "<html>Bad Gateway</html>");
@@ -405,6 +407,7 @@ fn a_decode_error_names_the_json_path_and_keeps_the_body() {
             status,
             request_id,
             body: kept,
+            ..
         } => {
             assert_eq!(path, "livemode");
             assert!(message.contains("invalid type"), "{message}");
@@ -532,7 +535,7 @@ fn retrieve_against(
 
 #[test]
 fn retryable_statuses_are_retried_up_to_the_limit() {
-    for status in [409, 429, 500, 502, 503] {
+    for status in [409, 500, 502, 503] {
         let (result, count) = retrieve_against(
             vec![stripe_error(status), Reply::json(200, &session_json())],
             None,
@@ -553,6 +556,32 @@ fn retryable_statuses_are_retried_up_to_the_limit() {
     let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/balance".to_owned());
     let err = block_on(client(&server).with_max_retries(1).send(request)).expect_err("503");
     assert_eq!((err.status(), server.requests().len()), (Some(503), 2));
+}
+
+/// Like stripe-node and stripe-go: a 429 is rate limiting, and retrying it would make the
+/// limiting worse, unless Stripe says to retry or the code is `lock_timeout`.
+#[test]
+fn rate_limited_requests_are_not_retried_unless_stripe_says_so() {
+    let rate_limited = Reply::json(
+        429,
+        r#"{"error": {"type": "invalid_request_error", "code": "rate_limit", "message": "Too many requests."}}"#,
+    );
+    let (result, count) = retrieve_against(
+        vec![rate_limited.clone(), Reply::json(200, &session_json())],
+        None,
+    );
+    assert_eq!(result.expect_err("429").status(), Some(429));
+    assert_eq!(count, 1);
+    let lock_timeout = Reply::json(
+        429,
+        r#"{"error": {"type": "invalid_request_error", "code": "lock_timeout"}}"#,
+    );
+    let (result, count) =
+        retrieve_against(vec![lock_timeout, Reply::json(200, &session_json())], None);
+    assert_eq!((result.is_ok(), count), (true, 2));
+    let told = rate_limited.header("Stripe-Should-Retry", "true");
+    let (result, count) = retrieve_against(vec![told, Reply::json(200, &session_json())], None);
+    assert_eq!((result.is_ok(), count), (true, 2));
 }
 
 #[test]
@@ -605,7 +634,7 @@ fn a_timeout_surfaces_as_error_timeout_after_retries() {
     .timeout(Duration::from_millis(100));
     let err = block_on(client(&server).send(request)).expect_err("a timeout");
     assert!(
-        matches!(err, Error::Timeout { after } if after == Duration::from_millis(100)),
+        matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(100)),
         "{err:?}"
     );
     assert!(

@@ -81,6 +81,7 @@ fn blocking_errors_and_timeouts() {
             status: 404,
             request_id,
             error,
+            ..
         } => {
             assert_eq!(request_id.as_deref(), Some("req_b404"));
             assert_eq!(error.type_, ApiErrorType::InvalidRequestError);
@@ -99,4 +100,45 @@ fn blocking_errors_and_timeouts() {
         .send(request)
         .expect_err("timeout");
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}
+
+/// reqwest's blocking client panics inside an async runtime; the blocking client says so with
+/// an error instead, sends nothing, and works again outside the runtime.
+#[test]
+fn blocking_inside_an_async_runtime_is_an_error_not_a_panic() {
+    let server = Server::start(vec![Reply::json(200, SESSION)]);
+    let request = FinancialConnectionsSession::retrieve(
+        &FinancialConnectionsSessionId::new("fcsess_9"),
+        &RetrieveFinancialConnectionsSession::new(),
+    );
+    let (inside, client) = tests::block_on(async {
+        // Made inside the runtime too, as a user's async handler would.
+        let client = client(&server);
+        (client.send(request.clone()), client)
+    });
+    let err = inside.expect_err("inside a runtime");
+    assert!(matches!(err, Error::BlockingInAsyncRuntime), "{err:?}");
+    assert!(err.to_string().contains("spawn_blocking"), "{err}");
+    assert!(server.requests().is_empty());
+    let session = client.send(request).expect("outside the runtime");
+    assert_eq!(session.id.as_str(), "fcsess_9");
+}
+
+#[test]
+fn blocking_reads_no_more_than_the_limit() {
+    let server = Server::start(vec![Reply::json(200, SESSION), Reply::json(200, SESSION)]);
+    let request = FinancialConnectionsSession::retrieve(
+        &FinancialConnectionsSessionId::new("fcsess_9"),
+        &RetrieveFinancialConnectionsSession::new(),
+    );
+    let err = client(&server)
+        .with_max_response_bytes(SESSION.len() - 1)
+        .send(request.clone())
+        .expect_err("too large");
+    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1, "not retried");
+    client(&server)
+        .with_max_response_bytes(SESSION.len())
+        .send(request)
+        .expect("exactly at the limit");
 }

@@ -7,9 +7,14 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use stripe_typed::resources::financial_connections_account::{
+    FinancialConnectionsAccount, FinancialConnectionsAccountId,
+    ListFinancialConnectionsAccountAccountHolder, RefreshFinancialConnectionsAccount,
+    RefreshFinancialConnectionsAccountFeatures,
+};
 use stripe_typed::rt::{
-    self, BoxFuture, Client, Error, HttpRequest, HttpResponse, Method, Transport, TransportError,
-    TransportErrorKind,
+    self, BoxFuture, Client, Error, HttpRequest, HttpResponse, List, Method, Path, Request,
+    Transport, TransportError, TransportErrorKind,
 };
 
 type Outcome = Result<HttpResponse, TransportError>;
@@ -129,7 +134,7 @@ fn retries_pause_within_the_configured_bounds() {
         failure(TransportErrorKind::Connect),
         status(500),
         failure(TransportErrorKind::Other),
-        status(429),
+        status(503),
         status(409),
         ok("{}"),
     ]);
@@ -164,7 +169,7 @@ fn transport_failures_map_to_errors() {
         .with_timeout(Duration::from_secs(3));
     let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/x".to_owned());
     let err = block_on(client.send(request.clone())).expect_err("timeout");
-    assert!(matches!(err, Error::Timeout { after } if after == Duration::from_secs(3)));
+    assert!(matches!(err, Error::Timeout { after, .. } if after == Duration::from_secs(3)));
     assert!(fake.slept().is_empty());
 
     let fake = Fake::new(vec![failure(TransportErrorKind::Other); 3]);
@@ -176,4 +181,155 @@ fn transport_failures_map_to_errors() {
     }
     assert_eq!(fake.sent().len(), 3);
     assert!(std::error::Error::source(&err).is_some());
+}
+
+#[test]
+fn failures_that_cannot_heal_are_not_retried() {
+    for kind in [
+        TransportErrorKind::Certificate,
+        TransportErrorKind::InvalidRequest,
+        TransportErrorKind::ResponseTooLarge,
+    ] {
+        let fake = Fake::new(vec![failure(kind), ok("{}")]);
+        let client = Client::from_transport("sk_test_fake", fake.clone()).with_max_retries(3);
+        let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/x".to_owned());
+        let err = block_on(client.send(request)).expect_err("final");
+        assert_eq!(fake.sent().len(), 1, "{kind:?}");
+        assert!(fake.slept().is_empty(), "{kind:?}");
+        if kind == TransportErrorKind::ResponseTooLarge {
+            assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+        } else {
+            assert!(
+                matches!(&err, Error::Transport(e) if e.kind() == kind),
+                "{err:?}"
+            );
+        }
+    }
+}
+
+/// A path parameter that would leave its segment is refused before the transport sees
+/// anything, by every generated operation and by paging.
+#[test]
+fn refused_path_parameters_never_reach_the_transport() {
+    let fake = Fake::new(vec![ok("{}"); 8]);
+    let client = Client::from_transport("sk_test_fake", fake.clone());
+    for (value, reason) in [
+        ("", "is empty"),
+        (".", "is `.` or `..`"),
+        ("..", "is `.` or `..`"),
+        ("fca_1/../fca_2", "contains `/`"),
+    ] {
+        let id = FinancialConnectionsAccountId::new(value);
+        let refresh = FinancialConnectionsAccount::refresh(
+            &id,
+            &RefreshFinancialConnectionsAccount::new(vec![
+                RefreshFinancialConnectionsAccountFeatures::Balance,
+            ]),
+        );
+        assert!(refresh.check().is_err(), "{value:?}");
+        let err = block_on(client.send(refresh)).expect_err("refused");
+        match &err {
+            Error::InvalidPathParameter { name, reason: r } => {
+                assert_eq!(*name, "account");
+                assert!(r.starts_with(reason), "{value:?}: {r}");
+            }
+            other => panic!("{value:?}: {other:?}"),
+        }
+        assert!(err.to_string().contains("`account`"), "{err}");
+        assert_eq!(err.idempotency_key(), None);
+    }
+    // Paging stops at the refused first page.
+    let first: Request<List<rt::Json>> = Request::new(
+        Method::Get,
+        Path::new("/v1/customers/")
+            .param("customer", "..")
+            .push("/tax_ids"),
+    );
+    let err = block_on(client.paginate(first).collect_all()).expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidPathParameter {
+                name: "customer",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(fake.sent().is_empty(), "{:?}", fake.sent());
+}
+
+/// A create that timed out may have happened; the key it was sent with lets the caller retry
+/// it safely.
+#[test]
+fn every_error_of_a_post_carries_its_idempotency_key() {
+    let fake = Fake::new(vec![failure(TransportErrorKind::Timeout); 3]);
+    let client = Client::from_transport("sk_test_fake", fake.clone());
+    let request: rt::Request<rt::Json> =
+        rt::Request::new(Method::Post, "/v1/charges".to_owned()).form(&Some("x".to_owned()));
+    let err = block_on(client.send(request.clone())).expect_err("timeout");
+    let key = err.idempotency_key().expect("a key").to_owned();
+    let sent: Vec<_> = fake
+        .sent()
+        .iter()
+        .map(|r| r.header("idempotency-key").map(str::to_owned))
+        .collect();
+    assert_eq!(sent, vec![Some(key.clone()); 3]);
+
+    let fake = Fake::new(vec![ok("{}")]);
+    let client = client.with_transport(fake.clone());
+    block_on(client.send(request.idempotency_key(key.clone()))).expect("the retry succeeds");
+    assert_eq!(fake.sent()[0].header("idempotency-key"), Some(key.as_str()));
+
+    for outcome in [
+        status(402),
+        status(503),
+        failure(TransportErrorKind::Connect),
+        ok("not json"),
+    ] {
+        let fake = Fake::new(vec![outcome]);
+        let client = client
+            .clone()
+            .with_transport(fake.clone())
+            .with_max_retries(0);
+        let request: rt::Request<rt::Json> =
+            rt::Request::new(Method::Post, "/v1/charges".to_owned());
+        let err = block_on(client.send(request)).expect_err("an error");
+        assert_eq!(
+            err.idempotency_key(),
+            fake.sent()[0].header("idempotency-key"),
+            "{err:?}"
+        );
+        assert!(err.idempotency_key().is_some(), "{err:?}");
+    }
+}
+
+#[test]
+fn responses_over_the_limit_fail_even_from_a_transport_that_ignores_it() {
+    let fake = Fake::new(vec![ok(&format!("\"{}\"", "x".repeat(100)))]);
+    let client = Client::from_transport("sk_test_fake", fake.clone()).with_max_response_bytes(64);
+    let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/x".to_owned());
+    let err = block_on(client.send(request)).expect_err("too large");
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 64, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("with_max_response_bytes"), "{err}");
+    assert_eq!(fake.sent()[0].max_response_bytes, 64);
+}
+
+#[test]
+fn a_list_request_with_a_hostile_filter_shows_no_values_in_debug() {
+    let holder = ListFinancialConnectionsAccountAccountHolder::new().customer("cus_SECRET");
+    let request = FinancialConnectionsAccount::list(
+        &stripe_typed::resources::financial_connections_account::ListFinancialConnectionsAccount::new()
+            .account_holder(holder),
+    );
+    let fake = Fake::new(vec![]);
+    let client = Client::from_transport("sk_test_fake", fake);
+    let paginator = client.paginate(request.clone());
+    for debug in [format!("{request:?}"), format!("{paginator:?}")] {
+        assert!(!debug.contains("cus_SECRET"), "{debug}");
+        assert!(debug.contains("account_holder[customer]"), "{debug}");
+    }
 }

@@ -22,6 +22,18 @@ fn generated_is_fresh() {
     );
 }
 
+/// `rt::API_VERSION` and the crate description are generated from the pin, not written by hand.
+#[test]
+fn the_runtime_and_the_crate_description_follow_the_pin() {
+    let pinned = xtask::pin().unwrap().manifest.api_version;
+    assert_eq!(stripe_typed::rt::API_VERSION, pinned);
+    let cargo = std::fs::read_to_string(generated_root().join("Cargo.toml")).unwrap();
+    assert!(
+        cargo.contains(&generator::pinned::cargo_description(&pinned)),
+        "{cargo}"
+    );
+}
+
 #[test]
 fn every_generated_file_matches_its_snapshot() {
     let out = pinned();
@@ -100,6 +112,11 @@ fn check_catches_a_hand_edit_and_write_repairs_it() {
         &scratch.join("src/resources"),
     );
     std::fs::copy(generated_root().join("api.json"), scratch.join("api.json")).unwrap();
+    std::fs::copy(
+        generated_root().join("src/api_version.rs"),
+        scratch.join("src/api_version.rs"),
+    )
+    .unwrap();
     assert!(generator::write::check(&out, &scratch).unwrap().is_empty());
 
     let edited = scratch.join("src/resources/financial_connections_session.rs");
@@ -120,4 +137,60 @@ fn check_catches_a_hand_edit_and_write_repairs_it() {
     generator::write::write(&out, &scratch).unwrap();
     assert!(generator::write::check(&out, &scratch).unwrap().is_empty());
     std::fs::remove_dir_all(&scratch).unwrap();
+}
+
+/// The fields of `pub struct name` in `text`, as `field: Type` lines.
+fn struct_fields<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
+    let start = text
+        .find(&format!("pub struct {name} {{"))
+        .unwrap_or_else(|| panic!("no struct {name}"));
+    let body = &text[start..];
+    let body = &body[..body.find("\n}").unwrap()];
+    body.lines()
+        .map(str::trim)
+        .filter_map(|l| l.strip_prefix("pub "))
+        .collect()
+}
+
+/// Stripe's secrets in the pinned spec come out as `rt::Secret`, in responses and in query and
+/// body parameters, and only where they are secret: an invoice's `number` is not.
+#[test]
+fn stripes_secrets_are_typed_secret_in_the_pinned_spec() {
+    let spec = xtask::pinned_spec().unwrap();
+    let manifest = xtask::pin().unwrap().manifest;
+    let selection = generator::Selection::from_yaml(
+        b"resources: [payment_intent, issuing.card, invoice, ephemeral_key, webhook_endpoint, \
+          terminal.connection_token, payment_method, token]\n",
+    )
+    .unwrap();
+    let out = generator::generate(&spec, &manifest, &selection).unwrap_or_else(|e| panic!("{e}"));
+    let all: String = out.files.iter().map(|f| f.contents.as_str()).collect();
+    for (ty, field) in [
+        (
+            "PaymentIntent",
+            "client_secret: Option<Option<rt::Secret>>,",
+        ),
+        (
+            "RetrievePaymentIntent",
+            "client_secret: Option<rt::Secret>,",
+        ),
+        ("ConfirmPaymentIntent", "client_secret: Option<rt::Secret>,"),
+        ("IssuingCard", "cvc: Option<rt::Secret>,"),
+        ("IssuingCard", "number: Option<rt::Secret>,"),
+        ("EphemeralKey", "secret: Option<rt::Secret>,"),
+        ("WebhookEndpoint", "secret: Option<rt::Secret>,"),
+        ("TerminalConnectionToken", "secret: rt::Secret,"),
+        ("Invoice", "number: Option<Option<String>>,"),
+        ("CreateInvoice", "number: Option<String>,"),
+    ] {
+        let fields = struct_fields(&all, ty);
+        assert!(fields.contains(&field), "{ty}: {field} not in {fields:#?}");
+    }
+    // Card details in parameters, at depth (`card[number]`, `card[cvc]`).
+    let card_params = all.match_indices("pub number: rt::Secret,").count();
+    assert!(
+        card_params >= 2,
+        "payment method and token card numbers: {card_params}"
+    );
+    assert!(all.contains("pub cvc: Option<rt::Secret>,"));
 }

@@ -315,8 +315,9 @@ fn blocking_iterator_backwards_search_and_errors() {
         search_page(&["cus_1"], true, Some("tok_2")),
         search_page(&["cus_2"], false, None),
     ]);
-    let first = Request::<SearchResult<rt::Json>>::new(Method::Get, "/v1/customers/search".into())
-        .with_query_param("query", "name:'x'");
+    let first =
+        Request::<SearchResult<rt::Json>>::new(Method::Get, "/v1/customers/search".to_owned())
+            .with_query_param("query", "name:'x'");
     let found: Vec<rt::Json> = blocking_client_for(&server)
         .paginate_search(first)
         .collect::<Result<_, _>>()

@@ -98,40 +98,75 @@ fn the_workflow_is_valid_and_uses_only_known_actions() {
     }
 }
 
+/// Fails unless `cargo xtask help` documents the command of `line` and each of its flags.
+fn assert_in_help(line: &str, origin: &str) {
+    let help = xtask::HELP;
+    let Some(rest) = line.strip_prefix("cargo xtask ") else {
+        return;
+    };
+    let mut words = rest.split_whitespace();
+    let command = words.next().unwrap();
+    let usage: Vec<&str> = help
+        .lines()
+        .filter(|l| l.trim_start().starts_with(&format!("{command} ")) || l.trim() == command)
+        .collect();
+    assert!(
+        !usage.is_empty(),
+        "{origin}: `{line}`: `cargo xtask help` has no command {command}"
+    );
+    for flag in words.filter(|w| w.starts_with("--")) {
+        assert!(
+            usage.iter().any(|l| l.contains(flag)),
+            "{origin}: `{line}`: `cargo xtask {command}` has no flag {flag}"
+        );
+    }
+}
+
 #[test]
 fn every_xtask_command_and_flag_in_ci_exists() {
-    let help = xtask::HELP;
     let ci_run = std::fs::read_to_string(root().join(".ci/run")).unwrap();
     let mut scripts: Vec<String> = runs(&workflow()).into_iter().map(|(_, r)| r).collect();
     scripts.push(ci_run);
     let mut seen = 0;
     for script in &scripts {
         for line in cargo_lines(script) {
-            let Some(rest) = line.strip_prefix("cargo xtask ") else {
-                continue;
-            };
-            seen += 1;
-            let mut words = rest.split_whitespace();
-            let command = words.next().unwrap();
-            let usage: Vec<&str> = help
-                .lines()
-                .filter(|l| {
-                    l.trim_start().starts_with(&format!("{command} ")) || l.trim() == command
-                })
-                .collect();
-            assert!(
-                !usage.is_empty(),
-                "`{line}`: `cargo xtask help` has no command {command}"
-            );
-            for flag in words.filter(|w| w.starts_with("--")) {
-                assert!(
-                    usage.iter().any(|l| l.contains(flag)),
-                    "`{line}`: `cargo xtask {command}` has no flag {flag}"
-                );
+            if line.starts_with("cargo xtask ") {
+                seen += 1;
+                assert_in_help(&line, "CI");
             }
         }
     }
     assert!(seen >= 5, "found only {seen} xtask commands in CI");
+}
+
+/// The README's commands, in code blocks and inline code, are ones xtask has.
+#[test]
+fn every_xtask_command_and_flag_in_the_readme_exists() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut lines = cargo_lines(&readme);
+    lines.extend(
+        readme
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|code| code.starts_with("cargo xtask "))
+            .map(str::to_owned),
+    );
+    let xtask: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("cargo xtask "))
+        .collect();
+    assert!(
+        xtask
+            .iter()
+            .any(|l| l.starts_with("cargo xtask bump-spec --url")),
+        "the README does not show the bump: {xtask:?}"
+    );
+    for line in xtask {
+        // Inline code may end with a placeholder or an option list in brackets.
+        let line = line.split(" [").next().unwrap();
+        assert_in_help(line, "README.md");
+    }
 }
 
 #[test]

@@ -6,16 +6,23 @@
 
 /// `cargo xtask help`: every command and flag (tests check CI's commands against it).
 pub const HELP: &str = "\
-cargo xtask <command>
+cargo xtask <command> [--root DIR]
 
 commands:
-  fetch-spec                         fetch the pinned spec (npm pack), verify its sha256, cache it
+  fetch-spec                         fetch the pinned spec (from the source spec/manifest.json
+                                     names), verify its sha256, cache it in spec/cache/
   fetch-spec --url URL --sha256 HEX  fetch Stripe's own spec (e.g. from the stripe/openapi
                                      repository) into spec/cache/, verified against HEX
+  bump-spec --url URL --sha256 HEX   move the pin to another spec (JSON or YAML): verify it,
+  bump-spec --file PATH [--sha256 HEX]
+                                     take its API version from info.version, cache it, update
+                                     spec/manifest.json and regenerate generated/, all or
+                                     nothing; prints the change report
+  bump-spec ... [--report PATH]      also append the change report as Markdown to PATH
   codegen                            generate generated/ from the pinned spec (fetching it if needed)
   codegen --check                    exit non-zero and list the files that differ; write nothing
-  codegen --spec PATH --sha256 HEX [--api-version V]
-                                     generate from another spec file (JSON or YAML) instead
+  codegen --spec PATH --sha256 HEX   generate from another encoding of the pinned spec; with
+                                     --check, preview any spec (report and stale files only)
   codegen ... [--since PATH] [--report PATH]
                                      every codegen prints what changes in the generated API vs
                                      the summary at PATH (default generated/api.json); --report
@@ -30,26 +37,45 @@ commands:
                                      async-stripe's and build cost per selection size (in
                                      release mode); --quick skips the builds; SECTION is one of
                                      codegen, decode, cold, billing, sizes
+
+--root DIR runs on the repository at DIR instead of the one xtask was built in.
 ";
 
 pub mod bench;
 pub mod billing;
+pub mod bump;
 pub mod report;
 pub mod whole_api;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-/// The workspace root (the parent of `xtask/`).
+static ROOT: OnceLock<PathBuf> = OnceLock::new();
+
+/// Makes [`repo_root`] return `root` for the rest of the process (`--root DIR`), so the
+/// commands can run on a copy of the repository. Only the first call counts.
+pub fn set_repo_root(root: PathBuf) {
+    let _ = ROOT.set(root);
+}
+
+/// The workspace root: `--root DIR` if given, else the parent of `xtask/`.
 pub fn repo_root() -> PathBuf {
+    if let Some(root) = ROOT.get() {
+        return root.clone();
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// `spec/manifest.json`.
+pub fn manifest_path() -> PathBuf {
+    repo_root().join("spec/manifest.json")
 }
 
 /// The generated crate's root.
@@ -64,30 +90,57 @@ pub struct Pin {
     pub manifest: generator::Manifest,
     /// Where the verified spec is cached, relative to the repo root.
     pub cache: PathBuf,
-    /// The npm source: package, version, file inside the tarball.
-    pub npm: (String, String, String),
+    /// Where `fetch-spec` obtains the spec.
+    pub source: Source,
+}
+
+/// Where the pinned spec comes from (`sources` in `spec/manifest.json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `sources.npm`: `npm pack PACKAGE@VERSION`, then `FILE` from the tarball.
+    Npm {
+        package: String,
+        version: String,
+        file: String,
+    },
+    /// `sources.url.url`: downloaded with curl (what `bump-spec --url` records).
+    Url(String),
+    /// `sources.file.name`: bumped from a local file, so there is nothing to download.
+    File(String),
 }
 
 /// Reads `spec/manifest.json`.
 pub fn pin() -> Result<Pin> {
-    let path = repo_root().join("spec/manifest.json");
+    let path = manifest_path();
     let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
     let manifest = generator::Manifest::from_json(&bytes)?;
     let v: Value = serde_json::from_slice(&bytes)?;
-    let s = |p: &str| -> Result<String> {
-        v.pointer(p)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .with_context(|| format!("spec/manifest.json has no string at {p}"))
+    let s = |p: &str| -> Option<String> { v.pointer(p).and_then(Value::as_str).map(str::to_owned) };
+    let source = if let (Some(package), Some(version), Some(file)) = (
+        s("/sources/npm/package"),
+        s("/sources/npm/version"),
+        s("/sources/npm/file"),
+    ) {
+        Source::Npm {
+            package,
+            version,
+            file,
+        }
+    } else if let Some(url) = s("/sources/url/url") {
+        Source::Url(url)
+    } else if let Some(name) = s("/sources/file/name") {
+        Source::File(name)
+    } else {
+        bail!(
+            "spec/manifest.json names no source for the spec (sources.npm, sources.url.url or \
+             sources.file.name); restore it from git, or re-pin with `cargo xtask bump-spec --url URL --sha256 HEX`"
+        );
     };
+    let cache = s("/cache").context("spec/manifest.json has no string at /cache")?;
     Ok(Pin {
         manifest,
-        cache: repo_root().join(s("/cache")?),
-        npm: (
-            s("/sources/npm/package")?,
-            s("/sources/npm/version")?,
-            s("/sources/npm/file")?,
-        ),
+        cache: repo_root().join(cache),
+        source,
     })
 }
 
@@ -98,7 +151,7 @@ pub fn selection() -> Result<generator::Selection> {
     Ok(generator::Selection::from_yaml(&bytes)?)
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     generator::load::sha256_hex(bytes)
 }
 
@@ -120,19 +173,33 @@ pub fn pinned_spec() -> Result<Vec<u8>> {
             pin.cache.display()
         );
     }
-    let bytes = fetch_npm(&pin)?;
+    let bytes = match &pin.source {
+        Source::Npm {
+            package,
+            version,
+            file,
+        } => fetch_npm(&pin, package, version, file)?,
+        Source::Url(url) => {
+            eprintln!("xtask: fetching the pinned Stripe spec from {url}");
+            let bytes = download(url)?;
+            verify(&pin, &bytes, url)?;
+            bytes
+        }
+        Source::File(name) => bail!(
+            "the pinned spec (API version {}) was bumped from a local file, {name}, and is not at {}. \
+             Copy that file there, or re-pin with `cargo xtask bump-spec --url URL --sha256 HEX` \
+             so that it can be fetched.",
+            pin.manifest.api_version,
+            pin.cache.display()
+        ),
+    };
     store(&pin, &bytes)?;
     Ok(bytes)
 }
 
 fn store(pin: &Pin, bytes: &[u8]) -> Result<()> {
-    let dir = pin.cache.parent().context("cache path has no parent")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = dir.join(format!(".download-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &pin.cache)
-        .with_context(|| format!("moving the spec into {}", pin.cache.display()))?;
-    Ok(())
+    write_atomically(&pin.cache, bytes)
+        .with_context(|| format!("caching the spec at {}", pin.cache.display()))
 }
 
 fn verify(pin: &Pin, bytes: &[u8], source: &str) -> Result<()> {
@@ -140,7 +207,8 @@ fn verify(pin: &Pin, bytes: &[u8], source: &str) -> Result<()> {
     if actual != pin.manifest.sha256 {
         bail!(
             "the spec from {source} has sha256 {actual}, but spec/manifest.json pins {}. \
-             Nothing was cached. If the source changed on purpose, update the pin and regenerate.",
+             Nothing was cached. If the source changed on purpose, move the pin to it with \
+             `cargo xtask bump-spec --url URL --sha256 {actual}`.",
             pin.manifest.sha256
         );
     }
@@ -148,8 +216,7 @@ fn verify(pin: &Pin, bytes: &[u8], source: &str) -> Result<()> {
 }
 
 /// `npm pack PACKAGE@VERSION` into a scratch directory, then the spec file out of the tarball.
-fn fetch_npm(pin: &Pin) -> Result<Vec<u8>> {
-    let (package, version, file) = &pin.npm;
+fn fetch_npm(pin: &Pin, package: &str, version: &str, file: &str) -> Result<Vec<u8>> {
     let spec = format!("{package}@{version}");
     let scratch =
         std::env::temp_dir().join(format!("xtask-spec-{}-{}", std::process::id(), unique()));
@@ -203,14 +270,13 @@ fn fetch_npm(pin: &Pin) -> Result<Vec<u8>> {
     result
 }
 
-/// Fetches Stripe's own spec from a URL (e.g. a tagged `openapi/spec3.json` or `spec3.yaml` in
-/// the stripe/openapi repository) and checks it against `sha256`. Its bytes differ from the
-/// npm copy, so it is stored beside the pinned cache, never over it.
-pub fn fetch_url(url: &str, sha256: &str, dest: &Path) -> Result<Vec<u8>> {
-    let tmp = dest.with_extension("download");
-    if let Some(dir) = dest.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
+/// Downloads `url` with curl (any scheme curl knows) into memory, through a scratch file.
+pub fn download(url: &str) -> Result<Vec<u8>> {
+    let tmp = std::env::temp_dir().join(format!(
+        "xtask-download-{}-{}",
+        std::process::id(),
+        unique()
+    ));
     let status = Command::new("curl")
         .args([
             "--fail",
@@ -222,22 +288,51 @@ pub fn fetch_url(url: &str, sha256: &str, dest: &Path) -> Result<Vec<u8>> {
         .arg(&tmp)
         .arg(url)
         .status();
-    match status {
-        Ok(s) if s.success() => {}
-        Ok(s) => bail!("downloading {url} failed (curl {s}); check the URL and your connection"),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            bail!("`curl` is not installed; install it to fetch a spec by URL")
+    let result = match status {
+        Ok(s) if s.success() => {
+            std::fs::read(&tmp).with_context(|| format!("reading {}", tmp.display()))
         }
-        Err(e) => return Err(e).context("running curl"),
-    }
-    let bytes = std::fs::read(&tmp)?;
-    let actual = sha256_hex(&bytes);
+        Ok(s) => Err(anyhow::anyhow!(
+            "downloading {url} failed (curl {s}); check the URL and your connection"
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(anyhow::anyhow!(
+            "`curl` is not installed; install it to fetch a spec by URL"
+        )),
+        Err(e) => Err(e).context("running curl"),
+    };
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+/// `bytes` if their sha256 is `sha256`, else an error that says where they came from.
+pub fn check_sha256(bytes: &[u8], sha256: &str, source: &str) -> Result<()> {
+    let actual = sha256_hex(bytes);
     if actual != sha256.to_ascii_lowercase() {
-        let _ = std::fs::remove_file(&tmp);
-        bail!("{url} has sha256 {actual}, not the expected {sha256}; nothing was saved");
+        bail!("{source} has sha256 {actual}, not the expected {sha256}; nothing was saved and nothing was changed");
     }
-    std::fs::rename(&tmp, dest)?;
+    Ok(())
+}
+
+/// Fetches Stripe's own spec from a URL (e.g. a tagged `openapi/spec3.json` or `spec3.yaml` in
+/// the stripe/openapi repository) and checks it against `sha256`. Its bytes differ from the
+/// npm copy, so it is stored beside the pinned cache, never over it.
+pub fn fetch_url(url: &str, sha256: &str, dest: &Path) -> Result<Vec<u8>> {
+    let bytes = download(url)?;
+    check_sha256(&bytes, sha256, url)?;
+    write_atomically(dest, &bytes)?;
     Ok(bytes)
+}
+
+/// Writes `bytes` beside `dest` and renames them into place, so `dest` only ever appears whole.
+pub fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = dest.parent().context("a path with no parent")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = dir.join(format!(".write-{}-{}", std::process::id(), unique()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, dest).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("moving {} to {}: {e}", tmp.display(), dest.display())
+    })
 }
 
 fn unique() -> u128 {

@@ -23,7 +23,8 @@ struct Args {
     url: Option<String>,
     sha256: Option<String>,
     spec: Option<PathBuf>,
-    api_version: Option<String>,
+    file: Option<PathBuf>,
+    root: Option<PathBuf>,
     since: Option<PathBuf>,
     report: Option<PathBuf>,
     quick: bool,
@@ -37,9 +38,21 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
         match arg.as_str() {
             "--check" => a.check = true,
             "--url" => a.url = Some(value("--url")?),
-            "--sha256" => a.sha256 = Some(value("--sha256")?),
+            "--sha256" => {
+                let sha = value("--sha256")?;
+                if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    bail!("--sha256 takes 64 hex digits (a sha256), not `{sha}`");
+                }
+                a.sha256 = Some(sha);
+            }
             "--spec" => a.spec = Some(PathBuf::from(value("--spec")?)),
-            "--api-version" => a.api_version = Some(value("--api-version")?),
+            "--file" => a.file = Some(PathBuf::from(value("--file")?)),
+            "--root" => a.root = Some(PathBuf::from(value("--root")?)),
+            "--api-version" => bail!(
+                "--api-version is gone: the API version comes from the spec's info.version. \
+                 To move to another spec, run `cargo xtask bump-spec --file PATH` (or --url URL \
+                 --sha256 HEX); it updates spec/manifest.json and generated/ together"
+            ),
             "--since" => a.since = Some(PathBuf::from(value("--since")?)),
             "--report" => a.report = Some(PathBuf::from(value("--report")?)),
             "--quick" => a.quick = true,
@@ -57,8 +70,18 @@ fn run() -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
     let a = parse(args)?;
+    if let Some(root) = &a.root {
+        if !root.join("spec/manifest.json").is_file() {
+            bail!(
+                "--root {}: there is no spec/manifest.json there; pass the repository's root",
+                root.display()
+            );
+        }
+        xtask::set_repo_root(root.clone());
+    }
     match cmd.as_str() {
         "fetch-spec" => fetch_spec(&a),
+        "bump-spec" => bump_spec(&a),
         "codegen" => codegen(&a),
         "bench" => xtask::bench::run(a.quick, a.only.as_deref()).map(|()| ExitCode::SUCCESS),
         "whole-api" => xtask::whole_api::run(a.only.as_deref()).map(|()| ExitCode::SUCCESS),
@@ -83,10 +106,20 @@ fn fetch_spec(a: &Args) -> Result<ExitCode> {
                 .join(format!("{}-{name}", &sha[..sha.len().min(12)]));
             xtask::fetch_url(url, sha, &dest)?;
             println!("verified and saved {}", dest.display());
-            println!(
-                "generate from it with: cargo xtask codegen --spec {} --sha256 {sha}",
-                dest.display()
-            );
+            if xtask::pin()?.manifest.accepts(&sha.to_ascii_lowercase()) {
+                println!(
+                    "it is the pinned spec; generate from it with: cargo xtask codegen --spec {} --sha256 {sha}",
+                    dest.display()
+                );
+            } else {
+                println!(
+                    "preview what it changes with: cargo xtask codegen --spec {} --sha256 {sha} --check",
+                    dest.display()
+                );
+                println!(
+                    "move the pin and generated/ to it with: cargo xtask bump-spec --url {url} --sha256 {sha}"
+                );
+            }
         }
         (None, None) => {
             let bytes = xtask::pinned_spec()?;
@@ -103,6 +136,26 @@ fn fetch_spec(a: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn bump_spec(a: &Args) -> Result<ExitCode> {
+    use xtask::bump::NewSpec;
+    let from = match (&a.file, &a.url, &a.sha256) {
+        (Some(path), None, sha256) => NewSpec::File {
+            path: path.clone(),
+            sha256: sha256.clone(),
+        },
+        (None, Some(url), Some(sha256)) => NewSpec::Url {
+            url: url.clone(),
+            sha256: sha256.clone(),
+        },
+        (None, Some(_), None) => {
+            bail!("--url needs --sha256: a downloaded spec is only used once verified")
+        }
+        _ => bail!("bump-spec takes --file PATH [--sha256 HEX], or --url URL --sha256 HEX"),
+    };
+    xtask::bump::run(&from, a.report.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn codegen(a: &Args) -> Result<ExitCode> {
     let out = match &a.spec {
         Some(path) => {
@@ -112,10 +165,22 @@ fn codegen(a: &Args) -> Result<ExitCode> {
                 .context("--spec needs --sha256: a spec is only used once verified")?;
             let bytes =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            xtask::check_sha256(&bytes, &sha, &path.display().to_string())?;
             let mut manifest = xtask::pin()?.manifest;
-            manifest.sha256 = sha.to_ascii_lowercase();
-            if let Some(v) = &a.api_version {
-                manifest.api_version = v.clone();
+            if !manifest.accepts(&sha.to_ascii_lowercase()) {
+                // generated/ must match spec/manifest.json, so another spec is only previewed.
+                if !a.check {
+                    bail!(
+                        "{} is not the pinned spec, and generated/ must match spec/manifest.json. \
+                         To move both to it, run `cargo xtask bump-spec --file {} --sha256 {sha}`; \
+                         to preview what it changes without writing, add --check",
+                        path.display(),
+                        path.display()
+                    );
+                }
+                manifest.api_version =
+                    generator::load::api_version(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+                manifest.sha256 = sha.to_ascii_lowercase();
             }
             generator::generate(&bytes, &manifest, &xtask::selection()?)
                 .map_err(|e| anyhow::anyhow!("{e}"))?

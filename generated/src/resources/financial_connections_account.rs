@@ -1301,10 +1301,8 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Get,
-                format!(
-                    "/v1/financial_connections/accounts/{}", rt::encode_path(account
-                    .as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/accounts/")
+                    .param("account", account.as_str()),
             )
             .query(params)
     }
@@ -1316,7 +1314,7 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<rt::List<Self>> {
         rt::Request::new(
                 rt::Method::Get,
-                "/v1/financial_connections/accounts".to_owned(),
+                rt::Path::new("/v1/financial_connections/accounts"),
             )
             .query(params)
     }
@@ -1329,10 +1327,9 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Post,
-                format!(
-                    "/v1/financial_connections/accounts/{}/disconnect",
-                    rt::encode_path(account.as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/accounts/")
+                    .param("account", account.as_str())
+                    .push("/disconnect"),
             )
             .form(params)
     }
@@ -1345,10 +1342,9 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Post,
-                format!(
-                    "/v1/financial_connections/accounts/{}/refresh",
-                    rt::encode_path(account.as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/accounts/")
+                    .param("account", account.as_str())
+                    .push("/refresh"),
             )
             .form(params)
     }
@@ -1361,10 +1357,9 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Post,
-                format!(
-                    "/v1/financial_connections/accounts/{}/subscribe",
-                    rt::encode_path(account.as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/accounts/")
+                    .param("account", account.as_str())
+                    .push("/subscribe"),
             )
             .form(params)
     }
@@ -1377,10 +1372,9 @@ impl FinancialConnectionsAccount {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Post,
-                format!(
-                    "/v1/financial_connections/accounts/{}/unsubscribe",
-                    rt::encode_path(account.as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/accounts/")
+                    .param("account", account.as_str())
+                    .push("/unsubscribe"),
             )
             .form(params)
     }

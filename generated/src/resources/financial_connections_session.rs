@@ -420,7 +420,7 @@ impl FinancialConnectionsSession {
     pub fn create(params: &CreateFinancialConnectionsSession) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Post,
-                "/v1/financial_connections/sessions".to_owned(),
+                rt::Path::new("/v1/financial_connections/sessions"),
             )
             .form(params)
     }
@@ -433,10 +433,8 @@ impl FinancialConnectionsSession {
     ) -> rt::Request<Self> {
         rt::Request::new(
                 rt::Method::Get,
-                format!(
-                    "/v1/financial_connections/sessions/{}", rt::encode_path(session
-                    .as_str())
-                ),
+                rt::Path::new("/v1/financial_connections/sessions/")
+                    .param("session", session.as_str()),
             )
             .query(params)
     }

@@ -1,18 +1,22 @@
 //! A blocking client, for programs without an async runtime (the `blocking` feature).
 //!
 //! It sends the same [`Request`]s with the same headers, retries and decoding as
-//! [`rt::Client`](super::Client); only the waiting blocks the thread. Like
-//! `reqwest::blocking`, the default transport must not be created, used or dropped inside an
-//! async runtime.
+//! [`rt::Client`](super::Client); only the waiting blocks the thread. The default transport
+//! (`reqwest::blocking`) cannot block inside an async runtime: used there, it sends nothing and
+//! fails with [`Error::BlockingInAsyncRuntime`] instead of panicking as reqwest would.
 
 use std::fmt;
-use std::sync::Arc;
+use std::io::Read;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use super::exchange::{decode, Config, Exchange, Step};
+use super::exchange::{Config, Exchange, Step};
 use super::paginate::{Fetch, Page, Pages};
 use super::transport::reqwest_impl;
-use super::{Error, HasId, HttpRequest, HttpResponse, List, Request, SearchResult, TransportError};
+use super::{
+    Error, HasId, HttpRequest, HttpResponse, List, Request, SearchResult, TransportError,
+    TransportErrorKind,
+};
 
 /// A blocking HTTP stack for [`Client`]: the synchronous twin of
 /// [`rt::Transport`](super::Transport).
@@ -27,35 +31,47 @@ pub trait Transport: Send + Sync {
 }
 
 /// The default blocking [`Transport`]: `reqwest::blocking` with rustls.
-#[derive(Clone, Debug)]
+///
+/// Inside an async (tokio) runtime, where reqwest's blocking client panics, it sends nothing
+/// and fails with [`TransportErrorKind::InsideAsyncRuntime`] (the client's
+/// [`Error::BlockingInAsyncRuntime`]). The reqwest client is made on first use, so creating a
+/// transport inside a runtime is fine.
+#[derive(Clone, Debug, Default)]
 pub struct ReqwestTransport {
-    client: reqwest::blocking::Client,
+    client: OnceLock<reqwest::blocking::Client>,
 }
 
 impl ReqwestTransport {
     /// A transport with reqwest's default settings.
     pub fn new() -> Self {
-        ReqwestTransport {
-            client: reqwest::blocking::Client::new(),
-        }
+        ReqwestTransport::default()
     }
 
     /// A transport over a configured blocking reqwest client.
     pub fn from_client(client: reqwest::blocking::Client) -> Self {
-        ReqwestTransport { client }
+        ReqwestTransport {
+            client: OnceLock::from(client),
+        }
     }
 }
 
-impl Default for ReqwestTransport {
-    fn default() -> Self {
-        ReqwestTransport::new()
-    }
+/// Whether this thread runs a tokio runtime, where reqwest's blocking client panics.
+fn inside_async_runtime() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
 }
 
 impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        if inside_async_runtime() {
+            return Err(TransportError::new(
+                TransportErrorKind::InsideAsyncRuntime,
+                "reqwest's blocking client cannot run inside an async runtime",
+            ));
+        }
+        let limit = request.max_response_bytes;
         let mut builder = self
             .client
+            .get_or_init(reqwest::blocking::Client::new)
             .request(reqwest_impl::method(request.method), &request.url)
             .timeout(request.timeout);
         for (name, value) in &request.headers {
@@ -67,8 +83,36 @@ impl Transport for ReqwestTransport {
         let response = builder.send().map_err(reqwest_impl::error)?;
         let status = response.status().as_u16();
         let headers = reqwest_impl::headers(response.headers());
-        let body = response.bytes().map_err(reqwest_impl::error)?;
-        Ok(HttpResponse::new(status, headers, body.to_vec()))
+        if reqwest_impl::declared_too_large(response.content_length(), limit) {
+            return Err(reqwest_impl::too_large(limit));
+        }
+        // One byte more than the limit tells a body at the limit from a longer one.
+        let mut body = Vec::new();
+        let read = response
+            .take(limit as u64 + 1)
+            .read_to_end(&mut body)
+            .map_err(read_error)?;
+        if read > limit {
+            return Err(reqwest_impl::too_large(limit));
+        }
+        Ok(HttpResponse::new(status, headers, body))
+    }
+}
+
+/// A failure while reading the body: reqwest's own error when it is inside the io::Error.
+fn read_error(e: std::io::Error) -> TransportError {
+    if !e
+        .get_ref()
+        .is_some_and(|inner| inner.is::<reqwest::Error>())
+    {
+        return TransportError::with_source(TransportErrorKind::Other, e);
+    }
+    match e
+        .into_inner()
+        .map(|inner| inner.downcast::<reqwest::Error>())
+    {
+        Some(Ok(inner)) => reqwest_impl::error(*inner),
+        _ => TransportError::new(TransportErrorKind::Other, "the body could not be read"),
     }
 }
 
@@ -132,6 +176,12 @@ impl Client {
         self
     }
 
+    /// Reads at most `bytes` of a response body (default 32 MiB).
+    pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_response_bytes = bytes;
+        self
+    }
+
     /// Sends `request`, retrying like [`rt::Client`](super::Client), and decodes a 2xx
     /// response as `T`.
     pub fn send<T>(&self, request: Request<T>) -> Result<T, Error> {
@@ -140,7 +190,7 @@ impl Client {
             let outcome = self.transport.send(exchange.request());
             match exchange.step(outcome) {
                 Step::Retry(delay) => self.transport.sleep(delay),
-                Step::Done(response) => return decode(response?, request.decoder()),
+                Step::Done(response) => return exchange.decode(response?, request.decoder()),
             }
         }
     }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::exchange::{decode, Config, Exchange, Step};
+use super::exchange::{Config, Exchange, Step};
 use super::{Error, Request, Transport};
 
 /// Sends [`Request`]s to Stripe's API and decodes the answers.
@@ -13,13 +13,31 @@ use super::{Error, Request, Transport};
 /// [`API_VERSION`](super::API_VERSION), the version the generated models match) and
 /// `User-Agent: stripe-typed/<version>`.
 ///
-/// Failed attempts are retried as in Stripe's official libraries: connection errors and
-/// timeouts, 409, 429 and 5xx responses are retried (at most 2 times by default), and a
-/// `Stripe-Should-Retry` header overrides that decision either way. Retries wait with
-/// exponential backoff and jitter, from 0.5 s up to 5 s. Every POST gets an `Idempotency-Key`,
-/// generated unless the request sets one, and sends the same key on every retry, so a retried
-/// create never happens twice. Like stripe-node, a timed-out attempt counts as a connection
-/// error and is retried; [`Error::Timeout`] is returned when the last attempt times out.
+/// Failed attempts are retried (at most 2 times by default) by the rules of Stripe's official
+/// libraries (stripe-node, stripe-go):
+///
+/// - a `Stripe-Should-Retry: true` or `false` header on the response decides;
+/// - otherwise 409 (conflict) and 5xx responses are retried;
+/// - a 429 is retried only when its error code is `lock_timeout`: any other 429 is rate
+///   limiting, which retrying would make worse, so it is returned at once;
+/// - no other status is retried;
+/// - connection failures, broken connections and timeouts are retried (like stripe-node, a
+///   timed-out attempt counts as a connection error; [`Error::Timeout`] is returned when the
+///   last attempt times out), but not failures that cannot heal: a rejected TLS certificate,
+///   an invalid URL or scheme, a request the HTTP stack refuses, an oversized response.
+///
+/// Retries wait with exponential backoff and jitter, from 0.5 s up to 5 s. Every POST gets an
+/// `Idempotency-Key`, a random UUID unless the request sets one, and sends the same key on
+/// every retry, so a retried create never happens twice; every error of the call carries the
+/// key ([`Error::idempotency_key`]) so that the caller can retry later with it too.
+///
+/// A response body is read up to a limit (32 MiB by default,
+/// [`Client::with_max_response_bytes`]); a longer one fails with
+/// [`Error::ResponseTooLarge`]. Errors keep at most the first
+/// [`BODY_EXCERPT`](super::BODY_EXCERPT) bytes of a body.
+///
+/// A request with a path parameter that cannot stay one path segment (empty, `.`, `..`) or an
+/// invalid `Idempotency-Key` fails before anything is sent.
 ///
 /// `Debug` does not print the secret key. Cloning is cheap and clones share the transport.
 #[derive(Clone)]
@@ -81,6 +99,13 @@ impl Client {
         self
     }
 
+    /// Reads at most `bytes` of a response body (default 32 MiB); a longer response fails with
+    /// [`Error::ResponseTooLarge`].
+    pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_response_bytes = bytes;
+        self
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.config.base_url
@@ -98,7 +123,7 @@ impl Client {
             let outcome = self.transport.send(exchange.request()).await;
             match exchange.step(outcome) {
                 Step::Retry(delay) => self.transport.sleep(delay).await,
-                Step::Done(response) => return decode(response?, request.decoder()),
+                Step::Done(response) => return exchange.decode(response?, request.decoder()),
             }
         }
     }

@@ -7,6 +7,23 @@ use serde::{Deserialize, Serialize};
 
 use super::{Json, TransportError, WireEnum};
 
+/// The most bytes of a response body an [`Error`] keeps (`Error::Http` and `Error::Decode`).
+pub const BODY_EXCERPT: usize = 4096;
+
+/// The start of `body`, at most [`BODY_EXCERPT`] bytes cut at a character boundary, lossily
+/// decoded as UTF-8.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    if body.len() <= BODY_EXCERPT {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut end = BODY_EXCERPT;
+    // Step back over UTF-8 continuation bytes so a character is not cut in two.
+    while end > BODY_EXCERPT - 4 && body.get(end).is_some_and(|b| b & 0xC0 == 0x80) {
+        end -= 1;
+    }
+    String::from_utf8_lossy(&body[..end]).into_owned()
+}
+
 /// The kind of a Stripe API error (the `type` of Stripe's error object).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -180,7 +197,14 @@ impl fmt::Display for ApiError {
 /// Everything a call can fail with.
 ///
 /// `Debug` and `Display` never include the secret key, and never a response body, which may
-/// hold secrets such as a `client_secret`; the body is kept in the variants' fields.
+/// hold secrets such as a `client_secret`; an excerpt of the body is kept in the variants'
+/// fields.
+///
+/// Every error of a request that was sent with an `Idempotency-Key` (every POST) carries that
+/// key ([`Error::idempotency_key`]): after a timeout or a lost connection the create may or may
+/// not have happened, and sending the request again with
+/// [`Request::idempotency_key`](super::Request::idempotency_key) set to the same key cannot
+/// apply it twice.
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum Error {
@@ -192,6 +216,8 @@ pub enum Error {
         request_id: Option<String>,
         /// The error object.
         error: Box<ApiError>,
+        /// The `Idempotency-Key` the request was sent with.
+        idempotency_key: Option<String>,
     },
     /// A non-2xx response whose body is not Stripe's error object (for example from a proxy).
     Http {
@@ -199,15 +225,28 @@ pub enum Error {
         status: u16,
         /// The `Request-Id` header, if any.
         request_id: Option<String>,
-        /// The response body, lossily decoded as UTF-8.
+        /// The start of the response body (at most [`BODY_EXCERPT`] bytes), lossily decoded
+        /// as UTF-8.
         body: String,
+        /// The `Idempotency-Key` the request was sent with.
+        idempotency_key: Option<String>,
     },
-    /// No response: the connection failed or broke.
+    /// No response: the connection failed or broke, or could not be made.
     Transport(TransportError),
     /// No response within the timeout, on the last attempt.
     Timeout {
         /// The timeout of each attempt.
         after: Duration,
+        /// The `Idempotency-Key` the request was sent with.
+        idempotency_key: Option<String>,
+    },
+    /// The response body is longer than the client reads
+    /// (`Client::with_max_response_bytes`); it was not kept.
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+        /// The `Idempotency-Key` the request was sent with.
+        idempotency_key: Option<String>,
     },
     /// A 2xx response whose body does not match the expected type.
     Decode {
@@ -220,8 +259,11 @@ pub enum Error {
         status: u16,
         /// The `Request-Id` header, if any.
         request_id: Option<String>,
-        /// The whole response body, lossily decoded as UTF-8.
+        /// The start of the response body (at most [`BODY_EXCERPT`] bytes), lossily decoded
+        /// as UTF-8.
         body: String,
+        /// The `Idempotency-Key` the request was sent with.
+        idempotency_key: Option<String>,
     },
     /// A header value that cannot be sent, such as a `Stripe-Account` with a line break. The
     /// value itself is not kept, since it may be the secret key.
@@ -229,6 +271,23 @@ pub enum Error {
         /// The header's name.
         name: &'static str,
     },
+    /// A path parameter that cannot stay one path segment (empty, `.`, `..`, or with `/` or
+    /// `\`); nothing was sent. See [`Path`](super::Path).
+    InvalidPathParameter {
+        /// The parameter's name in the API reference, such as `account`.
+        name: &'static str,
+        /// What is wrong with its value, such as "is empty".
+        reason: &'static str,
+    },
+    /// An `Idempotency-Key` set on the request that Stripe would refuse; nothing was sent.
+    InvalidIdempotencyKey {
+        /// What is wrong with it, such as "is longer than 255 characters".
+        reason: &'static str,
+    },
+    /// The blocking client's default transport was used inside an async (tokio) runtime,
+    /// where it cannot block; nothing was sent. Use the async `rt::Client` there, or run the
+    /// call in `tokio::task::spawn_blocking`.
+    BlockingInAsyncRuntime,
     /// Paging cannot go on: a page says more objects follow but gives no way to ask for them.
     Pagination {
         /// What was missing, such as "the last object on the page has no id".
@@ -243,10 +302,7 @@ impl Error {
             Error::Api { status, .. }
             | Error::Http { status, .. }
             | Error::Decode { status, .. } => Some(*status),
-            Error::Transport(_)
-            | Error::Timeout { .. }
-            | Error::InvalidHeader { .. }
-            | Error::Pagination { .. } => None,
+            _ => None,
         }
     }
 
@@ -256,11 +312,58 @@ impl Error {
             Error::Api { request_id, .. }
             | Error::Http { request_id, .. }
             | Error::Decode { request_id, .. } => request_id.as_deref(),
-            Error::Transport(_)
-            | Error::Timeout { .. }
-            | Error::InvalidHeader { .. }
-            | Error::Pagination { .. } => None,
+            _ => None,
         }
+    }
+
+    /// The `Idempotency-Key` the failed request was sent with: with it, the same request can be
+    /// sent again without the risk of applying it twice. `None` when nothing was sent or the
+    /// request had no key (GET and DELETE, unless one was set).
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match self {
+            Error::Api {
+                idempotency_key, ..
+            }
+            | Error::Http {
+                idempotency_key, ..
+            }
+            | Error::Timeout {
+                idempotency_key, ..
+            }
+            | Error::ResponseTooLarge {
+                idempotency_key, ..
+            }
+            | Error::Decode {
+                idempotency_key, ..
+            } => idempotency_key.as_deref(),
+            Error::Transport(e) => e.idempotency_key(),
+            _ => None,
+        }
+    }
+
+    /// Sets the key on the errors that come from a sent request.
+    pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> Self {
+        let key = key.map(str::to_owned);
+        match &mut self {
+            Error::Api {
+                idempotency_key, ..
+            }
+            | Error::Http {
+                idempotency_key, ..
+            }
+            | Error::Timeout {
+                idempotency_key, ..
+            }
+            | Error::ResponseTooLarge {
+                idempotency_key, ..
+            }
+            | Error::Decode {
+                idempotency_key, ..
+            } => *idempotency_key = key,
+            Error::Transport(e) => e.set_idempotency_key(key),
+            _ => {}
+        }
+        self
     }
 
     /// Stripe's error object, for [`Error::Api`].
@@ -279,30 +382,50 @@ impl fmt::Debug for Error {
                 status,
                 request_id,
                 error,
+                idempotency_key,
             } => f
                 .debug_struct("Api")
                 .field("status", status)
                 .field("request_id", request_id)
                 .field("error", error)
+                .field("idempotency_key", idempotency_key)
                 .finish(),
             Error::Http {
                 status,
                 request_id,
                 body,
+                idempotency_key,
             } => f
                 .debug_struct("Http")
                 .field("status", status)
                 .field("request_id", request_id)
                 .field("body", &format_args!("<{} bytes>", body.len()))
+                .field("idempotency_key", idempotency_key)
                 .finish(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
-            Error::Timeout { after } => f.debug_struct("Timeout").field("after", after).finish(),
+            Error::Timeout {
+                after,
+                idempotency_key,
+            } => f
+                .debug_struct("Timeout")
+                .field("after", after)
+                .field("idempotency_key", idempotency_key)
+                .finish(),
+            Error::ResponseTooLarge {
+                limit,
+                idempotency_key,
+            } => f
+                .debug_struct("ResponseTooLarge")
+                .field("limit", limit)
+                .field("idempotency_key", idempotency_key)
+                .finish(),
             Error::Decode {
                 path,
                 message,
                 status,
                 request_id,
                 body,
+                idempotency_key,
             } => f
                 .debug_struct("Decode")
                 .field("path", path)
@@ -310,10 +433,21 @@ impl fmt::Debug for Error {
                 .field("status", status)
                 .field("request_id", request_id)
                 .field("body", &format_args!("<{} bytes>", body.len()))
+                .field("idempotency_key", idempotency_key)
                 .finish(),
             Error::InvalidHeader { name } => {
                 f.debug_struct("InvalidHeader").field("name", name).finish()
             }
+            Error::InvalidPathParameter { name, reason } => f
+                .debug_struct("InvalidPathParameter")
+                .field("name", name)
+                .field("reason", reason)
+                .finish(),
+            Error::InvalidIdempotencyKey { reason } => f
+                .debug_struct("InvalidIdempotencyKey")
+                .field("reason", reason)
+                .finish(),
+            Error::BlockingInAsyncRuntime => f.write_str("BlockingInAsyncRuntime"),
             Error::Pagination { reason } => f
                 .debug_struct("Pagination")
                 .field("reason", reason)
@@ -336,6 +470,7 @@ impl fmt::Display for Error {
                 status,
                 request_id,
                 error,
+                ..
             } => {
                 write!(f, "Stripe API error {status} {error}")?;
                 request_suffix(f, request_id)
@@ -351,9 +486,15 @@ impl fmt::Display for Error {
                 request_suffix(f, request_id)
             }
             Error::Transport(e) => write!(f, "could not reach the Stripe API: {e}"),
-            Error::Timeout { after } => write!(
+            Error::Timeout { after, .. } => write!(
                 f,
-                "the Stripe API did not answer within {after:?}; raise the timeout or retry later"
+                "the Stripe API did not answer within {after:?}; raise the timeout or retry later \
+                 with the same idempotency key (Error::idempotency_key)"
+            ),
+            Error::ResponseTooLarge { limit, .. } => write!(
+                f,
+                "the Stripe API response is larger than {limit} bytes, the most the client reads; \
+                 raise it with with_max_response_bytes"
             ),
             Error::Decode {
                 path,
@@ -372,6 +513,18 @@ impl fmt::Display for Error {
             Error::InvalidHeader { name } => write!(
                 f,
                 "the {name} header value contains characters that cannot be sent in a header"
+            ),
+            Error::InvalidPathParameter { name, reason } => {
+                write!(f, "the path parameter `{name}` {reason}; nothing was sent")
+            }
+            Error::InvalidIdempotencyKey { reason } => write!(
+                f,
+                "the Idempotency-Key {reason}; Stripe accepts 1 to 255 characters without \
+                 control characters; nothing was sent"
+            ),
+            Error::BlockingInAsyncRuntime => f.write_str(
+                "the blocking client cannot send from inside an async runtime; use rt::Client \
+                 there, or call it inside tokio::task::spawn_blocking; nothing was sent",
             ),
             Error::Pagination { reason } => {
                 write!(f, "cannot fetch the next page of results: {reason}")

@@ -4,16 +4,22 @@
 //! A client's send loop is then only "send, [`Exchange::step`], sleep or return", written once
 //! for async and once for blocking I/O.
 
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use super::error::excerpt;
 use super::{
     ApiError, Error, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret,
-    TransportError, API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
+    TransportError, TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
 };
+
+/// The default limit on a response body: far above any Stripe response (a page of 100 objects
+/// with expansions is a few megabytes), far below what would hurt a server.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Settings shared by the async and blocking clients.
 #[derive(Clone)]
@@ -25,6 +31,7 @@ pub(crate) struct Config {
     pub(crate) timeout: Duration,
     pub(crate) initial_retry_delay: Duration,
     pub(crate) max_retry_delay: Duration,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl Config {
@@ -37,6 +44,7 @@ impl Config {
             timeout: Duration::from_secs(80),
             initial_retry_delay: Duration::from_millis(500),
             max_retry_delay: Duration::from_secs(5),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -51,6 +59,7 @@ impl std::fmt::Debug for Config {
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
             .field("initial_retry_delay", &self.initial_retry_delay)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("max_retry_delay", &self.max_retry_delay)
             .finish()
     }
@@ -67,6 +76,7 @@ pub(crate) enum Step {
 /// One call in progress: the HTTP request sent on every attempt, and the retry state.
 pub(crate) struct Exchange {
     request: HttpRequest,
+    idempotency_key: Option<String>,
     retries: u32,
     max_retries: u32,
     initial_delay: Duration,
@@ -77,7 +87,11 @@ pub(crate) struct Exchange {
 impl Exchange {
     /// Builds the HTTP request, with every header, for `request`.
     pub(crate) fn new<T>(config: &Config, request: &Request<T>) -> Result<Self, Error> {
-        // The work is not generic, so that it is compiled once, not once per response type in
+        request.check()?;
+        if let Some(key) = &request.options().idempotency_key {
+            check_idempotency_key(key)?;
+        }
+        // The rest is not generic, so that it is compiled once, not once per response type in
         // every crate that sends requests.
         Exchange::build(
             config,
@@ -126,8 +140,8 @@ impl Exchange {
             None if method == Method::Post => Some(new_idempotency_key()),
             None => None,
         };
-        if let Some(key) = key {
-            header("Idempotency-Key", key)?;
+        if let Some(key) = &key {
+            header("Idempotency-Key", key.clone())?;
         }
 
         let url = format!(
@@ -142,7 +156,9 @@ impl Exchange {
                 headers,
                 body: body.unwrap_or_default().as_bytes().to_vec(),
                 timeout: options.timeout.unwrap_or(config.timeout),
+                max_response_bytes: config.max_response_bytes,
             },
+            idempotency_key: key,
             retries: 0,
             max_retries: options.max_retries.unwrap_or(config.max_retries),
             initial_delay: config.initial_retry_delay,
@@ -156,14 +172,35 @@ impl Exchange {
         self.request.clone()
     }
 
+    /// The `Idempotency-Key` sent on every attempt, if any.
+    pub(crate) fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
+    }
+
+    /// Decodes a 2xx response; a failure carries the idempotency key.
+    pub(crate) fn decode<T>(
+        &self,
+        response: HttpResponse,
+        decoder: Decoder<T>,
+    ) -> Result<T, Error> {
+        decode(response, decoder).map_err(|e| e.with_idempotency_key(self.idempotency_key()))
+    }
+
     /// Decides what follows an attempt's outcome.
     pub(crate) fn step(&mut self, outcome: Result<HttpResponse, TransportError>) -> Step {
+        let limit = self.request.max_response_bytes;
+        // A transport that ignores the limit is held to it here.
+        let outcome = match outcome {
+            Ok(response) if response.body.len() > limit => Err(TransportError::new(
+                TransportErrorKind::ResponseTooLarge,
+                "too large",
+            )),
+            other => other,
+        };
         let retry = match &outcome {
             Ok(response) if is_success(response.status) => false,
-            Ok(response) => {
-                should_retry_status(response.status, response.header("stripe-should-retry"))
-            }
-            Err(_) => true,
+            Ok(response) => should_retry_response(response),
+            Err(e) => e.is_retryable(),
         };
         if retry && self.retries < self.max_retries {
             self.retries += 1;
@@ -175,15 +212,39 @@ impl Exchange {
                 jitter,
             ));
         }
+        let key = self.idempotency_key();
         Step::Done(match outcome {
             Ok(response) if is_success(response.status) => Ok(response),
-            Ok(response) => Err(error_from_response(response)),
-            Err(e) if e.is_timeout() => Err(Error::Timeout {
-                after: self.request.timeout,
-            }),
-            Err(e) => Err(Error::Transport(e)),
+            Ok(response) => Err(error_from_response(response).with_idempotency_key(key)),
+            Err(e) => Err(match e.kind() {
+                TransportErrorKind::Timeout => Error::Timeout {
+                    after: self.request.timeout,
+                    idempotency_key: None,
+                },
+                TransportErrorKind::ResponseTooLarge => Error::ResponseTooLarge {
+                    limit,
+                    idempotency_key: None,
+                },
+                TransportErrorKind::InsideAsyncRuntime => Error::BlockingInAsyncRuntime,
+                _ => Error::Transport(e),
+            }
+            .with_idempotency_key(key)),
         })
     }
+}
+
+/// Checks a caller's `Idempotency-Key` against Stripe's rules before anything is sent.
+fn check_idempotency_key(key: &str) -> Result<(), Error> {
+    let reason = if key.is_empty() {
+        "is empty"
+    } else if key.chars().count() > 255 {
+        "is longer than 255 characters"
+    } else if key.chars().any(char::is_control) {
+        "contains a control character"
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidIdempotencyKey { reason })
 }
 
 fn is_success(status: u16) -> bool {
@@ -198,17 +259,37 @@ fn valid_header_value(value: &str) -> bool {
         .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
 }
 
-/// Whether a response with this status (non-2xx) should be retried.
+/// Whether a non-2xx response should be retried, by the rules of stripe-node and stripe-go.
 ///
-/// `Stripe-Should-Retry: true` or `false` decides when present, as in Stripe's libraries.
-/// Otherwise 409 (conflict), 429 (rate limit or lock timeout) and 5xx are retried, and nothing
-/// else: a 400, 401, 402 or 404 would fail the same way again.
-pub(crate) fn should_retry_status(status: u16, should_retry: Option<&str>) -> bool {
-    match should_retry {
-        Some("true") => true,
-        Some("false") => false,
-        _ => status == 409 || status == 429 || status >= 500,
+/// `Stripe-Should-Retry: true` or `false` decides when present. Otherwise a 409 (conflict) and
+/// any 5xx are retried. A 429 is retried only when its error code is `lock_timeout` (a
+/// request that conflicted with another on the same object): any other 429 is rate limiting,
+/// which retrying would make worse. Nothing else is retried: a 400, 401, 402 or 404 would
+/// fail the same way again.
+pub(crate) fn should_retry_response(response: &HttpResponse) -> bool {
+    match response.header("stripe-should-retry") {
+        Some("true") => return true,
+        Some("false") => return false,
+        _ => {}
     }
+    match response.status {
+        409 => true,
+        429 => error_code(&response.body).as_deref() == Some("lock_timeout"),
+        status => status >= 500,
+    }
+}
+
+/// The `error.code` of a Stripe error body, if it has one.
+fn error_code(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        error: Code,
+    }
+    #[derive(Deserialize)]
+    struct Code {
+        code: Option<String>,
+    }
+    serde_json::from_slice::<Envelope>(body).ok()?.error.code
 }
 
 /// The pause before retry number `retry` (1 for the first retry).
@@ -240,11 +321,13 @@ pub(crate) fn error_from_response(response: HttpResponse) -> Error {
             status: response.status,
             request_id,
             error: Box::new(envelope.error),
+            idempotency_key: None,
         },
         Err(_) => Error::Http {
             status: response.status,
             request_id,
-            body: String::from_utf8_lossy(&response.body).into_owned(),
+            body: excerpt(&response.body),
+            idempotency_key: None,
         },
     }
 }
@@ -298,14 +381,26 @@ pub(crate) fn decode<T>(response: HttpResponse, decoder: Decoder<T>) -> Result<T
         message: failure.message,
         status: response.status,
         request_id: response.header("request-id").map(str::to_owned),
-        body: String::from_utf8_lossy(&response.body).into_owned(),
+        body: excerpt(&response.body),
+        idempotency_key: None,
     })
 }
 
-/// 64 bits that differ between calls, processes and machines well enough for jitter seeds and
-/// idempotency keys: the clock, a process-wide counter, the process id and a stack address,
-/// mixed by splitmix64.
-fn entropy() -> u64 {
+/// 16 bytes from the operating system's randomness. Should the OS refuse (the TLS stack could
+/// not work then either), the bytes come from [`fallback_entropy`], which still differ between
+/// calls and processes.
+fn random_bytes() -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    if getrandom::getrandom(&mut bytes).is_err() {
+        bytes[..8].copy_from_slice(&fallback_entropy().to_le_bytes());
+        bytes[8..].copy_from_slice(&fallback_entropy().to_le_bytes());
+    }
+    bytes
+}
+
+/// 64 bits that differ between calls and processes: the clock, a process-wide counter, the
+/// process id and a stack address, mixed by splitmix64. Only used when the OS has no randomness.
+fn fallback_entropy() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -325,21 +420,25 @@ fn splitmix64(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// A fresh idempotency key shaped like a version-4 UUID.
+/// A fresh idempotency key: a random (version 4) UUID, as Stripe recommends.
 pub(crate) fn new_idempotency_key() -> String {
-    let hi = entropy();
-    let lo = entropy();
-    // Set the UUID version (4) and variant (10) bits.
-    let hi = (hi & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
-    let lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xFFFF,
-        hi & 0xFFFF,
-        lo >> 48,
-        lo & 0xFFFF_FFFF_FFFF
-    )
+    uuid_v4(random_bytes())
+}
+
+/// Formats 16 random bytes as a version-4 UUID (RFC 9562): the version nibble of byte 6 is
+/// `4` and the two top bits of byte 8 are the variant `10`; the other 122 bits are random.
+fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0F) | 0x40;
+    bytes[8] = (bytes[8] & 0x3F) | 0x80;
+    let mut out = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// xorshift64*: enough randomness for retry jitter.
@@ -347,8 +446,11 @@ struct XorShift(u64);
 
 impl XorShift {
     fn seeded() -> Self {
+        let bytes = random_bytes();
+        let mut seed = [0u8; 8];
+        seed.copy_from_slice(&bytes[..8]);
         // xorshift must not start at zero.
-        XorShift(entropy() | 1)
+        XorShift(u64::from_le_bytes(seed) | 1)
     }
 
     /// A number uniform in `[0, 1)`.
@@ -408,20 +510,44 @@ mod tests {
     }
 
     #[test]
-    fn retry_decisions() {
-        for status in [409, 429, 500, 502, 503, 504] {
-            assert!(should_retry_status(status, None), "{status}");
-            assert!(!should_retry_status(status, Some("false")), "{status}");
+    fn retry_decisions_follow_stripes_libraries() {
+        let retry = |status: u16, header: Option<&str>, body: &str| {
+            let headers: Vec<(&str, &str)> = header
+                .map(|h| vec![("Stripe-Should-Retry", h)])
+                .unwrap_or_default();
+            should_retry_response(&response(status, &headers, body))
+        };
+        let rate_limited = r#"{"error": {"type": "invalid_request_error", "code": "rate_limit"}}"#;
+        let lock_timeout =
+            r#"{"error": {"type": "invalid_request_error", "code": "lock_timeout"}}"#;
+        for status in [409, 500, 502, 503, 504] {
+            assert!(retry(status, None, ""), "{status}");
+            assert!(!retry(status, Some("false"), ""), "{status}");
         }
+        // A 429 is rate limiting unless its code says lock timeout or the header says retry.
+        assert!(!retry(429, None, ""));
+        assert!(!retry(429, None, rate_limited));
+        assert!(!retry(429, None, "<html>slow down</html>"));
+        assert!(retry(429, None, lock_timeout));
+        assert!(retry(429, Some("true"), rate_limited));
+        assert!(!retry(429, Some("false"), lock_timeout));
         for status in [400, 401, 402, 403, 404] {
-            assert!(!should_retry_status(status, None), "{status}");
-            assert!(should_retry_status(status, Some("true")), "{status}");
+            assert!(!retry(status, None, lock_timeout), "{status}");
+            assert!(retry(status, Some("true"), ""), "{status}");
         }
-        assert!(should_retry_status(500, Some("maybe")));
+        assert!(retry(500, Some("maybe"), ""));
     }
 
     #[test]
-    fn idempotency_keys_are_uuid_shaped_and_distinct() {
+    fn uuid_v4_sets_version_and_variant_bits_only() {
+        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(uuid_v4([0xFF; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        let counting: [u8; 16] = std::array::from_fn(|i| i as u8 * 17);
+        assert_eq!(uuid_v4(counting), "00112233-4455-4677-8899-aabbccddeeff");
+    }
+
+    #[test]
+    fn idempotency_keys_are_random_uuids() {
         let keys: Vec<String> = (0..100).map(|_| new_idempotency_key()).collect();
         for key in &keys {
             assert_eq!(key.len(), 36, "{key}");
@@ -432,6 +558,104 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), keys.len());
+        // 122 random bits: two keys made back to back share about half their bits, where keys
+        // derived from a clock and a counter would share most of them before mixing.
+        let bits = |k: &str| u128::from_str_radix(&k.replace('-', ""), 16).unwrap();
+        let differing = (bits(&keys[0]) ^ bits(&keys[1])).count_ones();
+        assert!((20..=108).contains(&differing), "{differing}");
+    }
+
+    #[test]
+    fn caller_keys_are_checked_before_sending() {
+        let req = |key: &str| -> Request<Json> {
+            Request::new(Method::Post, "/v1/x".to_owned()).idempotency_key(key)
+        };
+        for (key, reason) in [
+            ("", "is empty"),
+            (&"k".repeat(256), "is longer than 255 characters"),
+            ("a\nb", "contains a control character"),
+            ("a\u{7f}", "contains a control character"),
+        ] {
+            match Exchange::new(&config(), &req(key)) {
+                Err(Error::InvalidIdempotencyKey { reason: r }) => assert_eq!(r, reason),
+                other => panic!("{key:?}: {:?}", other.map(|e| e.request())),
+            }
+        }
+        let longest = "é".repeat(255);
+        assert!(matches!(
+            Exchange::new(&config(), &req(&longest)),
+            Err(Error::InvalidHeader {
+                name: "Idempotency-Key"
+            })
+        ));
+        let ok = Exchange::new(&config(), &req(&"k".repeat(255))).unwrap();
+        assert_eq!(ok.idempotency_key().map(str::len), Some(255));
+    }
+
+    #[test]
+    fn errors_carry_the_idempotency_key_sent() {
+        let post: Request<Json> = Request::new(Method::Post, "/v1/x".to_owned()).max_retries(0);
+        let outcomes = || -> Vec<Result<HttpResponse, TransportError>> {
+            vec![
+                Ok(response(402, &[], r#"{"error": {"type": "card_error"}}"#)),
+                Ok(response(502, &[], "bad gateway")),
+                Err(TransportError::new(TransportErrorKind::Timeout, "slow")),
+                Err(TransportError::new(TransportErrorKind::Connect, "refused")),
+                Ok(response(200, &[], &" ".repeat(65))),
+            ]
+        };
+        let mut small = config();
+        small.max_response_bytes = 64;
+        for outcome in outcomes() {
+            let mut ex = Exchange::new(&small, &post).unwrap();
+            let key = ex.idempotency_key().unwrap().to_owned();
+            let err = match ex.step(outcome) {
+                Step::Done(Err(e)) => e,
+                _ => panic!("expected an error"),
+            };
+            assert_eq!(err.idempotency_key(), Some(key.as_str()), "{err:?}");
+        }
+        let mut ex = Exchange::new(&small, &post).unwrap();
+        let key = ex.idempotency_key().unwrap().to_owned();
+        let Step::Done(Ok(ok)) = ex.step(Ok(response(200, &[], "[1"))) else {
+            panic!("expected a 2xx");
+        };
+        let err = ex.decode(ok, decode_json::<Json>).unwrap_err();
+        assert_eq!(err.idempotency_key(), Some(key.as_str()));
+        // A GET has no key, and errors before sending have none either.
+        let get: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned()).max_retries(0);
+        let mut ex = Exchange::new(&config(), &get).unwrap();
+        match ex.step(Ok(response(404, &[], "{}"))) {
+            Step::Done(Err(e)) => assert_eq!(e.idempotency_key(), None),
+            _ => panic!("expected an error"),
+        }
+    }
+
+    #[test]
+    fn oversized_bodies_fail_and_errors_keep_an_excerpt() {
+        let mut small = config();
+        small.max_response_bytes = 10;
+        let get: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned());
+        let mut ex = Exchange::new(&small, &get).unwrap();
+        // Not retried: the same response would come again.
+        match ex.step(Ok(response(200, &[], "01234567890"))) {
+            Step::Done(Err(Error::ResponseTooLarge { limit: 10, .. })) => {}
+            _ => panic!("expected ResponseTooLarge"),
+        }
+        assert_eq!(ex.request().max_response_bytes, 10);
+        let big = format!("{}é{}", "x".repeat(4095), "y".repeat(100_000));
+        match error_from_response(response(502, &[], &big)) {
+            Error::Http { body, .. } => assert_eq!(body, "x".repeat(4095)),
+            other => panic!("{other:?}"),
+        }
+        let decode_err = decode(
+            response(200, &[], &format!("[{}", "1,".repeat(50_000))),
+            decode_json::<Vec<i64>>,
+        );
+        match decode_err {
+            Err(Error::Decode { body, .. }) => assert_eq!(body.len(), 4096),
+            other => panic!("{other:?}"),
+        }
     }
 
     fn config() -> Config {
@@ -511,6 +735,24 @@ mod tests {
             Step::Done(Err(Error::Transport(e))) => assert!(e.is_connect()),
             _ => panic!("expected a transport error"),
         }
+
+        // Failures that cannot heal end the call at once, with retries left.
+        for kind in [
+            TransportErrorKind::Certificate,
+            TransportErrorKind::InvalidRequest,
+        ] {
+            let mut ex = Exchange::new(&config(), &req).unwrap();
+            match ex.step(Err(TransportError::new(kind, "final"))) {
+                Step::Done(Err(Error::Transport(e))) => assert_eq!(e.kind(), kind),
+                _ => panic!("{kind:?} was retried"),
+            }
+        }
+        let mut ex = Exchange::new(&config(), &req).unwrap();
+        let inside = TransportError::new(TransportErrorKind::InsideAsyncRuntime, "no");
+        assert!(matches!(
+            ex.step(Err(inside)),
+            Step::Done(Err(Error::BlockingInAsyncRuntime))
+        ));
     }
 
     #[test]
@@ -527,6 +769,7 @@ mod tests {
                 status: 402,
                 request_id: Some(id),
                 error,
+                ..
             } => {
                 assert_eq!(id, "req_1");
                 assert_eq!(error.type_, ApiErrorType::CardError);

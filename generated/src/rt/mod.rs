@@ -1,7 +1,7 @@
 //! The hand-written runtime that generated code calls.
 //!
 //! Generated modules describe Stripe objects and operations; everything they share lives here
-//! once: form and path encoding ([`Form`], [`ToForm`], [`encode_path`]), the serde glue for
+//! once: form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]), the serde glue for
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
 //! [`Timestamp`], [`double_option`], [`WireEnum`]), request descriptions ([`Request`]), errors
 //! ([`Error`], [`ApiError`]), the clients that execute requests ([`Client`], and
@@ -26,6 +26,7 @@ mod exchange;
 mod form;
 mod object;
 mod paginate;
+mod path;
 mod request;
 mod transport;
 mod types;
@@ -37,13 +38,14 @@ mod client;
 pub mod blocking;
 
 pub use client::Client;
-pub use error::{ApiError, ApiErrorType, Error};
+pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
 pub use form::{encode_path, Form, ToForm};
 pub use object::Extra;
 // Generated response objects' serde impls call these.
 #[allow(unused_imports)] // No caller when every resource feature is disabled.
 pub(crate) use object::{required, DecodeObject, Key, ObjectVisitor};
 pub use paginate::Paginator;
+pub use path::Path;
 pub use request::{Method, Request, RequestOptions};
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
@@ -67,8 +69,8 @@ pub type Json = serde_json::Value;
 /// `19.0`. Read it with `as_f64`, `as_i64` or `as_u64`.
 pub type Number = serde_json::Number;
 
-/// The Stripe API version the generated models match, sent as `Stripe-Version` by default.
-pub const API_VERSION: &str = "2024-04-10";
+// Generated from the pinned spec, so a spec bump cannot leave it behind.
+pub use crate::api_version::API_VERSION;
 
 /// Stripe's production API endpoint, the default base URL of the clients.
 pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use super::exchange::{decode_json, Decoder};
-use super::{Form, ToForm};
+use super::{Error, Form, Path, ToForm};
 
 /// An HTTP method used by Stripe's API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -43,7 +43,8 @@ impl fmt::Display for Method {
 pub struct RequestOptions {
     /// The connected account to act as (Connect's `Stripe-Account` header).
     pub stripe_account: Option<String>,
-    /// The `Idempotency-Key`; POSTs get a generated one when this is `None`.
+    /// The `Idempotency-Key`; POSTs get a generated one when this is `None`. A key set here
+    /// must be 1 to 255 characters without control characters.
     pub idempotency_key: Option<String>,
     /// The `Stripe-Version` for this request instead of the client's.
     pub api_version: Option<String>,
@@ -57,14 +58,18 @@ pub struct RequestOptions {
 ///
 /// Generated operations return a `Request<T>`, where `T` is what a successful response decodes
 /// to; `rt::Client::send` (or the blocking client's `send`) executes it. Being plain data, a
-/// request can also be inspected or sent by other means.
+/// request can also be inspected or sent by other means; [`Request::check`] says whether it
+/// may be sent at all.
 ///
 /// A request carries the function that decodes its response, chosen where the request is
 /// made: for a generated operation that is inside this crate, so the serde code of a response
 /// type is compiled once here and never again in the crates that send it.
+///
+/// `Debug` shows the method, the path and the names of the parameters, never their values,
+/// which may be card numbers or secrets.
 pub struct Request<T> {
     method: Method,
-    path: String,
+    path: Path,
     query: String,
     body: Option<String>,
     options: RequestOptions,
@@ -73,12 +78,14 @@ pub struct Request<T> {
 }
 
 impl<T: DeserializeOwned> Request<T> {
-    /// A request for `path` (which starts with `/v1/` and has its parameters already
-    /// encoded with [`encode_path`](super::encode_path)), with no query, body or options.
-    pub fn new(method: Method, path: String) -> Self {
+    /// A request for `path`, with no query, body or options.
+    ///
+    /// `path` is a [`Path`] built from parameters, or a whole literal path that starts with
+    /// `/v1/` given as a `String` or `&str` and sent as is.
+    pub fn new(method: Method, path: impl Into<Path>) -> Self {
         Request {
             method,
-            path,
+            path: path.into(),
             query: String::new(),
             body: None,
             options: RequestOptions::default(),
@@ -207,9 +214,23 @@ impl<T> Request<T> {
         self.method
     }
 
-    /// The encoded path, such as `/v1/financial_connections/sessions/fcsess_123`.
+    /// The encoded path, such as `/v1/financial_connections/sessions/fcsess_123`. Check
+    /// [`Request::check`] before sending it by other means than this crate's clients.
     pub fn path(&self) -> &str {
-        &self.path
+        self.path.as_str()
+    }
+
+    /// Whether the request may be sent: a path parameter that cannot stay one path segment
+    /// (see [`Path`]) fails with [`Error::InvalidPathParameter`] naming it. Every client checks
+    /// this before sending anything.
+    pub fn check(&self) -> Result<(), Error> {
+        match self.path.refusal() {
+            None => Ok(()),
+            Some(refusal) => Err(Error::InvalidPathParameter {
+                name: refusal.name,
+                reason: refusal.reason,
+            }),
+        }
     }
 
     /// The encoded query string without `?`; empty when there is none.
@@ -220,9 +241,9 @@ impl<T> Request<T> {
     /// The path followed by `?` and the query string when there is one.
     pub fn path_and_query(&self) -> String {
         if self.query.is_empty() {
-            self.path.clone()
+            self.path.as_str().to_owned()
         } else {
-            format!("{}?{}", self.path, self.query)
+            format!("{}?{}", self.path.as_str(), self.query)
         }
     }
 
@@ -251,13 +272,27 @@ impl<T> Clone for Request<T> {
     }
 }
 
+/// The names of an encoded form's parameters (`card[number]`), without their values.
+struct Names<'a>(&'a str);
+
+impl fmt::Debug for Names<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.0.split('&').filter(|pair| !pair.is_empty());
+        // An encoded key has no `=` of its own (it becomes `%3D`), so the first one ends it.
+        f.debug_list()
+            .entries(names.map(|pair| pair.split('=').next().unwrap_or_default()))
+            .finish()
+    }
+}
+
+/// Shows parameter names only: values may be card numbers, CVCs or secrets.
 impl<T> fmt::Debug for Request<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("query", &self.query)
-            .field("body", &self.body)
+            .field("query", &Names(&self.query))
+            .field("body", &self.body.as_deref().map(Names))
             .field("options", &self.options)
             .finish()
     }
@@ -323,5 +358,53 @@ mod tests {
             r.path_and_query(),
             "/v1/x?a=x%26y&ending_before=&a_b=3&k%3D=5"
         );
+    }
+
+    #[test]
+    fn debug_shows_parameter_names_never_values() {
+        let mut card = Form::new();
+        card.push("card[number]", "4242424242424242");
+        card.push("card[cvc]", "314");
+        card.push("client_secret", "pi_1_secret_2");
+        let mut r: Request<Json> = Request::new(Method::Post, "/v1/payment_methods".to_owned());
+        r.body = Some(card.finish());
+        let r = r.with_query_param("expand[0]", "customer");
+        let debug = format!("{r:?}");
+        for secret in ["4242", "314", "secret_2", "customer"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(
+            debug.contains("card[number]") && debug.contains("card[cvc]"),
+            "{debug}"
+        );
+        assert!(
+            debug.contains("client_secret") && debug.contains("expand[0]"),
+            "{debug}"
+        );
+        assert!(
+            debug.contains("/v1/payment_methods") && debug.contains("Post"),
+            "{debug}"
+        );
+        let get: Request<Json> = Request::new(Method::Get, "/v1/x");
+        assert!(
+            format!("{get:?}").contains("query: [], body: None"),
+            "{get:?}"
+        );
+    }
+
+    #[test]
+    fn a_refused_path_parameter_fails_the_check_by_name() {
+        let ok: Request<Json> = Request::new(Method::Get, Path::new("/v1/x/").param("x", "a"));
+        assert!(ok.check().is_ok());
+        let bad: Request<Json> = Request::new(
+            Method::Post,
+            Path::new("/v1/x/").param("account", "..").push("/y"),
+        );
+        match bad.clone().with_response::<()>().check() {
+            Err(Error::InvalidPathParameter {
+                name: "account", ..
+            }) => {}
+            other => panic!("{other:?}"),
+        }
     }
 }

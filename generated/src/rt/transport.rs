@@ -25,6 +25,9 @@ pub struct HttpRequest {
     /// How long to wait for the whole response before giving up with
     /// [`TransportErrorKind::Timeout`].
     pub timeout: Duration,
+    /// The most body bytes to read: a longer response fails with
+    /// [`TransportErrorKind::ResponseTooLarge`] instead of being read whole.
+    pub max_response_bytes: usize,
 }
 
 impl HttpRequest {
@@ -34,7 +37,8 @@ impl HttpRequest {
     }
 }
 
-/// Debug redacts the `Authorization` header, which holds the secret key.
+/// Debug redacts the `Authorization` header, which holds the secret key, and shows the query
+/// string's parameter names only (a GET may carry a `client_secret`).
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
@@ -50,11 +54,32 @@ impl fmt::Debug for HttpRequest {
             .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &RedactedUrl(&self.url))
             .field("headers", &headers)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
+    }
+}
+
+/// A URL with its query values left out: `https://api.stripe.com/v1/x?client_secret=…`.
+struct RedactedUrl<'a>(&'a str);
+
+impl fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some((base, query)) = self.0.split_once('?') else {
+            return fmt::Debug::fmt(self.0, f);
+        };
+        let mut text = format!("{base}?");
+        for (i, pair) in query.split('&').enumerate() {
+            if i > 0 {
+                text.push('&');
+            }
+            text.push_str(pair.split('=').next().unwrap_or_default());
+            text.push_str("=…");
+        }
+        fmt::Debug::fmt(&text, f)
     }
 }
 
@@ -66,7 +91,7 @@ pub struct HttpResponse {
     pub status: u16,
     /// Header names and values. Values that are not UTF-8 may be left out.
     pub headers: Vec<(String, String)>,
-    /// The whole body.
+    /// The whole body, at most the request's `max_response_bytes`.
     pub body: Vec<u8>,
 }
 
@@ -94,6 +119,9 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 }
 
 /// How a request failed to get a response.
+///
+/// `Timeout`, `Connect` and `Other` may heal and are retried; the other kinds cannot and are
+/// not ([`TransportError::is_retryable`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
@@ -103,17 +131,28 @@ pub enum TransportErrorKind {
     Connect,
     /// Anything else, such as a connection that broke mid-response.
     Other,
+    /// The server's TLS certificate was rejected (untrusted, expired, wrong name).
+    Certificate,
+    /// The request could not be made at all: an invalid URL or scheme, a header the HTTP stack
+    /// refused, or too many redirects.
+    InvalidRequest,
+    /// The response body is longer than the request's `max_response_bytes`.
+    ResponseTooLarge,
+    /// A blocking transport was used inside an async runtime, where it cannot block.
+    InsideAsyncRuntime,
 }
 
-/// A failure below HTTP: no response was received.
+/// A failure below HTTP: no usable response was received.
 ///
-/// Every kind is retried. A request that failed this way may still have reached Stripe, which
-/// is why POSTs always carry an `Idempotency-Key`.
+/// Failures that may heal (timeouts, refused or broken connections) are retried; a request that
+/// failed this way may still have reached Stripe, which is why POSTs always carry an
+/// `Idempotency-Key`.
 #[derive(Clone)]
 pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
+    idempotency_key: Option<String>,
 }
 
 impl TransportError {
@@ -123,6 +162,7 @@ impl TransportError {
             kind,
             message: message.into(),
             source: None,
+            idempotency_key: None,
         }
     }
 
@@ -135,6 +175,7 @@ impl TransportError {
             kind,
             message: source.to_string(),
             source: Some(std::sync::Arc::new(source)),
+            idempotency_key: None,
         }
     }
 
@@ -152,6 +193,25 @@ impl TransportError {
     pub fn is_connect(&self) -> bool {
         self.kind == TransportErrorKind::Connect
     }
+
+    /// Whether trying again may succeed: timeouts, connection failures and broken connections.
+    /// A rejected certificate, an invalid request or an oversized response would fail the same
+    /// way again.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self.kind,
+            TransportErrorKind::Timeout | TransportErrorKind::Connect | TransportErrorKind::Other
+        )
+    }
+
+    /// The `Idempotency-Key` of the request that failed, once a client has sent it.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
+    }
+
+    pub(crate) fn set_idempotency_key(&mut self, key: Option<String>) {
+        self.idempotency_key = key;
+    }
 }
 
 impl fmt::Debug for TransportError {
@@ -159,6 +219,7 @@ impl fmt::Debug for TransportError {
         f.debug_struct("TransportError")
             .field("kind", &self.kind)
             .field("message", &self.message)
+            .field("idempotency_key", &self.idempotency_key)
             .finish()
     }
 }
@@ -169,6 +230,10 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "timed out",
             TransportErrorKind::Connect => "connection failed",
             TransportErrorKind::Other => "request failed",
+            TransportErrorKind::Certificate => "TLS certificate rejected",
+            TransportErrorKind::InvalidRequest => "invalid request",
+            TransportErrorKind::ResponseTooLarge => "response too large",
+            TransportErrorKind::InsideAsyncRuntime => "blocking inside an async runtime",
         };
         write!(f, "{what}: {}", self.message)
     }
@@ -230,14 +295,68 @@ pub(crate) mod reqwest_impl {
     }
 
     pub(crate) fn error(e: reqwest::Error) -> TransportError {
-        let kind = if e.is_timeout() {
+        TransportError::with_source(kind(&e), e)
+    }
+
+    /// Sorts a reqwest error into what may heal (retried) and what cannot, as stripe-go does:
+    /// invalid URLs and schemes, builder errors, redirect loops and certificate failures are
+    /// final.
+    pub(crate) fn kind(e: &reqwest::Error) -> TransportErrorKind {
+        if e.is_builder() || e.is_redirect() {
+            TransportErrorKind::InvalidRequest
+        } else if e.is_timeout() {
             TransportErrorKind::Timeout
+        } else if is_certificate_error(e) {
+            TransportErrorKind::Certificate
         } else if e.is_connect() {
             TransportErrorKind::Connect
         } else {
             TransportErrorKind::Other
-        };
-        TransportError::with_source(kind, e)
+        }
+    }
+
+    /// Whether a rustls certificate error is somewhere in the chain of `e`.
+    pub(crate) fn is_certificate_error(e: &(dyn std::error::Error + 'static)) -> bool {
+        let mut next = Some(e);
+        while let Some(e) = next {
+            if is_certificate(e) {
+                return true;
+            }
+            // `io::Error::source` skips the error it wraps, so look inside it too.
+            if let Some(inner) = e
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+            {
+                if is_certificate(inner) || is_certificate_error(inner) {
+                    return true;
+                }
+            }
+            next = e.source();
+        }
+        false
+    }
+
+    fn is_certificate(e: &(dyn std::error::Error + 'static)) -> bool {
+        matches!(
+            e.downcast_ref::<rustls::Error>(),
+            Some(
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::InvalidCertRevocationList(_)
+            )
+        )
+    }
+
+    pub(crate) fn too_large(limit: usize) -> TransportError {
+        TransportError::new(
+            TransportErrorKind::ResponseTooLarge,
+            format!("the response body is longer than {limit} bytes"),
+        )
+    }
+
+    /// Whether a declared `Content-Length` is already over the limit.
+    pub(crate) fn declared_too_large(length: Option<u64>, limit: usize) -> bool {
+        length.is_some_and(|n| n > limit as u64)
     }
 
     /// POSTs always send their (maybe empty) body, so that `Content-Length: 0` goes out.
@@ -270,16 +389,96 @@ pub(crate) mod reqwest_impl {
                 if has_body(&request) {
                     builder = builder.body(request.body);
                 }
-                let response = builder.send().await.map_err(error)?;
+                let limit = request.max_response_bytes;
+                let mut response = builder.send().await.map_err(error)?;
                 let status = response.status().as_u16();
                 let headers = headers(response.headers());
-                let body = response.bytes().await.map_err(error)?;
-                Ok(HttpResponse::new(status, headers, body.to_vec()))
+                if declared_too_large(response.content_length(), limit) {
+                    return Err(too_large(limit));
+                }
+                // Read chunk by chunk so that no more than `limit` bytes are ever held.
+                let mut body = Vec::new();
+                while let Some(chunk) = response.chunk().await.map_err(error)? {
+                    if chunk.len() > limit - body.len() {
+                        return Err(too_large(limit));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(HttpResponse::new(status, headers, body))
             })
         }
 
         fn sleep(&self, duration: Duration) -> BoxFuture<'_, ()> {
             Box::pin(tokio::time::sleep(duration))
         }
+    }
+}
+
+#[cfg(all(test, feature = "reqwest"))]
+mod tests {
+    use super::reqwest_impl::is_certificate_error;
+    use super::*;
+
+    #[test]
+    fn debug_leaves_out_the_key_and_query_values() {
+        let request = HttpRequest {
+            method: Method::Get,
+            url: "https://api.stripe.com/v1/payment_intents/pi_1?client_secret=pi_1_secret_2&expand[0]=x"
+                .to_owned(),
+            headers: vec![("Authorization".to_owned(), "Bearer sk_test_9".to_owned())],
+            body: b"card[number]=4242424242424242".to_vec(),
+            timeout: Duration::from_secs(1),
+            max_response_bytes: 1,
+        };
+        let debug = format!("{request:?}");
+        for secret in ["sk_test_9", "secret_2", "4242"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(
+            debug.contains("/v1/payment_intents/pi_1?client_secret=…&expand[0]=…"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn retryable_kinds() {
+        use TransportErrorKind::*;
+        for kind in [Timeout, Connect, Other] {
+            assert!(TransportError::new(kind, "x").is_retryable(), "{kind:?}");
+        }
+        for kind in [
+            Certificate,
+            InvalidRequest,
+            ResponseTooLarge,
+            InsideAsyncRuntime,
+        ] {
+            assert!(!TransportError::new(kind, "x").is_retryable(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn certificate_errors_are_found_inside_io_errors() {
+        // How hyper-rustls reports a rejected certificate: a rustls error inside an io::Error,
+        // inside the connector's error.
+        #[derive(Debug)]
+        struct Outer(std::io::Error);
+        impl fmt::Display for Outer {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("client error (Connect)")
+            }
+        }
+        impl std::error::Error for Outer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let cert = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, cert);
+        assert!(is_certificate_error(&Outer(io)));
+        let other =
+            std::io::Error::new(std::io::ErrorKind::InvalidData, rustls::Error::DecryptError);
+        assert!(!is_certificate_error(&Outer(other)));
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(!is_certificate_error(&refused));
     }
 }

@@ -278,6 +278,19 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// So that a secret parameter's setter takes a plain string: `.client_secret("pi_..._secret_...")`.
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_owned())
+    }
+}
+
 /// A point in time as Stripe sends it: seconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

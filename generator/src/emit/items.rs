@@ -1,6 +1,6 @@
 //! One function per IR shape, each returning the tokens of one item.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::{
@@ -398,34 +398,7 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation], here: &ModName) -> TokenStream 
                 _ => quote!(#pname: &str),
             }
         });
-        let mut template = String::new();
-        let mut values = Vec::new();
-        for part in &op.path {
-            match part {
-                PathPart::Lit(text) => {
-                    template.push_str(&text.replace('{', "{{").replace('}', "}}"))
-                }
-                PathPart::Param(p) => {
-                    template.push_str("{}");
-                    let is_typed = op
-                        .path_params
-                        .iter()
-                        .any(|pp| &pp.name == p && matches!(pp.ty, Ty::Named(_)));
-                    values.push(if is_typed {
-                        quote!(rt::encode_path(#p.as_str()))
-                    } else {
-                        quote!(rt::encode_path(#p))
-                    });
-                }
-            }
-        }
-        let path = if values.is_empty() {
-            let lit = Literal::string(&template);
-            quote!(#lit.to_owned())
-        } else {
-            let lit = Literal::string(&template);
-            quote!(format!(#lit, #(#values),*))
-        };
+        let path = emit_path(op);
         let method = match op.method {
             Method::Get => quote!(rt::Method::Get),
             Method::Post => quote!(rt::Method::Post),
@@ -451,6 +424,40 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation], here: &ModName) -> TokenStream 
             #(#fns)*
         }
     }
+}
+
+/// The operation's path as an `rt::Path` chain: literal pieces, and parameters that the
+/// runtime encodes and refuses when they cannot stay one path segment (`..` would otherwise act
+/// on a parent object). Plain method calls rather than `format!`, so prettyplease lays them
+/// out as rustfmt would.
+fn emit_path(op: &Operation) -> TokenStream {
+    let mut parts = op.path.iter().peekable();
+    let first = match parts.peek() {
+        Some(PathPart::Lit(text)) => {
+            let text = text.clone();
+            parts.next();
+            text
+        }
+        _ => String::new(),
+    };
+    let calls = parts.filter_map(|part| match part {
+        PathPart::Lit(text) if text.is_empty() => None,
+        PathPart::Lit(text) => Some(quote!(.push(#text))),
+        PathPart::Param(p) => {
+            let wire = p.wire();
+            let is_typed = op
+                .path_params
+                .iter()
+                .any(|pp| &pp.name == p && matches!(pp.ty, Ty::Named(_)));
+            let value = if is_typed {
+                quote!(#p.as_str())
+            } else {
+                quote!(#p)
+            };
+            Some(quote!(.param(#wire, #value)))
+        }
+    });
+    quote!(rt::Path::new(#first) #(#calls)*)
 }
 
 fn path_display(op: &Operation) -> String {

@@ -1,0 +1,288 @@
+//! `cargo xtask bump-spec`: move the pin to another spec and regenerate, all or nothing.
+//!
+//! Everything that can fail on the new spec (reading, the hash, parsing, `info.version`,
+//! generation) runs in memory first. Only then are the new cache file and manifest staged, and
+//! `generator::write::write_with` swaps `spec/manifest.json` in with `generated/`, undoing every
+//! rename if one fails. So the manifest and `generated/` change together or not at all.
+
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use generator::{ErrorKind, Errors, Manifest};
+use serde::Serialize;
+
+use crate::{report, Source};
+
+/// Where the new spec comes from.
+pub enum NewSpec {
+    /// A local file, with the sha256 it must have if the user gave one.
+    File {
+        path: PathBuf,
+        sha256: Option<String>,
+    },
+    /// A URL and the sha256 it must have.
+    Url { url: String, sha256: String },
+}
+
+/// Runs the bump; `report_to` appends the Markdown change report there.
+pub fn run(from: &NewSpec, report_to: Option<&Path>) -> Result<()> {
+    let old = crate::pin()?;
+    let (bytes, source, what) = match from {
+        NewSpec::File { path, sha256 } => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let what = path.display().to_string();
+            if let Some(sha) = sha256 {
+                crate::check_sha256(&bytes, sha, &what)?;
+            }
+            let name = path
+                .file_name()
+                .map_or_else(|| what.clone(), |n| n.to_string_lossy().into_owned());
+            (bytes, Source::File(name), what)
+        }
+        NewSpec::Url { url, sha256 } => {
+            let bytes = crate::download(url)?;
+            crate::check_sha256(&bytes, sha256, url)?;
+            (bytes, Source::Url(url.clone()), url.clone())
+        }
+    };
+    let sha256 = crate::sha256_hex(&bytes);
+    let version =
+        generator::load::api_version(&bytes).map_err(|e| spec_errors(&what, &Errors(vec![e])))?;
+    let from_version = &old.manifest.api_version;
+    if &version == from_version && old.manifest.accepts(&sha256) {
+        println!(
+            "spec/manifest.json already pins API version {version} with this spec (sha256 {}); nothing changed",
+            short(&sha256)
+        );
+        return Ok(());
+    }
+
+    let manifest = Manifest {
+        api_version: version.clone(),
+        sha256: sha256.clone(),
+        also_accept: Vec::new(),
+    };
+    let out = generator::generate(&bytes, &manifest, &crate::selection()?)
+        .map_err(|e| spec_errors(&what, &e))?;
+    let change = report::compare(&out, &report::committed_summary_path())?;
+
+    let extension = if is_json(&bytes) { "json" } else { "yaml" };
+    let cache = format!("spec/cache/stripe-{version}-{}.{extension}", short(&sha256));
+    let manifest_text = manifest_json(&version, &sha256, &cache, &source)?;
+    swap(&out, &bytes, &cache, &manifest_text).with_context(|| {
+        format!("moving the pin to {what}; nothing was changed (spec/manifest.json and generated/ are as they were)")
+    })?;
+
+    println!(
+        "{}",
+        direction(from_version, &old.manifest.sha256, &version, &sha256)
+    );
+    report::print_and_write(&change, report_to)?;
+    println!(
+        "spec/manifest.json now pins API version {version} (sha256 {sha256}), cached at {cache}; \
+         generated/ is regenerated from it"
+    );
+    if let Source::File(name) = &source {
+        println!(
+            "note: the pin names no URL for {name}, so a fresh clone (and CI) cannot fetch it; \
+             bump with `--url URL --sha256 {sha256}` before you push"
+        );
+    }
+    println!(
+        "next: review the report and `git diff`, then commit spec/manifest.json and generated/ together"
+    );
+    Ok(())
+}
+
+/// Stages the cache file and the manifest, then swaps the manifest in with `generated/`.
+/// On failure the staged files and a cache file this run created are removed.
+fn swap(out: &generator::Output, bytes: &[u8], cache: &str, manifest_text: &str) -> Result<()> {
+    let root = crate::repo_root();
+    let cache_path = root.join(cache);
+    let cache_existed = cache_path.is_file();
+    if !cache_existed {
+        crate::write_atomically(&cache_path, bytes)?;
+    }
+    let live = crate::manifest_path();
+    let staged = live.with_file_name(format!(".manifest.json.new-{}", std::process::id()));
+    let result = std::fs::write(&staged, manifest_text)
+        .with_context(|| format!("writing {}", staged.display()))
+        .and_then(|()| {
+            generator::write::write_with(
+                out,
+                &crate::generated_root(),
+                &[generator::write::Replace {
+                    staged: staged.clone(),
+                    live,
+                }],
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))
+        });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&staged);
+        if !cache_existed {
+            let _ = std::fs::remove_file(&cache_path);
+        }
+    }
+    result
+}
+
+/// The new `spec/manifest.json`: the pin, where it is cached and where it comes from.
+fn manifest_json(version: &str, sha256: &str, cache: &str, source: &Source) -> Result<String> {
+    #[derive(Serialize)]
+    struct ManifestFile<'a> {
+        api_version: &'a str,
+        sha256: &'a str,
+        cache: &'a str,
+        sources: Sources<'a>,
+    }
+    #[derive(Serialize)]
+    struct Sources<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        url: Option<UrlSource<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        file: Option<FileSource<'a>>,
+    }
+    #[derive(Serialize)]
+    struct UrlSource<'a> {
+        url: &'a str,
+    }
+    #[derive(Serialize)]
+    struct FileSource<'a> {
+        name: &'a str,
+        note: &'a str,
+    }
+    let sources = match source {
+        Source::Url(url) => Sources {
+            url: Some(UrlSource { url }),
+            file: None,
+        },
+        Source::File(name) => Sources {
+            url: None,
+            file: Some(FileSource {
+                name,
+                note: "Bumped from a local file: `cargo xtask fetch-spec` cannot download it. Copy it to `cache`, or re-pin with `cargo xtask bump-spec --url URL --sha256 HEX`.",
+            }),
+        },
+        Source::Npm { .. } => bail!("bump-spec records a URL or a file, not an npm package"),
+    };
+    let file = ManifestFile {
+        api_version: version,
+        sha256,
+        cache,
+        sources,
+    };
+    Ok(serde_json::to_string_pretty(&file)? + "\n")
+}
+
+/// One line on what the bump does to the version.
+fn direction(from: &str, from_sha: &str, to: &str, to_sha: &str) -> String {
+    let shas = format!("sha256 {} -> {}", short(from_sha), short(to_sha));
+    match compare_versions(from, to) {
+        Some(Ordering::Less) => format!("upgrade: API version {from} -> {to} ({shas})"),
+        Some(Ordering::Greater) => format!(
+            "downgrade: API version {from} -> {to}, an older version than the one pinned ({shas})"
+        ),
+        Some(Ordering::Equal) => {
+            format!("same API version {to}, another spec: re-pinned ({shas})")
+        }
+        None => format!(
+            "API version {from} -> {to} ({shas}); these are not dated versions, so which is newer is unknown"
+        ),
+    }
+}
+
+/// Orders two Stripe API versions by date: `2024-04-10`, or newer ones with a release name
+/// such as `2024-09-30.acacia`. `None` when either is not dated, or the dates are equal but the
+/// names differ.
+pub fn compare_versions(a: &str, b: &str) -> Option<Ordering> {
+    fn date(v: &str) -> Option<((u32, u32, u32), &str)> {
+        let (day, rest) = v.split_at_checked(10)?;
+        if !(rest.is_empty() || rest.starts_with('.')) {
+            return None;
+        }
+        let mut parts = day.split('-');
+        let mut number = |len: usize| {
+            parts
+                .next()
+                .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))?
+                .parse::<u32>()
+                .ok()
+        };
+        let ymd = (number(4)?, number(2)?, number(2)?);
+        Some((ymd, rest))
+    }
+    if a == b {
+        return Some(Ordering::Equal);
+    }
+    let (a_date, _) = date(a)?;
+    let (b_date, _) = date(b)?;
+    match a_date.cmp(&b_date) {
+        Ordering::Equal => None,
+        order => Some(order),
+    }
+}
+
+fn short(sha256: &str) -> &str {
+    &sha256[..sha256.len().min(12)]
+}
+
+/// Whether `load` reads these bytes as JSON (the same rule it uses).
+fn is_json(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '['])
+}
+
+/// The generator's errors about the new spec, each with what to do about *this* file: the
+/// generic advice for a parse error (fetch the pinned spec again) does not apply to it.
+fn spec_errors(what: &str, errors: &Errors) -> anyhow::Error {
+    let lines: Vec<String> = errors
+        .0
+        .iter()
+        .map(|e| match &e.kind {
+            // One line each, as the generator's own messages are, whatever the spec quotes.
+            ErrorKind::Parse(problem) => format!(
+                "{}: {problem}. Check that {what} is a complete OpenAPI 3 document (JSON or YAML); download it again and rerun `cargo xtask bump-spec`.",
+                e.at
+            )
+            .replace('\n', "\\n")
+            .replace('\r', "\\r"),
+            _ => e.to_string(),
+        })
+        .collect();
+    anyhow::anyhow!(
+        "{what} cannot be the new pin; nothing was changed:\n{}",
+        lines.join("\n")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_order_by_date_and_never_panic() {
+        use Ordering::*;
+        for (a, b, want) in [
+            ("2024-04-10", "2024-06-20", Some(Less)),
+            ("2024-06-20", "2024-04-10", Some(Greater)),
+            ("2024-04-10", "2024-04-10", Some(Equal)),
+            ("2024-06-20", "2024-09-30.acacia", Some(Less)),
+            ("2025-03-31.basil", "2024-09-30.acacia", Some(Greater)),
+            ("2024-09-30.acacia", "2024-09-30.basil", None),
+            ("2024-04-10", "latest", None),
+            ("2024-4-10", "2024-04-10", None),
+            ("2024-04-10x", "2024-04-10", None),
+            ("", "2024-04-10", None),
+            ("2024-04-1é", "2024-04-10", None),
+        ] {
+            assert_eq!(compare_versions(a, b), want, "{a} vs {b}");
+        }
+        assert!(direction("2024-06-20", "aa", "2024-04-10", "bb").starts_with("downgrade"));
+        assert!(direction("2024-04-10", "aa", "2024-06-20", "bb").starts_with("upgrade"));
+    }
+}

@@ -1,0 +1,801 @@
+//! `cargo xtask` as a user runs it: the binary, its exit codes and what it prints, on a scratch
+//! copy of the repository (`--root`), with no network (URLs are served from 127.0.0.1).
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const PINNED_VERSION: &str = "2024-04-10";
+const NEW_VERSION: &str = "2024-06-20";
+const SESSION: &str = "/components/schemas/financial_connections.session";
+/// The change the edited spec makes, as the Markdown report and the terminal say it.
+const REMOVED_FIELD: &str =
+    "`FinancialConnectionsSession.return_url`: field removed (was `Option<String>`)";
+const REMOVED_FIELD_TERMINAL: &str =
+    "BREAKING  FinancialConnectionsSession.return_url: field removed (was `Option<String>`)";
+
+fn real_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The pinned spec's bytes (fetched and cached in the real repository if need be).
+fn pinned_spec() -> Vec<u8> {
+    xtask::pinned_spec().unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    generator::load::sha256_hex(bytes)
+}
+
+/// A scratch copy of what xtask reads and writes: `spec/` (with the pinned spec cached) and
+/// the generated parts of `generated/`. Removed when dropped.
+struct Repo {
+    root: PathBuf,
+}
+
+impl Repo {
+    fn new(name: &str) -> Repo {
+        let root = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let real = real_root();
+        let spec = pinned_spec();
+        let pin = xtask::pin().unwrap();
+        let cache = pin.cache.strip_prefix(&real).unwrap();
+        write(&root.join(cache), &spec);
+        for file in [
+            "spec/manifest.json",
+            "spec/select.yaml",
+            "generated/Cargo.toml",
+            "generated/api.json",
+            "generated/src/api_version.rs",
+            "generated/src/resources.rs",
+        ] {
+            write(&root.join(file), &std::fs::read(real.join(file)).unwrap());
+        }
+        for e in std::fs::read_dir(real.join("generated/src/resources")).unwrap() {
+            let e = e.unwrap();
+            write(
+                &root.join("generated/src/resources").join(e.file_name()),
+                &std::fs::read(e.path()).unwrap(),
+            );
+        }
+        Repo { root }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    fn manifest(&self) -> Value {
+        serde_json::from_str(&self.read("spec/manifest.json")).unwrap()
+    }
+
+    /// Runs `cargo xtask ARGS --root <this copy>`.
+    fn xtask(&self, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .arg("--root")
+            .arg(&self.root)
+            .output()
+            .unwrap();
+        Run {
+            args: args.join(" "),
+            code: out.status.code(),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
+    /// Every file under `spec/` and `generated/`, with its bytes.
+    fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let path = e.unwrap().path();
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if path.is_dir() {
+                    out.insert(format!("{rel}/"), Vec::new());
+                    walk(root, &path, out);
+                } else {
+                    out.insert(rel, std::fs::read(&path).unwrap());
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(&self.root, &self.path("spec"), &mut out);
+        walk(&self.root, &self.path("generated"), &mut out);
+        out
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+struct Run {
+    args: String,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    fn ok(self) -> Run {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "`{}` failed:\n{}{}",
+            self.args,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    fn fails(self) -> Run {
+        assert_eq!(
+            self.code,
+            Some(1),
+            "`{}` did not fail:\n{}{}",
+            self.args,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+/// The pinned spec with another `info.version` and without the session's `return_url`, so
+/// the change report has something to say.
+fn edited_spec() -> Value {
+    let mut doc: Value = serde_json::from_slice(&pinned_spec()).unwrap();
+    doc["info"]["version"] = Value::from(NEW_VERSION);
+    let props = doc
+        .pointer_mut(&format!("{SESSION}/properties"))
+        .unwrap()
+        .as_object_mut()
+        .unwrap();
+    assert!(props.remove("return_url").is_some());
+    doc
+}
+
+/// Bumps `repo` to `spec_bytes` saved as `name`, and checks everything that must follow.
+fn bump_and_check(repo: &Repo, name: &str, spec_bytes: &[u8]) {
+    let file = repo.path(name);
+    write(&file, spec_bytes);
+    let sha = sha256(spec_bytes);
+    let report = repo.path("report.md");
+    write(&report, b"earlier step\n");
+
+    let run = repo
+        .xtask(&[
+            "bump-spec",
+            "--file",
+            file.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(
+        run.stdout.contains(&format!(
+            "upgrade: API version {PINNED_VERSION} -> {NEW_VERSION}"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(REMOVED_FIELD_TERMINAL),
+        "{}",
+        run.stdout
+    );
+
+    // The manifest pins the new spec, which is cached where it says.
+    let manifest = repo.manifest();
+    assert_eq!(manifest["api_version"], NEW_VERSION);
+    assert_eq!(manifest["sha256"], sha.as_str());
+    assert_eq!(manifest["sources"]["file"]["name"], name);
+    let cache = manifest["cache"].as_str().unwrap();
+    assert_eq!(std::fs::read(repo.path(cache)).unwrap(), spec_bytes);
+
+    // Headers, rt::API_VERSION (re-exported from api_version.rs), the crate description and
+    // api.json all name the new version.
+    let header = format!(
+        "// @generated by `cargo xtask codegen` from Stripe's OpenAPI spec, API version {NEW_VERSION}, sha256 {}.\n",
+        &sha[..12]
+    );
+    for f in [
+        "generated/src/resources.rs",
+        "generated/src/resources/financial_connections_session.rs",
+    ] {
+        assert!(repo.read(f).starts_with(&header), "{f}");
+    }
+    assert_eq!(
+        repo.read("generated/src/api_version.rs"),
+        format!("{header}// Do not edit by hand: change the generator or spec/select.yaml and run `cargo xtask codegen`.\n\n\
+                 /// The Stripe API version the generated models match, sent as `Stripe-Version` by default.\n\
+                 pub const API_VERSION: &str = \"{NEW_VERSION}\";\n")
+    );
+    let rt = std::fs::read_to_string(real_root().join("generated/src/rt/mod.rs")).unwrap();
+    assert!(rt.contains("pub use crate::api_version::API_VERSION;"));
+    assert!(repo.read("generated/Cargo.toml").contains(&format!(
+        "description = \"Typed Stripe API client generated from Stripe's OpenAPI spec (API version {NEW_VERSION}).\""
+    )));
+    let summary: Value = serde_json::from_str(&repo.read("generated/api.json")).unwrap();
+    assert_eq!(summary["api_version"], NEW_VERSION);
+
+    // The report was appended after what was there.
+    let markdown = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        markdown.starts_with(&format!(
+            "earlier step\n## Generated API changes: {PINNED_VERSION} (aca5d9eb68e6) -> {NEW_VERSION} ({})\n",
+            &sha[..12]
+        )),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(&format!("- {REMOVED_FIELD}\n")),
+        "{markdown}"
+    );
+
+    let check = repo.xtask(&["codegen", "--check"]).ok();
+    assert!(
+        check.stdout.contains("generated/ is up to date"),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        check
+            .stdout
+            .contains(&format!("generated API unchanged ({NEW_VERSION}")),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn bump_to_a_json_spec_then_again_is_a_no_op_and_back_is_a_downgrade() {
+    let repo = Repo::new("bump-json");
+    let pinned_generated = repo.snapshot();
+    bump_and_check(
+        &repo,
+        "spec3.json",
+        &serde_json::to_vec_pretty(&edited_spec()).unwrap(),
+    );
+
+    // The same spec again: nothing to do, nothing touched.
+    let before = repo.snapshot();
+    let file = repo.path("spec3.json");
+    let run = repo
+        .xtask(&["bump-spec", "--file", file.to_str().unwrap()])
+        .ok();
+    assert!(
+        run.stdout
+            .contains(&format!("already pins API version {NEW_VERSION}")),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(repo.snapshot(), before);
+
+    // Back to the original spec: a downgrade, and generated/ is byte for byte what it was.
+    let original = repo.path("original.json");
+    write(&original, &pinned_spec());
+    let run = repo
+        .xtask(&["bump-spec", "--file", original.to_str().unwrap()])
+        .ok();
+    assert!(
+        run.stdout.contains(&format!(
+            "downgrade: API version {NEW_VERSION} -> {PINNED_VERSION}, an older version than the one pinned"
+        )),
+        "{}",
+        run.stdout
+    );
+    let after = repo.snapshot();
+    for (path, bytes) in &pinned_generated {
+        if path.starts_with("generated/") {
+            assert!(
+                after.get(path) == Some(bytes),
+                "{path} differs after the round trip"
+            );
+        }
+    }
+    assert_eq!(repo.manifest()["api_version"], PINNED_VERSION);
+    repo.xtask(&["codegen", "--check"]).ok();
+}
+
+#[test]
+fn bump_to_a_yaml_spec() {
+    let repo = Repo::new("bump-yaml");
+    let yaml = serde_yaml::to_string(&edited_spec()).unwrap();
+    assert!(!yaml.starts_with('{'));
+    bump_and_check(&repo, "spec3.yaml", yaml.as_bytes());
+    let cache = repo.manifest()["cache"].as_str().unwrap().to_owned();
+    assert!(cache.ends_with(".yaml"), "{cache}");
+}
+
+#[test]
+fn a_failed_bump_leaves_the_pin_and_generated_byte_identical() {
+    let repo = Repo::new("bump-fails");
+    let good = serde_json::to_vec(&edited_spec()).unwrap();
+    let mut cases: Vec<(&str, Vec<u8>, Vec<&str>, &str)> = Vec::new();
+    let truncated = good[..good.len() / 2].to_vec();
+    cases.push((
+        "truncated JSON",
+        truncated,
+        vec![],
+        "the JSON ends early (truncated file?)",
+    ));
+    let wrong_sha = "0".repeat(64);
+    cases.push((
+        "hash mismatch",
+        good.clone(),
+        vec!["--sha256", &wrong_sha],
+        "not the expected 0000",
+    ));
+    let mut refused: Value = serde_json::from_slice(&good).unwrap();
+    refused
+        .pointer_mut(&format!("{SESSION}/properties"))
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .insert(
+            "negated".into(),
+            serde_json::json!({"not": {"type": "string"}}),
+        );
+    cases.push((
+        "a shape the generator refuses",
+        serde_json::to_vec(&refused).unwrap(),
+        vec![],
+        "#/components/schemas/financial_connections.session/properties/negated",
+    ));
+    let mut bad_version: Value = serde_json::from_slice(&good).unwrap();
+    bad_version["info"]["version"] = Value::from("2024-06-20\n// injected");
+    cases.push((
+        "a version that is not one",
+        serde_json::to_vec(&bad_version).unwrap(),
+        vec![],
+        "#/info/version: `info.version` is `2024-06-20\\n// injected`, which is not an API version",
+    ));
+
+    let before = repo.snapshot();
+    for (what, bytes, extra, says) in cases {
+        let file = std::env::temp_dir().join(format!(
+            "xtask-cli-bad-{}-{}",
+            what.replace(' ', "-"),
+            std::process::id()
+        ));
+        write(&file, &bytes);
+        let mut args = vec!["bump-spec", "--file", file.to_str().unwrap()];
+        args.extend(extra);
+        let run = repo.xtask(&args).fails();
+        assert!(run.stderr.contains(says), "{what}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("nothing was changed"),
+            "{what}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{what}: {}", run.stdout);
+        assert!(
+            repo.snapshot() == before,
+            "{what} changed spec/ or generated/"
+        );
+        std::fs::remove_file(&file).unwrap();
+    }
+    // A parse error says what to do about this file, not about the pinned one.
+    let file = repo.path("empty.json");
+    write(&file, b"");
+    let run = repo
+        .xtask(&["bump-spec", "--file", file.to_str().unwrap()])
+        .fails();
+    assert!(
+        run.stderr.contains("rerun `cargo xtask bump-spec`"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(&file).unwrap();
+
+    // The spec is good, but the swap fails half-way (`src/api_version.rs` is a directory, so
+    // it cannot be replaced): the manifest, moved first, is moved back; nothing is cached.
+    let file = repo.path("good.json");
+    write(&file, &good);
+    std::fs::remove_file(repo.path("generated/src/api_version.rs")).unwrap();
+    write(&repo.path("generated/src/api_version.rs/in-the-way"), b"");
+    let before = repo.snapshot();
+    let run = repo
+        .xtask(&["bump-spec", "--file", file.to_str().unwrap()])
+        .fails();
+    assert!(run.stderr.contains("api_version.rs"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was changed"), "{}", run.stderr);
+    assert!(
+        repo.snapshot() == before,
+        "a failed swap changed spec/ or generated/"
+    );
+}
+
+/// Serves `body` to every request on 127.0.0.1 until the test process ends.
+fn serve(body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://{addr}/openapi/spec3.json")
+}
+
+#[test]
+fn fetch_spec_by_url_saves_only_what_verifies() {
+    let repo = Repo::new("fetch-url");
+    let body = b"{\"not\": \"checked here, only hashed\"}".to_vec();
+    let sha = sha256(&body);
+    let url = serve(body.clone());
+
+    let wrong = "ab".repeat(32);
+    let cache_before = repo.snapshot();
+    let run = repo
+        .xtask(&["fetch-spec", "--url", &url, "--sha256", &wrong])
+        .fails();
+    assert!(
+        run.stderr.contains(&format!(
+            "{url} has sha256 {sha}, not the expected {wrong}; nothing was saved"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        repo.snapshot() == cache_before,
+        "a rejected download left a file"
+    );
+
+    let run = repo
+        .xtask(&["fetch-spec", "--url", &url, "--sha256", &sha])
+        .ok();
+    let saved = repo.path(&format!("spec/cache/{}-spec3.json", &sha[..12]));
+    assert!(
+        run.stdout
+            .contains(&format!("verified and saved {}", saved.display())),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("cargo xtask bump-spec --url"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(std::fs::read(saved).unwrap(), body);
+
+    let run = repo.xtask(&["fetch-spec", "--url", &url]).fails();
+    assert!(
+        run.stderr.contains("--url and --sha256 go together"),
+        "{}",
+        run.stderr
+    );
+    let run = repo
+        .xtask(&["fetch-spec", "--url", &url, "--sha256", "abc"])
+        .fails();
+    assert!(
+        run.stderr.contains("--sha256 takes 64 hex digits"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bump_by_url_records_the_url_and_fetch_spec_gets_it_again() {
+    let repo = Repo::new("bump-url");
+    let spec = serde_json::to_vec(&edited_spec()).unwrap();
+    let sha = sha256(&spec);
+    let url = serve(spec.clone());
+
+    // The URL serves other bytes than the hash says: refused, nothing changed.
+    let before = repo.snapshot();
+    let run = repo
+        .xtask(&["bump-spec", "--url", &url, "--sha256", &"0".repeat(64)])
+        .fails();
+    assert!(
+        run.stderr.contains(&format!("{url} has sha256 {sha}")),
+        "{}",
+        run.stderr
+    );
+    assert!(repo.snapshot() == before);
+    let run = repo.xtask(&["bump-spec", "--url", &url]).fails();
+    assert!(
+        run.stderr.contains("--url needs --sha256"),
+        "{}",
+        run.stderr
+    );
+
+    repo.xtask(&["bump-spec", "--url", &url, "--sha256", &sha])
+        .ok();
+    let manifest = repo.manifest();
+    assert_eq!(manifest["sources"]["url"]["url"], url.as_str());
+    assert_eq!(manifest["api_version"], NEW_VERSION);
+
+    // A fresh clone has no cache: fetch-spec downloads from the recorded URL and verifies it.
+    let cache = repo.path(manifest["cache"].as_str().unwrap());
+    std::fs::remove_file(&cache).unwrap();
+    let run = repo.xtask(&["fetch-spec"]).ok();
+    assert!(run.stdout.contains("is ready"), "{}", run.stdout);
+    assert_eq!(std::fs::read(&cache).unwrap(), spec);
+    repo.xtask(&["codegen", "--check"]).ok();
+}
+
+#[test]
+fn fetch_spec_of_a_spec_bumped_from_a_file_says_what_to_do() {
+    let repo = Repo::new("fetch-file");
+    let spec = repo.path("spec3.json");
+    write(&spec, &serde_json::to_vec(&edited_spec()).unwrap());
+    let run = repo
+        .xtask(&["bump-spec", "--file", spec.to_str().unwrap()])
+        .ok();
+    assert!(
+        run.stdout
+            .contains("a fresh clone (and CI) cannot fetch it"),
+        "{}",
+        run.stdout
+    );
+    let cache = repo.path(repo.manifest()["cache"].as_str().unwrap());
+    std::fs::remove_file(&cache).unwrap();
+    let run = repo.xtask(&["fetch-spec"]).fails();
+    assert!(
+        run.stderr
+            .contains("was bumped from a local file, spec3.json"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("cargo xtask bump-spec --url"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn codegen_check_exits_non_zero_lists_stale_files_and_writes_nothing() {
+    let repo = Repo::new("check");
+    let run = repo.xtask(&["codegen", "--check"]).ok();
+    assert!(
+        run.stdout.contains("generated/ is up to date (5 files)"),
+        "{}",
+        run.stdout
+    );
+    let run = repo.xtask(&["fetch-spec"]).ok();
+    assert!(run.stdout.contains("is ready"), "{}", run.stdout);
+
+    let session = "generated/src/resources/financial_connections_session.rs";
+    let edited = repo
+        .read(session)
+        .replace("pub livemode: bool", "pub livemode: bool, pub extra: bool");
+    write(&repo.path(session), edited.as_bytes());
+    write(&repo.path("generated/src/resources/leftover.rs"), b"");
+    let cargo = repo
+        .read("generated/Cargo.toml")
+        .replace("(API version 2024-04-10)", "(API version 2020-01-01)");
+    write(&repo.path("generated/Cargo.toml"), cargo.as_bytes());
+    let before = repo.snapshot();
+    let run = repo.xtask(&["codegen", "--check"]).fails();
+    assert_eq!(
+        run.stderr,
+        "generated/ is stale; these files differ from what the spec generates:\n  \
+         generated/Cargo.toml\n  \
+         generated/src/resources/financial_connections_session.rs\n  \
+         generated/src/resources/leftover.rs\n\
+         run `cargo xtask codegen` and commit the result\n"
+    );
+    assert!(repo.snapshot() == before, "--check wrote something");
+
+    let run = repo.xtask(&["codegen"]).ok();
+    assert!(run.stdout.contains("wrote 5 files"), "{}", run.stdout);
+    repo.xtask(&["codegen", "--check"]).ok();
+    assert!(!repo.path("generated/src/resources/leftover.rs").exists());
+}
+
+#[test]
+fn codegen_reports_append_since_compares_and_a_missing_summary_reads_as_all_added() {
+    let repo = Repo::new("report");
+    let report = repo.path("report.md");
+    let report_arg = report.to_str().unwrap();
+    repo.xtask(&["codegen", "--check", "--report", report_arg])
+        .ok();
+    repo.xtask(&["codegen", "--check", "--report", report_arg])
+        .ok();
+    let heading = "## Generated API changes: 2024-04-10 (aca5d9eb68e6) -> 2024-04-10 (aca5d9eb68e6)\n\nNo changes to the generated API.\n";
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), heading.repeat(2));
+
+    // --since: an older summary without one operation reports it as added.
+    let mut older: Value = serde_json::from_str(&repo.read("generated/api.json")).unwrap();
+    let ops = older["ops"].as_object_mut().unwrap();
+    assert!(ops
+        .remove("FinancialConnectionsAccount::disconnect")
+        .is_some());
+    let since = repo.path("base-api.json");
+    write(&since, serde_json::to_string(&older).unwrap().as_bytes());
+    let run = repo
+        .xtask(&["codegen", "--check", "--since", since.to_str().unwrap()])
+        .ok();
+    assert!(
+        run.stdout.contains("generated API changes 2024-04-10 (aca5d9eb68e6) -> 2024-04-10 (aca5d9eb68e6): 0 breaking, 1 non-breaking"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("FinancialConnectionsAccount::disconnect"),
+        "{}",
+        run.stdout
+    );
+
+    // No api.json: everything reads as added, --check names the file, codegen restores it.
+    let summary = repo.read("generated/api.json");
+    std::fs::remove_file(repo.path("generated/api.json")).unwrap();
+    let run = repo.xtask(&["codegen", "--check"]).fails();
+    assert!(run.stderr.contains("no API summary at"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("every type and operation is reported as added"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("  generated/api.json\n"),
+        "{}",
+        run.stderr
+    );
+    repo.xtask(&["codegen"]).ok();
+    assert_eq!(repo.read("generated/api.json"), summary);
+}
+
+#[test]
+fn codegen_of_another_spec_is_only_a_preview_and_points_to_bump_spec() {
+    let repo = Repo::new("other-spec");
+    let file = repo.path("new.json");
+    let bytes = serde_json::to_vec(&edited_spec()).unwrap();
+    write(&file, &bytes);
+    let sha = sha256(&bytes);
+    let before = repo.snapshot();
+
+    let run = repo
+        .xtask(&[
+            "codegen",
+            "--spec",
+            file.to_str().unwrap(),
+            "--sha256",
+            &sha,
+        ])
+        .fails();
+    assert!(
+        run.stderr.contains("is not the pinned spec"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "cargo xtask bump-spec --file {} --sha256 {sha}",
+            file.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(repo.snapshot() == before);
+
+    let run = repo
+        .xtask(&[
+            "codegen",
+            "--spec",
+            file.to_str().unwrap(),
+            "--sha256",
+            &sha,
+            "--check",
+        ])
+        .fails();
+    assert!(
+        run.stdout.contains(REMOVED_FIELD_TERMINAL),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("generated/src/api_version.rs"),
+        "{}",
+        run.stderr
+    );
+    assert!(repo.snapshot() == before);
+
+    // The old way round names the command that does it now.
+    let run = repo
+        .xtask(&[
+            "codegen",
+            "--spec",
+            file.to_str().unwrap(),
+            "--sha256",
+            &sha,
+            "--api-version",
+            NEW_VERSION,
+        ])
+        .fails();
+    assert!(
+        run.stderr.contains("`cargo xtask bump-spec --file PATH`"),
+        "{}",
+        run.stderr
+    );
+
+    // The pinned spec itself, by path and hash, generates the committed files.
+    let pinned = repo.path("spec/cache/stripe-2024-04-10.json");
+    let run = repo
+        .xtask(&[
+            "codegen",
+            "--spec",
+            pinned.to_str().unwrap(),
+            "--sha256",
+            &sha256(&pinned_spec()),
+            "--check",
+        ])
+        .ok();
+    assert!(
+        run.stdout.contains("generated/ is up to date"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn help_lists_bump_spec_and_unknown_input_fails() {
+    let repo = Repo::new("help");
+    let run = repo.xtask(&["help"]).ok();
+    assert_eq!(run.stdout, xtask::HELP);
+    assert!(xtask::HELP.contains("bump-spec --url URL --sha256 HEX"));
+    let run = repo.xtask(&["bump-spec"]).fails();
+    assert!(
+        run.stderr.contains("bump-spec takes --file PATH"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.xtask(&["frobnicate"]).fails();
+    assert!(
+        run.stderr.contains("unknown command `frobnicate`"),
+        "{}",
+        run.stderr
+    );
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--check", "--root", "/nonexistent"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("there is no spec/manifest.json there"));
+}
