@@ -485,7 +485,7 @@ pub fn sizes() -> Result<()> {
         Ok(Stat::of(times))
     };
     build_crate(1)?;
-    let empty = build_crate(3)?;
+    let empty = build_crate(cold_runs() + 1)?;
     println!(
         "cost per selection size: generated lines and the debug build of the crate alone \
          (default features) over built dependencies; the crate with no code takes {}",
@@ -498,7 +498,11 @@ pub fn sizes() -> Result<()> {
     for (name, selection) in selections {
         let out = generate(&selection)?;
         crate::whole_api::scratch_crate(&dir, Some(&out))?;
-        let runs = if selection.resources.len() > 20 { 1 } else { 3 };
+        let runs = if selection.resources.len() > 20 {
+            1
+        } else {
+            cold_runs() + 1
+        };
         let stat = build_crate(runs)?;
         println!(
             "  {name:<40} {:>8} {:>12} {:>12}",
