@@ -18,11 +18,10 @@ pub mod resources;
 #[rustfmt::skip]
 mod api_version;
 
-/// The README's usage example, compiled as a doctest so it cannot rot.
-#[doc = include_str!("../../README.md")]
-#[cfg(all(
-    doctest,
-    feature = "financial_connections_session",
-    feature = "reqwest"
-))]
-pub struct ReadmeDoctests;
+resources::with_resource! { financial_connections_session:
+    /// The README's usage example, compiled as a doctest so it cannot rot (when the resource it
+    /// uses is selected).
+    #[doc = include_str!("../../README.md")]
+    #[cfg(all(doctest, feature = "reqwest"))]
+    pub struct ReadmeDoctests;
+}

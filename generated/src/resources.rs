@@ -19,3 +19,22 @@ pub mod financial_connections_account;
 #[cfg(feature = "financial_connections_session")]
 #[rustfmt::skip]
 pub mod financial_connections_session;
+
+/// `with_resource!(module: items)` expands `items` only when the resource `module` is
+/// generated and its feature is enabled.
+#[allow(unused_macros)]
+macro_rules! with_resource {
+    (event : $($item:item)*) => {
+        $(#[cfg(feature = "event")] $item)*
+    };
+    (financial_connections_account : $($item:item)*) => {
+        $(#[cfg(feature = "financial_connections_account")] $item)*
+    };
+    (financial_connections_session : $($item:item)*) => {
+        $(#[cfg(feature = "financial_connections_session")] $item)*
+    };
+    ($other:ident : $($item:item)*) => {};
+}
+
+#[allow(unused_imports)]
+pub(crate) use with_resource;

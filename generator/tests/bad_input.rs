@@ -516,8 +516,8 @@ fn field_collisions_get_numbered_suffixes_in_wire_order_whatever_the_property_or
         "pub type_: ",
         "pub type_2: ",
         "pub foo_bar3: ",
-        r#"rename = "foo_bar""#,
-        r#"rename = "type_""#,
+        r#""foo_bar" => v_"#,
+        r#""type_" => v_"#,
     ] {
         assert!(
             module.contents.contains(needle),
@@ -584,7 +584,10 @@ components:
         .find(|f| f.path.ends_with("/thing.rs"))
         .unwrap()
         .contents;
-    assert!(thing.contains("pub struct ThingBar {\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub b:"), "{thing}");
+    assert!(
+        thing.contains("pub struct ThingBar {\n    pub b:"),
+        "{thing}"
+    );
     assert!(thing.contains("pub struct ThingBar2 {"), "{thing}");
     assert!(thing.contains("pub bar: Option<ThingBar2>"), "{thing}");
 }

@@ -159,12 +159,37 @@ fn expanded_objects_of_unselected_resources_are_kept_as_json() {
 }
 
 #[test]
-fn unknown_fields_are_tolerated() {
+fn unknown_fields_are_kept_at_every_depth() {
     let mut v = session();
-    v["brand_new_field"] = json!({"nested": [1, 2, 3]});
+    // The object, a nested object, the list, an object in the list and an object nested in it,
+    // with integer-valued and fractional numbers that must come back as they were.
+    v["brand_new_field"] = json!({"nested": [1, 2.5, {"n": 19}]});
+    v["account_holder"]["since"] = json!(1681241500);
+    v["accounts"]["total_count"] = json!(1);
     v["accounts"]["data"][0]["another_new_field"] = json!(true);
-    let s: FinancialConnectionsSession = serde_json::from_value(v).unwrap();
-    assert_eq!(serde_json::to_value(&s).unwrap(), session());
+    v["accounts"]["data"][0]["balance"]["cash"]["pending"] = json!({"usd": 19});
+    v["accounts"]["data"][0]["balance"]["ratio"] = json!(0.25);
+    let s: FinancialConnectionsSession = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(
+        s.extra.get("brand_new_field"),
+        Some(&json!({"nested": [1, 2.5, {"n": 19}]}))
+    );
+    assert_eq!(s.accounts.extra.get("total_count"), Some(&json!(1)));
+    let account = &s.accounts.data[0];
+    assert_eq!(account.extra.get("another_new_field"), Some(&json!(true)));
+    assert_eq!(serde_json::to_value(&s).unwrap(), v);
+    // Through text too, as the client decodes, and byte for byte on the numbers.
+    let text = serde_json::to_string(&v).unwrap();
+    let s: FinancialConnectionsSession = serde_json::from_str(&text).unwrap();
+    let back = serde_json::to_string(&s).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&back).unwrap(), v);
+    assert!(
+        back.contains(r#"{"usd":19}"#) && back.contains(r#""ratio":0.25"#),
+        "{back}"
+    );
+    // Debug shows which unknown fields there are, never their values.
+    let debug = format!("{:?}", s.extra);
+    assert_eq!(debug, r#"{"brand_new_field"}"#);
 }
 
 #[test]

@@ -30,8 +30,17 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-/// Entry point of `cargo xtask bench [--quick]`.
-pub fn run(quick: bool) -> Result<()> {
+/// The sections of the benchmark, in the order a full run prints them.
+pub const SECTIONS: [&str; 5] = ["codegen", "decode", "cold", "billing", "sizes"];
+
+/// Entry point of `cargo xtask bench [--quick] [--only SECTION]`.
+pub fn run(quick: bool, only: Option<&str>) -> Result<()> {
+    if let Some(section) = only {
+        if !SECTIONS.contains(&section) {
+            bail!("unknown bench section `{section}`; the sections are {SECTIONS:?}");
+        }
+    }
+    let wanted = |section: &str| only.is_none_or(|o| o == section);
     // `cargo xtask` builds in debug; timing unoptimised code would say nothing about users'.
     if cfg!(debug_assertions) && std::env::var_os(RELEASE_GUARD).is_none() {
         eprintln!("xtask: building the benchmark in release mode");
@@ -47,6 +56,9 @@ pub fn run(quick: bool) -> Result<()> {
         ]);
         if quick {
             cmd.arg("--quick");
+        }
+        if let Some(section) = only {
+            cmd.args(["--only", section]);
         }
         let status = cmd
             .env(RELEASE_GUARD, "1")
@@ -68,20 +80,30 @@ pub fn run(quick: bool) -> Result<()> {
     );
 
     let selection = crate::selection()?;
-    let what = format!("{} selected resources", selection.resources.len());
-    let out = codegen(&spec, &selection, &what, SELECTION_RUNS)?;
-    let selected_lines = lines(&out);
-
-    let whole = crate::whole_api::selection(&spec)?;
-    let what = format!("the whole API ({} resources)", whole.resources.len());
-    codegen(&spec, &whole, &what, WHOLE_API_RUNS)?;
-
-    decode()?;
-
-    if quick {
-        println!("cold builds skipped (--quick)");
+    if wanted("codegen") {
+        let what = format!("{} selected resources", selection.resources.len());
+        codegen(&spec, &selection, &what, SELECTION_RUNS)?;
+        let whole = crate::whole_api::selection(&spec)?;
+        let what = format!("the whole API ({} resources)", whole.resources.len());
+        codegen(&spec, &whole, &what, WHOLE_API_RUNS)?;
+    }
+    if wanted("decode") {
+        decode()?;
+    }
+    let slow = ["cold", "billing", "sizes"];
+    if quick && only.is_none() {
+        println!("cold builds skipped (--quick): {slow:?}");
     } else {
-        cold_builds(&out, selected_lines)?;
+        if wanted("cold") {
+            let out = crate::billing::generate(&selection)?;
+            cold_builds(&out, lines(&out))?;
+        }
+        if wanted("billing") {
+            crate::billing::billing()?;
+        }
+        if wanted("sizes") {
+            crate::billing::sizes()?;
+        }
     }
     println!(
         "\nbenchmark finished in {:.0}s",
@@ -92,13 +114,13 @@ pub fn run(quick: bool) -> Result<()> {
 
 /// Min and median of some timings.
 #[derive(Clone, Copy)]
-struct Stat {
-    min: Duration,
-    median: Duration,
+pub(crate) struct Stat {
+    pub(crate) min: Duration,
+    pub(crate) median: Duration,
 }
 
 impl Stat {
-    fn of(mut v: Vec<Duration>) -> Stat {
+    pub(crate) fn of(mut v: Vec<Duration>) -> Stat {
         v.sort();
         Stat {
             min: v[0],
@@ -106,7 +128,7 @@ impl Stat {
         }
     }
 
-    fn row(&self, what: &str, base: &Stat) {
+    pub(crate) fn row(&self, what: &str, base: &Stat) {
         println!(
             "  {what:<46} {:>9} {:>9}   {:>5.2} {:>5.2}",
             ms(self.min),
@@ -126,7 +148,7 @@ fn ms(d: Duration) -> String {
     }
 }
 
-fn header(what: &str) {
+pub(crate) fn header(what: &str) {
     println!(
         "  {what:<46} {:>9} {:>9}   {:>5} {:>5}",
         "min", "median", "ratio", "(med)"
@@ -247,6 +269,46 @@ fn decode() -> Result<()> {
         .context("running cargo bench")?;
     if !status.success() {
         bail!("the decode benchmark failed ({status})");
+    }
+    println!();
+    decode_payment_intent()
+}
+
+/// `tests/selection/bench/decode.rs` in a scratch crate generated with the billing selection:
+/// the same ratio on a large payment intent.
+fn decode_payment_intent() -> Result<()> {
+    let dir = crate::repo_root().join("target/bench/decode-billing");
+    let crate_dir = dir.join("stripe-typed");
+    let out = crate::billing::generate(&crate::billing::selection_of(&crate::billing::BILLING)?)?;
+    crate::whole_api::scratch_crate(&crate_dir, Some(&out))?;
+    let selection = crate::repo_root().join("tests/selection");
+    std::fs::create_dir_all(crate_dir.join("benches"))?;
+    std::fs::create_dir_all(crate_dir.join("tests"))?;
+    std::fs::copy(
+        selection.join("bench/decode.rs"),
+        crate_dir.join("benches/decode.rs"),
+    )?;
+    std::fs::copy(
+        selection.join("payment_intent.json"),
+        crate_dir.join("tests/payment_intent.json"),
+    )?;
+    let manifest = crate_dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)?;
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "\n[workspace]",
+            "\n[[bench]]\nname = \"decode\"\nharness = false\n\n[workspace]",
+        ),
+    )?;
+    let status = Command::new(cargo())
+        .args(["bench", "--quiet", "--bench", "decode", "--manifest-path"])
+        .arg(&manifest)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .status()
+        .context("running cargo bench")?;
+    if !status.success() {
+        bail!("the payment intent decode benchmark failed ({status})");
     }
     println!();
     Ok(())

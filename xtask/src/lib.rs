@@ -27,15 +27,22 @@ commands:
                                      every codegen prints what changes in the generated API vs
                                      the summary at PATH (default generated/api.json); --report
                                      appends the change report as Markdown (for a PR) to PATH
-  whole-api                          generate every resource of the pinned spec into
-                                     target/whole-api/ and `cargo check` it
-  bench [--quick]                    time codegen stages, the generated crate's build and
-                                     decoding (in release mode); --quick skips the cold builds
+  whole-api [--only whole|billing]   generate every resource of the pinned spec into
+                                     target/whole-api/ and `cargo check` it; then generate
+                                     the billing resources (no Financial Connections), check
+                                     clippy and rustdoc warn about nothing and run
+                                     tests/selection/ (round-trips) there
+  bench [--quick] [--only SECTION]   time codegen stages, decoding, the generated crate's
+                                     build, a billing integration's build against
+                                     async-stripe's and build cost per selection size (in
+                                     release mode); --quick skips the builds; SECTION is one of
+                                     codegen, decode, cold, billing, sizes
 
 --root DIR runs on the repository at DIR instead of the one xtask was built in.
 ";
 
 pub mod bench;
+pub mod billing;
 pub mod bump;
 pub mod report;
 pub mod whole_api;

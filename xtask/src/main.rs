@@ -28,6 +28,7 @@ struct Args {
     since: Option<PathBuf>,
     report: Option<PathBuf>,
     quick: bool,
+    only: Option<String>,
 }
 
 fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
@@ -55,6 +56,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
             "--since" => a.since = Some(PathBuf::from(value("--since")?)),
             "--report" => a.report = Some(PathBuf::from(value("--report")?)),
             "--quick" => a.quick = true,
+            "--only" => a.only = Some(value("--only")?),
             other => bail!("unknown argument `{other}`\n\n{HELP}"),
         }
     }
@@ -81,8 +83,8 @@ fn run() -> Result<ExitCode> {
         "fetch-spec" => fetch_spec(&a),
         "bump-spec" => bump_spec(&a),
         "codegen" => codegen(&a),
-        "bench" => xtask::bench::run(a.quick).map(|()| ExitCode::SUCCESS),
-        "whole-api" => xtask::whole_api::run().map(|()| ExitCode::SUCCESS),
+        "bench" => xtask::bench::run(a.quick, a.only.as_deref()).map(|()| ExitCode::SUCCESS),
+        "whole-api" => xtask::whole_api::run(a.only.as_deref()).map(|()| ExitCode::SUCCESS),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)

@@ -3,17 +3,66 @@
 
 use crate::rt;
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceAccountholder {
     /// The ID of the Stripe account this account belongs to. Should only be present if `account_holder.type` is `account`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::Expandable>,
     /// ID of the Stripe customer this account belongs to. Present if and only if `account_holder.type` is `customer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<rt::Expandable>,
     /// Type of account holder that this account belongs to.
-    #[serde(rename = "type")]
     pub type_: BankConnectionsResourceAccountholderType,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountholder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for BankConnectionsResourceAccountholder {
+    const EXPECTING: &'static str = "a BankConnectionsResourceAccountholder object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_account = None;
+        let mut v_customer = None;
+        let mut v_type_ = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "account" => v_account = map.next_value()?,
+                "customer" => v_customer = map.next_value()?,
+                "type" => v_type_ = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            account: v_account,
+            customer: v_customer,
+            type_: rt::required(v_type_, "type")?,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for BankConnectionsResourceAccountholder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account {
+            map.serialize_entry("account", value)?;
+        }
+        if let Some(value) = &self.customer {
+            map.serialize_entry("customer", value)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        self.extra.end(map)
+    }
 }
 
 /// Type of account holder that this account belongs to.
@@ -38,9 +87,9 @@ impl rt::WireEnum for BankConnectionsResourceAccountholderType {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "account" => Self::Account,
-            "customer" => Self::Customer,
+        match rt::wire_position(s, &["account", "customer"]) {
+            Some(0) => Self::Account,
+            Some(1) => Self::Customer,
             _ => Self::Unknown(s.to_owned()),
         }
     }

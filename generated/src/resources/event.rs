@@ -33,18 +33,11 @@ use crate::rt;
 ///
 /// We only guarantee access to events through the [Retrieve Event API](https://stripe.com/docs/api#retrieve_event)
 /// for 30 days.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wire::Event")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// The connected account that originates the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// The Stripe API version used to render `data`. This property is populated only for events on or after October 31, 2014.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub api_version: Option<Option<String>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: rt::Timestamp,
@@ -58,67 +51,95 @@ pub struct Event {
     /// Number of webhooks that haven't been successfully delivered (for example, to return a 20x response) to the URLs you specify.
     pub pending_webhooks: i64,
     /// Information on the API request that triggers the event.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub request: Option<Option<NotificationEventRequest>>,
     /// Description of the event (for example, `invoice.created` or `charge.refunded`).
-    #[serde(rename = "type")]
     pub type_: EventType,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
 }
 
-/// What `Event` decodes through before typing `data.object`.
-mod wire {
-    use super::*;
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-    pub struct Event {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub account: Option<String>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::double_option"
-        )]
-        pub api_version: Option<Option<String>>,
-        pub created: rt::Timestamp,
-        pub data: NotificationEventData,
-        pub id: EventId,
-        pub livemode: bool,
-        pub object: String,
-        pub pending_webhooks: i64,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::double_option"
-        )]
-        pub request: Option<Option<NotificationEventRequest>>,
-        #[serde(rename = "type")]
-        pub type_: EventType,
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
     }
 }
 
-impl From<wire::Event> for Event {
-    fn from(wire: wire::Event) -> Self {
-        let mut event = Self {
-            account: wire.account,
-            api_version: wire.api_version,
-            created: wire.created,
-            data: wire.data,
-            id: wire.id,
-            livemode: wire.livemode,
-            object: wire.object,
-            pending_webhooks: wire.pending_webhooks,
-            request: wire.request,
-            type_: wire.type_,
+impl rt::DecodeObject for Event {
+    const EXPECTING: &'static str = "a Event object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_account = None;
+        let mut v_api_version = None;
+        let mut v_created = None;
+        let mut v_data = None;
+        let mut v_id = None;
+        let mut v_livemode = None;
+        let mut v_object = None;
+        let mut v_pending_webhooks = None;
+        let mut v_request = None;
+        let mut v_type_ = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "account" => v_account = map.next_value()?,
+                "api_version" => v_api_version = Some(map.next_value()?),
+                "created" => v_created = Some(map.next_value()?),
+                "data" => v_data = Some(map.next_value()?),
+                "id" => v_id = Some(map.next_value()?),
+                "livemode" => v_livemode = Some(map.next_value()?),
+                "object" => v_object = Some(map.next_value()?),
+                "pending_webhooks" => v_pending_webhooks = Some(map.next_value()?),
+                "request" => v_request = Some(map.next_value()?),
+                "type" => v_type_ = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let mut decoded = Self {
+            account: v_account,
+            api_version: v_api_version,
+            created: rt::required(v_created, "created")?,
+            data: rt::required(v_data, "data")?,
+            id: rt::required(v_id, "id")?,
+            livemode: rt::required(v_livemode, "livemode")?,
+            object: rt::required(v_object, "object")?,
+            pending_webhooks: rt::required(v_pending_webhooks, "pending_webhooks")?,
+            request: v_request,
+            type_: rt::required(v_type_, "type")?,
+            extra,
         };
         let object = std::mem::replace(
-            &mut event.data.object,
+            &mut decoded.data.object,
             EventObject::Other(rt::Json::Null),
         );
-        event.data.object = object.typed_as(&event.type_);
-        event
+        decoded.data.object = object.typed_as(&decoded.type_);
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account {
+            map.serialize_entry("account", value)?;
+        }
+        if let Some(value) = &self.api_version {
+            map.serialize_entry("api_version", value)?;
+        }
+        map.serialize_entry("created", &self.created)?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("livemode", &self.livemode)?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("pending_webhooks", &self.pending_webhooks)?;
+        if let Some(value) = &self.request {
+            map.serialize_entry("request", value)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        self.extra.end(map)
     }
 }
 
@@ -128,31 +149,114 @@ pub struct EventId(String);
 
 rt::impl_id!(EventId);
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NotificationEventData {
     /// Object containing the API resource relevant to the event. For example, an `invoice.created` event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the value of the object key.
     pub object: EventObject,
     /// Object containing the names of the updated attributes and their values prior to the event (only included in events of type `*.updated`). If an array attribute has any updated elements, this object contains the entire array. In Stripe API versions 2017-04-06 or earlier, an updated array attribute in this object includes only the updated array elements.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_attributes: Option<rt::Json>,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for NotificationEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for NotificationEventData {
+    const EXPECTING: &'static str = "a NotificationEventData object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_object = None;
+        let mut v_previous_attributes = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "object" => v_object = Some(map.next_value()?),
+                "previous_attributes" => v_previous_attributes = map.next_value()?,
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            object: rt::required(v_object, "object")?,
+            previous_attributes: v_previous_attributes,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for NotificationEventData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("object", &self.object)?;
+        if let Some(value) = &self.previous_attributes {
+            map.serialize_entry("previous_attributes", value)?;
+        }
+        self.extra.end(map)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct NotificationEventRequest {
     /// ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling). Request logs are available in the [dashboard](https://dashboard.stripe.com/logs), but currently not in the API.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub id: Option<Option<String>>,
     /// The idempotency key transmitted during the request, if any. *Note: This property is populated only for events on or after May 23, 2017*.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub idempotency_key: Option<Option<String>>,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for NotificationEventRequest {
+    const EXPECTING: &'static str = "a NotificationEventRequest object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_id = None;
+        let mut v_idempotency_key = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "id" => v_id = Some(map.next_value()?),
+                "idempotency_key" => v_idempotency_key = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            id: v_id,
+            idempotency_key: v_idempotency_key,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for NotificationEventRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.idempotency_key {
+            map.serialize_entry("idempotency_key", value)?;
+        }
+        self.extra.end(map)
+    }
 }
 
 /// The type of an event: the `enabled_events` of `POST /v1/webhook_endpoints`, without `*`.
@@ -926,304 +1030,469 @@ impl rt::WireEnum for EventType {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "account.application.authorized" => Self::AccountApplicationAuthorized,
-            "account.application.deauthorized" => Self::AccountApplicationDeauthorized,
-            "account.external_account.created" => Self::AccountExternalAccountCreated,
-            "account.external_account.deleted" => Self::AccountExternalAccountDeleted,
-            "account.external_account.updated" => Self::AccountExternalAccountUpdated,
-            "account.updated" => Self::AccountUpdated,
-            "application_fee.created" => Self::ApplicationFeeCreated,
-            "application_fee.refund.updated" => Self::ApplicationFeeRefundUpdated,
-            "application_fee.refunded" => Self::ApplicationFeeRefunded,
-            "balance.available" => Self::BalanceAvailable,
-            "billing_portal.configuration.created" => {
-                Self::BillingPortalConfigurationCreated
-            }
-            "billing_portal.configuration.updated" => {
-                Self::BillingPortalConfigurationUpdated
-            }
-            "billing_portal.session.created" => Self::BillingPortalSessionCreated,
-            "capability.updated" => Self::CapabilityUpdated,
-            "cash_balance.funds_available" => Self::CashBalanceFundsAvailable,
-            "charge.captured" => Self::ChargeCaptured,
-            "charge.dispute.closed" => Self::ChargeDisputeClosed,
-            "charge.dispute.created" => Self::ChargeDisputeCreated,
-            "charge.dispute.funds_reinstated" => Self::ChargeDisputeFundsReinstated,
-            "charge.dispute.funds_withdrawn" => Self::ChargeDisputeFundsWithdrawn,
-            "charge.dispute.updated" => Self::ChargeDisputeUpdated,
-            "charge.expired" => Self::ChargeExpired,
-            "charge.failed" => Self::ChargeFailed,
-            "charge.pending" => Self::ChargePending,
-            "charge.refund.updated" => Self::ChargeRefundUpdated,
-            "charge.refunded" => Self::ChargeRefunded,
-            "charge.succeeded" => Self::ChargeSucceeded,
-            "charge.updated" => Self::ChargeUpdated,
-            "checkout.session.async_payment_failed" => {
-                Self::CheckoutSessionAsyncPaymentFailed
-            }
-            "checkout.session.async_payment_succeeded" => {
-                Self::CheckoutSessionAsyncPaymentSucceeded
-            }
-            "checkout.session.completed" => Self::CheckoutSessionCompleted,
-            "checkout.session.expired" => Self::CheckoutSessionExpired,
-            "climate.order.canceled" => Self::ClimateOrderCanceled,
-            "climate.order.created" => Self::ClimateOrderCreated,
-            "climate.order.delayed" => Self::ClimateOrderDelayed,
-            "climate.order.delivered" => Self::ClimateOrderDelivered,
-            "climate.order.product_substituted" => Self::ClimateOrderProductSubstituted,
-            "climate.product.created" => Self::ClimateProductCreated,
-            "climate.product.pricing_updated" => Self::ClimateProductPricingUpdated,
-            "coupon.created" => Self::CouponCreated,
-            "coupon.deleted" => Self::CouponDeleted,
-            "coupon.updated" => Self::CouponUpdated,
-            "credit_note.created" => Self::CreditNoteCreated,
-            "credit_note.updated" => Self::CreditNoteUpdated,
-            "credit_note.voided" => Self::CreditNoteVoided,
-            "customer.created" => Self::CustomerCreated,
-            "customer.deleted" => Self::CustomerDeleted,
-            "customer.discount.created" => Self::CustomerDiscountCreated,
-            "customer.discount.deleted" => Self::CustomerDiscountDeleted,
-            "customer.discount.updated" => Self::CustomerDiscountUpdated,
-            "customer.source.created" => Self::CustomerSourceCreated,
-            "customer.source.deleted" => Self::CustomerSourceDeleted,
-            "customer.source.expiring" => Self::CustomerSourceExpiring,
-            "customer.source.updated" => Self::CustomerSourceUpdated,
-            "customer.subscription.created" => Self::CustomerSubscriptionCreated,
-            "customer.subscription.deleted" => Self::CustomerSubscriptionDeleted,
-            "customer.subscription.paused" => Self::CustomerSubscriptionPaused,
-            "customer.subscription.pending_update_applied" => {
-                Self::CustomerSubscriptionPendingUpdateApplied
-            }
-            "customer.subscription.pending_update_expired" => {
-                Self::CustomerSubscriptionPendingUpdateExpired
-            }
-            "customer.subscription.resumed" => Self::CustomerSubscriptionResumed,
-            "customer.subscription.trial_will_end" => {
-                Self::CustomerSubscriptionTrialWillEnd
-            }
-            "customer.subscription.updated" => Self::CustomerSubscriptionUpdated,
-            "customer.tax_id.created" => Self::CustomerTaxIdCreated,
-            "customer.tax_id.deleted" => Self::CustomerTaxIdDeleted,
-            "customer.tax_id.updated" => Self::CustomerTaxIdUpdated,
-            "customer.updated" => Self::CustomerUpdated,
-            "customer_cash_balance_transaction.created" => {
-                Self::CustomerCashBalanceTransactionCreated
-            }
-            "entitlements.active_entitlement_summary.updated" => {
-                Self::EntitlementsActiveEntitlementSummaryUpdated
-            }
-            "file.created" => Self::FileCreated,
-            "financial_connections.account.created" => {
-                Self::FinancialConnectionsAccountCreated
-            }
-            "financial_connections.account.deactivated" => {
-                Self::FinancialConnectionsAccountDeactivated
-            }
-            "financial_connections.account.disconnected" => {
-                Self::FinancialConnectionsAccountDisconnected
-            }
-            "financial_connections.account.reactivated" => {
-                Self::FinancialConnectionsAccountReactivated
-            }
-            "financial_connections.account.refreshed_balance" => {
-                Self::FinancialConnectionsAccountRefreshedBalance
-            }
-            "financial_connections.account.refreshed_ownership" => {
-                Self::FinancialConnectionsAccountRefreshedOwnership
-            }
-            "financial_connections.account.refreshed_transactions" => {
-                Self::FinancialConnectionsAccountRefreshedTransactions
-            }
-            "identity.verification_session.canceled" => {
-                Self::IdentityVerificationSessionCanceled
-            }
-            "identity.verification_session.created" => {
-                Self::IdentityVerificationSessionCreated
-            }
-            "identity.verification_session.processing" => {
-                Self::IdentityVerificationSessionProcessing
-            }
-            "identity.verification_session.redacted" => {
-                Self::IdentityVerificationSessionRedacted
-            }
-            "identity.verification_session.requires_input" => {
-                Self::IdentityVerificationSessionRequiresInput
-            }
-            "identity.verification_session.verified" => {
-                Self::IdentityVerificationSessionVerified
-            }
-            "invoice.created" => Self::InvoiceCreated,
-            "invoice.deleted" => Self::InvoiceDeleted,
-            "invoice.finalization_failed" => Self::InvoiceFinalizationFailed,
-            "invoice.finalized" => Self::InvoiceFinalized,
-            "invoice.marked_uncollectible" => Self::InvoiceMarkedUncollectible,
-            "invoice.paid" => Self::InvoicePaid,
-            "invoice.payment_action_required" => Self::InvoicePaymentActionRequired,
-            "invoice.payment_failed" => Self::InvoicePaymentFailed,
-            "invoice.payment_succeeded" => Self::InvoicePaymentSucceeded,
-            "invoice.sent" => Self::InvoiceSent,
-            "invoice.upcoming" => Self::InvoiceUpcoming,
-            "invoice.updated" => Self::InvoiceUpdated,
-            "invoice.voided" => Self::InvoiceVoided,
-            "invoiceitem.created" => Self::InvoiceitemCreated,
-            "invoiceitem.deleted" => Self::InvoiceitemDeleted,
-            "issuing_authorization.created" => Self::IssuingAuthorizationCreated,
-            "issuing_authorization.request" => Self::IssuingAuthorizationRequest,
-            "issuing_authorization.updated" => Self::IssuingAuthorizationUpdated,
-            "issuing_card.created" => Self::IssuingCardCreated,
-            "issuing_card.updated" => Self::IssuingCardUpdated,
-            "issuing_cardholder.created" => Self::IssuingCardholderCreated,
-            "issuing_cardholder.updated" => Self::IssuingCardholderUpdated,
-            "issuing_dispute.closed" => Self::IssuingDisputeClosed,
-            "issuing_dispute.created" => Self::IssuingDisputeCreated,
-            "issuing_dispute.funds_reinstated" => Self::IssuingDisputeFundsReinstated,
-            "issuing_dispute.submitted" => Self::IssuingDisputeSubmitted,
-            "issuing_dispute.updated" => Self::IssuingDisputeUpdated,
-            "issuing_token.created" => Self::IssuingTokenCreated,
-            "issuing_token.updated" => Self::IssuingTokenUpdated,
-            "issuing_transaction.created" => Self::IssuingTransactionCreated,
-            "issuing_transaction.updated" => Self::IssuingTransactionUpdated,
-            "mandate.updated" => Self::MandateUpdated,
-            "payment_intent.amount_capturable_updated" => {
-                Self::PaymentIntentAmountCapturableUpdated
-            }
-            "payment_intent.canceled" => Self::PaymentIntentCanceled,
-            "payment_intent.created" => Self::PaymentIntentCreated,
-            "payment_intent.partially_funded" => Self::PaymentIntentPartiallyFunded,
-            "payment_intent.payment_failed" => Self::PaymentIntentPaymentFailed,
-            "payment_intent.processing" => Self::PaymentIntentProcessing,
-            "payment_intent.requires_action" => Self::PaymentIntentRequiresAction,
-            "payment_intent.succeeded" => Self::PaymentIntentSucceeded,
-            "payment_link.created" => Self::PaymentLinkCreated,
-            "payment_link.updated" => Self::PaymentLinkUpdated,
-            "payment_method.attached" => Self::PaymentMethodAttached,
-            "payment_method.automatically_updated" => {
-                Self::PaymentMethodAutomaticallyUpdated
-            }
-            "payment_method.detached" => Self::PaymentMethodDetached,
-            "payment_method.updated" => Self::PaymentMethodUpdated,
-            "payout.canceled" => Self::PayoutCanceled,
-            "payout.created" => Self::PayoutCreated,
-            "payout.failed" => Self::PayoutFailed,
-            "payout.paid" => Self::PayoutPaid,
-            "payout.reconciliation_completed" => Self::PayoutReconciliationCompleted,
-            "payout.updated" => Self::PayoutUpdated,
-            "person.created" => Self::PersonCreated,
-            "person.deleted" => Self::PersonDeleted,
-            "person.updated" => Self::PersonUpdated,
-            "plan.created" => Self::PlanCreated,
-            "plan.deleted" => Self::PlanDeleted,
-            "plan.updated" => Self::PlanUpdated,
-            "price.created" => Self::PriceCreated,
-            "price.deleted" => Self::PriceDeleted,
-            "price.updated" => Self::PriceUpdated,
-            "product.created" => Self::ProductCreated,
-            "product.deleted" => Self::ProductDeleted,
-            "product.updated" => Self::ProductUpdated,
-            "promotion_code.created" => Self::PromotionCodeCreated,
-            "promotion_code.updated" => Self::PromotionCodeUpdated,
-            "quote.accepted" => Self::QuoteAccepted,
-            "quote.canceled" => Self::QuoteCanceled,
-            "quote.created" => Self::QuoteCreated,
-            "quote.finalized" => Self::QuoteFinalized,
-            "radar.early_fraud_warning.created" => Self::RadarEarlyFraudWarningCreated,
-            "radar.early_fraud_warning.updated" => Self::RadarEarlyFraudWarningUpdated,
-            "refund.created" => Self::RefundCreated,
-            "refund.updated" => Self::RefundUpdated,
-            "reporting.report_run.failed" => Self::ReportingReportRunFailed,
-            "reporting.report_run.succeeded" => Self::ReportingReportRunSucceeded,
-            "reporting.report_type.updated" => Self::ReportingReportTypeUpdated,
-            "review.closed" => Self::ReviewClosed,
-            "review.opened" => Self::ReviewOpened,
-            "setup_intent.canceled" => Self::SetupIntentCanceled,
-            "setup_intent.created" => Self::SetupIntentCreated,
-            "setup_intent.requires_action" => Self::SetupIntentRequiresAction,
-            "setup_intent.setup_failed" => Self::SetupIntentSetupFailed,
-            "setup_intent.succeeded" => Self::SetupIntentSucceeded,
-            "sigma.scheduled_query_run.created" => Self::SigmaScheduledQueryRunCreated,
-            "source.canceled" => Self::SourceCanceled,
-            "source.chargeable" => Self::SourceChargeable,
-            "source.failed" => Self::SourceFailed,
-            "source.mandate_notification" => Self::SourceMandateNotification,
-            "source.refund_attributes_required" => Self::SourceRefundAttributesRequired,
-            "source.transaction.created" => Self::SourceTransactionCreated,
-            "source.transaction.updated" => Self::SourceTransactionUpdated,
-            "subscription_schedule.aborted" => Self::SubscriptionScheduleAborted,
-            "subscription_schedule.canceled" => Self::SubscriptionScheduleCanceled,
-            "subscription_schedule.completed" => Self::SubscriptionScheduleCompleted,
-            "subscription_schedule.created" => Self::SubscriptionScheduleCreated,
-            "subscription_schedule.expiring" => Self::SubscriptionScheduleExpiring,
-            "subscription_schedule.released" => Self::SubscriptionScheduleReleased,
-            "subscription_schedule.updated" => Self::SubscriptionScheduleUpdated,
-            "tax.settings.updated" => Self::TaxSettingsUpdated,
-            "tax_rate.created" => Self::TaxRateCreated,
-            "tax_rate.updated" => Self::TaxRateUpdated,
-            "terminal.reader.action_failed" => Self::TerminalReaderActionFailed,
-            "terminal.reader.action_succeeded" => Self::TerminalReaderActionSucceeded,
-            "test_helpers.test_clock.advancing" => Self::TestHelpersTestClockAdvancing,
-            "test_helpers.test_clock.created" => Self::TestHelpersTestClockCreated,
-            "test_helpers.test_clock.deleted" => Self::TestHelpersTestClockDeleted,
-            "test_helpers.test_clock.internal_failure" => {
-                Self::TestHelpersTestClockInternalFailure
-            }
-            "test_helpers.test_clock.ready" => Self::TestHelpersTestClockReady,
-            "topup.canceled" => Self::TopupCanceled,
-            "topup.created" => Self::TopupCreated,
-            "topup.failed" => Self::TopupFailed,
-            "topup.reversed" => Self::TopupReversed,
-            "topup.succeeded" => Self::TopupSucceeded,
-            "transfer.created" => Self::TransferCreated,
-            "transfer.reversed" => Self::TransferReversed,
-            "transfer.updated" => Self::TransferUpdated,
-            "treasury.credit_reversal.created" => Self::TreasuryCreditReversalCreated,
-            "treasury.credit_reversal.posted" => Self::TreasuryCreditReversalPosted,
-            "treasury.debit_reversal.completed" => Self::TreasuryDebitReversalCompleted,
-            "treasury.debit_reversal.created" => Self::TreasuryDebitReversalCreated,
-            "treasury.debit_reversal.initial_credit_granted" => {
-                Self::TreasuryDebitReversalInitialCreditGranted
-            }
-            "treasury.financial_account.closed" => Self::TreasuryFinancialAccountClosed,
-            "treasury.financial_account.created" => Self::TreasuryFinancialAccountCreated,
-            "treasury.financial_account.features_status_updated" => {
-                Self::TreasuryFinancialAccountFeaturesStatusUpdated
-            }
-            "treasury.inbound_transfer.canceled" => Self::TreasuryInboundTransferCanceled,
-            "treasury.inbound_transfer.created" => Self::TreasuryInboundTransferCreated,
-            "treasury.inbound_transfer.failed" => Self::TreasuryInboundTransferFailed,
-            "treasury.inbound_transfer.succeeded" => {
-                Self::TreasuryInboundTransferSucceeded
-            }
-            "treasury.outbound_payment.canceled" => Self::TreasuryOutboundPaymentCanceled,
-            "treasury.outbound_payment.created" => Self::TreasuryOutboundPaymentCreated,
-            "treasury.outbound_payment.expected_arrival_date_updated" => {
-                Self::TreasuryOutboundPaymentExpectedArrivalDateUpdated
-            }
-            "treasury.outbound_payment.failed" => Self::TreasuryOutboundPaymentFailed,
-            "treasury.outbound_payment.posted" => Self::TreasuryOutboundPaymentPosted,
-            "treasury.outbound_payment.returned" => Self::TreasuryOutboundPaymentReturned,
-            "treasury.outbound_payment.tracking_details_updated" => {
-                Self::TreasuryOutboundPaymentTrackingDetailsUpdated
-            }
-            "treasury.outbound_transfer.canceled" => {
-                Self::TreasuryOutboundTransferCanceled
-            }
-            "treasury.outbound_transfer.created" => Self::TreasuryOutboundTransferCreated,
-            "treasury.outbound_transfer.expected_arrival_date_updated" => {
-                Self::TreasuryOutboundTransferExpectedArrivalDateUpdated
-            }
-            "treasury.outbound_transfer.failed" => Self::TreasuryOutboundTransferFailed,
-            "treasury.outbound_transfer.posted" => Self::TreasuryOutboundTransferPosted,
-            "treasury.outbound_transfer.returned" => {
-                Self::TreasuryOutboundTransferReturned
-            }
-            "treasury.outbound_transfer.tracking_details_updated" => {
-                Self::TreasuryOutboundTransferTrackingDetailsUpdated
-            }
-            "treasury.received_credit.created" => Self::TreasuryReceivedCreditCreated,
-            "treasury.received_credit.failed" => Self::TreasuryReceivedCreditFailed,
-            "treasury.received_credit.succeeded" => Self::TreasuryReceivedCreditSucceeded,
-            "treasury.received_debit.created" => Self::TreasuryReceivedDebitCreated,
+        match rt::wire_position(
+            s,
+            &[
+                "account.application.authorized",
+                "account.application.deauthorized",
+                "account.external_account.created",
+                "account.external_account.deleted",
+                "account.external_account.updated",
+                "account.updated",
+                "application_fee.created",
+                "application_fee.refund.updated",
+                "application_fee.refunded",
+                "balance.available",
+                "billing_portal.configuration.created",
+                "billing_portal.configuration.updated",
+                "billing_portal.session.created",
+                "capability.updated",
+                "cash_balance.funds_available",
+                "charge.captured",
+                "charge.dispute.closed",
+                "charge.dispute.created",
+                "charge.dispute.funds_reinstated",
+                "charge.dispute.funds_withdrawn",
+                "charge.dispute.updated",
+                "charge.expired",
+                "charge.failed",
+                "charge.pending",
+                "charge.refund.updated",
+                "charge.refunded",
+                "charge.succeeded",
+                "charge.updated",
+                "checkout.session.async_payment_failed",
+                "checkout.session.async_payment_succeeded",
+                "checkout.session.completed",
+                "checkout.session.expired",
+                "climate.order.canceled",
+                "climate.order.created",
+                "climate.order.delayed",
+                "climate.order.delivered",
+                "climate.order.product_substituted",
+                "climate.product.created",
+                "climate.product.pricing_updated",
+                "coupon.created",
+                "coupon.deleted",
+                "coupon.updated",
+                "credit_note.created",
+                "credit_note.updated",
+                "credit_note.voided",
+                "customer.created",
+                "customer.deleted",
+                "customer.discount.created",
+                "customer.discount.deleted",
+                "customer.discount.updated",
+                "customer.source.created",
+                "customer.source.deleted",
+                "customer.source.expiring",
+                "customer.source.updated",
+                "customer.subscription.created",
+                "customer.subscription.deleted",
+                "customer.subscription.paused",
+                "customer.subscription.pending_update_applied",
+                "customer.subscription.pending_update_expired",
+                "customer.subscription.resumed",
+                "customer.subscription.trial_will_end",
+                "customer.subscription.updated",
+                "customer.tax_id.created",
+                "customer.tax_id.deleted",
+                "customer.tax_id.updated",
+                "customer.updated",
+                "customer_cash_balance_transaction.created",
+                "entitlements.active_entitlement_summary.updated",
+                "file.created",
+                "financial_connections.account.created",
+                "financial_connections.account.deactivated",
+                "financial_connections.account.disconnected",
+                "financial_connections.account.reactivated",
+                "financial_connections.account.refreshed_balance",
+                "financial_connections.account.refreshed_ownership",
+                "financial_connections.account.refreshed_transactions",
+                "identity.verification_session.canceled",
+                "identity.verification_session.created",
+                "identity.verification_session.processing",
+                "identity.verification_session.redacted",
+                "identity.verification_session.requires_input",
+                "identity.verification_session.verified",
+                "invoice.created",
+                "invoice.deleted",
+                "invoice.finalization_failed",
+                "invoice.finalized",
+                "invoice.marked_uncollectible",
+                "invoice.paid",
+                "invoice.payment_action_required",
+                "invoice.payment_failed",
+                "invoice.payment_succeeded",
+                "invoice.sent",
+                "invoice.upcoming",
+                "invoice.updated",
+                "invoice.voided",
+                "invoiceitem.created",
+                "invoiceitem.deleted",
+                "issuing_authorization.created",
+                "issuing_authorization.request",
+                "issuing_authorization.updated",
+                "issuing_card.created",
+                "issuing_card.updated",
+                "issuing_cardholder.created",
+                "issuing_cardholder.updated",
+                "issuing_dispute.closed",
+                "issuing_dispute.created",
+                "issuing_dispute.funds_reinstated",
+                "issuing_dispute.submitted",
+                "issuing_dispute.updated",
+                "issuing_token.created",
+                "issuing_token.updated",
+                "issuing_transaction.created",
+                "issuing_transaction.updated",
+                "mandate.updated",
+                "payment_intent.amount_capturable_updated",
+                "payment_intent.canceled",
+                "payment_intent.created",
+                "payment_intent.partially_funded",
+                "payment_intent.payment_failed",
+                "payment_intent.processing",
+                "payment_intent.requires_action",
+                "payment_intent.succeeded",
+                "payment_link.created",
+                "payment_link.updated",
+                "payment_method.attached",
+                "payment_method.automatically_updated",
+                "payment_method.detached",
+                "payment_method.updated",
+                "payout.canceled",
+                "payout.created",
+                "payout.failed",
+                "payout.paid",
+                "payout.reconciliation_completed",
+                "payout.updated",
+                "person.created",
+                "person.deleted",
+                "person.updated",
+                "plan.created",
+                "plan.deleted",
+                "plan.updated",
+                "price.created",
+                "price.deleted",
+                "price.updated",
+                "product.created",
+                "product.deleted",
+                "product.updated",
+                "promotion_code.created",
+                "promotion_code.updated",
+                "quote.accepted",
+                "quote.canceled",
+                "quote.created",
+                "quote.finalized",
+                "radar.early_fraud_warning.created",
+                "radar.early_fraud_warning.updated",
+                "refund.created",
+                "refund.updated",
+                "reporting.report_run.failed",
+                "reporting.report_run.succeeded",
+                "reporting.report_type.updated",
+                "review.closed",
+                "review.opened",
+                "setup_intent.canceled",
+                "setup_intent.created",
+                "setup_intent.requires_action",
+                "setup_intent.setup_failed",
+                "setup_intent.succeeded",
+                "sigma.scheduled_query_run.created",
+                "source.canceled",
+                "source.chargeable",
+                "source.failed",
+                "source.mandate_notification",
+                "source.refund_attributes_required",
+                "source.transaction.created",
+                "source.transaction.updated",
+                "subscription_schedule.aborted",
+                "subscription_schedule.canceled",
+                "subscription_schedule.completed",
+                "subscription_schedule.created",
+                "subscription_schedule.expiring",
+                "subscription_schedule.released",
+                "subscription_schedule.updated",
+                "tax.settings.updated",
+                "tax_rate.created",
+                "tax_rate.updated",
+                "terminal.reader.action_failed",
+                "terminal.reader.action_succeeded",
+                "test_helpers.test_clock.advancing",
+                "test_helpers.test_clock.created",
+                "test_helpers.test_clock.deleted",
+                "test_helpers.test_clock.internal_failure",
+                "test_helpers.test_clock.ready",
+                "topup.canceled",
+                "topup.created",
+                "topup.failed",
+                "topup.reversed",
+                "topup.succeeded",
+                "transfer.created",
+                "transfer.reversed",
+                "transfer.updated",
+                "treasury.credit_reversal.created",
+                "treasury.credit_reversal.posted",
+                "treasury.debit_reversal.completed",
+                "treasury.debit_reversal.created",
+                "treasury.debit_reversal.initial_credit_granted",
+                "treasury.financial_account.closed",
+                "treasury.financial_account.created",
+                "treasury.financial_account.features_status_updated",
+                "treasury.inbound_transfer.canceled",
+                "treasury.inbound_transfer.created",
+                "treasury.inbound_transfer.failed",
+                "treasury.inbound_transfer.succeeded",
+                "treasury.outbound_payment.canceled",
+                "treasury.outbound_payment.created",
+                "treasury.outbound_payment.expected_arrival_date_updated",
+                "treasury.outbound_payment.failed",
+                "treasury.outbound_payment.posted",
+                "treasury.outbound_payment.returned",
+                "treasury.outbound_payment.tracking_details_updated",
+                "treasury.outbound_transfer.canceled",
+                "treasury.outbound_transfer.created",
+                "treasury.outbound_transfer.expected_arrival_date_updated",
+                "treasury.outbound_transfer.failed",
+                "treasury.outbound_transfer.posted",
+                "treasury.outbound_transfer.returned",
+                "treasury.outbound_transfer.tracking_details_updated",
+                "treasury.received_credit.created",
+                "treasury.received_credit.failed",
+                "treasury.received_credit.succeeded",
+                "treasury.received_debit.created",
+            ],
+        ) {
+            Some(0) => Self::AccountApplicationAuthorized,
+            Some(1) => Self::AccountApplicationDeauthorized,
+            Some(2) => Self::AccountExternalAccountCreated,
+            Some(3) => Self::AccountExternalAccountDeleted,
+            Some(4) => Self::AccountExternalAccountUpdated,
+            Some(5) => Self::AccountUpdated,
+            Some(6) => Self::ApplicationFeeCreated,
+            Some(7) => Self::ApplicationFeeRefundUpdated,
+            Some(8) => Self::ApplicationFeeRefunded,
+            Some(9) => Self::BalanceAvailable,
+            Some(10) => Self::BillingPortalConfigurationCreated,
+            Some(11) => Self::BillingPortalConfigurationUpdated,
+            Some(12) => Self::BillingPortalSessionCreated,
+            Some(13) => Self::CapabilityUpdated,
+            Some(14) => Self::CashBalanceFundsAvailable,
+            Some(15) => Self::ChargeCaptured,
+            Some(16) => Self::ChargeDisputeClosed,
+            Some(17) => Self::ChargeDisputeCreated,
+            Some(18) => Self::ChargeDisputeFundsReinstated,
+            Some(19) => Self::ChargeDisputeFundsWithdrawn,
+            Some(20) => Self::ChargeDisputeUpdated,
+            Some(21) => Self::ChargeExpired,
+            Some(22) => Self::ChargeFailed,
+            Some(23) => Self::ChargePending,
+            Some(24) => Self::ChargeRefundUpdated,
+            Some(25) => Self::ChargeRefunded,
+            Some(26) => Self::ChargeSucceeded,
+            Some(27) => Self::ChargeUpdated,
+            Some(28) => Self::CheckoutSessionAsyncPaymentFailed,
+            Some(29) => Self::CheckoutSessionAsyncPaymentSucceeded,
+            Some(30) => Self::CheckoutSessionCompleted,
+            Some(31) => Self::CheckoutSessionExpired,
+            Some(32) => Self::ClimateOrderCanceled,
+            Some(33) => Self::ClimateOrderCreated,
+            Some(34) => Self::ClimateOrderDelayed,
+            Some(35) => Self::ClimateOrderDelivered,
+            Some(36) => Self::ClimateOrderProductSubstituted,
+            Some(37) => Self::ClimateProductCreated,
+            Some(38) => Self::ClimateProductPricingUpdated,
+            Some(39) => Self::CouponCreated,
+            Some(40) => Self::CouponDeleted,
+            Some(41) => Self::CouponUpdated,
+            Some(42) => Self::CreditNoteCreated,
+            Some(43) => Self::CreditNoteUpdated,
+            Some(44) => Self::CreditNoteVoided,
+            Some(45) => Self::CustomerCreated,
+            Some(46) => Self::CustomerDeleted,
+            Some(47) => Self::CustomerDiscountCreated,
+            Some(48) => Self::CustomerDiscountDeleted,
+            Some(49) => Self::CustomerDiscountUpdated,
+            Some(50) => Self::CustomerSourceCreated,
+            Some(51) => Self::CustomerSourceDeleted,
+            Some(52) => Self::CustomerSourceExpiring,
+            Some(53) => Self::CustomerSourceUpdated,
+            Some(54) => Self::CustomerSubscriptionCreated,
+            Some(55) => Self::CustomerSubscriptionDeleted,
+            Some(56) => Self::CustomerSubscriptionPaused,
+            Some(57) => Self::CustomerSubscriptionPendingUpdateApplied,
+            Some(58) => Self::CustomerSubscriptionPendingUpdateExpired,
+            Some(59) => Self::CustomerSubscriptionResumed,
+            Some(60) => Self::CustomerSubscriptionTrialWillEnd,
+            Some(61) => Self::CustomerSubscriptionUpdated,
+            Some(62) => Self::CustomerTaxIdCreated,
+            Some(63) => Self::CustomerTaxIdDeleted,
+            Some(64) => Self::CustomerTaxIdUpdated,
+            Some(65) => Self::CustomerUpdated,
+            Some(66) => Self::CustomerCashBalanceTransactionCreated,
+            Some(67) => Self::EntitlementsActiveEntitlementSummaryUpdated,
+            Some(68) => Self::FileCreated,
+            Some(69) => Self::FinancialConnectionsAccountCreated,
+            Some(70) => Self::FinancialConnectionsAccountDeactivated,
+            Some(71) => Self::FinancialConnectionsAccountDisconnected,
+            Some(72) => Self::FinancialConnectionsAccountReactivated,
+            Some(73) => Self::FinancialConnectionsAccountRefreshedBalance,
+            Some(74) => Self::FinancialConnectionsAccountRefreshedOwnership,
+            Some(75) => Self::FinancialConnectionsAccountRefreshedTransactions,
+            Some(76) => Self::IdentityVerificationSessionCanceled,
+            Some(77) => Self::IdentityVerificationSessionCreated,
+            Some(78) => Self::IdentityVerificationSessionProcessing,
+            Some(79) => Self::IdentityVerificationSessionRedacted,
+            Some(80) => Self::IdentityVerificationSessionRequiresInput,
+            Some(81) => Self::IdentityVerificationSessionVerified,
+            Some(82) => Self::InvoiceCreated,
+            Some(83) => Self::InvoiceDeleted,
+            Some(84) => Self::InvoiceFinalizationFailed,
+            Some(85) => Self::InvoiceFinalized,
+            Some(86) => Self::InvoiceMarkedUncollectible,
+            Some(87) => Self::InvoicePaid,
+            Some(88) => Self::InvoicePaymentActionRequired,
+            Some(89) => Self::InvoicePaymentFailed,
+            Some(90) => Self::InvoicePaymentSucceeded,
+            Some(91) => Self::InvoiceSent,
+            Some(92) => Self::InvoiceUpcoming,
+            Some(93) => Self::InvoiceUpdated,
+            Some(94) => Self::InvoiceVoided,
+            Some(95) => Self::InvoiceitemCreated,
+            Some(96) => Self::InvoiceitemDeleted,
+            Some(97) => Self::IssuingAuthorizationCreated,
+            Some(98) => Self::IssuingAuthorizationRequest,
+            Some(99) => Self::IssuingAuthorizationUpdated,
+            Some(100) => Self::IssuingCardCreated,
+            Some(101) => Self::IssuingCardUpdated,
+            Some(102) => Self::IssuingCardholderCreated,
+            Some(103) => Self::IssuingCardholderUpdated,
+            Some(104) => Self::IssuingDisputeClosed,
+            Some(105) => Self::IssuingDisputeCreated,
+            Some(106) => Self::IssuingDisputeFundsReinstated,
+            Some(107) => Self::IssuingDisputeSubmitted,
+            Some(108) => Self::IssuingDisputeUpdated,
+            Some(109) => Self::IssuingTokenCreated,
+            Some(110) => Self::IssuingTokenUpdated,
+            Some(111) => Self::IssuingTransactionCreated,
+            Some(112) => Self::IssuingTransactionUpdated,
+            Some(113) => Self::MandateUpdated,
+            Some(114) => Self::PaymentIntentAmountCapturableUpdated,
+            Some(115) => Self::PaymentIntentCanceled,
+            Some(116) => Self::PaymentIntentCreated,
+            Some(117) => Self::PaymentIntentPartiallyFunded,
+            Some(118) => Self::PaymentIntentPaymentFailed,
+            Some(119) => Self::PaymentIntentProcessing,
+            Some(120) => Self::PaymentIntentRequiresAction,
+            Some(121) => Self::PaymentIntentSucceeded,
+            Some(122) => Self::PaymentLinkCreated,
+            Some(123) => Self::PaymentLinkUpdated,
+            Some(124) => Self::PaymentMethodAttached,
+            Some(125) => Self::PaymentMethodAutomaticallyUpdated,
+            Some(126) => Self::PaymentMethodDetached,
+            Some(127) => Self::PaymentMethodUpdated,
+            Some(128) => Self::PayoutCanceled,
+            Some(129) => Self::PayoutCreated,
+            Some(130) => Self::PayoutFailed,
+            Some(131) => Self::PayoutPaid,
+            Some(132) => Self::PayoutReconciliationCompleted,
+            Some(133) => Self::PayoutUpdated,
+            Some(134) => Self::PersonCreated,
+            Some(135) => Self::PersonDeleted,
+            Some(136) => Self::PersonUpdated,
+            Some(137) => Self::PlanCreated,
+            Some(138) => Self::PlanDeleted,
+            Some(139) => Self::PlanUpdated,
+            Some(140) => Self::PriceCreated,
+            Some(141) => Self::PriceDeleted,
+            Some(142) => Self::PriceUpdated,
+            Some(143) => Self::ProductCreated,
+            Some(144) => Self::ProductDeleted,
+            Some(145) => Self::ProductUpdated,
+            Some(146) => Self::PromotionCodeCreated,
+            Some(147) => Self::PromotionCodeUpdated,
+            Some(148) => Self::QuoteAccepted,
+            Some(149) => Self::QuoteCanceled,
+            Some(150) => Self::QuoteCreated,
+            Some(151) => Self::QuoteFinalized,
+            Some(152) => Self::RadarEarlyFraudWarningCreated,
+            Some(153) => Self::RadarEarlyFraudWarningUpdated,
+            Some(154) => Self::RefundCreated,
+            Some(155) => Self::RefundUpdated,
+            Some(156) => Self::ReportingReportRunFailed,
+            Some(157) => Self::ReportingReportRunSucceeded,
+            Some(158) => Self::ReportingReportTypeUpdated,
+            Some(159) => Self::ReviewClosed,
+            Some(160) => Self::ReviewOpened,
+            Some(161) => Self::SetupIntentCanceled,
+            Some(162) => Self::SetupIntentCreated,
+            Some(163) => Self::SetupIntentRequiresAction,
+            Some(164) => Self::SetupIntentSetupFailed,
+            Some(165) => Self::SetupIntentSucceeded,
+            Some(166) => Self::SigmaScheduledQueryRunCreated,
+            Some(167) => Self::SourceCanceled,
+            Some(168) => Self::SourceChargeable,
+            Some(169) => Self::SourceFailed,
+            Some(170) => Self::SourceMandateNotification,
+            Some(171) => Self::SourceRefundAttributesRequired,
+            Some(172) => Self::SourceTransactionCreated,
+            Some(173) => Self::SourceTransactionUpdated,
+            Some(174) => Self::SubscriptionScheduleAborted,
+            Some(175) => Self::SubscriptionScheduleCanceled,
+            Some(176) => Self::SubscriptionScheduleCompleted,
+            Some(177) => Self::SubscriptionScheduleCreated,
+            Some(178) => Self::SubscriptionScheduleExpiring,
+            Some(179) => Self::SubscriptionScheduleReleased,
+            Some(180) => Self::SubscriptionScheduleUpdated,
+            Some(181) => Self::TaxSettingsUpdated,
+            Some(182) => Self::TaxRateCreated,
+            Some(183) => Self::TaxRateUpdated,
+            Some(184) => Self::TerminalReaderActionFailed,
+            Some(185) => Self::TerminalReaderActionSucceeded,
+            Some(186) => Self::TestHelpersTestClockAdvancing,
+            Some(187) => Self::TestHelpersTestClockCreated,
+            Some(188) => Self::TestHelpersTestClockDeleted,
+            Some(189) => Self::TestHelpersTestClockInternalFailure,
+            Some(190) => Self::TestHelpersTestClockReady,
+            Some(191) => Self::TopupCanceled,
+            Some(192) => Self::TopupCreated,
+            Some(193) => Self::TopupFailed,
+            Some(194) => Self::TopupReversed,
+            Some(195) => Self::TopupSucceeded,
+            Some(196) => Self::TransferCreated,
+            Some(197) => Self::TransferReversed,
+            Some(198) => Self::TransferUpdated,
+            Some(199) => Self::TreasuryCreditReversalCreated,
+            Some(200) => Self::TreasuryCreditReversalPosted,
+            Some(201) => Self::TreasuryDebitReversalCompleted,
+            Some(202) => Self::TreasuryDebitReversalCreated,
+            Some(203) => Self::TreasuryDebitReversalInitialCreditGranted,
+            Some(204) => Self::TreasuryFinancialAccountClosed,
+            Some(205) => Self::TreasuryFinancialAccountCreated,
+            Some(206) => Self::TreasuryFinancialAccountFeaturesStatusUpdated,
+            Some(207) => Self::TreasuryInboundTransferCanceled,
+            Some(208) => Self::TreasuryInboundTransferCreated,
+            Some(209) => Self::TreasuryInboundTransferFailed,
+            Some(210) => Self::TreasuryInboundTransferSucceeded,
+            Some(211) => Self::TreasuryOutboundPaymentCanceled,
+            Some(212) => Self::TreasuryOutboundPaymentCreated,
+            Some(213) => Self::TreasuryOutboundPaymentExpectedArrivalDateUpdated,
+            Some(214) => Self::TreasuryOutboundPaymentFailed,
+            Some(215) => Self::TreasuryOutboundPaymentPosted,
+            Some(216) => Self::TreasuryOutboundPaymentReturned,
+            Some(217) => Self::TreasuryOutboundPaymentTrackingDetailsUpdated,
+            Some(218) => Self::TreasuryOutboundTransferCanceled,
+            Some(219) => Self::TreasuryOutboundTransferCreated,
+            Some(220) => Self::TreasuryOutboundTransferExpectedArrivalDateUpdated,
+            Some(221) => Self::TreasuryOutboundTransferFailed,
+            Some(222) => Self::TreasuryOutboundTransferPosted,
+            Some(223) => Self::TreasuryOutboundTransferReturned,
+            Some(224) => Self::TreasuryOutboundTransferTrackingDetailsUpdated,
+            Some(225) => Self::TreasuryReceivedCreditCreated,
+            Some(226) => Self::TreasuryReceivedCreditFailed,
+            Some(227) => Self::TreasuryReceivedCreditSucceeded,
+            Some(228) => Self::TreasuryReceivedDebitCreated,
             _ => Self::Unknown(s.to_owned()),
         }
     }

@@ -6,75 +6,35 @@ use crate::rt;
 pub use super::common::BankConnectionsResourceAccountholder;
 
 /// A Financial Connections Account represents an account that exists outside of Stripe, to which you have been granted some degree of access.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FinancialConnectionsAccount {
     /// The account holder that this account belongs to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub account_holder: Option<Option<BankConnectionsResourceAccountholder>>,
     /// The most recent information about the account's balance.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub balance: Option<Option<BankConnectionsResourceBalance>>,
     /// The state of the most recent attempt to refresh the account balance.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub balance_refresh: Option<Option<BankConnectionsResourceBalanceRefresh>>,
     /// The type of the account. Account category is further divided in `subcategory`.
     pub category: FinancialConnectionsAccountCategory,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: rt::Timestamp,
     /// A human-readable name that has been assigned to this account, either by the account holder or by the institution.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub display_name: Option<Option<String>>,
     /// Unique identifier for the object.
     pub id: FinancialConnectionsAccountId,
     /// The name of the institution that holds this account.
     pub institution_name: String,
     /// The last 4 digits of the account number. If present, this will be 4 numeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub last4: Option<Option<String>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The most recent information about the account's owners.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub ownership: Option<Option<rt::Expandable>>,
     /// The state of the most recent attempt to refresh the account owners.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub ownership_refresh: Option<Option<BankConnectionsResourceOwnershipRefresh>>,
     /// The list of permissions granted by this account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub permissions: Option<Option<Vec<FinancialConnectionsAccountPermissions>>>,
     /// The status of the link to the account.
     pub status: FinancialConnectionsAccountStatus,
@@ -94,23 +54,153 @@ pub struct FinancialConnectionsAccount {
     /// If `category` is `investment` or `other`, this will be `other`.
     pub subcategory: FinancialConnectionsAccountSubcategory,
     /// The list of data refresh subscriptions requested on this account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub subscriptions: Option<Option<Vec<FinancialConnectionsAccountSubscriptions>>>,
     /// The [PaymentMethod type](https://stripe.com/docs/api/payment_methods/object#payment_method_object-type)(s) that can be created from this account.
     pub supported_payment_method_types: Vec<
         FinancialConnectionsAccountSupportedPaymentMethodTypes,
     >,
     /// The state of the most recent attempt to refresh the account transactions.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub transaction_refresh: Option<Option<BankConnectionsResourceTransactionRefresh>>,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
+}
+
+impl<'de> serde::Deserialize<'de> for FinancialConnectionsAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for FinancialConnectionsAccount {
+    const EXPECTING: &'static str = "a FinancialConnectionsAccount object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_account_holder = None;
+        let mut v_balance = None;
+        let mut v_balance_refresh = None;
+        let mut v_category = None;
+        let mut v_created = None;
+        let mut v_display_name = None;
+        let mut v_id = None;
+        let mut v_institution_name = None;
+        let mut v_last4 = None;
+        let mut v_livemode = None;
+        let mut v_object = None;
+        let mut v_ownership = None;
+        let mut v_ownership_refresh = None;
+        let mut v_permissions = None;
+        let mut v_status = None;
+        let mut v_subcategory = None;
+        let mut v_subscriptions = None;
+        let mut v_supported_payment_method_types = None;
+        let mut v_transaction_refresh = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "account_holder" => v_account_holder = Some(map.next_value()?),
+                "balance" => v_balance = Some(map.next_value()?),
+                "balance_refresh" => v_balance_refresh = Some(map.next_value()?),
+                "category" => v_category = Some(map.next_value()?),
+                "created" => v_created = Some(map.next_value()?),
+                "display_name" => v_display_name = Some(map.next_value()?),
+                "id" => v_id = Some(map.next_value()?),
+                "institution_name" => v_institution_name = Some(map.next_value()?),
+                "last4" => v_last4 = Some(map.next_value()?),
+                "livemode" => v_livemode = Some(map.next_value()?),
+                "object" => v_object = Some(map.next_value()?),
+                "ownership" => v_ownership = Some(map.next_value()?),
+                "ownership_refresh" => v_ownership_refresh = Some(map.next_value()?),
+                "permissions" => v_permissions = Some(map.next_value()?),
+                "status" => v_status = Some(map.next_value()?),
+                "subcategory" => v_subcategory = Some(map.next_value()?),
+                "subscriptions" => v_subscriptions = Some(map.next_value()?),
+                "supported_payment_method_types" => {
+                    v_supported_payment_method_types = Some(map.next_value()?);
+                }
+                "transaction_refresh" => v_transaction_refresh = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            account_holder: v_account_holder,
+            balance: v_balance,
+            balance_refresh: v_balance_refresh,
+            category: rt::required(v_category, "category")?,
+            created: rt::required(v_created, "created")?,
+            display_name: v_display_name,
+            id: rt::required(v_id, "id")?,
+            institution_name: rt::required(v_institution_name, "institution_name")?,
+            last4: v_last4,
+            livemode: rt::required(v_livemode, "livemode")?,
+            object: rt::required(v_object, "object")?,
+            ownership: v_ownership,
+            ownership_refresh: v_ownership_refresh,
+            permissions: v_permissions,
+            status: rt::required(v_status, "status")?,
+            subcategory: rt::required(v_subcategory, "subcategory")?,
+            subscriptions: v_subscriptions,
+            supported_payment_method_types: rt::required(
+                v_supported_payment_method_types,
+                "supported_payment_method_types",
+            )?,
+            transaction_refresh: v_transaction_refresh,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for FinancialConnectionsAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_holder {
+            map.serialize_entry("account_holder", value)?;
+        }
+        if let Some(value) = &self.balance {
+            map.serialize_entry("balance", value)?;
+        }
+        if let Some(value) = &self.balance_refresh {
+            map.serialize_entry("balance_refresh", value)?;
+        }
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("created", &self.created)?;
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("display_name", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("institution_name", &self.institution_name)?;
+        if let Some(value) = &self.last4 {
+            map.serialize_entry("last4", value)?;
+        }
+        map.serialize_entry("livemode", &self.livemode)?;
+        map.serialize_entry("object", &self.object)?;
+        if let Some(value) = &self.ownership {
+            map.serialize_entry("ownership", value)?;
+        }
+        if let Some(value) = &self.ownership_refresh {
+            map.serialize_entry("ownership_refresh", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("subcategory", &self.subcategory)?;
+        if let Some(value) = &self.subscriptions {
+            map.serialize_entry("subscriptions", value)?;
+        }
+        map.serialize_entry(
+            "supported_payment_method_types",
+            &self.supported_payment_method_types,
+        )?;
+        if let Some(value) = &self.transaction_refresh {
+            map.serialize_entry("transaction_refresh", value)?;
+        }
+        self.extra.end(map)
+    }
 }
 
 /// The id of a [`FinancialConnectionsAccount`].
@@ -119,13 +209,11 @@ pub struct FinancialConnectionsAccountId(String);
 
 rt::impl_id!(FinancialConnectionsAccountId);
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceBalance {
     /// The time that the external institution calculated this balance. Measured in seconds since the Unix epoch.
     pub as_of: rt::Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cash: Option<BankConnectionsResourceBalanceApiResourceCashBalance>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<BankConnectionsResourceBalanceApiResourceCreditBalance>,
     /// The balances owed to (or by) the account holder.
     ///
@@ -134,53 +222,232 @@ pub struct BankConnectionsResourceBalance {
     /// Each value is a integer amount. A positive amount indicates money owed to the account holder. A negative amount indicates money owed by the account holder.
     pub current: std::collections::BTreeMap<String, i64>,
     /// The `type` of the balance. An additional hash is included on the balance with a name matching this value.
-    #[serde(rename = "type")]
     pub type_: BankConnectionsResourceBalanceType,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for BankConnectionsResourceBalance {
+    const EXPECTING: &'static str = "a BankConnectionsResourceBalance object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_as_of = None;
+        let mut v_cash = None;
+        let mut v_credit = None;
+        let mut v_current = None;
+        let mut v_type_ = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "as_of" => v_as_of = Some(map.next_value()?),
+                "cash" => v_cash = map.next_value()?,
+                "credit" => v_credit = map.next_value()?,
+                "current" => v_current = Some(map.next_value()?),
+                "type" => v_type_ = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            as_of: rt::required(v_as_of, "as_of")?,
+            cash: v_cash,
+            credit: v_credit,
+            current: rt::required(v_current, "current")?,
+            type_: rt::required(v_type_, "type")?,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for BankConnectionsResourceBalance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("as_of", &self.as_of)?;
+        if let Some(value) = &self.cash {
+            map.serialize_entry("cash", value)?;
+        }
+        if let Some(value) = &self.credit {
+            map.serialize_entry("credit", value)?;
+        }
+        map.serialize_entry("current", &self.current)?;
+        map.serialize_entry("type", &self.type_)?;
+        self.extra.end(map)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceBalanceApiResourceCashBalance {
     /// The funds available to the account holder. Typically this is the current balance less any holds.
     ///
     /// Each key is a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
     ///
     /// Each value is a integer amount. A positive amount indicates money owed to the account holder. A negative amount indicates money owed by the account holder.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub available: Option<Option<std::collections::BTreeMap<String, i64>>>,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de>
+for BankConnectionsResourceBalanceApiResourceCashBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for BankConnectionsResourceBalanceApiResourceCashBalance {
+    const EXPECTING: &'static str = "a BankConnectionsResourceBalanceApiResourceCashBalance object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_available = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "available" => v_available = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            available: v_available,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for BankConnectionsResourceBalanceApiResourceCashBalance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.available {
+            map.serialize_entry("available", value)?;
+        }
+        self.extra.end(map)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceBalanceApiResourceCreditBalance {
     /// The credit that has been used by the account holder.
     ///
     /// Each key is a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
     ///
     /// Each value is a integer amount. A positive amount indicates money owed to the account holder. A negative amount indicates money owed by the account holder.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub used: Option<Option<std::collections::BTreeMap<String, i64>>>,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de>
+for BankConnectionsResourceBalanceApiResourceCreditBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for BankConnectionsResourceBalanceApiResourceCreditBalance {
+    const EXPECTING: &'static str = "a BankConnectionsResourceBalanceApiResourceCreditBalance object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_used = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "used" => v_used = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self { used: v_used, extra };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for BankConnectionsResourceBalanceApiResourceCreditBalance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.used {
+            map.serialize_entry("used", value)?;
+        }
+        self.extra.end(map)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceBalanceRefresh {
     /// The time at which the last refresh attempt was initiated. Measured in seconds since the Unix epoch.
     pub last_attempted_at: rt::Timestamp,
     /// Time at which the next balance refresh can be initiated. This value will be `null` when `status` is `pending`. Measured in seconds since the Unix epoch.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub next_refresh_available_at: Option<Option<rt::Timestamp>>,
     /// The status of the last refresh attempt.
     pub status: BankConnectionsResourceBalanceRefreshStatus,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalanceRefresh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for BankConnectionsResourceBalanceRefresh {
+    const EXPECTING: &'static str = "a BankConnectionsResourceBalanceRefresh object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_last_attempted_at = None;
+        let mut v_next_refresh_available_at = None;
+        let mut v_status = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "last_attempted_at" => v_last_attempted_at = Some(map.next_value()?),
+                "next_refresh_available_at" => {
+                    v_next_refresh_available_at = Some(map.next_value()?);
+                }
+                "status" => v_status = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            last_attempted_at: rt::required(v_last_attempted_at, "last_attempted_at")?,
+            next_refresh_available_at: v_next_refresh_available_at,
+            status: rt::required(v_status, "status")?,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for BankConnectionsResourceBalanceRefresh {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("last_attempted_at", &self.last_attempted_at)?;
+        if let Some(value) = &self.next_refresh_available_at {
+            map.serialize_entry("next_refresh_available_at", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        self.extra.end(map)
+    }
 }
 
 /// The status of the last refresh attempt.
@@ -208,10 +475,10 @@ impl rt::WireEnum for BankConnectionsResourceBalanceRefreshStatus {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "failed" => Self::Failed,
-            "pending" => Self::Pending,
-            "succeeded" => Self::Succeeded,
+        match rt::wire_position(s, &["failed", "pending", "succeeded"]) {
+            Some(0) => Self::Failed,
+            Some(1) => Self::Pending,
+            Some(2) => Self::Succeeded,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -241,9 +508,9 @@ impl rt::WireEnum for BankConnectionsResourceBalanceType {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "cash" => Self::Cash,
-            "credit" => Self::Credit,
+        match rt::wire_position(s, &["cash", "credit"]) {
+            Some(0) => Self::Cash,
+            Some(1) => Self::Credit,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -251,19 +518,66 @@ impl rt::WireEnum for BankConnectionsResourceBalanceType {
 
 rt::impl_wire_enum!(BankConnectionsResourceBalanceType);
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceOwnershipRefresh {
     /// The time at which the last refresh attempt was initiated. Measured in seconds since the Unix epoch.
     pub last_attempted_at: rt::Timestamp,
     /// Time at which the next ownership refresh can be initiated. This value will be `null` when `status` is `pending`. Measured in seconds since the Unix epoch.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub next_refresh_available_at: Option<Option<rt::Timestamp>>,
     /// The status of the last refresh attempt.
     pub status: BankConnectionsResourceOwnershipRefreshStatus,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceOwnershipRefresh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for BankConnectionsResourceOwnershipRefresh {
+    const EXPECTING: &'static str = "a BankConnectionsResourceOwnershipRefresh object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_last_attempted_at = None;
+        let mut v_next_refresh_available_at = None;
+        let mut v_status = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "last_attempted_at" => v_last_attempted_at = Some(map.next_value()?),
+                "next_refresh_available_at" => {
+                    v_next_refresh_available_at = Some(map.next_value()?);
+                }
+                "status" => v_status = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            last_attempted_at: rt::required(v_last_attempted_at, "last_attempted_at")?,
+            next_refresh_available_at: v_next_refresh_available_at,
+            status: rt::required(v_status, "status")?,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for BankConnectionsResourceOwnershipRefresh {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("last_attempted_at", &self.last_attempted_at)?;
+        if let Some(value) = &self.next_refresh_available_at {
+            map.serialize_entry("next_refresh_available_at", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        self.extra.end(map)
+    }
 }
 
 /// The status of the last refresh attempt.
@@ -291,10 +605,10 @@ impl rt::WireEnum for BankConnectionsResourceOwnershipRefreshStatus {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "failed" => Self::Failed,
-            "pending" => Self::Pending,
-            "succeeded" => Self::Succeeded,
+        match rt::wire_position(s, &["failed", "pending", "succeeded"]) {
+            Some(0) => Self::Failed,
+            Some(1) => Self::Pending,
+            Some(2) => Self::Succeeded,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -302,21 +616,72 @@ impl rt::WireEnum for BankConnectionsResourceOwnershipRefreshStatus {
 
 rt::impl_wire_enum!(BankConnectionsResourceOwnershipRefreshStatus);
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceTransactionRefresh {
     /// Unique identifier for the object.
     pub id: String,
     /// The time at which the last refresh attempt was initiated. Measured in seconds since the Unix epoch.
     pub last_attempted_at: rt::Timestamp,
     /// Time at which the next transaction refresh can be initiated. This value will be `null` when `status` is `pending`. Measured in seconds since the Unix epoch.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub next_refresh_available_at: Option<Option<rt::Timestamp>>,
     /// The status of the last refresh attempt.
     pub status: BankConnectionsResourceTransactionRefreshStatus,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceTransactionRefresh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for BankConnectionsResourceTransactionRefresh {
+    const EXPECTING: &'static str = "a BankConnectionsResourceTransactionRefresh object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_id = None;
+        let mut v_last_attempted_at = None;
+        let mut v_next_refresh_available_at = None;
+        let mut v_status = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "id" => v_id = Some(map.next_value()?),
+                "last_attempted_at" => v_last_attempted_at = Some(map.next_value()?),
+                "next_refresh_available_at" => {
+                    v_next_refresh_available_at = Some(map.next_value()?);
+                }
+                "status" => v_status = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            id: rt::required(v_id, "id")?,
+            last_attempted_at: rt::required(v_last_attempted_at, "last_attempted_at")?,
+            next_refresh_available_at: v_next_refresh_available_at,
+            status: rt::required(v_status, "status")?,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for BankConnectionsResourceTransactionRefresh {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("last_attempted_at", &self.last_attempted_at)?;
+        if let Some(value) = &self.next_refresh_available_at {
+            map.serialize_entry("next_refresh_available_at", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        self.extra.end(map)
+    }
 }
 
 /// The status of the last refresh attempt.
@@ -344,10 +709,10 @@ impl rt::WireEnum for BankConnectionsResourceTransactionRefreshStatus {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "failed" => Self::Failed,
-            "pending" => Self::Pending,
-            "succeeded" => Self::Succeeded,
+        match rt::wire_position(s, &["failed", "pending", "succeeded"]) {
+            Some(0) => Self::Failed,
+            Some(1) => Self::Pending,
+            Some(2) => Self::Succeeded,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -383,11 +748,11 @@ impl rt::WireEnum for FinancialConnectionsAccountCategory {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "cash" => Self::Cash,
-            "credit" => Self::Credit,
-            "investment" => Self::Investment,
-            "other" => Self::Other,
+        match rt::wire_position(s, &["cash", "credit", "investment", "other"]) {
+            Some(0) => Self::Cash,
+            Some(1) => Self::Credit,
+            Some(2) => Self::Investment,
+            Some(3) => Self::Other,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -422,11 +787,14 @@ impl rt::WireEnum for FinancialConnectionsAccountPermissions {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "balances" => Self::Balances,
-            "ownership" => Self::Ownership,
-            "payment_method" => Self::PaymentMethod,
-            "transactions" => Self::Transactions,
+        match rt::wire_position(
+            s,
+            &["balances", "ownership", "payment_method", "transactions"],
+        ) {
+            Some(0) => Self::Balances,
+            Some(1) => Self::Ownership,
+            Some(2) => Self::PaymentMethod,
+            Some(3) => Self::Transactions,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -459,10 +827,10 @@ impl rt::WireEnum for FinancialConnectionsAccountStatus {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "active" => Self::Active,
-            "disconnected" => Self::Disconnected,
-            "inactive" => Self::Inactive,
+        match rt::wire_position(s, &["active", "disconnected", "inactive"]) {
+            Some(0) => Self::Active,
+            Some(1) => Self::Disconnected,
+            Some(2) => Self::Inactive,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -517,13 +885,23 @@ impl rt::WireEnum for FinancialConnectionsAccountSubcategory {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "checking" => Self::Checking,
-            "credit_card" => Self::CreditCard,
-            "line_of_credit" => Self::LineOfCredit,
-            "mortgage" => Self::Mortgage,
-            "other" => Self::Other,
-            "savings" => Self::Savings,
+        match rt::wire_position(
+            s,
+            &[
+                "checking",
+                "credit_card",
+                "line_of_credit",
+                "mortgage",
+                "other",
+                "savings",
+            ],
+        ) {
+            Some(0) => Self::Checking,
+            Some(1) => Self::CreditCard,
+            Some(2) => Self::LineOfCredit,
+            Some(3) => Self::Mortgage,
+            Some(4) => Self::Other,
+            Some(5) => Self::Savings,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -549,8 +927,8 @@ impl rt::WireEnum for FinancialConnectionsAccountSubscriptions {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "transactions" => Self::Transactions,
+        match rt::wire_position(s, &["transactions"]) {
+            Some(0) => Self::Transactions,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -579,9 +957,9 @@ impl rt::WireEnum for FinancialConnectionsAccountSupportedPaymentMethodTypes {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "link" => Self::Link,
-            "us_bank_account" => Self::UsBankAccount,
+        match rt::wire_position(s, &["link", "us_bank_account"]) {
+            Some(0) => Self::Link,
+            Some(1) => Self::UsBankAccount,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -788,10 +1166,10 @@ impl rt::WireEnum for RefreshFinancialConnectionsAccountFeatures {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "balance" => Self::Balance,
-            "ownership" => Self::Ownership,
-            "transactions" => Self::Transactions,
+        match rt::wire_position(s, &["balance", "ownership", "transactions"]) {
+            Some(0) => Self::Balance,
+            Some(1) => Self::Ownership,
+            Some(2) => Self::Transactions,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -874,8 +1252,8 @@ impl rt::WireEnum for SubscribeFinancialConnectionsAccountFeatures {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "transactions" => Self::Transactions,
+        match rt::wire_position(s, &["transactions"]) {
+            Some(0) => Self::Transactions,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -931,8 +1309,8 @@ impl rt::WireEnum for UnsubscribeFinancialConnectionsAccountFeatures {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "transactions" => Self::Transactions,
+        match rt::wire_position(s, &["transactions"]) {
+            Some(0) => Self::Transactions,
             _ => Self::Unknown(s.to_owned()),
         }
     }

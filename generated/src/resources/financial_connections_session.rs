@@ -8,20 +8,14 @@ pub use super::common::BankConnectionsResourceAccountholderType;
 pub use super::financial_connections_account::FinancialConnectionsAccount;
 
 /// A Financial Connections Session is the secure way to programmatically launch the client-side Stripe.js modal that lets your users link their accounts.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FinancialConnectionsSession {
     /// The account holder for whom accounts are collected in this session.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub account_holder: Option<Option<BankConnectionsResourceAccountholder>>,
     /// The accounts that were collected as part of this Session.
     pub accounts: rt::List<FinancialConnectionsAccount>,
     /// A value that will be passed to the client to launch the authentication flow.
     pub client_secret: rt::Secret,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<BankConnectionsResourceLinkAccountSessionFilters>,
     /// Unique identifier for the object.
     pub id: FinancialConnectionsSessionId,
@@ -32,15 +26,93 @@ pub struct FinancialConnectionsSession {
     /// Permissions requested for accounts collected during this session.
     pub permissions: Vec<FinancialConnectionsSessionPermissions>,
     /// Data features requested to be retrieved upon account creation.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub prefetch: Option<Option<Vec<FinancialConnectionsSessionPrefetch>>>,
     /// For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
+}
+
+impl<'de> serde::Deserialize<'de> for FinancialConnectionsSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for FinancialConnectionsSession {
+    const EXPECTING: &'static str = "a FinancialConnectionsSession object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_account_holder = None;
+        let mut v_accounts = None;
+        let mut v_client_secret = None;
+        let mut v_filters = None;
+        let mut v_id = None;
+        let mut v_livemode = None;
+        let mut v_object = None;
+        let mut v_permissions = None;
+        let mut v_prefetch = None;
+        let mut v_return_url = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "account_holder" => v_account_holder = Some(map.next_value()?),
+                "accounts" => v_accounts = Some(map.next_value()?),
+                "client_secret" => v_client_secret = Some(map.next_value()?),
+                "filters" => v_filters = map.next_value()?,
+                "id" => v_id = Some(map.next_value()?),
+                "livemode" => v_livemode = Some(map.next_value()?),
+                "object" => v_object = Some(map.next_value()?),
+                "permissions" => v_permissions = Some(map.next_value()?),
+                "prefetch" => v_prefetch = Some(map.next_value()?),
+                "return_url" => v_return_url = map.next_value()?,
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            account_holder: v_account_holder,
+            accounts: rt::required(v_accounts, "accounts")?,
+            client_secret: rt::required(v_client_secret, "client_secret")?,
+            filters: v_filters,
+            id: rt::required(v_id, "id")?,
+            livemode: rt::required(v_livemode, "livemode")?,
+            object: rt::required(v_object, "object")?,
+            permissions: rt::required(v_permissions, "permissions")?,
+            prefetch: v_prefetch,
+            return_url: v_return_url,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for FinancialConnectionsSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_holder {
+            map.serialize_entry("account_holder", value)?;
+        }
+        map.serialize_entry("accounts", &self.accounts)?;
+        map.serialize_entry("client_secret", &self.client_secret)?;
+        if let Some(value) = &self.filters {
+            map.serialize_entry("filters", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("livemode", &self.livemode)?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("permissions", &self.permissions)?;
+        if let Some(value) = &self.prefetch {
+            map.serialize_entry("prefetch", value)?;
+        }
+        if let Some(value) = &self.return_url {
+            map.serialize_entry("return_url", value)?;
+        }
+        self.extra.end(map)
+    }
 }
 
 /// The id of a [`FinancialConnectionsSession`].
@@ -49,15 +121,52 @@ pub struct FinancialConnectionsSessionId(String);
 
 rt::impl_id!(FinancialConnectionsSessionId);
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceLinkAccountSessionFilters {
     /// List of countries from which to filter accounts.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::double_option"
-    )]
     pub countries: Option<Option<Vec<String>>>,
+    /// Fields this version of the crate does not know, kept as sent.
+    pub extra: rt::Extra,
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceLinkAccountSessionFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+    }
+}
+
+impl rt::DecodeObject for BankConnectionsResourceLinkAccountSessionFilters {
+    const EXPECTING: &'static str = "a BankConnectionsResourceLinkAccountSessionFilters object";
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut v_countries = None;
+        let mut extra = rt::Extra::new();
+        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+            match key.as_str() {
+                "countries" => v_countries = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        let decoded = Self {
+            countries: v_countries,
+            extra,
+        };
+        Ok(decoded)
+    }
+}
+
+impl serde::Serialize for BankConnectionsResourceLinkAccountSessionFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.countries {
+            map.serialize_entry("countries", value)?;
+        }
+        self.extra.end(map)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -87,11 +196,14 @@ impl rt::WireEnum for FinancialConnectionsSessionPermissions {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "balances" => Self::Balances,
-            "ownership" => Self::Ownership,
-            "payment_method" => Self::PaymentMethod,
-            "transactions" => Self::Transactions,
+        match rt::wire_position(
+            s,
+            &["balances", "ownership", "payment_method", "transactions"],
+        ) {
+            Some(0) => Self::Balances,
+            Some(1) => Self::Ownership,
+            Some(2) => Self::PaymentMethod,
+            Some(3) => Self::Transactions,
             _ => Self::Unknown(s.to_owned()),
         }
     }
@@ -123,10 +235,10 @@ impl rt::WireEnum for FinancialConnectionsSessionPrefetch {
     }
 
     fn from_wire(s: &str) -> Self {
-        match s {
-            "balances" => Self::Balances,
-            "ownership" => Self::Ownership,
-            "transactions" => Self::Transactions,
+        match rt::wire_position(s, &["balances", "ownership", "transactions"]) {
+            Some(0) => Self::Balances,
+            Some(1) => Self::Ownership,
+            Some(2) => Self::Transactions,
             _ => Self::Unknown(s.to_owned()),
         }
     }

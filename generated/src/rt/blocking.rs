@@ -10,8 +10,6 @@ use std::io::Read;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-
 use super::exchange::{Config, Exchange, Step};
 use super::paginate::{Fetch, Page, Pages};
 use super::transport::reqwest_impl;
@@ -186,31 +184,25 @@ impl Client {
 
     /// Sends `request`, retrying like [`rt::Client`](super::Client), and decodes a 2xx
     /// response as `T`.
-    pub fn send<T: DeserializeOwned>(&self, request: Request<T>) -> Result<T, Error> {
+    pub fn send<T>(&self, request: Request<T>) -> Result<T, Error> {
         let mut exchange = Exchange::new(&self.config, &request)?;
         loop {
             let outcome = self.transport.send(exchange.request());
             match exchange.step(outcome) {
                 Step::Retry(delay) => self.transport.sleep(delay),
-                Step::Done(response) => return exchange.decode(response?),
+                Step::Done(response) => return exchange.decode(response?, request.decoder()),
             }
         }
     }
 
     /// Iterates over every object of the list that `first` requests, fetching pages as needed,
     /// as [`rt::Paginator`](super::Paginator) does; see [`Paginator`].
-    pub fn paginate<T: DeserializeOwned + HasId>(
-        &self,
-        first: Request<List<T>>,
-    ) -> Paginator<'_, T> {
+    pub fn paginate<T: HasId>(&self, first: Request<List<T>>) -> Paginator<'_, T> {
         Paginator::new(self, Pages::list(first))
     }
 
     /// Iterates over every object of the search that `first` requests, following `next_page`.
-    pub fn paginate_search<T: DeserializeOwned>(
-        &self,
-        first: Request<SearchResult<T>>,
-    ) -> Paginator<'_, T> {
+    pub fn paginate_search<T>(&self, first: Request<SearchResult<T>>) -> Paginator<'_, T> {
         Paginator::new(self, Pages::search(first))
     }
 }
@@ -230,7 +222,7 @@ pub struct Paginator<'a, T> {
     ended: bool,
 }
 
-impl<'a, T: DeserializeOwned> Paginator<'a, T> {
+impl<'a, T> Paginator<'a, T> {
     fn new(client: &'a Client, pages: Pages<T>) -> Self {
         Paginator {
             client,
@@ -250,7 +242,7 @@ impl<'a, T: DeserializeOwned> Paginator<'a, T> {
     }
 }
 
-impl<T: DeserializeOwned> Iterator for Paginator<'_, T> {
+impl<T> Iterator for Paginator<'_, T> {
     type Item = Result<T, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {

@@ -4,8 +4,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-
 use super::exchange::{Config, Exchange, Step};
 use super::{Error, Request, Transport};
 
@@ -119,13 +117,13 @@ impl Client {
     }
 
     /// Sends `request`, retrying as described on [`Client`], and decodes a 2xx response as `T`.
-    pub async fn send<T: DeserializeOwned>(&self, request: Request<T>) -> Result<T, Error> {
+    pub async fn send<T>(&self, request: Request<T>) -> Result<T, Error> {
         let mut exchange = Exchange::new(&self.config, &request)?;
         loop {
             let outcome = self.transport.send(exchange.request()).await;
             match exchange.step(outcome) {
                 Step::Retry(delay) => self.transport.sleep(delay).await,
-                Step::Done(response) => return exchange.decode(response?),
+                Step::Done(response) => return exchange.decode(response?, request.decoder()),
             }
         }
     }

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::error::excerpt;
 use super::{
-    ApiError, Error, HttpRequest, HttpResponse, Method, Request, Secret, TransportError,
-    TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
+    ApiError, Error, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret,
+    TransportError, TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
 };
 
 /// The default limit on a response body: far above any Stripe response (a page of 100 objects
@@ -88,10 +88,27 @@ impl Exchange {
     /// Builds the HTTP request, with every header, for `request`.
     pub(crate) fn new<T>(config: &Config, request: &Request<T>) -> Result<Self, Error> {
         request.check()?;
-        let options = request.options();
-        if let Some(key) = &options.idempotency_key {
+        if let Some(key) = &request.options().idempotency_key {
             check_idempotency_key(key)?;
         }
+        // The rest is not generic, so that it is compiled once, not once per response type in
+        // every crate that sends requests.
+        Exchange::build(
+            config,
+            request.method(),
+            request.path_and_query(),
+            request.body(),
+            request.options(),
+        )
+    }
+
+    fn build(
+        config: &Config,
+        method: Method,
+        path_and_query: String,
+        body: Option<&str>,
+        options: &RequestOptions,
+    ) -> Result<Self, Error> {
         let mut headers = Vec::with_capacity(6);
         let mut header = |name: &'static str, value: String| {
             if valid_header_value(&value) {
@@ -108,7 +125,7 @@ impl Exchange {
         let version = options.api_version.as_ref().unwrap_or(&config.api_version);
         header("Stripe-Version", version.clone())?;
         header("User-Agent", USER_AGENT.to_owned())?;
-        if request.body().is_some() {
+        if body.is_some() {
             header(
                 "Content-Type",
                 "application/x-www-form-urlencoded".to_owned(),
@@ -120,7 +137,7 @@ impl Exchange {
         // Like Stripe's libraries, every POST carries a key so that a retry cannot apply twice.
         let key = match &options.idempotency_key {
             Some(key) => Some(key.clone()),
-            None if request.method() == Method::Post => Some(new_idempotency_key()),
+            None if method == Method::Post => Some(new_idempotency_key()),
             None => None,
         };
         if let Some(key) = &key {
@@ -130,14 +147,14 @@ impl Exchange {
         let url = format!(
             "{}{}",
             config.base_url.trim_end_matches('/'),
-            request.path_and_query()
+            path_and_query
         );
         Ok(Exchange {
             request: HttpRequest {
-                method: request.method(),
+                method,
                 url,
                 headers,
-                body: request.body().unwrap_or_default().as_bytes().to_vec(),
+                body: body.unwrap_or_default().as_bytes().to_vec(),
                 timeout: options.timeout.unwrap_or(config.timeout),
                 max_response_bytes: config.max_response_bytes,
             },
@@ -161,8 +178,12 @@ impl Exchange {
     }
 
     /// Decodes a 2xx response; a failure carries the idempotency key.
-    pub(crate) fn decode<T: DeserializeOwned>(&self, response: HttpResponse) -> Result<T, Error> {
-        decode(response).map_err(|e| e.with_idempotency_key(self.idempotency_key()))
+    pub(crate) fn decode<T>(
+        &self,
+        response: HttpResponse,
+        decoder: Decoder<T>,
+    ) -> Result<T, Error> {
+        decode(response, decoder).map_err(|e| e.with_idempotency_key(self.idempotency_key()))
     }
 
     /// Decides what follows an attempt's outcome.
@@ -311,29 +332,21 @@ pub(crate) fn error_from_response(response: HttpResponse) -> Error {
     }
 }
 
-/// Decodes a 2xx response body, naming the JSON path where decoding failed.
+/// Decodes a response body as `T`: the value, or where and why decoding failed.
 ///
-/// The body's UTF-8 is checked once up front rather than string by string, and the JSON path
-/// is tracked only to locate a failure: tracking costs as much as the decode itself
-/// (`benches/decode.rs`).
-pub(crate) fn decode<T: DeserializeOwned>(response: HttpResponse) -> Result<T, Error> {
-    let failed = |path: String, message: String| Error::Decode {
-        path,
-        message,
-        status: response.status,
-        request_id: response.header("request-id").map(str::to_owned),
-        body: excerpt(&response.body),
-        idempotency_key: None,
-    };
-    let text = match std::str::from_utf8(&response.body) {
-        Ok(text) => text,
-        Err(e) => {
-            return Err(failed(
-                ".".to_owned(),
-                format!("the body is not UTF-8: {e}"),
-            ))
-        }
-    };
+/// A plain `fn`, so that a [`Request`] can carry it and the code that sends the request need not
+/// be generic over serde.
+pub(crate) type Decoder<T> = fn(&str) -> Result<T, DecodeFailure>;
+
+/// Where (a JSON path such as `data[1].n`, `.` for the whole body) and why a decode failed.
+pub(crate) struct DecodeFailure {
+    path: String,
+    message: String,
+}
+
+/// The [`Decoder`] of every `T` that serde decodes. The JSON path is tracked only to locate a
+/// failure: tracking costs as much as the decode itself (`benches/decode.rs`).
+pub(crate) fn decode_json<T: DeserializeOwned>(text: &str) -> Result<T, DecodeFailure> {
     let first = match serde_json::from_str::<T>(text) {
         Ok(value) => return Ok(value),
         Err(e) => e,
@@ -344,7 +357,33 @@ pub(crate) fn decode<T: DeserializeOwned>(response: HttpResponse) -> Result<T, E
         // The value itself decodes, so what failed is the text after it.
         Ok(_) => (".".to_owned(), first),
     };
-    Err(failed(path, e.to_string()))
+    Err(DecodeFailure {
+        path,
+        message: e.to_string(),
+    })
+}
+
+/// Decodes a 2xx response body with `decoder`, checking its UTF-8 once up front rather than
+/// string by string.
+pub(crate) fn decode<T>(response: HttpResponse, decoder: Decoder<T>) -> Result<T, Error> {
+    let failure = match std::str::from_utf8(&response.body) {
+        Ok(text) => match decoder(text) {
+            Ok(value) => return Ok(value),
+            Err(failure) => failure,
+        },
+        Err(e) => DecodeFailure {
+            path: ".".to_owned(),
+            message: format!("the body is not UTF-8: {e}"),
+        },
+    };
+    Err(Error::Decode {
+        path: failure.path,
+        message: failure.message,
+        status: response.status,
+        request_id: response.header("request-id").map(str::to_owned),
+        body: excerpt(&response.body),
+        idempotency_key: None,
+    })
 }
 
 /// 16 bytes from the operating system's randomness. Should the OS refuse (the TLS stack could
@@ -581,7 +620,7 @@ mod tests {
         let Step::Done(Ok(ok)) = ex.step(Ok(response(200, &[], "[1"))) else {
             panic!("expected a 2xx");
         };
-        let err = ex.decode::<Json>(ok).unwrap_err();
+        let err = ex.decode(ok, decode_json::<Json>).unwrap_err();
         assert_eq!(err.idempotency_key(), Some(key.as_str()));
         // A GET has no key, and errors before sending have none either.
         let get: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned()).max_retries(0);
@@ -609,8 +648,10 @@ mod tests {
             Error::Http { body, .. } => assert_eq!(body, "x".repeat(4095)),
             other => panic!("{other:?}"),
         }
-        let decode_err =
-            decode::<Vec<i64>>(response(200, &[], &format!("[{}", "1,".repeat(50_000))));
+        let decode_err = decode(
+            response(200, &[], &format!("[{}", "1,".repeat(50_000))),
+            decode_json::<Vec<i64>>,
+        );
         match decode_err {
             Err(Error::Decode { body, .. }) => assert_eq!(body.len(), 4096),
             other => panic!("{other:?}"),
@@ -767,11 +808,14 @@ mod tests {
         struct Page {
             data: Vec<Item>,
         }
-        let err = decode::<Page>(response(
-            200,
-            &[("request-id", "req_2")],
-            r#"{"data": [{"n": 1}, {"n": "two"}]}"#,
-        ))
+        let err = decode(
+            response(
+                200,
+                &[("request-id", "req_2")],
+                r#"{"data": [{"n": 1}, {"n": "two"}]}"#,
+            ),
+            decode_json::<Page>,
+        )
         .unwrap_err();
         match &err {
             Error::Decode {
@@ -784,7 +828,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(err.to_string().contains("`data[1].n`"), "{err}");
-        let trailing = decode::<Json>(response(200, &[], "{} x")).unwrap_err();
+        let trailing = decode(response(200, &[], "{} x"), decode_json::<Json>).unwrap_err();
         assert!(matches!(trailing, Error::Decode { .. }));
     }
 }

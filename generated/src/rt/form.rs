@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Clearable, Json, Secret, Timestamp};
+use super::{Clearable, Json, Number, Secret, Timestamp};
 
 /// A value that can be written as form fields under a key.
 ///
@@ -50,12 +50,21 @@ impl Form {
     }
 
     /// Writes `value` under the key `name`, or `parent[name]` when `parent` is not empty.
-    pub fn field<T: ToForm + ?Sized>(&mut self, parent: &str, name: &str, value: &T) {
+    ///
+    /// Not generic: generated parameter structs call it once per field, and a generic method
+    /// would be compiled once per field type.
+    pub fn field(&mut self, parent: &str, name: &str, value: &dyn ToForm) {
         if parent.is_empty() {
             value.to_form(name, self);
         } else {
             value.to_form(&format!("{parent}[{name}]"), self);
         }
+    }
+
+    /// Writes the `index`th item of a sequence under `key[index]` (not generic, like
+    /// [`Form::field`]).
+    fn item(&mut self, key: &str, index: usize, value: &dyn ToForm) {
+        value.to_form(&format!("{key}[{index}]"), self);
     }
 
     /// Whether nothing has been pushed.
@@ -104,6 +113,12 @@ impl ToForm for str {
     }
 }
 
+impl ToForm for &str {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push(key, self);
+    }
+}
+
 impl ToForm for String {
     fn to_form(&self, key: &str, form: &mut Form) {
         form.push(key, self);
@@ -129,6 +144,13 @@ impl ToForm for u64 {
 }
 
 impl ToForm for f64 {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push(key, &self.to_string());
+    }
+}
+
+/// Its JSON text: `19` stays `19`, `0.25` stays `0.25`.
+impl ToForm for Number {
     fn to_form(&self, key: &str, form: &mut Form) {
         form.push(key, &self.to_string());
     }
@@ -163,7 +185,7 @@ impl<T: ToForm> ToForm for Option<T> {
 impl<T: ToForm> ToForm for [T] {
     fn to_form(&self, key: &str, form: &mut Form) {
         for (i, value) in self.iter().enumerate() {
-            value.to_form(&format!("{key}[{i}]"), form);
+            form.item(key, i, value);
         }
     }
 }
@@ -224,7 +246,7 @@ mod tests {
 
     impl ToForm for AccountHolder {
         fn to_form(&self, key: &str, form: &mut Form) {
-            form.field(key, "type", self.kind);
+            form.field(key, "type", &self.kind);
             form.field(key, "customer", &self.customer);
         }
     }
@@ -317,7 +339,7 @@ mod tests {
         form.field("", "none", &None::<String>);
         form.field("", "empty", &Vec::<String>::new());
         form.field("", "map", &BTreeMap::<String, i64>::new());
-        form.field("p", "q", "r");
+        form.field("p", "q", &"r");
         assert!(!form.is_empty());
         assert_eq!(form.finish(), "t=true&n=-5&u=7&f=1.5&s=sec&b=boxed&p[q]=r");
     }

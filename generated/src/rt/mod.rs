@@ -25,6 +25,7 @@ mod error;
 mod event;
 mod exchange;
 mod form;
+mod object;
 mod paginate;
 mod path;
 mod request;
@@ -41,6 +42,10 @@ pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
 pub use event::UndecodedObject;
 pub use form::{encode_path, Form, ToForm};
+pub use object::Extra;
+// Generated response objects' serde impls call these.
+#[allow(unused_imports)] // No caller when every resource feature is disabled.
+pub(crate) use object::{required, DecodeObject, Key, ObjectVisitor};
 pub use paginate::Paginator;
 pub use path::Path;
 pub use request::{Method, Request, RequestOptions};
@@ -57,13 +62,17 @@ pub use wire::WireEnum;
 // Generated code calls these as `rt::impl_wire_enum!(X);` and `rt::impl_id!(X);`. They are crate
 // internal: users see only the impls they produce.
 #[allow(unused_imports)] // `impl_id` has no caller when every resource feature is disabled.
-pub(crate) use wire::{impl_id, impl_wire_enum};
+pub(crate) use wire::{impl_id, impl_wire_enum, wire_position};
 // Called by the generated `resources::event`; unused when its feature is disabled.
 #[allow(unused_imports)]
 pub(crate) use event::decode_object;
 
 /// Arbitrary JSON, for values the generated models do not type (yet).
 pub type Json = serde_json::Value;
+
+/// A JSON number (`type: number` in the spec), kept as sent: `19` encodes back as `19`, not
+/// `19.0`. Read it with `as_f64`, `as_i64` or `as_u64`.
+pub type Number = serde_json::Number;
 
 // Generated from the pinned spec, so a spec bump cannot leave it behind.
 pub use crate::api_version::API_VERSION;

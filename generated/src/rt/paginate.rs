@@ -6,8 +6,7 @@
 
 use std::fmt;
 
-use serde::de::DeserializeOwned;
-
+use super::exchange::Decoder;
 use super::{Client, Error, HasId, List, Request, SearchResult};
 
 /// How the next request is derived from a page.
@@ -17,9 +16,10 @@ enum Mode<T> {
     List {
         backwards: bool,
         id: fn(&T) -> Option<&str>,
+        decode: Decoder<List<T>>,
     },
     /// A search: the next request sets `page` to the result's `next_page`.
-    Search,
+    Search { decode: Decoder<SearchResult<T>> },
 }
 
 /// The request for the next page, typed by what it returns.
@@ -52,11 +52,12 @@ impl<T> Pages<T> {
         let backwards =
             first.has_query_param("ending_before") && !first.has_query_param("starting_after");
         Pages {
-            next: Some(first.with_response()),
             mode: Mode::List {
                 backwards,
                 id: T::object_id,
+                decode: first.decoder(),
             },
+            next: Some(first.with_decoder(|_| Ok(()))),
             remaining: None,
         }
     }
@@ -64,8 +65,10 @@ impl<T> Pages<T> {
     /// Paging through a search from `first`.
     pub(crate) fn search(first: Request<SearchResult<T>>) -> Self {
         Pages {
-            next: Some(first.with_response()),
-            mode: Mode::Search,
+            mode: Mode::Search {
+                decode: first.decoder(),
+            },
+            next: Some(first.with_decoder(|_| Ok(()))),
             remaining: None,
         }
     }
@@ -82,8 +85,8 @@ impl<T> Pages<T> {
         }
         let next = self.next.clone()?;
         Some(match self.mode {
-            Mode::List { .. } => Fetch::List(next.with_response()),
-            Mode::Search => Fetch::Search(next.with_response()),
+            Mode::List { decode, .. } => Fetch::List(next.with_decoder(decode)),
+            Mode::Search { decode } => Fetch::Search(next.with_decoder(decode)),
         })
     }
 
@@ -110,7 +113,7 @@ impl<T> Pages<T> {
         }
         if has_more {
             self.next = Some(match self.mode {
-                Mode::List { backwards, id } => {
+                Mode::List { backwards, id, .. } => {
                     let last = items.last().and_then(id).ok_or(Error::Pagination {
                         reason: "the last object on the page has no id",
                     })?;
@@ -121,7 +124,7 @@ impl<T> Pages<T> {
                     };
                     request.with_query_param(key, last)
                 }
-                Mode::Search => {
+                Mode::Search { .. } => {
                     let token = next_page.ok_or(Error::Pagination {
                         reason: "the search result has more objects but no next_page",
                     })?;
@@ -152,7 +155,7 @@ pub struct Paginator<'a, T> {
     pages: Pages<T>,
 }
 
-impl<'a, T: DeserializeOwned> Paginator<'a, T> {
+impl<'a, T> Paginator<'a, T> {
     pub(crate) fn new(client: &'a Client, pages: Pages<T>) -> Self {
         Paginator { client, pages }
     }
@@ -216,19 +219,13 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn paginate<T: DeserializeOwned + HasId>(
-        &self,
-        first: Request<List<T>>,
-    ) -> Paginator<'_, T> {
+    pub fn paginate<T: HasId>(&self, first: Request<List<T>>) -> Paginator<'_, T> {
         Paginator::new(self, Pages::list(first))
     }
 
     /// Pages through the search results that `first` requests, following `next_page`; see
     /// [`Paginator`].
-    pub fn paginate_search<T: DeserializeOwned>(
-        &self,
-        first: Request<SearchResult<T>>,
-    ) -> Paginator<'_, T> {
+    pub fn paginate_search<T>(&self, first: Request<SearchResult<T>>) -> Paginator<'_, T> {
         Paginator::new(self, Pages::search(first))
     }
 }

@@ -4,6 +4,9 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
+
+use super::exchange::{decode_json, Decoder};
 use super::{Error, Form, Path, ToForm};
 
 /// An HTTP method used by Stripe's API.
@@ -58,6 +61,10 @@ pub struct RequestOptions {
 /// request can also be inspected or sent by other means; [`Request::check`] says whether it
 /// may be sent at all.
 ///
+/// A request carries the function that decodes its response, chosen where the request is
+/// made: for a generated operation that is inside this crate, so the serde code of a response
+/// type is compiled once here and never again in the crates that send it.
+///
 /// `Debug` shows the method, the path and the names of the parameters, never their values,
 /// which may be card numbers or secrets.
 pub struct Request<T> {
@@ -66,10 +73,11 @@ pub struct Request<T> {
     query: String,
     body: Option<String>,
     options: RequestOptions,
+    decode: Decoder<T>,
     response: PhantomData<fn() -> T>,
 }
 
-impl<T> Request<T> {
+impl<T: DeserializeOwned> Request<T> {
     /// A request for `path`, with no query, body or options.
     ///
     /// `path` is a [`Path`] built from parameters, or a whole literal path that starts with
@@ -81,8 +89,34 @@ impl<T> Request<T> {
             query: String::new(),
             body: None,
             options: RequestOptions::default(),
+            decode: decode_json::<T>,
             response: PhantomData,
         }
+    }
+
+    /// Decodes the response as `U` instead, for example as [`Json`](super::Json).
+    pub fn with_response<U: DeserializeOwned>(self) -> Request<U> {
+        self.with_decoder(decode_json::<U>)
+    }
+}
+
+impl<T> Request<T> {
+    /// The same request, decoding its response with `decode`.
+    pub(crate) fn with_decoder<U>(self, decode: Decoder<U>) -> Request<U> {
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            body: self.body,
+            options: self.options,
+            decode,
+            response: PhantomData,
+        }
+    }
+
+    /// The function that decodes this request's response.
+    pub(crate) fn decoder(&self) -> Decoder<T> {
+        self.decode
     }
 
     /// Sets the form-encoded body from the parameters (sent even when empty).
@@ -175,18 +209,6 @@ impl<T> Request<T> {
         self
     }
 
-    /// Decodes the response as `U` instead, for example as [`Json`](super::Json).
-    pub fn with_response<U>(self) -> Request<U> {
-        Request {
-            method: self.method,
-            path: self.path,
-            query: self.query,
-            body: self.body,
-            options: self.options,
-            response: PhantomData,
-        }
-    }
-
     /// The HTTP method.
     pub fn method(&self) -> Method {
         self.method
@@ -244,6 +266,7 @@ impl<T> Clone for Request<T> {
             query: self.query.clone(),
             body: self.body.clone(),
             options: self.options.clone(),
+            decode: self.decode,
             response: PhantomData,
         }
     }

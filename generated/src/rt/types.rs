@@ -9,7 +9,8 @@ use serde::de::{self, value, Deserializer, IntoDeserializer, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::Json;
+use super::object::{required, DecodeObject, Key, ObjectVisitor};
+use super::{Extra, Json};
 
 /// A field that Stripe returns either as an object's id or, when the request asked to
 /// `expand` it, as the whole object.
@@ -309,57 +310,89 @@ impl Timestamp {
 
 /// One page of a Stripe list (`"object": "list"`).
 ///
-/// Decoding ignores unknown keys; encoding writes `object`, `data`, `has_more` and `url`, so a
-/// decoded page encodes back to the same JSON.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// Keys other than `object`, `data`, `has_more` and `url` are kept in `extra`; encoding writes
+/// `object`, `data`, `has_more`, `url` and those, so a decoded page encodes back to the same
+/// JSON.
+#[derive(Clone, Debug, PartialEq)]
 pub struct List<T> {
     /// The objects on this page.
     pub data: Vec<T>,
     /// Whether more objects follow this page.
     pub has_more: bool,
     /// The URL this list is read from, such as `/v1/financial_connections/accounts`.
-    #[serde(default)]
     pub url: String,
+    /// Keys this crate does not know, kept as sent.
+    pub extra: Extra,
 }
 
 impl<T: Serialize> Serialize for List<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(4))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("object", "list")?;
         map.serialize_entry("data", &self.data)?;
         map.serialize_entry("has_more", &self.has_more)?;
         map.serialize_entry("url", &self.url)?;
-        map.end()
+        self.extra.end(map)
+    }
+}
+
+impl<T: for<'a> Deserialize<'a>> DecodeObject for List<T> {
+    const EXPECTING: &'static str = "a list object";
+
+    fn decode_map<'de, A: de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut data, mut has_more, mut url) = (None, None, None);
+        let mut extra = Extra::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key.as_str() {
+                // The type says what `object` is.
+                "object" => drop(map.next_value::<de::IgnoredAny>()?),
+                "data" => data = Some(map.next_value()?),
+                "has_more" => has_more = Some(map.next_value()?),
+                "url" => url = Some(map.next_value()?),
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        Ok(List {
+            data: required(data, "data")?,
+            has_more: required(has_more, "has_more")?,
+            url: url.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+impl<'de, T: for<'a> Deserialize<'a>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor::<Self>::new())
     }
 }
 
 /// One page of a Stripe search (`"object": "search_result"`), as returned by the `/search`
 /// endpoints.
 ///
-/// Decoding ignores unknown keys. Encoding writes `object`, `data`, `has_more`, `next_page`
-/// (`null` when absent, as Stripe sends it), `url`, and `total_count` only when present (Stripe
-/// sends it only when asked to `expand` it), so a decoded page encodes back to the same JSON.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// Unknown keys are kept in `extra`. Encoding writes `object`, `data`, `has_more`, `next_page`
+/// (`null` when absent, as Stripe sends it), `url`, `total_count` only when present (Stripe
+/// sends it only when asked to `expand` it) and the unknown keys, so a decoded page encodes
+/// back to the same JSON.
+#[derive(Clone, Debug, PartialEq)]
 pub struct SearchResult<T> {
     /// The objects on this page.
     pub data: Vec<T>,
     /// Whether more objects follow this page.
     pub has_more: bool,
     /// The token to send as `page` for the next page.
-    #[serde(default)]
     pub next_page: Option<String>,
     /// The URL this search is read from, such as `/v1/customers/search`.
-    #[serde(default)]
     pub url: String,
     /// The number of objects that match the query, when requested with `expand[]=total_count`.
-    #[serde(default)]
     pub total_count: Option<u64>,
+    /// Keys this crate does not know, kept as sent.
+    pub extra: Extra,
 }
 
 impl<T: Serialize> Serialize for SearchResult<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 5 + usize::from(self.total_count.is_some());
-        let mut map = serializer.serialize_map(Some(len))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("object", "search_result")?;
         map.serialize_entry("data", &self.data)?;
         map.serialize_entry("has_more", &self.has_more)?;
@@ -368,7 +401,42 @@ impl<T: Serialize> Serialize for SearchResult<T> {
         if let Some(total_count) = self.total_count {
             map.serialize_entry("total_count", &total_count)?;
         }
-        map.end()
+        self.extra.end(map)
+    }
+}
+
+impl<T: for<'a> Deserialize<'a>> DecodeObject for SearchResult<T> {
+    const EXPECTING: &'static str = "a search_result object";
+
+    fn decode_map<'de, A: de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut data, mut has_more, mut next_page, mut url, mut total_count) =
+            (None, None, None, None, None);
+        let mut extra = Extra::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key.as_str() {
+                "object" => drop(map.next_value::<de::IgnoredAny>()?),
+                "data" => data = Some(map.next_value()?),
+                "has_more" => has_more = Some(map.next_value()?),
+                "next_page" => next_page = map.next_value()?,
+                "url" => url = Some(map.next_value()?),
+                "total_count" => total_count = map.next_value()?,
+                _ => extra.insert_next(key, &mut map)?,
+            }
+        }
+        Ok(SearchResult {
+            data: required(data, "data")?,
+            has_more: required(has_more, "has_more")?,
+            next_page,
+            url: url.unwrap_or_default(),
+            total_count,
+            extra,
+        })
+    }
+}
+
+impl<'de, T: for<'a> Deserialize<'a>> Deserialize<'de> for SearchResult<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor::<Self>::new())
     }
 }
 
@@ -465,12 +533,15 @@ mod tests {
     #[test]
     fn list_round_trips_and_tolerates_unknown_keys() {
         let wire = json!({"object": "list", "data": [{"id": "a", "balance": 1}], "has_more": true, "url": "/v1/x"});
-        let mut with_extra = wire.clone();
-        with_extra["total_count"] = json!(1);
-        let list: List<Account> = serde_json::from_value(with_extra).unwrap();
+        let list: List<Account> = serde_json::from_value(wire.clone()).unwrap();
         assert_eq!(list.data.len(), 1);
         assert!(list.has_more);
         assert_eq!(serde_json::to_value(&list).unwrap(), wire);
+        let mut with_extra = wire.clone();
+        with_extra["total_count"] = json!(1);
+        let list: List<Account> = serde_json::from_value(with_extra.clone()).unwrap();
+        assert_eq!(list.extra.get("total_count"), Some(&json!(1)));
+        assert_eq!(serde_json::to_value(&list).unwrap(), with_extra);
     }
 
     #[derive(Debug, PartialEq, Deserialize, Serialize)]
@@ -553,13 +624,15 @@ mod tests {
     fn search_result_round_trips_and_tolerates_unknown_keys() {
         let wire = json!({"object": "search_result", "data": [{"id": "a", "balance": 1}],
             "has_more": true, "next_page": "tok_2", "url": "/v1/customers/search"});
-        let mut with_extra = wire.clone();
-        with_extra["livemode"] = json!(false);
-        let page: SearchResult<Account> = serde_json::from_value(with_extra).unwrap();
+        let page: SearchResult<Account> = serde_json::from_value(wire.clone()).unwrap();
         assert_eq!(page.data.len(), 1);
         assert_eq!(page.next_page.as_deref(), Some("tok_2"));
         assert_eq!(page.total_count, None);
         assert_eq!(serde_json::to_value(&page).unwrap(), wire);
+        let mut with_extra = wire.clone();
+        with_extra["livemode"] = json!(false);
+        let page: SearchResult<Account> = serde_json::from_value(with_extra.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&page).unwrap(), with_extra);
 
         let wire = json!({"object": "search_result", "data": [], "has_more": false,
             "next_page": null, "url": "/v1/customers/search", "total_count": 0});

@@ -14,6 +14,13 @@ pub trait WireEnum: Sized {
     fn from_wire(s: &str) -> Self;
 }
 
+/// Where `s` is in `wires`: the generated `WireEnum::from_wire` of every enum looks its value
+/// up here, then matches on the position.
+#[allow(dead_code)] // A selection may have no enum.
+pub(crate) fn wire_position(s: &str, wires: &[&str]) -> Option<usize> {
+    wires.iter().position(|w| *w == s)
+}
+
 /// Implements serde, `Display`, `FromStr`, `From<&str>` and `ToForm` for a type that
 /// implements `rt::WireEnum`.
 macro_rules! impl_wire_enum {

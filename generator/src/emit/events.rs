@@ -1,49 +1,24 @@
 //! Webhook events: the object enum that types `Event.data.object` by the event's `type`, and
 //! `Event`'s decoding through it. The event-type enum is an ordinary string enum of the model.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::events::Events;
-use crate::model::{Doc, Struct};
+use crate::model::Struct;
 
 use super::items;
 
-/// `Event` decodes through a copy of itself in a private `wire` module, then types
-/// `data.object`: the object's type is a sibling field (`type`), so it cannot be known while
-/// `data` is decoded. The copy keeps `Event`'s own `Deserialize` the one users call.
+/// `Event`, whose decoding types `data.object` once the whole event is read: the object's type
+/// is a sibling field (`type`), so it cannot be known while `data` is decoded.
 pub fn event_struct(s: &Struct, events: &Events) -> TokenStream {
-    let name = &s.name;
-    let from = format!("wire::{name}");
-    let public = with_attr_before_pub(items::emit_struct(s), quote!(#[serde(from = #from)]));
-    let mut wire_struct = s.clone();
-    wire_struct.doc = Doc(None);
-    for f in &mut wire_struct.fields {
-        f.doc = Doc(None);
-    }
-    let wire = items::emit_struct(&wire_struct);
-    let fields = s.fields.iter().map(|f| &f.name);
     let (ty, data, object) = (&events.type_field, &events.data_field, &events.object_field);
     let object_enum = &events.object_enum;
-    quote! {
-        #public
-
-        /// What `Event` decodes through before typing `data.object`.
-        mod wire {
-            use super::*;
-
-            #wire
-        }
-
-        impl From<wire::#name> for #name {
-            fn from(wire: wire::#name) -> Self {
-                let mut event = Self { #(#fields: wire.#fields),* };
-                let object = std::mem::replace(&mut event.#data.#object, #object_enum::Other(rt::Json::Null));
-                event.#data.#object = object.typed_as(&event.#ty);
-                event
-            }
-        }
-    }
+    let finish = quote! {
+        let object = std::mem::replace(&mut decoded.#data.#object, #object_enum::Other(rt::Json::Null));
+        decoded.#data.#object = object.typed_as(&decoded.#ty);
+    };
+    items::emit_struct_finishing(s, Some(finish))
 }
 
 /// The object enum: a variant per selected resource that events are about, each behind that
@@ -157,20 +132,4 @@ fn decode_body(events: &Events) -> TokenStream {
             }
         }
     }
-}
-
-/// Inserts `attr` before the first top-level `pub` of `item` (its visibility, after its
-/// derives, where a derive helper attribute belongs). Works on tokens, so it cannot fail.
-fn with_attr_before_pub(item: TokenStream, attr: TokenStream) -> TokenStream {
-    let mut out = TokenStream::new();
-    let mut attr = Some(attr);
-    for tt in item {
-        if matches!(&tt, TokenTree::Ident(i) if i == "pub") {
-            if let Some(a) = attr.take() {
-                out.extend(a);
-            }
-        }
-        out.extend([tt]);
-    }
-    out
 }

@@ -1,7 +1,7 @@
 //! One function per IR shape, each returning the tokens of one item.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::model::{
     Doc, Field, IdType, Method, Operation, ParamsIn, PathPart, Presence, Role, StringEnum, Struct,
@@ -22,38 +22,37 @@ pub fn doc_attrs(d: &Doc) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
-/// A model decoded from responses: serde both ways, absent and `null` kept apart.
+/// A model decoded from responses: serde both ways (written out in `emit::serde`), absent and
+/// `null` kept apart, unknown fields kept in `extra`.
 pub fn emit_struct(s: &Struct) -> TokenStream {
+    emit_struct_finishing(s, None)
+}
+
+/// [`emit_struct`], with `finish` run on each decoded value (see `emit::serde`).
+pub fn emit_struct_finishing(s: &Struct, finish: Option<TokenStream>) -> TokenStream {
     let name = &s.name;
     let docs = doc_attrs(&s.doc);
     let fields = s.fields.iter().map(|f| {
         let fname = &f.name;
         let fdoc = doc_attrs(&f.doc);
         let fty = field_type(&f.ty, f.presence);
-        let rename = (f.name.rust() != f.name.wire()).then(|| {
-            let wire = f.name.wire();
-            quote!(#[serde(rename = #wire)])
-        });
-        let presence = match f.presence {
-            Presence::Required | Presence::Nullable => quote!(),
-            Presence::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-            Presence::OptionalNullable => quote!(
-                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "rt::double_option")]
-            ),
-        };
         quote! {
             #fdoc
-            #rename
-            #presence
             pub #fname: #fty,
         }
     });
+    let extra = format_ident!("{}", crate::model::EXTRA_FIELD);
+    let serde = super::serde::emit_object_serde(s, finish);
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq)]
         pub struct #name {
             #(#fields)*
+            /// Fields this version of the crate does not know, kept as sent.
+            pub #extra: rt::Extra,
         }
+
+        #serde
     }
 }
 
@@ -190,6 +189,9 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
     let idents: Vec<_> = e.variants.iter().collect();
     let wires: Vec<_> = e.variants.iter().map(|v| v.wire()).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+    // One lookup in the runtime instead of a string `match` per enum: a `match` on strings
+    // compiles to a comparison per arm, a `match` on positions to one jump table.
+    let positions = (0..wires.len()).map(proc_macro2::Literal::usize_unsuffixed);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -209,8 +211,8 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
             }
 
             fn from_wire(s: &str) -> Self {
-                match s {
-                    #(#wires => Self::#idents,)*
+                match rt::wire_position(s, &[#(#wires),*]) {
+                    #(Some(#positions) => Self::#idents,)*
                     _ => Self::#unknown(s.to_owned()),
                 }
             }

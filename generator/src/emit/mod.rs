@@ -3,6 +3,7 @@
 mod doc;
 mod events;
 mod items;
+mod serde;
 pub(crate) mod types;
 
 pub use doc::render as render_doc;
@@ -14,7 +15,7 @@ use quote::quote;
 
 use crate::error::{Error, Pointer};
 use crate::model::events::Events;
-use crate::model::{Item, Model, Module, Presence, Role, Spec, Ty, TypeRef};
+use crate::model::{Item, Model, Module, Spec, Ty, TypeRef};
 use crate::naming::ModName;
 
 /// One generated file, relative to the generated crate's root.
@@ -206,7 +207,33 @@ fn resources_rs(model: &Model) -> TokenStream {
             },
         }
     });
-    quote!(#(#mods)*)
+    // Hand-written code that needs one resource (the README doctest) names it through this
+    // macro rather than `#[cfg(feature = "...")]`: a feature of a resource that is not selected
+    // does not exist, and naming it is an `unexpected_cfgs` warning.
+    let arms = model
+        .modules
+        .iter()
+        .filter(|m| m.resource.is_some())
+        .map(|m| {
+            let name = &m.name;
+            let feature = m.name.rust();
+            quote!((#name: $($item:item)*) => { $(#[cfg(feature = #feature)] $item)* };)
+        });
+    // The allow: its only callers are hand-written (the README doctest), which a crate built
+    // from another selection, or the fixture crates, may not have.
+    quote! {
+        #(#mods)*
+
+        /// `with_resource!(module: items)` expands `items` only when the resource `module` is
+        /// generated and its feature is enabled.
+        #[allow(unused_macros)]
+        macro_rules! with_resource {
+            #(#arms)*
+            ($other:ident: $($item:item)*) => {};
+        }
+        #[allow(unused_imports)] // For hand-written code; a selection may leave it no caller.
+        pub(crate) use with_resource;
+    }
 }
 
 fn module_rs(m: &Module, events: Option<&Events>) -> TokenStream {
@@ -296,19 +323,11 @@ fn foreign_refs(m: &Module) -> BTreeSet<&TypeRef> {
     out
 }
 
-/// Whether the module's code names the runtime; an unused import would fail clippy.
+/// Whether the module's code names the runtime; an unused import would fail clippy. Every
+/// item does: response structs keep unknown fields in `rt::Extra`, parameters implement
+/// `rt::ToForm`, enums and ids use `rt`'s macros.
 fn uses_rt(m: &Module) -> bool {
-    let ty_uses_rt = |t: &Ty| types::names_rt(&types::rust_type(t));
-    !m.ops.is_empty()
-        || m.items.iter().any(|it| match it {
-            Item::Enum(_) | Item::Id(_) | Item::Union(_) => true,
-            Item::Struct(s) => {
-                s.role == Role::Params
-                    || s.fields
-                        .iter()
-                        .any(|f| f.presence == Presence::OptionalNullable || ty_uses_rt(&f.ty))
-            }
-        })
+    !m.ops.is_empty() || !m.items.is_empty()
 }
 
 fn cargo_features(model: &Model) -> String {

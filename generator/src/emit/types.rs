@@ -14,7 +14,7 @@ pub fn rust_type(t: &Ty) -> TokenStream {
         Ty::Str => quote!(String),
         Ty::Bool => quote!(bool),
         Ty::Int => quote!(i64),
-        Ty::Float => quote!(f64),
+        Ty::Float => quote!(rt::Number),
         Ty::Timestamp => quote!(rt::Timestamp),
         Ty::Secret => quote!(rt::Secret),
         Ty::Json => quote!(rt::Json),
@@ -73,15 +73,6 @@ pub fn path_arg_type(p: &PathParam) -> TokenStream {
         }
         _ => quote!(&str),
     }
-}
-
-/// Whether rendered tokens name the runtime (`rt::…`).
-pub fn names_rt(tokens: &TokenStream) -> bool {
-    tokens.clone().into_iter().any(|t| match t {
-        TokenTree::Ident(i) => i == "rt",
-        TokenTree::Group(g) => names_rt(&g.stream()),
-        _ => false,
-    })
 }
 
 /// A rendered type as text, spaced as rustfmt writes it (`Option<Vec<String>>`,
@@ -174,7 +165,5 @@ mod tests {
         for (ty, presence, want) in cases {
             assert_eq!(text(&field_type(&ty, presence)), want);
         }
-        assert!(names_rt(&rust_type(&Ty::Vec(Box::new(Ty::Timestamp)))));
-        assert!(!names_rt(&rust_type(&Ty::Map(Box::new(Ty::Str)))));
     }
 }

@@ -81,6 +81,10 @@ pub enum Role {
     Params,
 }
 
+/// The field of every response struct that keeps the keys the spec does not list, so a spec
+/// field may not take its name.
+pub const EXTRA_FIELD: &str = "extra";
+
 /// An object type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Struct {

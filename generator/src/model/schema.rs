@@ -8,11 +8,11 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use crate::error::{Error, Pointer};
+use crate::error::{Error, ErrorKind, Pointer};
 use crate::naming::{self, FieldName, ModName, TypeName};
 use crate::select::resolve_chain;
 
-use super::ir::{Doc, Field, IdType, Item, Presence, Role, Struct, Ty, TypeRef};
+use super::ir::{Doc, Field, IdType, Item, Presence, Role, Struct, Ty, TypeRef, EXTRA_FIELD};
 use super::{doc, name_error, Lower, Scope};
 
 impl Lower<'_> {
@@ -168,6 +168,17 @@ impl Lower<'_> {
         }
         for (f, n) in fields.iter_mut().zip(names) {
             f.name = n;
+        }
+        // Response structs keep unknown keys in a field of their own (see `emit::serde`).
+        if scope.role != Role::Params {
+            for f in fields.iter().filter(|f| f.name.rust() == EXTRA_FIELD) {
+                self.errors.push(Error::new(
+                    f.at.clone(),
+                    ErrorKind::Reserved {
+                        name: f.name.rust().to_owned(),
+                    },
+                ));
+            }
         }
         fields
     }

@@ -1,0 +1,516 @@
+//! `cargo xtask bench --only billing` and `--only sizes`: what a user's build pays for the
+//! generated crate at a real integration's size, side by side with async-stripe.
+//!
+//! The billing selection (eleven resources a typical billing integration uses) is generated into
+//! a scratch crate under `target/bench/billing/`; a minimal user binary that calls
+//! `Customer::create` and `PaymentIntent::retrieve` is built against it, and the same binary
+//! written against async-stripe 1.0.0-rc.10 (its crates come from crates.io into the scratch
+//! directory's target; nothing of theirs is committed). Each side also gets a dependency-only
+//! baseline: a binary that depends on exactly the packages the stripe crates depend on, with
+//! the features they resolve to, and contains no code. The four are built cold, alternating,
+//! in debug and in release; then each user crate is rebuilt after an edit of its `main.rs`.
+//!
+//! `sizes` generates 1, 2 and 11 resources and the whole API and prints the lines generated and
+//! the time the crate alone adds to a debug build over dependencies already built.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+use crate::bench::{header, Stat};
+
+/// The resources of a typical billing integration, by `x-resourceId`.
+pub const BILLING: [&str; 11] = [
+    "charge",
+    "checkout.session",
+    "customer",
+    "event",
+    "invoice",
+    "payment_intent",
+    "payment_method",
+    "price",
+    "product",
+    "refund",
+    "subscription",
+];
+
+/// async-stripe's version and, per crate, the features that select the same resources.
+const ASYNC_STRIPE: &str = "1.0.0-rc.10";
+const ASYNC_STRIPE_CRATES: [(&str, &str, &[&str]); 5] = [
+    (
+        "async-stripe-core",
+        "stripe_core",
+        &["customer", "charge", "payment_intent", "refund", "event"],
+    ),
+    (
+        "async-stripe-billing",
+        "stripe_billing",
+        &["subscription", "invoice"],
+    ),
+    (
+        "async-stripe-product",
+        "stripe_product",
+        &["price", "product"],
+    ),
+    (
+        "async-stripe-checkout",
+        "stripe_checkout",
+        &["checkout_session"],
+    ),
+    (
+        "async-stripe-payment",
+        "stripe_payment",
+        &["payment_method"],
+    ),
+];
+
+/// Cold builds of each of the four crates per profile; `XTASK_COLD_RUNS` overrides it (a
+/// round of eight cold builds takes 10 to 40 minutes on two shared cores).
+const COLD_RUNS: usize = 2;
+const EDIT_RUNS: usize = 5;
+
+fn cold_runs() -> usize {
+    std::env::var("XTASK_COLD_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(COLD_RUNS)
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// The committed selection with `resources` instead of its own.
+pub fn selection_of(resources: &[&str]) -> Result<generator::Selection> {
+    let mut selection = crate::selection()?;
+    selection.resources = resources.iter().map(|r| (*r).to_owned()).collect();
+    Ok(selection)
+}
+
+/// Generates `selection` from the pinned spec, in memory.
+pub fn generate(selection: &generator::Selection) -> Result<generator::Output> {
+    let spec = crate::pinned_spec()?;
+    let pin = crate::pin()?;
+    generator::generate(&spec, &pin.manifest, selection).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn lines(out: &generator::Output) -> usize {
+    out.files.iter().map(|f| f.contents.lines().count()).sum()
+}
+
+/// The user binary against our crate. `edit` changes with every incremental rebuild.
+fn ours_main(edit: usize) -> String {
+    format!(
+        r#"use stripe_typed::resources::customer::{{CreateCustomer, Customer}};
+use stripe_typed::resources::payment_intent::{{PaymentIntent, PaymentIntentId, RetrievePaymentIntent}};
+
+const EDIT: usize = {edit};
+
+fn main() {{
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {{
+        let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
+        let client = stripe_typed::rt::Client::new(key);
+        let customer = client.send(Customer::create(&CreateCustomer::new().email("jenny@example.com"))).await;
+        let id = PaymentIntentId::new("pi_3MtwBwLkdIwHu7ix28a3tqPa");
+        let intent = client.send(PaymentIntent::retrieve(&id, &RetrievePaymentIntent::new())).await;
+        println!("{{EDIT}} {{:?}} {{:?}}", customer.map(|c| c.id), intent.map(|p| p.amount));
+    }});
+}}
+"#
+    )
+}
+
+/// The same binary against async-stripe.
+fn theirs_main(edit: usize) -> String {
+    format!(
+        r#"use stripe_core::customer::CreateCustomer;
+use stripe_core::payment_intent::RetrievePaymentIntent;
+
+const EDIT: usize = {edit};
+
+fn main() {{
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {{
+        let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
+        let client = stripe::Client::new(key);
+        let customer = CreateCustomer::new().email("jenny@example.com").send(&client).await;
+        let intent = RetrievePaymentIntent::new("pi_3MtwBwLkdIwHu7ix28a3tqPa").send(&client).await;
+        println!("{{EDIT}} {{:?}} {{:?}}", customer.map(|c| c.id), intent.map(|p| p.amount));
+    }});
+}}
+"#
+    )
+}
+
+fn package(name: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n")
+}
+
+/// One side of the comparison: the user crate and its dependency-only baseline.
+struct Side {
+    name: &'static str,
+    user: PathBuf,
+    deps: PathBuf,
+    main: fn(usize) -> String,
+}
+
+fn write_user_crates(root: &Path, out: &generator::Output) -> Result<[Side; 2]> {
+    let ours_crate = root.join("stripe-typed");
+    crate::whole_api::scratch_crate(&ours_crate, Some(out))?;
+
+    let ours = root.join("ours-user");
+    std::fs::create_dir_all(ours.join("src"))?;
+    std::fs::write(
+        ours.join("Cargo.toml"),
+        format!(
+            "{}[dependencies]\nstripe-typed = {{ path = \"../stripe-typed\" }}\n\
+             tokio = {{ version = \"1\", default-features = false, features = [\"rt\"] }}\n",
+            package("ours-user")
+        ),
+    )?;
+    std::fs::write(ours.join("src/main.rs"), ours_main(0))?;
+    // The workspace's lock, so the versions are the ones this repository tests.
+    std::fs::copy(
+        crate::repo_root().join("Cargo.lock"),
+        ours.join("Cargo.lock"),
+    )?;
+
+    let theirs = root.join("theirs-user");
+    std::fs::create_dir_all(theirs.join("src"))?;
+    let mut manifest = package("theirs-user");
+    manifest.push_str("[dependencies]\n");
+    manifest.push_str(&format!(
+        "async-stripe = {{ version = \"={ASYNC_STRIPE}\", default-features = false, \
+         features = [\"rustls-tls-webpki-roots\", \"rustls-ring\"] }}\n"
+    ));
+    for (krate, _, features) in ASYNC_STRIPE_CRATES {
+        let features: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+        manifest.push_str(&format!(
+            "{krate} = {{ version = \"={ASYNC_STRIPE}\", features = [{}] }}\n",
+            features.join(", ")
+        ));
+    }
+    manifest
+        .push_str("tokio = { version = \"1\", default-features = false, features = [\"rt\"] }\n");
+    std::fs::write(theirs.join("Cargo.toml"), manifest)?;
+    std::fs::write(theirs.join("src/main.rs"), theirs_main(0))?;
+
+    Ok([
+        Side {
+            name: "stripe-typed",
+            deps: root.join("ours-deps"),
+            user: ours,
+            main: ours_main,
+        },
+        Side {
+            name: "async-stripe",
+            deps: root.join("theirs-deps"),
+            user: theirs,
+            main: theirs_main,
+        },
+    ])
+}
+
+/// Writes `deps` as a binary with no code that depends on every package the stripe crates of
+/// `user` depend on (not the stripe crates themselves), with the features they resolve to and
+/// `user`'s lock file: the same dependency graph minus the code under test.
+fn write_baseline(user: &Path, deps: &Path, is_stripe: fn(&str) -> bool) -> Result<()> {
+    let out = Command::new(cargo())
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(user.join("Cargo.toml"))
+        .output()
+        .context("running cargo metadata")?;
+    if !out.status.success() {
+        bail!(
+            "cargo metadata for {} failed: {}",
+            user.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let meta: Value = serde_json::from_slice(&out.stdout)?;
+    let packages: BTreeMap<&str, (&str, &str)> = meta["packages"]
+        .as_array()
+        .context("metadata has no packages")?
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p["id"].as_str()?,
+                (p["name"].as_str()?, p["version"].as_str()?),
+            ))
+        })
+        .collect();
+    let nodes = meta["resolve"]["nodes"]
+        .as_array()
+        .context("metadata has no resolve graph")?;
+    let features: BTreeMap<&str, Vec<&str>> = nodes
+        .iter()
+        .filter_map(|n| {
+            let f = n["features"].as_array()?.iter().filter_map(Value::as_str);
+            Some((n["id"].as_str()?, f.collect()))
+        })
+        .collect();
+    let root = meta["resolve"]["root"]
+        .as_str()
+        .context("no root package")?;
+    // Direct normal dependencies of the root and of every stripe crate, minus the stripe crates.
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    for node in nodes {
+        let id = node["id"].as_str().unwrap_or_default();
+        let name = packages.get(id).map_or("", |p| p.0);
+        if id != root && !is_stripe(name) {
+            continue;
+        }
+        for dep in node["deps"].as_array().into_iter().flatten() {
+            let normal = dep["dep_kinds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|k| k["kind"].is_null());
+            let dep_id = dep["pkg"].as_str().unwrap_or_default();
+            let dep_name = packages.get(dep_id).map_or("", |p| p.0);
+            if normal && !is_stripe(dep_name) {
+                wanted.insert(dep_id);
+            }
+        }
+    }
+    let mut manifest = package("deps-only");
+    manifest.push_str("[dependencies]\n");
+    for (i, id) in wanted.iter().enumerate() {
+        let (name, version) = packages.get(id).context("dependency not in packages")?;
+        let f: Vec<String> = features
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter(|f| **f != "default")
+            .map(|f| format!("\"{f}\""))
+            .collect();
+        let default = features.get(id).is_some_and(|f| f.contains(&"default"));
+        manifest.push_str(&format!(
+            "dep{i} = {{ package = \"{name}\", version = \"={version}\", default-features = {default}, features = [{}] }}\n",
+            f.join(", ")
+        ));
+    }
+    let _ = std::fs::remove_dir_all(deps.join("src"));
+    std::fs::create_dir_all(deps.join("src"))?;
+    std::fs::write(deps.join("Cargo.toml"), manifest)?;
+    // Naming each dependency keeps it linked, as in the user binary.
+    let uses: String = (0..wanted.len())
+        .map(|i| format!("use dep{i} as _;\n"))
+        .collect();
+    std::fs::write(
+        deps.join("src/main.rs"),
+        format!("{uses}\nfn main() {{}}\n"),
+    )?;
+    std::fs::copy(user.join("Cargo.lock"), deps.join("Cargo.lock"))?;
+    Ok(())
+}
+
+fn cargo_in(dir: &Path) -> Command {
+    let mut cmd = Command::new(cargo());
+    cmd.current_dir(dir)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_INCREMENTAL");
+    cmd
+}
+
+/// Builds the crate in `dir` (`release` or debug) and times it; `cold` starts from an empty
+/// target directory.
+fn build(dir: &Path, release: bool, cold: bool) -> Result<Duration> {
+    if cold {
+        let _ = std::fs::remove_dir_all(dir.join("target"));
+    }
+    let mut cmd = cargo_in(dir);
+    cmd.args(["build", "--quiet"]);
+    if release {
+        cmd.arg("--release");
+    }
+    let t = Instant::now();
+    let status = cmd.status().context("running cargo build")?;
+    let took = t.elapsed();
+    if !status.success() {
+        bail!("cargo build in {} failed ({status})", dir.display());
+    }
+    Ok(took)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+/// The side-by-side billing comparison.
+pub fn billing() -> Result<()> {
+    let root = crate::repo_root().join("target/bench/billing");
+    std::fs::create_dir_all(&root)?;
+    let out = generate(&selection_of(&BILLING)?)?;
+    let sides = write_user_crates(&root, &out)?;
+    // Fetch once (and resolve async-stripe's lock), outside the timings.
+    for side in &sides {
+        let status = cargo_in(&side.user)
+            .args(["fetch", "--quiet"])
+            .status()
+            .context("running cargo fetch")?;
+        if !status.success() {
+            bail!("cargo fetch in {} failed", side.user.display());
+        }
+    }
+    write_baseline(&sides[0].user, &sides[0].deps, |n| n == "stripe-typed")?;
+    write_baseline(&sides[1].user, &sides[1].deps, |n| {
+        n.starts_with("async-stripe")
+    })?;
+
+    println!(
+        "billing integration ({} resources: {} generated lines, {} files), a user binary calling \
+         Customer::create and PaymentIntent::retrieve, vs async-stripe {ASYNC_STRIPE} with the same \
+         resources; {} cold runs each, alternating",
+        BILLING.len(),
+        lines(&out),
+        out.files.len(),
+        cold_runs()
+    );
+    for release in [false, true] {
+        let profile = if release { "release" } else { "debug" };
+        let mut times: [[Vec<Duration>; 2]; 2] = Default::default();
+        for _ in 0..cold_runs() {
+            for (s, side) in sides.iter().enumerate() {
+                times[s][0].push(build(&side.deps, release, true)?);
+                times[s][1].push(build(&side.user, release, true)?);
+            }
+        }
+        println!("  cold {profile} build");
+        header("build");
+        let mut added = [Duration::ZERO; 2];
+        let mut added_min = [Duration::ZERO; 2];
+        for (s, side) in sides.iter().enumerate() {
+            let base = Stat::of(times[s][0].clone());
+            let user = Stat::of(times[s][1].clone());
+            base.row(&format!("{}: dependencies only", side.name), &base);
+            user.row(&format!("{}: user binary", side.name), &base);
+            added[s] = user.median.saturating_sub(base.median);
+            added_min[s] = user.min.saturating_sub(base.min);
+            println!(
+                "  {:<46} {:>9} {:>9}",
+                format!("{}: added", side.name),
+                secs(added_min[s]),
+                secs(added[s])
+            );
+        }
+        println!(
+            "  stripe-typed adds {:.2}× (min) / {:.2}× (median) what async-stripe adds, cold {profile}\n",
+            added_min[0].as_secs_f64() / added_min[1].as_secs_f64().max(1e-3),
+            added[0].as_secs_f64() / added[1].as_secs_f64().max(1e-3),
+        );
+    }
+
+    // The user's own crate rebuilt after an edit: debug, incremental, dependencies built.
+    let mut edits: [Vec<Duration>; 2] = Default::default();
+    for side in &sides {
+        build(&side.user, false, false)?;
+    }
+    for i in 1..=EDIT_RUNS {
+        for (s, side) in sides.iter().enumerate() {
+            std::fs::write(side.user.join("src/main.rs"), (side.main)(i))?;
+            edits[s].push(build(&side.user, false, false)?);
+        }
+    }
+    println!(
+        "  the user crate rebuilt after an edit of main.rs (debug, incremental), {EDIT_RUNS} runs"
+    );
+    header("rebuild");
+    let theirs = Stat::of(edits[1].clone());
+    Stat::of(edits[0].clone()).row("stripe-typed user binary", &theirs);
+    theirs.row("async-stripe user binary", &theirs);
+    for side in &sides {
+        let _ = std::fs::remove_dir_all(side.user.join("target"));
+        let _ = std::fs::remove_dir_all(side.deps.join("target"));
+    }
+    println!();
+    Ok(())
+}
+
+/// Lines generated and debug build time of the crate alone, per selection size.
+pub fn sizes() -> Result<()> {
+    let spec = crate::pinned_spec()?;
+    let whole = crate::whole_api::selection(&spec)?;
+    let selections: Vec<(String, generator::Selection)> = vec![
+        ("1 resource (customer)".into(), selection_of(&["customer"])?),
+        (
+            "2 resources (customer, payment_intent)".into(),
+            selection_of(&["customer", "payment_intent"])?,
+        ),
+        ("11 resources (billing)".into(), selection_of(&BILLING)?),
+        (
+            format!("the whole API ({} resources)", whole.resources.len()),
+            whole,
+        ),
+    ];
+    let dir = crate::repo_root().join("target/bench/sizes/stripe-typed");
+    // Dependencies built once, by the crate without code.
+    crate::whole_api::scratch_crate(&dir, None)?;
+    let target = dir.parent().context("no parent")?.join("target");
+    let build_crate = |runs: usize| -> Result<Stat> {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let clean = cargo_in(&dir)
+                .args([
+                    "clean",
+                    "--quiet",
+                    "--package",
+                    "stripe-typed",
+                    "--target-dir",
+                ])
+                .arg(&target)
+                .status()?;
+            if !clean.success() {
+                bail!("cargo clean failed");
+            }
+            let t = Instant::now();
+            let status = cargo_in(&dir)
+                .args(["build", "--quiet", "--target-dir"])
+                .arg(&target)
+                .env("CARGO_INCREMENTAL", "0")
+                .status()?;
+            if !status.success() {
+                bail!("cargo build in {} failed ({status})", dir.display());
+            }
+            times.push(t.elapsed());
+        }
+        Ok(Stat::of(times))
+    };
+    build_crate(1)?;
+    let empty = build_crate(cold_runs() + 1)?;
+    println!(
+        "cost per selection size: generated lines and the debug build of the crate alone \
+         (default features) over built dependencies; the crate with no code takes {}",
+        secs(empty.median)
+    );
+    println!(
+        "  {:<40} {:>8} {:>12} {:>12}",
+        "selection", "lines", "added (min)", "(median)"
+    );
+    for (name, selection) in selections {
+        let out = generate(&selection)?;
+        crate::whole_api::scratch_crate(&dir, Some(&out))?;
+        let runs = if selection.resources.len() > 20 {
+            1
+        } else {
+            cold_runs() + 1
+        };
+        let stat = build_crate(runs)?;
+        println!(
+            "  {name:<40} {:>8} {:>12} {:>12}",
+            lines(&out),
+            secs(stat.min.saturating_sub(empty.min)),
+            secs(stat.median.saturating_sub(empty.median))
+        );
+    }
+    println!();
+    Ok(())
+}
