@@ -591,3 +591,36 @@ components:
     assert!(thing.contains("pub struct ThingBar2 {"), "{thing}");
     assert!(thing.contains("pub bar: Option<ThingBar2>"), "{thing}");
 }
+
+/// Response structs keep unknown keys in `extra`, so a spec field of that name is refused with
+/// its pointer rather than silently shadowed.
+#[test]
+fn a_response_field_named_extra_is_reserved() {
+    let spec = r"
+openapi: 3.0.0
+info: {title: t, version: '2024-04-10'}
+paths: {}
+components:
+  schemas:
+    thing:
+      type: object
+      x-resourceId: thing
+      properties:
+        id: {type: string}
+        extra: {type: string}
+";
+    let selection = Selection::from_yaml(SELECT.as_bytes()).unwrap();
+    let errors =
+        generator::generate(spec.as_bytes(), &pin(spec.as_bytes()), &selection).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    assert_eq!(
+        errors.0[0].at.to_string(),
+        "#/components/schemas/thing/properties/extra"
+    );
+    assert_eq!(
+        errors.0[0].kind,
+        generator::ErrorKind::Reserved {
+            name: "extra".into()
+        }
+    );
+}
