@@ -9,9 +9,12 @@
 //! /// The body as received (not re-encoded JSON) and the `Stripe-Signature` header.
 //! fn handle(body: &str, signature: &str, secret: &str) -> Result<(), WebhookError> {
 //!     let event = webhook::construct_event(body, signature, secret)?;
+//!     // `EventType` lists every event type of the spec; `EventObject` has a typed variant per
+//!     // selected resource (`EventObject::FinancialConnectionsAccount(account)`, ...), see
+//!     // `examples/webhook.rs`, and keeps the objects of other resources as JSON.
 //!     match (&event.type_, &event.data.object) {
-//!         (EventType::FinancialConnectionsAccountDisconnected, EventObject::FinancialConnectionsAccount(account)) => {
-//!             println!("{} was disconnected", account.id.as_str());
+//!         (EventType::BalanceAvailable, EventObject::Other(balance)) => {
+//!             println!("balance available: {}", balance["available"]);
 //!         }
 //!         (other, _) => println!("{} ignored", other.as_str()),
 //!     }
