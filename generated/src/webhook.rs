@@ -280,7 +280,7 @@ fn decode_event(payload: &str, ignore_api_version: bool) -> Result<Event, Webhoo
             })
         }
     };
-    let event: Event = match serde_json::from_str(payload) {
+    let event: Event = match crate::rt::from_json(payload) {
         Ok(event) => event,
         Err(e) => {
             // A payload of another API version may fail for that reason: say so first.

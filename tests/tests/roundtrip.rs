@@ -172,11 +172,11 @@ fn unknown_fields_are_kept_at_every_depth() {
     let s: FinancialConnectionsSession = serde_json::from_value(v.clone()).unwrap();
     assert_eq!(
         s.extra.get("brand_new_field"),
-        Some(&json!({"nested": [1, 2.5, {"n": 19}]}))
+        Some(json!({"nested": [1, 2.5, {"n": 19}]}))
     );
-    assert_eq!(s.accounts.extra.get("total_count"), Some(&json!(1)));
+    assert_eq!(s.accounts.extra.get("total_count"), Some(json!(1)));
     let account = &s.accounts.data[0];
-    assert_eq!(account.extra.get("another_new_field"), Some(&json!(true)));
+    assert_eq!(account.extra.get("another_new_field"), Some(json!(true)));
     assert_eq!(serde_json::to_value(&s).unwrap(), v);
     // Through text too, as the client decodes, and byte for byte on the numbers.
     let text = serde_json::to_string(&v).unwrap();

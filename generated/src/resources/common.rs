@@ -15,38 +15,38 @@ pub struct BankConnectionsResourceAccountholder {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountholder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for BankConnectionsResourceAccountholder {
-    const EXPECTING: &'static str = "a BankConnectionsResourceAccountholder object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for BankConnectionsResourceAccountholder {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_account = None;
         let mut v_customer = None;
         let mut v_type_ = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "account" => v_account = map.next_value()?,
-                "customer" => v_customer = map.next_value()?,
-                "type" => v_type_ = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "account" => v_account = rt::Decode::decode(r)?,
+                    "customer" => v_customer = rt::Decode::decode(r)?,
+                    "type" => v_type_ = Some(rt::Decode::decode(r)?),
+                    _ => extra.read(key, r)?,
+                }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
             account: v_account,
             customer: v_customer,
-            type_: rt::required(v_type_, "type")?,
+            type_: r.required(v_type_, "type")?,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountholder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 

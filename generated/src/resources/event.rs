@@ -58,19 +58,8 @@ pub struct Event {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for Event {
-    const EXPECTING: &'static str = "a Event object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for Event {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_account = None;
         let mut v_api_version = None;
         let mut v_created = None;
@@ -82,32 +71,37 @@ impl rt::DecodeObject for Event {
         let mut v_request = None;
         let mut v_type_ = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "account" => v_account = map.next_value()?,
-                "api_version" => v_api_version = Some(map.next_value()?),
-                "created" => v_created = Some(map.next_value()?),
-                "data" => v_data = Some(map.next_value()?),
-                "id" => v_id = Some(map.next_value()?),
-                "livemode" => v_livemode = Some(map.next_value()?),
-                "object" => v_object = Some(map.next_value()?),
-                "pending_webhooks" => v_pending_webhooks = Some(map.next_value()?),
-                "request" => v_request = Some(map.next_value()?),
-                "type" => v_type_ = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "account" => v_account = rt::Decode::decode(r)?,
+                    "api_version" => v_api_version = Some(rt::Decode::decode(r)?),
+                    "created" => v_created = Some(rt::Decode::decode(r)?),
+                    "data" => v_data = Some(rt::Decode::decode(r)?),
+                    "id" => v_id = Some(rt::Decode::decode(r)?),
+                    "livemode" => v_livemode = Some(rt::Decode::decode(r)?),
+                    "object" => v_object = Some(rt::Decode::decode(r)?),
+                    "pending_webhooks" => {
+                        v_pending_webhooks = Some(rt::Decode::decode(r)?);
+                    }
+                    "request" => v_request = Some(rt::Decode::decode(r)?),
+                    "type" => v_type_ = Some(rt::Decode::decode(r)?),
+                    _ => extra.read(key, r)?,
+                }
+                Ok(())
+            },
+        )?;
         let mut decoded = Self {
             account: v_account,
             api_version: v_api_version,
-            created: rt::required(v_created, "created")?,
-            data: rt::required(v_data, "data")?,
-            id: rt::required(v_id, "id")?,
-            livemode: rt::required(v_livemode, "livemode")?,
-            object: rt::required(v_object, "object")?,
-            pending_webhooks: rt::required(v_pending_webhooks, "pending_webhooks")?,
+            created: r.required(v_created, "created")?,
+            data: r.required(v_data, "data")?,
+            id: r.required(v_id, "id")?,
+            livemode: r.required(v_livemode, "livemode")?,
+            object: r.required(v_object, "object")?,
+            pending_webhooks: r.required(v_pending_webhooks, "pending_webhooks")?,
             request: v_request,
-            type_: rt::required(v_type_, "type")?,
+            type_: r.required(v_type_, "type")?,
             extra,
         };
         let object = std::mem::replace(
@@ -116,6 +110,14 @@ impl rt::DecodeObject for Event {
         );
         decoded.data.object = object.typed_as(&decoded.type_);
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 
@@ -159,35 +161,37 @@ pub struct NotificationEventData {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for NotificationEventData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for NotificationEventData {
-    const EXPECTING: &'static str = "a NotificationEventData object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for NotificationEventData {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_object = None;
         let mut v_previous_attributes = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "object" => v_object = Some(map.next_value()?),
-                "previous_attributes" => v_previous_attributes = map.next_value()?,
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "object" => v_object = Some(rt::Decode::decode(r)?),
+                    "previous_attributes" => {
+                        v_previous_attributes = rt::Decode::decode(r)?;
+                    }
+                    _ => extra.read(key, r)?,
+                }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
-            object: rt::required(v_object, "object")?,
+            object: r.required(v_object, "object")?,
             previous_attributes: v_previous_attributes,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 
@@ -213,35 +217,35 @@ pub struct NotificationEventRequest {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for NotificationEventRequest {
-    const EXPECTING: &'static str = "a NotificationEventRequest object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for NotificationEventRequest {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_id = None;
         let mut v_idempotency_key = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "id" => v_id = Some(map.next_value()?),
-                "idempotency_key" => v_idempotency_key = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "id" => v_id = Some(rt::Decode::decode(r)?),
+                    "idempotency_key" => v_idempotency_key = Some(rt::Decode::decode(r)?),
+                    _ => extra.read(key, r)?,
+                }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
             id: v_id,
             idempotency_key: v_idempotency_key,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 
@@ -1718,6 +1722,14 @@ pub enum EventObject {
     Other(rt::Json),
     /// An object that did not decode as the type its event type names, kept as sent.
     Undecoded(rt::UndecodedObject),
+}
+
+/// On its own an object's type is not known: it is kept as JSON (`Other`) until the
+/// event's decoder types it.
+impl rt::Decode for EventObject {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+        r.json().map(Self::Other)
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for EventObject {

@@ -65,19 +65,8 @@ pub struct FinancialConnectionsAccount {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for FinancialConnectionsAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for FinancialConnectionsAccount {
-    const EXPECTING: &'static str = "a FinancialConnectionsAccount object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for FinancialConnectionsAccount {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_account_holder = None;
         let mut v_balance = None;
         let mut v_balance_refresh = None;
@@ -98,58 +87,76 @@ impl rt::DecodeObject for FinancialConnectionsAccount {
         let mut v_supported_payment_method_types = None;
         let mut v_transaction_refresh = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "account_holder" => v_account_holder = Some(map.next_value()?),
-                "balance" => v_balance = Some(map.next_value()?),
-                "balance_refresh" => v_balance_refresh = Some(map.next_value()?),
-                "category" => v_category = Some(map.next_value()?),
-                "created" => v_created = Some(map.next_value()?),
-                "display_name" => v_display_name = Some(map.next_value()?),
-                "id" => v_id = Some(map.next_value()?),
-                "institution_name" => v_institution_name = Some(map.next_value()?),
-                "last4" => v_last4 = Some(map.next_value()?),
-                "livemode" => v_livemode = Some(map.next_value()?),
-                "object" => v_object = Some(map.next_value()?),
-                "ownership" => v_ownership = Some(map.next_value()?),
-                "ownership_refresh" => v_ownership_refresh = Some(map.next_value()?),
-                "permissions" => v_permissions = Some(map.next_value()?),
-                "status" => v_status = Some(map.next_value()?),
-                "subcategory" => v_subcategory = Some(map.next_value()?),
-                "subscriptions" => v_subscriptions = Some(map.next_value()?),
-                "supported_payment_method_types" => {
-                    v_supported_payment_method_types = Some(map.next_value()?);
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "account_holder" => v_account_holder = Some(rt::Decode::decode(r)?),
+                    "balance" => v_balance = Some(rt::Decode::decode(r)?),
+                    "balance_refresh" => v_balance_refresh = Some(rt::Decode::decode(r)?),
+                    "category" => v_category = Some(rt::Decode::decode(r)?),
+                    "created" => v_created = Some(rt::Decode::decode(r)?),
+                    "display_name" => v_display_name = Some(rt::Decode::decode(r)?),
+                    "id" => v_id = Some(rt::Decode::decode(r)?),
+                    "institution_name" => {
+                        v_institution_name = Some(rt::Decode::decode(r)?);
+                    }
+                    "last4" => v_last4 = Some(rt::Decode::decode(r)?),
+                    "livemode" => v_livemode = Some(rt::Decode::decode(r)?),
+                    "object" => v_object = Some(rt::Decode::decode(r)?),
+                    "ownership" => v_ownership = Some(rt::Decode::decode(r)?),
+                    "ownership_refresh" => {
+                        v_ownership_refresh = Some(rt::Decode::decode(r)?);
+                    }
+                    "permissions" => v_permissions = Some(rt::Decode::decode(r)?),
+                    "status" => v_status = Some(rt::Decode::decode(r)?),
+                    "subcategory" => v_subcategory = Some(rt::Decode::decode(r)?),
+                    "subscriptions" => v_subscriptions = Some(rt::Decode::decode(r)?),
+                    "supported_payment_method_types" => {
+                        v_supported_payment_method_types = Some(rt::Decode::decode(r)?);
+                    }
+                    "transaction_refresh" => {
+                        v_transaction_refresh = Some(rt::Decode::decode(r)?);
+                    }
+                    _ => extra.read(key, r)?,
                 }
-                "transaction_refresh" => v_transaction_refresh = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
             account_holder: v_account_holder,
             balance: v_balance,
             balance_refresh: v_balance_refresh,
-            category: rt::required(v_category, "category")?,
-            created: rt::required(v_created, "created")?,
+            category: r.required(v_category, "category")?,
+            created: r.required(v_created, "created")?,
             display_name: v_display_name,
-            id: rt::required(v_id, "id")?,
-            institution_name: rt::required(v_institution_name, "institution_name")?,
+            id: r.required(v_id, "id")?,
+            institution_name: r.required(v_institution_name, "institution_name")?,
             last4: v_last4,
-            livemode: rt::required(v_livemode, "livemode")?,
-            object: rt::required(v_object, "object")?,
+            livemode: r.required(v_livemode, "livemode")?,
+            object: r.required(v_object, "object")?,
             ownership: v_ownership,
             ownership_refresh: v_ownership_refresh,
             permissions: v_permissions,
-            status: rt::required(v_status, "status")?,
-            subcategory: rt::required(v_subcategory, "subcategory")?,
+            status: r.required(v_status, "status")?,
+            subcategory: r.required(v_subcategory, "subcategory")?,
             subscriptions: v_subscriptions,
-            supported_payment_method_types: rt::required(
-                v_supported_payment_method_types,
-                "supported_payment_method_types",
-            )?,
+            supported_payment_method_types: r
+                .required(
+                    v_supported_payment_method_types,
+                    "supported_payment_method_types",
+                )?,
             transaction_refresh: v_transaction_refresh,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FinancialConnectionsAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 
@@ -227,44 +234,44 @@ pub struct BankConnectionsResourceBalance {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for BankConnectionsResourceBalance {
-    const EXPECTING: &'static str = "a BankConnectionsResourceBalance object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for BankConnectionsResourceBalance {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_as_of = None;
         let mut v_cash = None;
         let mut v_credit = None;
         let mut v_current = None;
         let mut v_type_ = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "as_of" => v_as_of = Some(map.next_value()?),
-                "cash" => v_cash = map.next_value()?,
-                "credit" => v_credit = map.next_value()?,
-                "current" => v_current = Some(map.next_value()?),
-                "type" => v_type_ = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "as_of" => v_as_of = Some(rt::Decode::decode(r)?),
+                    "cash" => v_cash = rt::Decode::decode(r)?,
+                    "credit" => v_credit = rt::Decode::decode(r)?,
+                    "current" => v_current = Some(rt::Decode::decode(r)?),
+                    "type" => v_type_ = Some(rt::Decode::decode(r)?),
+                    _ => extra.read(key, r)?,
+                }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
-            as_of: rt::required(v_as_of, "as_of")?,
+            as_of: r.required(v_as_of, "as_of")?,
             cash: v_cash,
             credit: v_credit,
-            current: rt::required(v_current, "current")?,
-            type_: rt::required(v_type_, "type")?,
+            current: r.required(v_current, "current")?,
+            type_: r.required(v_type_, "type")?,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 
@@ -297,33 +304,33 @@ pub struct BankConnectionsResourceBalanceApiResourceCashBalance {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de>
-for BankConnectionsResourceBalanceApiResourceCashBalance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for BankConnectionsResourceBalanceApiResourceCashBalance {
-    const EXPECTING: &'static str = "a BankConnectionsResourceBalanceApiResourceCashBalance object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for BankConnectionsResourceBalanceApiResourceCashBalance {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_available = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "available" => v_available = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "available" => v_available = Some(rt::Decode::decode(r)?),
+                    _ => extra.read(key, r)?,
+                }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
             available: v_available,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for BankConnectionsResourceBalanceApiResourceCashBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 
@@ -350,30 +357,30 @@ pub struct BankConnectionsResourceBalanceApiResourceCreditBalance {
     pub extra: rt::Extra,
 }
 
+impl rt::Decode for BankConnectionsResourceBalanceApiResourceCreditBalance {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+        let mut v_used = None;
+        let mut extra = rt::Extra::new();
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "used" => v_used = Some(rt::Decode::decode(r)?),
+                    _ => extra.read(key, r)?,
+                }
+                Ok(())
+            },
+        )?;
+        let decoded = Self { used: v_used, extra };
+        Ok(decoded)
+    }
+}
+
 impl<'de> serde::Deserialize<'de>
 for BankConnectionsResourceBalanceApiResourceCreditBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for BankConnectionsResourceBalanceApiResourceCreditBalance {
-    const EXPECTING: &'static str = "a BankConnectionsResourceBalanceApiResourceCreditBalance object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut v_used = None;
-        let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "used" => v_used = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
-        let decoded = Self { used: v_used, extra };
-        Ok(decoded)
+        rt::deserialize_via_json(deserializer)
     }
 }
 
@@ -400,40 +407,42 @@ pub struct BankConnectionsResourceBalanceRefresh {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalanceRefresh {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for BankConnectionsResourceBalanceRefresh {
-    const EXPECTING: &'static str = "a BankConnectionsResourceBalanceRefresh object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for BankConnectionsResourceBalanceRefresh {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_last_attempted_at = None;
         let mut v_next_refresh_available_at = None;
         let mut v_status = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "last_attempted_at" => v_last_attempted_at = Some(map.next_value()?),
-                "next_refresh_available_at" => {
-                    v_next_refresh_available_at = Some(map.next_value()?);
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "last_attempted_at" => {
+                        v_last_attempted_at = Some(rt::Decode::decode(r)?);
+                    }
+                    "next_refresh_available_at" => {
+                        v_next_refresh_available_at = Some(rt::Decode::decode(r)?);
+                    }
+                    "status" => v_status = Some(rt::Decode::decode(r)?),
+                    _ => extra.read(key, r)?,
                 }
-                "status" => v_status = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
-            last_attempted_at: rt::required(v_last_attempted_at, "last_attempted_at")?,
+            last_attempted_at: r.required(v_last_attempted_at, "last_attempted_at")?,
             next_refresh_available_at: v_next_refresh_available_at,
-            status: rt::required(v_status, "status")?,
+            status: r.required(v_status, "status")?,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalanceRefresh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 
@@ -530,40 +539,42 @@ pub struct BankConnectionsResourceOwnershipRefresh {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for BankConnectionsResourceOwnershipRefresh {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for BankConnectionsResourceOwnershipRefresh {
-    const EXPECTING: &'static str = "a BankConnectionsResourceOwnershipRefresh object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for BankConnectionsResourceOwnershipRefresh {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_last_attempted_at = None;
         let mut v_next_refresh_available_at = None;
         let mut v_status = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "last_attempted_at" => v_last_attempted_at = Some(map.next_value()?),
-                "next_refresh_available_at" => {
-                    v_next_refresh_available_at = Some(map.next_value()?);
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "last_attempted_at" => {
+                        v_last_attempted_at = Some(rt::Decode::decode(r)?);
+                    }
+                    "next_refresh_available_at" => {
+                        v_next_refresh_available_at = Some(rt::Decode::decode(r)?);
+                    }
+                    "status" => v_status = Some(rt::Decode::decode(r)?),
+                    _ => extra.read(key, r)?,
                 }
-                "status" => v_status = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
-            last_attempted_at: rt::required(v_last_attempted_at, "last_attempted_at")?,
+            last_attempted_at: r.required(v_last_attempted_at, "last_attempted_at")?,
             next_refresh_available_at: v_next_refresh_available_at,
-            status: rt::required(v_status, "status")?,
+            status: r.required(v_status, "status")?,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceOwnershipRefresh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 
@@ -630,43 +641,45 @@ pub struct BankConnectionsResourceTransactionRefresh {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for BankConnectionsResourceTransactionRefresh {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for BankConnectionsResourceTransactionRefresh {
-    const EXPECTING: &'static str = "a BankConnectionsResourceTransactionRefresh object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for BankConnectionsResourceTransactionRefresh {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_id = None;
         let mut v_last_attempted_at = None;
         let mut v_next_refresh_available_at = None;
         let mut v_status = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "id" => v_id = Some(map.next_value()?),
-                "last_attempted_at" => v_last_attempted_at = Some(map.next_value()?),
-                "next_refresh_available_at" => {
-                    v_next_refresh_available_at = Some(map.next_value()?);
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "id" => v_id = Some(rt::Decode::decode(r)?),
+                    "last_attempted_at" => {
+                        v_last_attempted_at = Some(rt::Decode::decode(r)?);
+                    }
+                    "next_refresh_available_at" => {
+                        v_next_refresh_available_at = Some(rt::Decode::decode(r)?);
+                    }
+                    "status" => v_status = Some(rt::Decode::decode(r)?),
+                    _ => extra.read(key, r)?,
                 }
-                "status" => v_status = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
-            id: rt::required(v_id, "id")?,
-            last_attempted_at: rt::required(v_last_attempted_at, "last_attempted_at")?,
+            id: r.required(v_id, "id")?,
+            last_attempted_at: r.required(v_last_attempted_at, "last_attempted_at")?,
             next_refresh_available_at: v_next_refresh_available_at,
-            status: rt::required(v_status, "status")?,
+            status: r.required(v_status, "status")?,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceTransactionRefresh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 

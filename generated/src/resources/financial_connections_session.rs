@@ -33,19 +33,8 @@ pub struct FinancialConnectionsSession {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for FinancialConnectionsSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for FinancialConnectionsSession {
-    const EXPECTING: &'static str = "a FinancialConnectionsSession object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for FinancialConnectionsSession {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_account_holder = None;
         let mut v_accounts = None;
         let mut v_client_secret = None;
@@ -57,35 +46,46 @@ impl rt::DecodeObject for FinancialConnectionsSession {
         let mut v_prefetch = None;
         let mut v_return_url = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "account_holder" => v_account_holder = Some(map.next_value()?),
-                "accounts" => v_accounts = Some(map.next_value()?),
-                "client_secret" => v_client_secret = Some(map.next_value()?),
-                "filters" => v_filters = map.next_value()?,
-                "id" => v_id = Some(map.next_value()?),
-                "livemode" => v_livemode = Some(map.next_value()?),
-                "object" => v_object = Some(map.next_value()?),
-                "permissions" => v_permissions = Some(map.next_value()?),
-                "prefetch" => v_prefetch = Some(map.next_value()?),
-                "return_url" => v_return_url = map.next_value()?,
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "account_holder" => v_account_holder = Some(rt::Decode::decode(r)?),
+                    "accounts" => v_accounts = Some(rt::Decode::decode(r)?),
+                    "client_secret" => v_client_secret = Some(rt::Decode::decode(r)?),
+                    "filters" => v_filters = rt::Decode::decode(r)?,
+                    "id" => v_id = Some(rt::Decode::decode(r)?),
+                    "livemode" => v_livemode = Some(rt::Decode::decode(r)?),
+                    "object" => v_object = Some(rt::Decode::decode(r)?),
+                    "permissions" => v_permissions = Some(rt::Decode::decode(r)?),
+                    "prefetch" => v_prefetch = Some(rt::Decode::decode(r)?),
+                    "return_url" => v_return_url = rt::Decode::decode(r)?,
+                    _ => extra.read(key, r)?,
+                }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
             account_holder: v_account_holder,
-            accounts: rt::required(v_accounts, "accounts")?,
-            client_secret: rt::required(v_client_secret, "client_secret")?,
+            accounts: r.required(v_accounts, "accounts")?,
+            client_secret: r.required(v_client_secret, "client_secret")?,
             filters: v_filters,
-            id: rt::required(v_id, "id")?,
-            livemode: rt::required(v_livemode, "livemode")?,
-            object: rt::required(v_object, "object")?,
-            permissions: rt::required(v_permissions, "permissions")?,
+            id: r.required(v_id, "id")?,
+            livemode: r.required(v_livemode, "livemode")?,
+            object: r.required(v_object, "object")?,
+            permissions: r.required(v_permissions, "permissions")?,
             prefetch: v_prefetch,
             return_url: v_return_url,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FinancialConnectionsSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 
@@ -129,32 +129,32 @@ pub struct BankConnectionsResourceLinkAccountSessionFilters {
     pub extra: rt::Extra,
 }
 
-impl<'de> serde::Deserialize<'de> for BankConnectionsResourceLinkAccountSessionFilters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
-    }
-}
-
-impl rt::DecodeObject for BankConnectionsResourceLinkAccountSessionFilters {
-    const EXPECTING: &'static str = "a BankConnectionsResourceLinkAccountSessionFilters object";
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+impl rt::Decode for BankConnectionsResourceLinkAccountSessionFilters {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_countries = None;
         let mut extra = rt::Extra::new();
-        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-            match key.as_str() {
-                "countries" => v_countries = Some(map.next_value()?),
-                _ => extra.insert_next(key, &mut map)?,
-            }
-        }
+        r.object(
+            &mut |r, key| {
+                match key {
+                    "countries" => v_countries = Some(rt::Decode::decode(r)?),
+                    _ => extra.read(key, r)?,
+                }
+                Ok(())
+            },
+        )?;
         let decoded = Self {
             countries: v_countries,
             extra,
         };
         Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BankConnectionsResourceLinkAccountSessionFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
     }
 }
 

@@ -1,8 +1,7 @@
 //! Runtime support for generated webhook events (`resources::event`): keeping an event's object
 //! as sent when it does not decode as the type its event type names.
 
-use serde::de::DeserializeOwned;
-
+use super::json::{from_json, Decode};
 use super::Json;
 
 /// An event's `data.object` that did not decode as the type its event type names (an event
@@ -26,7 +25,7 @@ impl UndecodedObject {
         self.object
     }
 
-    /// Why it did not decode (serde's message, with the field it stopped at).
+    /// Why it did not decode: the message, with the JSON path it stopped at.
     pub fn error(&self) -> &str {
         &self.error
     }
@@ -42,8 +41,8 @@ impl serde::Serialize for UndecodedObject {
 /// borrows the value, so nothing is lost on failure.
 // Only `resources::event` calls it, and only when the feature of a typed event object is on.
 #[allow(dead_code)]
-pub(crate) fn decode_object<T: DeserializeOwned>(object: Json) -> Result<T, UndecodedObject> {
-    match T::deserialize(&object) {
+pub(crate) fn decode_object<T: Decode>(object: Json) -> Result<T, UndecodedObject> {
+    match from_json::<T>(&object.to_string()) {
         Ok(typed) => Ok(typed),
         Err(e) => Err(UndecodedObject {
             object,

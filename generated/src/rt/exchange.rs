@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::error::excerpt;
+use super::json::{from_json, Decode};
 use super::{
     ApiError, Error, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret,
     TransportError, TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
@@ -344,7 +345,15 @@ pub(crate) struct DecodeFailure {
     message: String,
 }
 
-/// The [`Decoder`] of every `T` that serde decodes. The JSON path is tracked only to locate a
+/// The [`Decoder`] of every [`Decode`] type: the generated models, [`Json`](super::Json).
+pub(crate) fn decode_typed<T: Decode>(text: &str) -> Result<T, DecodeFailure> {
+    from_json(text).map_err(|e| DecodeFailure {
+        path: e.path(),
+        message: e.message(),
+    })
+}
+
+/// The [`Decoder`] of a type that only serde decodes (see [`Request::with_response`]). The JSON path is tracked only to locate a
 /// failure: tracking costs as much as the decode itself (`benches/decode.rs`).
 pub(crate) fn decode_json<T: DeserializeOwned>(text: &str) -> Result<T, DecodeFailure> {
     let first = match serde_json::from_str::<T>(text) {

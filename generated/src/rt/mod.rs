@@ -1,7 +1,7 @@
 //! The hand-written runtime that generated code calls.
 //!
 //! Generated modules describe Stripe objects and operations; everything they share lives here
-//! once: form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]), the serde glue for
+//! once: decoding ([`Decode`], [`from_json`]), form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]), the serde glue for
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
 //! [`Timestamp`], [`double_option`], [`WireEnum`]), request descriptions ([`Request`]), errors
 //! ([`Error`], [`ApiError`]), the clients that execute requests ([`Client`], and
@@ -25,6 +25,7 @@ mod error;
 mod event;
 mod exchange;
 mod form;
+mod json;
 mod object;
 mod paginate;
 mod path;
@@ -42,10 +43,11 @@ pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
 pub use event::UndecodedObject;
 pub use form::{encode_path, Form, ToForm};
-pub use object::Extra;
-// Generated response objects' serde impls call these.
+pub use json::{from_json, Decode, DecodeError, Reader};
+// Every generated type's `Deserialize` is this one call.
 #[allow(unused_imports)] // No caller when every resource feature is disabled.
-pub(crate) use object::{required, DecodeObject, Key, ObjectVisitor};
+pub(crate) use json::deserialize_via_json;
+pub use object::Extra;
 pub use paginate::Paginator;
 pub use path::Path;
 pub use request::{Method, Request, RequestOptions};

@@ -1,12 +1,12 @@
-//! The serde glue of generated response objects: they keep the fields they do not know.
+//! Unknown fields, and the serde glue of the runtime's generic objects.
 //!
 //! Stripe sends fields its spec does not document (`plan` on subscription items, `source` on
 //! charges, ...). Every generated response struct has an `extra: rt::Extra` field that keeps
-//! them, and its `Serialize` writes them back, so a decoded object encodes to the JSON it came
-//! from. The generated `Deserialize` is a plain loop over the object's keys (one `match` on
-//! the key, the unknown ones into `extra`) rather than `#[serde(flatten)]`, which would buffer
-//! every object and decode about twice as slowly. The loop lives in one generic visitor here;
-//! each struct only supplies [`DecodeObject::decode_map`].
+//! them as sent, and its `Serialize` writes them back, so a decoded object encodes to the JSON
+//! it came from. Generated structs decode with [`Decode`](super::Decode); [`List`](super::List)
+//! and [`SearchResult`](super::SearchResult) also decode with serde for any item type, through
+//! the one visitor here (a plain loop over the keys, not `#[serde(flatten)]`, which buffers
+//! every object and decodes about twice as slowly).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -16,14 +16,16 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
+use super::json::{DecodeError, Reader};
 use super::Json;
 
-/// The fields of a response object that this version of the crate does not know, kept as sent
-/// and written back when the object is encoded.
+/// The fields of a response object that this version of the crate does not know, kept as
+/// sent (their JSON text, in the order they came) and written back when the object is encoded.
 ///
-/// `Debug` prints only the keys: an unknown field may hold a secret.
-#[derive(Clone, Default, PartialEq)]
-pub struct Extra(serde_json::Map<String, Json>);
+/// `Debug` prints only the keys: an unknown field may hold a secret. Two sets are equal when
+/// they hold the same keys with equal JSON values, whatever their order or spacing.
+#[derive(Clone, Default)]
+pub struct Extra(Vec<(String, Box<str>)>);
 
 impl Extra {
     /// An empty set of fields.
@@ -32,23 +34,30 @@ impl Extra {
     }
 
     /// The value of the unknown field `key`.
-    pub fn get(&self, key: &str) -> Option<&Json> {
-        self.0.get(key)
+    pub fn get(&self, key: &str) -> Option<Json> {
+        self.get_raw(key).map(parse)
+    }
+
+    /// The unknown field `key` as it was sent: its JSON text.
+    pub fn get_raw(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
     }
 
     /// Sets the unknown field `key`, returning its previous value.
     pub fn insert(&mut self, key: impl Into<String>, value: Json) -> Option<Json> {
-        self.0.insert(key.into(), value)
+        self.insert_raw(key.into(), value.to_string().into())
+            .map(|old| parse(&old))
     }
 
     /// Removes the unknown field `key`, returning its value.
     pub fn remove(&mut self, key: &str) -> Option<Json> {
-        self.0.remove(key)
+        let at = self.0.iter().position(|(k, _)| k == key)?;
+        Some(parse(&self.0.remove(at).1))
     }
 
-    /// The unknown fields, by key.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Json)> {
-        self.0.iter()
+    /// The unknown fields: each key with its JSON text, in the order they were sent.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
     }
 
     /// How many unknown fields there are.
@@ -61,6 +70,13 @@ impl Extra {
         self.0.is_empty()
     }
 
+    /// Reads the value at `r` as the unknown field `key`: its text is kept, not parsed.
+    pub(crate) fn read(&mut self, key: &str, r: &mut Reader<'_>) -> Result<(), DecodeError> {
+        let raw = r.raw()?;
+        self.insert_raw(key.to_owned(), raw.into());
+        Ok(())
+    }
+
     /// Reads the next value of `map` as the unknown field `key`.
     pub(crate) fn insert_next<'de, A: MapAccess<'de>>(
         &mut self,
@@ -68,35 +84,69 @@ impl Extra {
         map: &mut A,
     ) -> Result<(), A::Error> {
         let value = map.next_value::<Json>()?;
-        self.0.insert(key.0.into_owned(), value);
+        self.insert_raw(key.0.into_owned(), value.to_string().into());
         Ok(())
+    }
+
+    /// A later duplicate key replaces the earlier value, as when decoding into a map.
+    fn insert_raw(&mut self, key: String, raw: Box<str>) -> Option<Box<str>> {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => Some(std::mem::replace(old, raw)),
+            None => {
+                self.0.push((key, raw));
+                None
+            }
+        }
     }
 
     /// Writes the unknown fields into `map` and ends it.
     pub(crate) fn end<M: SerializeMap>(&self, mut map: M) -> Result<M::Ok, M::Error> {
-        for (key, value) in &self.0 {
-            map.serialize_entry(key, value)?;
+        for (key, raw) in &self.0 {
+            map.serialize_entry(key, &parse(raw))?;
         }
         map.end()
     }
 }
 
+/// The text was JSON when it was kept (read by [`Reader::raw`] or written from a [`Json`]).
+fn parse(raw: &str) -> Json {
+    serde_json::from_str(raw).unwrap_or(Json::Null)
+}
+
 /// Keys only, values never: they may be secrets.
 impl fmt::Debug for Extra {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(self.0.keys()).finish()
+        f.debug_set()
+            .entries(self.0.iter().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self.iter().all(|(key, raw)| {
+                other
+                    .get_raw(key)
+                    .is_some_and(|theirs| theirs == raw || parse(theirs) == parse(raw))
+            })
     }
 }
 
 impl Serialize for Extra {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        self.end(serializer.serialize_map(Some(self.len()))?)
     }
 }
 
 impl<'de> Deserialize<'de> for Extra {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        serde_json::Map::deserialize(deserializer).map(Extra)
+        let map = serde_json::Map::<String, Json>::deserialize(deserializer)?;
+        Ok(Extra(
+            map.into_iter()
+                .map(|(k, v)| (k, v.to_string().into()))
+                .collect(),
+        ))
     }
 }
 
@@ -173,6 +223,7 @@ pub(crate) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rt::json::{from_json, Decode};
     use serde_json::json;
 
     /// What the generator emits for `{ id: string (required), n: integer (optional) }`.
@@ -183,21 +234,20 @@ mod tests {
         extra: Extra,
     }
 
-    impl DecodeObject for Thing {
-        const EXPECTING: &'static str = "a Thing object";
-
-        fn decode_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    impl Decode for Thing {
+        fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
             let (mut v_id, mut v_n) = (None, None);
             let mut extra = Extra::new();
-            while let Some(key) = map.next_key::<Key<'de>>()? {
-                match key.as_str() {
-                    "id" => v_id = Some(map.next_value()?),
-                    "n" => v_n = map.next_value()?,
-                    _ => extra.insert_next(key, &mut map)?,
+            r.object(&mut |r, key| {
+                match key {
+                    "id" => v_id = Some(Decode::decode(r)?),
+                    "n" => v_n = Decode::decode(r)?,
+                    _ => extra.read(key, r)?,
                 }
-            }
+                Ok(())
+            })?;
             Ok(Thing {
-                id: required(v_id, "id")?,
+                id: r.required(v_id, "id")?,
                 n: v_n,
                 extra,
             })
@@ -206,7 +256,7 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Thing {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_map(ObjectVisitor::<Self>::new())
+            crate::rt::json::deserialize_via_json(deserializer)
         }
     }
 
@@ -222,30 +272,37 @@ mod tests {
     }
 
     #[test]
-    fn unknown_fields_are_kept_and_written_back() {
-        let wire = json!({"id": "x", "n": 3, "plan": {"id": "plan_1", "amount": 19}, "z": [1.5]});
-        let thing: Thing = serde_json::from_value(wire.clone()).unwrap();
+    fn unknown_fields_are_kept_as_sent_and_written_back() {
+        let text = r#"{"id":"x","z":[1.5, 19],"n":3,"plan":{"id":"plan_1","amount":19}}"#;
+        let thing: Thing = from_json(text).unwrap();
         assert_eq!(thing.extra.len(), 2);
+        assert_eq!(thing.extra.get_raw("z"), Some("[1.5, 19]"));
         assert_eq!(
             thing.extra.get("plan"),
-            Some(&json!({"id": "plan_1", "amount": 19}))
+            Some(json!({"id": "plan_1", "amount": 19}))
         );
-        assert_eq!(serde_json::to_value(&thing).unwrap(), wire);
-        // From text too, where keys are borrowed, and with an escaped (owned) key.
-        let text = r#"{"id":"x","n\u0031":true}"#;
-        let thing: Thing = serde_json::from_str(text).unwrap();
-        assert_eq!(thing.extra.get("n1"), Some(&json!(true)));
+        // In the order sent, after the known fields (inside a value, in serde_json's order).
+        assert_eq!(
+            serde_json::to_string(&thing).unwrap(),
+            r#"{"id":"x","n":3,"z":[1.5,19],"plan":{"amount":19,"id":"plan_1"}}"#
+        );
+        // Through serde too, and with an escaped key.
+        let thing: Thing = serde_json::from_value(json!({"id": "x", "n1": true})).unwrap();
+        assert_eq!(thing.extra.get("n1"), Some(json!(true)));
+        let thing: Thing = from_json(r#"{"id":"x","n\u0031":true}"#).unwrap();
+        assert_eq!(thing.extra.get("n1"), Some(json!(true)));
         assert_eq!(format!("{:?}", thing.extra), r#"{"n1"}"#);
     }
 
     #[test]
     fn missing_and_mistyped_fields_are_errors_with_a_path() {
+        let err = from_json::<Thing>(r#"{"n": 1}"#).unwrap_err();
+        assert_eq!(err.message(), "missing field `id` at line 1 column 8");
+        let err = from_json::<Vec<Thing>>(r#"[{"id": "x", "n": "many"}]"#).unwrap_err();
+        assert_eq!(err.path(), "[0].n");
+        assert!(from_json::<Thing>("[1]").is_err());
         let err = serde_json::from_str::<Thing>(r#"{"n": 1}"#).unwrap_err();
         assert!(err.to_string().contains("missing field `id`"), "{err}");
-        let de = &mut serde_json::Deserializer::from_str(r#"{"id": "x", "n": "many"}"#);
-        let err = serde_path_to_error::deserialize::<_, Thing>(de).unwrap_err();
-        assert_eq!(err.path().to_string(), "n");
-        assert!(serde_json::from_str::<Thing>("[1]").is_err());
     }
 
     #[test]
@@ -253,9 +310,22 @@ mod tests {
         let mut extra = Extra::new();
         assert!(extra.is_empty());
         assert_eq!(extra.insert("a", json!(1)), None);
-        assert_eq!(extra.iter().count(), 1);
-        assert_eq!(extra.remove("a"), Some(json!(1)));
-        let back: Extra = serde_json::from_str(r#"{"k": null}"#).unwrap();
-        assert_eq!(serde_json::to_string(&back).unwrap(), r#"{"k":null}"#);
+        assert_eq!(extra.insert("a", json!(2)), Some(json!(1)));
+        assert_eq!(extra.iter().collect::<Vec<_>>(), [("a", "2")]);
+        assert_eq!(extra.remove("a"), Some(json!(2)));
+        let back: Extra = serde_json::from_str(r#"{"k": null, "j": [1]}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&back).unwrap(),
+            r#"{"j":[1],"k":null}"#
+        );
+        // Equal by value, not by spelling or order.
+        let spaced: Extra = serde_json::from_str(r#"{"k": null, "j": [ 1 ]}"#).unwrap();
+        let mut read = Extra::new();
+        read.read("j", &mut Reader::new("[ 1 ]")).unwrap();
+        read.read("k", &mut Reader::new("null")).unwrap();
+        assert_eq!(read, back);
+        assert_eq!(spaced, back);
+        read.insert("k", json!(0));
+        assert_ne!(read, back);
     }
 }

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::exchange::{decode_json, Decoder};
+use super::exchange::{decode_json, decode_typed, Decoder};
+use super::json::Decode;
 use super::{Error, Form, Path, ToForm};
 
 /// An HTTP method used by Stripe's API.
@@ -77,8 +78,9 @@ pub struct Request<T> {
     response: PhantomData<fn() -> T>,
 }
 
-impl<T: DeserializeOwned> Request<T> {
-    /// A request for `path`, with no query, body or options.
+impl<T: Decode> Request<T> {
+    /// A request for `path`, with no query, body or options, whose response decodes as `T`:
+    /// a generated model, or [`Json`](super::Json) for anything.
     ///
     /// `path` is a [`Path`] built from parameters, or a whole literal path that starts with
     /// `/v1/` given as a `String` or `&str` and sent as is.
@@ -89,18 +91,19 @@ impl<T: DeserializeOwned> Request<T> {
             query: String::new(),
             body: None,
             options: RequestOptions::default(),
-            decode: decode_json::<T>,
+            decode: decode_typed::<T>,
             response: PhantomData,
         }
-    }
-
-    /// Decodes the response as `U` instead, for example as [`Json`](super::Json).
-    pub fn with_response<U: DeserializeOwned>(self) -> Request<U> {
-        self.with_decoder(decode_json::<U>)
     }
 }
 
 impl<T> Request<T> {
+    /// Decodes the response as `U` instead: any type serde decodes, such as a struct of your
+    /// own for an endpoint this crate does not type.
+    pub fn with_response<U: DeserializeOwned>(self) -> Request<U> {
+        self.with_decoder(decode_json::<U>)
+    }
+
     /// The same request, decoding its response with `decode`.
     pub(crate) fn with_decoder<U>(self, decode: Decoder<U>) -> Request<U> {
         Request {

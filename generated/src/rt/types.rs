@@ -9,6 +9,7 @@ use serde::de::{self, value, Deserializer, IntoDeserializer, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+use super::json::{Decode, DecodeError, Reader};
 use super::object::{required, DecodeObject, Key, ObjectVisitor};
 use super::{Extra, Json};
 
@@ -440,6 +441,102 @@ impl<'de, T: for<'a> Deserialize<'a>> Deserialize<'de> for SearchResult<T> {
     }
 }
 
+/// A string is an id; anything else is the expanded object.
+impl<T: Decode> Decode for Expandable<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        if r.at_string()? {
+            return r.string().map(Expandable::Id);
+        }
+        T::decode(r).map(|object| Expandable::Object(Box::new(object)))
+    }
+}
+
+/// `""` clears; anything else is the value.
+impl<T: Decode> Decode for Clearable<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        if r.try_decode::<EmptyString>().is_some() {
+            return Ok(Clearable::Clear);
+        }
+        T::decode(r).map(Clearable::Set)
+    }
+}
+
+/// Decodes only `""`.
+struct EmptyString;
+
+impl Decode for EmptyString {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        match r.str()?.is_empty() {
+            true => Ok(EmptyString),
+            false => Err(r.error("not empty")),
+        }
+    }
+}
+
+impl Decode for Secret {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.string().map(Secret)
+    }
+}
+
+impl Decode for Timestamp {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.i64().map(Timestamp)
+    }
+}
+
+impl<T: Decode> Decode for List<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let (mut data, mut has_more, mut url) = (None, None, None);
+        let mut extra = Extra::new();
+        r.object(&mut |r, key| {
+            match key {
+                // The type says what `object` is.
+                "object" => drop(r.raw()?),
+                "data" => data = Some(Decode::decode(r)?),
+                "has_more" => has_more = Some(r.bool()?),
+                "url" => url = Some(r.string()?),
+                _ => extra.read(key, r)?,
+            }
+            Ok(())
+        })?;
+        Ok(List {
+            data: r.required(data, "data")?,
+            has_more: r.required(has_more, "has_more")?,
+            url: url.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+impl<T: Decode> Decode for SearchResult<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let (mut data, mut has_more, mut next_page, mut url, mut total_count) =
+            (None, None, None, None, None);
+        let mut extra = Extra::new();
+        r.object(&mut |r, key| {
+            match key {
+                "object" => drop(r.raw()?),
+                "data" => data = Some(Decode::decode(r)?),
+                "has_more" => has_more = Some(r.bool()?),
+                "next_page" => next_page = Decode::decode(r)?,
+                "url" => url = Some(r.string()?),
+                "total_count" => total_count = Decode::decode(r)?,
+                _ => extra.read(key, r)?,
+            }
+            Ok(())
+        })?;
+        Ok(SearchResult {
+            data: r.required(data, "data")?,
+            has_more: r.required(has_more, "has_more")?,
+            next_page,
+            url: url.unwrap_or_default(),
+            total_count,
+            extra,
+        })
+    }
+}
+
 /// Deserializes a field whose `null` must stay distinct from its absence.
 ///
 /// Use it as
@@ -540,7 +637,7 @@ mod tests {
         let mut with_extra = wire.clone();
         with_extra["total_count"] = json!(1);
         let list: List<Account> = serde_json::from_value(with_extra.clone()).unwrap();
-        assert_eq!(list.extra.get("total_count"), Some(&json!(1)));
+        assert_eq!(list.extra.get("total_count"), Some(json!(1)));
         assert_eq!(serde_json::to_value(&list).unwrap(), with_extra);
     }
 

@@ -39,6 +39,12 @@ macro_rules! impl_wire_enum {
             }
         }
 
+        impl $crate::rt::Decode for $ty {
+            fn decode(r: &mut $crate::rt::Reader<'_>) -> Result<Self, $crate::rt::DecodeError> {
+                Ok(<$ty as $crate::rt::WireEnum>::from_wire(&r.str()?))
+            }
+        }
+
         impl ::std::fmt::Display for $ty {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str($crate::rt::WireEnum::as_str(self))
@@ -159,6 +165,12 @@ macro_rules! impl_id {
                 deserializer: D,
             ) -> Result<Self, D::Error> {
                 String::deserialize(deserializer).map($ty)
+            }
+        }
+
+        impl $crate::rt::Decode for $ty {
+            fn decode(r: &mut $crate::rt::Reader<'_>) -> Result<Self, $crate::rt::DecodeError> {
+                r.string().map($ty)
             }
         }
 

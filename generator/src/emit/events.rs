@@ -51,6 +51,14 @@ pub fn object_enum(events: &Events) -> TokenStream {
             Undecoded(rt::UndecodedObject),
         }
 
+        /// On its own an object's type is not known: it is kept as JSON (`Other`) until the
+        /// event's decoder types it.
+        impl rt::Decode for #name {
+            fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+                r.json().map(Self::Other)
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for #name {
             /// On its own an object's type is not known: it is kept as JSON (`Other`).
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

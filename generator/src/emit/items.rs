@@ -256,32 +256,45 @@ pub fn emit_union(u: &Union) -> TokenStream {
     unique.sort_unstable();
     unique.dedup();
     let tagged = tags.len() == u.members.len() && unique.len() == tags.len();
-    // A tagged union needs its own Deserialize (by tag); an untagged one derives serde's.
-    let derive_de = (!tagged).then(|| quote!(serde::Deserialize,));
-    let decls = quote! {
+    // Tagged by `object`: decode the shape the tag names. Untagged: the first shape that
+    // decodes, as serde's `untagged` would. Either way a shape not known is kept as sent.
+    let decode = if tagged {
+        quote! {
+            let decoded = match r.tag("object")?.as_deref() {
+                #(Some(#tags) => Self::#variants(rt::Decode::decode(r)?),)*
+                _ => Self::Unknown(r.json()?),
+            };
+            Ok(decoded)
+        }
+    } else {
+        quote! {
+            #(
+                if let Some(decoded) = r.try_decode() {
+                    return Ok(Self::#variants(decoded));
+                }
+            )*
+            r.json().map(Self::Unknown)
+        }
+    };
+    quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, #derive_de)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#[doc = #variant_docs] #variants(#types),)*
             /// A shape this version of the crate does not know, kept as sent.
             Unknown(rt::Json),
         }
-    };
-    if !tagged {
-        return decls;
-    }
-    quote! {
-        #decls
+
+        impl rt::Decode for #name {
+            fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+                #decode
+            }
+        }
 
         impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let v = <rt::Json as serde::Deserialize>::deserialize(d)?;
-                let decoded = match v.get("object").and_then(rt::Json::as_str) {
-                    #(Some(#tags) => serde_json::from_value(v).map(Self::#variants),)*
-                    _ => return Ok(Self::Unknown(v)),
-                };
-                decoded.map_err(serde::de::Error::custom)
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::deserialize_via_json(deserializer)
             }
         }
     }

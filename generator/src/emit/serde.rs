@@ -1,10 +1,12 @@
-//! The serde impls of response structs, written out rather than derived.
+//! How response structs decode and encode, written out rather than derived.
 //!
 //! Every response struct keeps the fields it does not know in `extra` and writes them back.
-//! `#[serde(flatten)]` would do that by buffering each object (about twice as slow to decode),
-//! so the emitted `Deserialize` is one loop over the keys that `rt::ObjectVisitor` drives, and
-//! `Serialize` writes the known fields, then `extra`. Written out, they are also smaller than
-//! serde's derive (no field enum, no sequence form), which users compile in every build.
+//! Decoding is an `rt::Decode` impl: one plain function per struct, a `match` on each key that
+//! `rt::Reader::object` hands it, unknown keys into `extra` as sent. It is not generic, so it
+//! is compiled once, in this crate; serde's `Deserialize` (generic over the deserializer) was
+//! compiled once per deserializer and was half of the crate's build. `Deserialize` is still
+//! implemented, by one call into the runtime, so the types work with any serde format.
+//! `Serialize` writes the known fields, then `extra`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -16,8 +18,7 @@ use crate::model::{Presence, Struct, EXTRA_FIELD};
 /// returned: `Event` types its `data.object` there, once its `type` is known.
 pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream {
     let name = &s.name;
-    let expecting = format!("a {name} object");
-    // Locals are prefixed so that a field called `map` or `key` cannot shadow the loop's own.
+    // Locals are prefixed so that a field called `r` or `key` cannot shadow the decoder's own.
     let slots: Vec<_> = s
         .fields
         .iter()
@@ -27,10 +28,12 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
         let wire = f.name.wire();
         match f.presence {
             // The field is `Option<T>`: `null` decodes as `None`, like an absent key.
-            Presence::Nullable | Presence::Optional => quote!(#wire => #slot = map.next_value()?,),
+            Presence::Nullable | Presence::Optional => {
+                quote!(#wire => #slot = rt::Decode::decode(r)?,)
+            }
             // `T`, or `Option<Option<T>>` whose `Some(None)` is an explicit `null`.
             Presence::Required | Presence::OptionalNullable => {
-                quote!(#wire => #slot = Some(map.next_value()?),)
+                quote!(#wire => #slot = Some(rt::Decode::decode(r)?),)
             }
         }
     });
@@ -38,7 +41,7 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
         let field = &f.name;
         let wire = f.name.wire();
         match f.presence {
-            Presence::Required => quote!(#field: rt::required(#slot, #wire)?,),
+            Presence::Required => quote!(#field: r.required(#slot, #wire)?,),
             _ => quote!(#field: #slot,),
         }
     });
@@ -58,14 +61,17 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
     });
     let extra = format_ident!("{EXTRA_FIELD}");
     let decl_slots = (!slots.is_empty()).then(|| quote!(#(let mut #slots = None;)*));
-    let dispatch = if s.fields.is_empty() {
-        quote!(#extra.insert_next(key, &mut map)?;)
+    let entry = if s.fields.is_empty() {
+        quote!(r.object(&mut |r, key| #extra.read(key, r))?;)
     } else {
         quote! {
-            match key.as_str() {
-                #(#arms)*
-                _ => #extra.insert_next(key, &mut map)?,
-            }
+            r.object(&mut |r, key| {
+                match key {
+                    #(#arms)*
+                    _ => #extra.read(key, r)?,
+                }
+                Ok(())
+            })?;
         }
     };
     // An object with no known field writes only its unknown ones.
@@ -87,23 +93,19 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
         },
     };
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(rt::ObjectVisitor::<Self>::new())
+        impl rt::Decode for #name {
+            fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+                #decl_slots
+                let mut #extra = rt::Extra::new();
+                #entry
+                #build
+                Ok(decoded)
             }
         }
 
-        impl rt::DecodeObject for #name {
-            const EXPECTING: &'static str = #expecting;
-
-            fn decode_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                #decl_slots
-                let mut #extra = rt::Extra::new();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    #dispatch
-                }
-                #build
-                Ok(decoded)
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::deserialize_via_json(deserializer)
             }
         }
 

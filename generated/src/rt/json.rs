@@ -1,0 +1,805 @@
+//! Decoding responses: a small JSON reader that each generated type's [`Decode`] impl drives.
+//!
+//! Why not serde's `Deserialize` for this: a `Deserialize` impl is generic over the
+//! deserializer, so the decoder of every response type was compiled once per deserializer it
+//! met (serde_json's, `serde_path_to_error`'s to locate failures, `&Value`'s for event objects,
+//! serde's buffer for untagged unions), and that was half of this crate's build. A [`Decode`]
+//! impl is one plain function, compiled once. Failures collect their JSON path as they return
+//! (nothing is tracked while decoding succeeds), and unknown fields are kept as the text they
+//! were sent as, which costs a scan rather than building a `Value`.
+//!
+//! The generated types still implement `Deserialize`, through [`Json`]: they work with any
+//! serde format, only more slowly than [`from_json`].
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer};
+
+use super::{Json, Number};
+
+/// Objects and arrays may nest this deep, like serde_json's limit: deeper input is refused
+/// rather than risking the stack.
+const MAX_DEPTH: u32 = 128;
+
+/// A type that decodes itself from JSON text with a [`Reader`]. Every generated response type,
+/// id and enum implements it, as do the runtime's shapes ([`List`](super::List),
+/// [`Expandable`](super::Expandable), ...), [`Json`] and the primitives they hold.
+pub trait Decode: Sized {
+    /// Reads one JSON value.
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError>;
+}
+
+/// Decodes `text`, which must hold exactly one JSON value, as `T`.
+///
+/// This is what the clients do with a response body; use it to read a stored response.
+pub fn from_json<T: Decode>(text: &str) -> Result<T, DecodeError> {
+    let mut r = Reader::new(text);
+    let value = T::decode(&mut r)?;
+    r.finish()?;
+    Ok(value)
+}
+
+/// The `Deserialize` impl of every generated type: read the value as [`Json`] with whatever
+/// deserializer it comes from, then decode its text. Slower than [`from_json`], but any serde
+/// format works, and it compiles nothing per type in this crate.
+pub(crate) fn deserialize_via_json<'de, D: Deserializer<'de>, T: Decode>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let value = Json::deserialize(deserializer)?;
+    from_json(&value.to_string()).map_err(serde::de::Error::custom)
+}
+
+/// Why a JSON text did not decode, and where: the JSON path (`data[1].amount`) and the line
+/// and column.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Innermost first: the path is collected while the error returns.
+    path: Vec<Segment>,
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+impl DecodeError {
+    /// The JSON path of the value that failed, such as `data[1].amount`; `.` for the top level.
+    pub fn path(&self) -> String {
+        if self.path.is_empty() {
+            return ".".to_owned();
+        }
+        let mut out = String::new();
+        for segment in self.path.iter().rev() {
+            match segment {
+                Segment::Key(key) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                }
+                Segment::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+
+    /// What was wrong, with the line and column where it was found.
+    pub fn message(&self) -> String {
+        format!(
+            "{} at line {} column {}",
+            self.message, self.line, self.column
+        )
+    }
+
+    fn within(mut self, segment: Segment) -> Self {
+        self.path.push(segment);
+        self
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at `{}`)", self.message(), self.path())
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Reads JSON text one value at a time, for [`Decode`] impls.
+///
+/// Each method reads one value of the kind it names (skipping whitespace first) or fails with
+/// a [`DecodeError`] that says what it found instead; on failure the reader's position is
+/// unspecified, except after [`Reader::try_decode`].
+pub struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    depth: u32,
+}
+
+/// A position to come back to: see [`Reader::try_decode`].
+#[derive(Clone, Copy)]
+struct Mark {
+    pos: usize,
+    depth: u32,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    /// Checks that nothing but whitespace follows the value read.
+    pub fn finish(&mut self) -> Result<(), DecodeError> {
+        self.skip_ws();
+        if self.pos < self.text.len() {
+            return Err(self.error("trailing characters"));
+        }
+        Ok(())
+    }
+
+    /// An error at the current position.
+    pub fn error(&self, message: impl Into<String>) -> DecodeError {
+        let before = &self.text.as_bytes()[..self.pos.min(self.text.len())];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = before.len()
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        DecodeError {
+            path: Vec::new(),
+            message: message.into(),
+            line,
+            column,
+        }
+    }
+
+    /// The value of a required field, or a "missing field" error.
+    pub fn required<T>(&self, slot: Option<T>, field: &str) -> Result<T, DecodeError> {
+        match slot {
+            Some(value) => Ok(value),
+            None => Err(self.error(format!("missing field `{field}`"))),
+        }
+    }
+
+    /// Reads a `null` if there is one: whether there was.
+    pub fn null(&mut self) -> Result<bool, DecodeError> {
+        if self.peek()? == b'n' {
+            self.literal("null")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Reads `true` or `false`.
+    pub fn bool(&mut self) -> Result<bool, DecodeError> {
+        match self.peek()? {
+            b't' => self.literal("true").map(|()| true),
+            b'f' => self.literal("false").map(|()| false),
+            _ => Err(self.unexpected("a boolean")),
+        }
+    }
+
+    /// Whether a string is ahead (read nothing).
+    pub fn at_string(&mut self) -> Result<bool, DecodeError> {
+        Ok(self.peek()? == b'"')
+    }
+
+    /// Reads a string, borrowed from the text when it has no escapes.
+    pub fn str(&mut self) -> Result<Cow<'a, str>, DecodeError> {
+        if self.peek()? != b'"' {
+            return Err(self.unexpected("a string"));
+        }
+        self.string_at_quote()
+    }
+
+    /// Reads a string.
+    pub fn string(&mut self) -> Result<String, DecodeError> {
+        self.str().map(Cow::into_owned)
+    }
+
+    /// Reads an integer that fits an `i64`.
+    pub fn i64(&mut self) -> Result<i64, DecodeError> {
+        let (token, integer) = self.number_token("an integer")?;
+        if !integer {
+            return Err(self.error(format!(
+                "invalid type: number `{token}`, expected an integer"
+            )));
+        }
+        token
+            .parse()
+            .map_err(|_| self.error(format!("integer `{token}` out of range")))
+    }
+
+    /// Reads a non-negative integer that fits a `u64`.
+    pub fn u64(&mut self) -> Result<u64, DecodeError> {
+        let (token, integer) = self.number_token("an unsigned integer")?;
+        if !integer {
+            return Err(self.error(format!(
+                "invalid type: number `{token}`, expected an unsigned integer"
+            )));
+        }
+        token
+            .parse()
+            .map_err(|_| self.error(format!("integer `{token}` out of range")))
+    }
+
+    /// Reads a number as sent: an integer stays an integer.
+    pub fn number(&mut self) -> Result<Number, DecodeError> {
+        let (token, integer) = self.number_token("a number")?;
+        if integer {
+            if let Ok(n) = token.parse::<i64>() {
+                return Ok(n.into());
+            }
+            if let Ok(n) = token.parse::<u64>() {
+                return Ok(n.into());
+            }
+        }
+        token
+            .parse()
+            .map_err(|_| self.error(format!("number `{token}` out of range")))
+    }
+
+    /// Reads an object, calling `entry` for each key with the reader at its value, which
+    /// `entry` must read. A failure inside names the key in its path.
+    pub fn object(
+        &mut self,
+        entry: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        if self.peek()? != b'{' {
+            return Err(self.unexpected("an object"));
+        }
+        self.enter()?;
+        if self.peek()? == b'}' {
+            return self.leave();
+        }
+        loop {
+            if self.peek()? != b'"' {
+                return Err(self.error("expected a string key"));
+            }
+            let key = self.string_at_quote()?;
+            self.expect(b':', "expected `:`")?;
+            entry(self, &key).map_err(|e| e.within(Segment::Key(key.into_owned())))?;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b'}' => return self.leave(),
+                _ => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+
+    /// Reads an array, calling `item` with the reader at each element, which `item` must
+    /// read. A failure inside names the index in its path.
+    pub fn array(
+        &mut self,
+        item: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        if self.peek()? != b'[' {
+            return Err(self.unexpected("an array"));
+        }
+        self.enter()?;
+        if self.peek()? == b']' {
+            return self.leave();
+        }
+        let mut index = 0;
+        loop {
+            item(self).map_err(|e| e.within(Segment::Index(index)))?;
+            index += 1;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b']' => return self.leave(),
+                _ => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    /// Reads any value and returns its text as sent (checked to be JSON).
+    pub fn raw(&mut self) -> Result<&'a str, DecodeError> {
+        self.skip_ws();
+        let start = self.pos;
+        self.skip_value()?;
+        Ok(&self.text[start..self.pos])
+    }
+
+    /// Reads any value as [`Json`].
+    pub fn json(&mut self) -> Result<Json, DecodeError> {
+        let raw = self.raw()?;
+        serde_json::from_str(raw).map_err(|e| self.error(e.to_string()))
+    }
+
+    /// Decodes a `T` if the value is one; otherwise reads nothing and returns `None`. Untagged
+    /// unions try their shapes with it.
+    pub fn try_decode<T: Decode>(&mut self) -> Option<T> {
+        let mark = Mark {
+            pos: self.pos,
+            depth: self.depth,
+        };
+        match T::decode(self) {
+            Ok(value) => Some(value),
+            Err(_) => {
+                self.pos = mark.pos;
+                self.depth = mark.depth;
+                None
+            }
+        }
+    }
+
+    /// The string value of `key` in the object ahead, if it has one, such as the `object`
+    /// that tags a union's shape. Reads nothing: the object is still ahead afterwards.
+    pub fn tag(&mut self, key: &str) -> Result<Option<Cow<'a, str>>, DecodeError> {
+        if self.peek()? != b'{' {
+            return Ok(None);
+        }
+        let mut ahead = Reader {
+            text: self.text,
+            pos: self.pos,
+            depth: self.depth,
+        };
+        let mut found = None;
+        ahead.object(&mut |r, k| {
+            if k == key && found.is_none() && r.peek()? == b'"' {
+                found = Some(r.str()?);
+                Ok(())
+            } else {
+                r.skip_value()
+            }
+        })?;
+        Ok(found)
+    }
+
+    // --- the scanner ---
+
+    fn skip_ws(&mut self) {
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    fn peek(&mut self) -> Result<u8, DecodeError> {
+        self.skip_ws();
+        match self.text.as_bytes().get(self.pos) {
+            Some(&b) => Ok(b),
+            None => Err(self.error("EOF while parsing a value")),
+        }
+    }
+
+    fn expect(&mut self, byte: u8, message: &str) -> Result<(), DecodeError> {
+        if self.peek()? != byte {
+            return Err(self.error(message));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn enter(&mut self) -> Result<(), DecodeError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        self.depth += 1;
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn leave(&mut self) -> Result<(), DecodeError> {
+        self.depth -= 1;
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), DecodeError> {
+        if self.text.as_bytes()[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    /// "invalid type: <what is ahead>, expected <expected>".
+    fn unexpected(&self, expected: &str) -> DecodeError {
+        let found = match self.text.as_bytes().get(self.pos) {
+            Some(b'"') => "a string",
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
+            Some(b'-' | b'0'..=b'9') => "a number",
+            _ => return self.error("expected a value"),
+        };
+        self.error(format!("invalid type: {found}, expected {expected}"))
+    }
+
+    fn skip_value(&mut self) -> Result<(), DecodeError> {
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b'{' => self.object(&mut |r, _| r.skip_value()),
+            b'[' => self.array(&mut |r| r.skip_value()),
+            b't' => self.literal("true"),
+            b'f' => self.literal("false"),
+            b'n' => self.literal("null"),
+            b'-' | b'0'..=b'9' => self.number_token("a value").map(drop),
+            _ => Err(self.error("expected a value")),
+        }
+    }
+
+    /// A number's text, checked against JSON's grammar, and whether it is an integer.
+    fn number_token(&mut self, expected: &str) -> Result<(&'a str, bool), DecodeError> {
+        let b = self.peek()?;
+        if b != b'-' && !b.is_ascii_digit() {
+            return Err(self.unexpected(expected));
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut i = self.pos + usize::from(b == b'-');
+        let digits = |i: usize| i + bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let int_end = digits(i);
+        let valid_int = match int_end - i {
+            0 => false,
+            1 => true,
+            _ => bytes[i] != b'0',
+        };
+        if !valid_int {
+            self.pos = int_end;
+            return Err(self.error("invalid number"));
+        }
+        i = int_end;
+        let mut integer = true;
+        if bytes.get(i) == Some(&b'.') {
+            let end = digits(i + 1);
+            if end == i + 1 {
+                self.pos = end;
+                return Err(self.error("invalid number"));
+            }
+            (i, integer) = (end, false);
+        }
+        if let Some(b'e' | b'E') = bytes.get(i) {
+            let sign = usize::from(matches!(bytes.get(i + 1), Some(b'+' | b'-')));
+            let end = digits(i + 1 + sign);
+            if end == i + 1 + sign {
+                self.pos = end;
+                return Err(self.error("invalid number"));
+            }
+            (i, integer) = (end, false);
+        }
+        self.pos = i;
+        Ok((&self.text[start..i], integer))
+    }
+
+    /// Reads the string whose opening quote is at the current position.
+    fn string_at_quote(&mut self) -> Result<Cow<'a, str>, DecodeError> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos + 1;
+        let mut i = start;
+        // The common case: no escape, borrowed.
+        loop {
+            match bytes.get(i) {
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(Cow::Borrowed(&self.text[start..i]));
+                }
+                Some(b'\\') => break,
+                Some(&b) if b < 0x20 => {
+                    self.pos = i;
+                    return Err(self.error("control character in a string"));
+                }
+                Some(_) => i += 1,
+                None => {
+                    self.pos = i;
+                    return Err(self.error("EOF while parsing a string"));
+                }
+            }
+        }
+        let mut out = String::with_capacity(i - start + 16);
+        out.push_str(&self.text[start..i]);
+        self.pos = i;
+        loop {
+            let run = self.pos;
+            while let Some(&b) = bytes.get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run..self.pos]);
+            match bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => self.escape(&mut out)?,
+                Some(_) => return Err(self.error("control character in a string")),
+                None => return Err(self.error("EOF while parsing a string")),
+            }
+        }
+    }
+
+    /// Reads the escape at the current position (a backslash) into `out`.
+    fn escape(&mut self, out: &mut String) -> Result<(), DecodeError> {
+        let bytes = self.text.as_bytes();
+        self.pos += 1;
+        let c = match bytes.get(self.pos) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let unit = self.hex4()?;
+                let c = match unit {
+                    0xD800..=0xDBFF => {
+                        if !bytes[self.pos..].starts_with(b"\\u") {
+                            return Err(self.error("lone leading surrogate in hex escape"));
+                        }
+                        self.pos += 2;
+                        let low = self.hex4()?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return Err(self.error("lone leading surrogate in hex escape"));
+                        }
+                        let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                        char::from_u32(code)
+                    }
+                    0xDC00..=0xDFFF => None,
+                    _ => char::from_u32(unit),
+                };
+                out.push(c.ok_or_else(|| self.error("invalid unicode code point"))?);
+                return Ok(());
+            }
+            _ => return Err(self.error("invalid escape")),
+        };
+        out.push(c);
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, DecodeError> {
+        let digits = self.text.as_bytes().get(self.pos..self.pos + 4);
+        let value = digits.and_then(|d| {
+            d.iter()
+                .try_fold(0u32, |n, &b| Some(n * 16 + char::from(b).to_digit(16)?))
+        });
+        match value {
+            Some(value) => {
+                self.pos += 4;
+                Ok(value)
+            }
+            None => Err(self.error("invalid escape")),
+        }
+    }
+
+    fn skip_string(&mut self) -> Result<(), DecodeError> {
+        // Escapes are rare in what is skipped (unknown fields): decode them to check them.
+        self.string_at_quote().map(drop)
+    }
+}
+
+impl Decode for String {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.string()
+    }
+}
+
+impl Decode for bool {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.bool()
+    }
+}
+
+impl Decode for i64 {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.i64()
+    }
+}
+
+impl Decode for u64 {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.u64()
+    }
+}
+
+impl Decode for Number {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.number()
+    }
+}
+
+impl Decode for Json {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.json()
+    }
+}
+
+/// `null` is `None`.
+impl<T: Decode> Decode for Option<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        if r.null()? {
+            return Ok(None);
+        }
+        T::decode(r).map(Some)
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        T::decode(r).map(Box::new)
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let mut items = Vec::new();
+        r.array(&mut |r| {
+            items.push(T::decode(r)?);
+            Ok(())
+        })?;
+        Ok(items)
+    }
+}
+
+impl<T: Decode> Decode for BTreeMap<String, T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let mut map = BTreeMap::new();
+        r.object(&mut |r, key| {
+            map.insert(key.to_owned(), T::decode(r)?);
+            Ok(())
+        })?;
+        Ok(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn err<T: Decode>(text: &str) -> (String, String) {
+        match from_json::<T>(text) {
+            Ok(_) => panic!("{text} decoded"),
+            Err(e) => (e.path(), e.message()),
+        }
+    }
+
+    #[test]
+    fn primitives() {
+        assert_eq!(
+            from_json::<String>(r#" "a\"b\\c\/\n\u00e9\ud83d\ude00" "#).unwrap(),
+            "a\"b\\c/\né😀"
+        );
+        assert_eq!(from_json::<String>(r#""plain""#).unwrap(), "plain");
+        assert!(from_json::<bool>("true").unwrap());
+        assert_eq!(from_json::<i64>("-9223372036854775808").unwrap(), i64::MIN);
+        assert_eq!(from_json::<u64>("18446744073709551615").unwrap(), u64::MAX);
+        assert_eq!(from_json::<Option<i64>>("null").unwrap(), None);
+        assert_eq!(from_json::<Vec<i64>>("[1, 2 ,3]").unwrap(), vec![1, 2, 3]);
+        assert_eq!(from_json::<Vec<i64>>("[]").unwrap(), Vec::<i64>::new());
+        let map = from_json::<BTreeMap<String, String>>(r#"{"a":"1","b":"2"}"#).unwrap();
+        assert_eq!(map.len(), 2);
+    }
+
+    #[test]
+    fn numbers_stay_as_sent() {
+        for text in [
+            "19",
+            "-3",
+            "18446744073709551615",
+            "19.5",
+            "1e3",
+            "-0.25E-2",
+        ] {
+            let n: Number = from_json(text).unwrap();
+            let value: Json = serde_json::from_str(text).unwrap();
+            assert_eq!(Json::Number(n), value, "{text}");
+        }
+        assert_eq!(from_json::<Number>("19").unwrap().to_string(), "19");
+    }
+
+    #[test]
+    fn json_and_raw_agree_with_serde_json() {
+        let text = r#"{"a": [1, 2.5, "x\u0041", {"b": null}], "c": true, "d": {}}"#;
+        let value: Json = from_json(text).unwrap();
+        assert_eq!(
+            value,
+            json!({"a": [1, 2.5, "xA", {"b": null}], "c": true, "d": {}})
+        );
+        let mut r = Reader::new(text);
+        assert_eq!(r.raw().unwrap(), text);
+    }
+
+    #[test]
+    fn malformed_text_is_refused_with_a_position() {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{\"a\":1,}",
+            "{1:2}",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "tru",
+            "nul",
+            "\"abc",
+            "\"a\\x\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "\"\\u12\"",
+            "\"a\u{1}\"",
+            "1 2",
+            "{\"a\":1}}",
+            "[\"\\ud800\\u0041\"]",
+        ] {
+            assert!(from_json::<Json>(bad).is_err(), "{bad:?} decoded");
+            assert!(
+                serde_json::from_str::<Json>(bad).is_err(),
+                "serde_json took {bad:?}"
+            );
+        }
+        let (path, message) = err::<Json>("{\n  \"a\": tru\n}");
+        assert_eq!(path, "a");
+        assert_eq!(message, "expected a value at line 2 column 7");
+    }
+
+    #[test]
+    fn type_errors_name_the_path() {
+        let (path, message) = err::<Vec<BTreeMap<String, Vec<i64>>>>(r#"[{}, {"k": [1, "x"]}]"#);
+        assert_eq!(path, "[1].k[1]");
+        assert!(
+            message.starts_with("invalid type: a string, expected an integer"),
+            "{message}"
+        );
+        let (path, message) = err::<i64>("1.5");
+        assert_eq!(path, ".");
+        assert!(message.contains("expected an integer"), "{message}");
+        assert!(err::<i64>("99999999999999999999")
+            .1
+            .contains("out of range"));
+        assert!(err::<u64>("-1").1.contains("out of range"));
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(err::<Json>(&deep).1.starts_with("recursion limit exceeded"));
+        let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(from_json::<Json>(&ok).is_ok());
+    }
+
+    #[test]
+    fn tags_are_read_ahead_and_failed_tries_rewind() {
+        let text = r#"{"x": {"object": "no"}, "object": "card", "id": "c"}"#;
+        let mut r = Reader::new(text);
+        assert_eq!(r.tag("object").unwrap().as_deref(), Some("card"));
+        assert_eq!(r.try_decode::<Vec<i64>>(), None);
+        assert_eq!(r.raw().unwrap(), text);
+        assert_eq!(Reader::new("[1]").tag("object").unwrap(), None);
+    }
+}
