@@ -2,7 +2,7 @@
 
 //! Documented config and naming behaviours, asserted on the model: legacy-alias warnings,
 //! `skip_operations`, a rename that resolves a clash, and `secret_fields` from the config at any
-//! depth.
+//! depth, and types of the same shape made aliases of one.
 
 use generator::load::sha256_hex;
 use generator::model::{Item, Model, Struct, Ty};
@@ -242,4 +242,70 @@ fn secret_fields_are_secret_at_any_depth() {
         field_ty(find_struct(&m, "CreateThingConfirm"), "note"),
         &Ty::Str
     );
+}
+
+const SHAPES: &str = r#"
+openapi: 3.0.0
+info: {title: shapes, version: '2024-04-10'}
+x-select: {resources: [thing]}
+components:
+  schemas:
+    thing:
+      x-resourceId: thing
+      type: object
+      properties:
+        id: {type: string}
+        a_status: {type: string, enum: [x, y]}
+        b_status: {type: string, enum: [y, x]}
+        wider_status: {type: string, enum: [x, y, z]}
+        first:
+          type: object
+          properties: {status: {type: string, enum: [x, y]}, n: {type: integer}}
+        second:
+          type: object
+          properties: {n: {type: integer}, status: {type: string, enum: [y, x]}}
+        required_n:
+          type: object
+          required: [n]
+          properties: {status: {type: string, enum: [x, y]}, n: {type: integer}}
+paths: {}
+"#;
+
+/// Alias -> kept, of every module.
+fn aliases(m: &Model) -> Vec<(String, String)> {
+    m.modules
+        .iter()
+        .flat_map(|m| &m.aliases)
+        .map(|(a, k)| (a.rust().to_owned(), k.rust().to_owned()))
+        .collect()
+}
+
+#[test]
+fn types_of_the_same_shape_are_aliases_of_one() {
+    let m = model(SHAPES).unwrap();
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, k)| (a.to_string(), k.to_string()))
+            .collect()
+    };
+    // Enums with the same values in any order; then the structs whose fields are the same
+    // once those enums are one (a second round). Not the enum with more values, nor the
+    // struct whose `n` is required; the kept type is the shortest name.
+    assert_eq!(
+        aliases(&m),
+        pairs(&[
+            ("ThingBStatus", "ThingAStatus"),
+            ("ThingFirstStatus", "ThingAStatus"),
+            ("ThingRequiredNStatus", "ThingAStatus"),
+            ("ThingSecond", "ThingFirst"),
+            ("ThingSecondStatus", "ThingAStatus"),
+        ])
+    );
+    // The same whatever the order of the properties.
+    let reordered = SHAPES.replace(
+        "        a_status: {type: string, enum: [x, y]}\n        b_status: {type: string, enum: [y, x]}\n",
+        "        b_status: {type: string, enum: [y, x]}\n        a_status: {type: string, enum: [x, y]}\n",
+    );
+    assert_ne!(reordered, SHAPES);
+    assert_eq!(aliases(&model(&reordered).unwrap()), aliases(&m));
 }

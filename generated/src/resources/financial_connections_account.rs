@@ -527,105 +527,13 @@ impl rt::WireEnum for BankConnectionsResourceBalanceType {
 
 rt::impl_wire_enum!(BankConnectionsResourceBalanceType);
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct BankConnectionsResourceOwnershipRefresh {
-    /// The time at which the last refresh attempt was initiated. Measured in seconds since the Unix epoch.
-    pub last_attempted_at: rt::Timestamp,
-    /// Time at which the next ownership refresh can be initiated. This value will be `null` when `status` is `pending`. Measured in seconds since the Unix epoch.
-    pub next_refresh_available_at: Option<Option<rt::Timestamp>>,
-    /// The status of the last refresh attempt.
-    pub status: BankConnectionsResourceOwnershipRefreshStatus,
-    /// Fields this version of the crate does not know, kept as sent.
-    pub extra: rt::Extra,
-}
-
-impl rt::Decode for BankConnectionsResourceOwnershipRefresh {
-    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
-        let mut v_last_attempted_at = None;
-        let mut v_next_refresh_available_at = None;
-        let mut v_status = None;
-        let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| {
-                match key {
-                    "last_attempted_at" => {
-                        v_last_attempted_at = Some(rt::Decode::decode(r)?);
-                    }
-                    "next_refresh_available_at" => {
-                        v_next_refresh_available_at = Some(rt::Decode::decode(r)?);
-                    }
-                    "status" => v_status = Some(rt::Decode::decode(r)?),
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
-            },
-        )?;
-        let decoded = Self {
-            last_attempted_at: r.required(v_last_attempted_at, "last_attempted_at")?,
-            next_refresh_available_at: v_next_refresh_available_at,
-            status: r.required(v_status, "status")?,
-            extra,
-        };
-        Ok(decoded)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BankConnectionsResourceOwnershipRefresh {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
-    }
-}
-
-impl serde::Serialize for BankConnectionsResourceOwnershipRefresh {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("last_attempted_at", &self.last_attempted_at)?;
-        if let Some(value) = &self.next_refresh_available_at {
-            map.serialize_entry("next_refresh_available_at", value)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        self.extra.end(map)
-    }
-}
+/// The same type as [`BankConnectionsResourceBalanceRefresh`], which has the same shape.
+pub type BankConnectionsResourceOwnershipRefresh = BankConnectionsResourceBalanceRefresh;
 
 /// The status of the last refresh attempt.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BankConnectionsResourceOwnershipRefreshStatus {
-    /// `failed`
-    Failed,
-    /// `pending`
-    Pending,
-    /// `succeeded`
-    Succeeded,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-
-impl rt::WireEnum for BankConnectionsResourceOwnershipRefreshStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Failed => "failed",
-            Self::Pending => "pending",
-            Self::Succeeded => "succeeded",
-            Self::Unknown(s) => s,
-        }
-    }
-
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["failed", "pending", "succeeded"]) {
-            Some(0) => Self::Failed,
-            Some(1) => Self::Pending,
-            Some(2) => Self::Succeeded,
-            _ => Self::Unknown(s.to_owned()),
-        }
-    }
-}
-
-rt::impl_wire_enum!(BankConnectionsResourceOwnershipRefreshStatus);
+///
+/// The same type as [`BankConnectionsResourceBalanceRefreshStatus`], which has the same shape.
+pub type BankConnectionsResourceOwnershipRefreshStatus = BankConnectionsResourceBalanceRefreshStatus;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceTransactionRefresh {
@@ -698,40 +606,9 @@ impl serde::Serialize for BankConnectionsResourceTransactionRefresh {
 }
 
 /// The status of the last refresh attempt.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BankConnectionsResourceTransactionRefreshStatus {
-    /// `failed`
-    Failed,
-    /// `pending`
-    Pending,
-    /// `succeeded`
-    Succeeded,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-
-impl rt::WireEnum for BankConnectionsResourceTransactionRefreshStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Failed => "failed",
-            Self::Pending => "pending",
-            Self::Succeeded => "succeeded",
-            Self::Unknown(s) => s,
-        }
-    }
-
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["failed", "pending", "succeeded"]) {
-            Some(0) => Self::Failed,
-            Some(1) => Self::Pending,
-            Some(2) => Self::Succeeded,
-            _ => Self::Unknown(s.to_owned()),
-        }
-    }
-}
-
-rt::impl_wire_enum!(BankConnectionsResourceTransactionRefreshStatus);
+///
+/// The same type as [`BankConnectionsResourceBalanceRefreshStatus`], which has the same shape.
+pub type BankConnectionsResourceTransactionRefreshStatus = BankConnectionsResourceBalanceRefreshStatus;
 
 /// The type of the account. Account category is further divided in `subcategory`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -980,32 +857,8 @@ impl rt::WireEnum for FinancialConnectionsAccountSupportedPaymentMethodTypes {
 
 rt::impl_wire_enum!(FinancialConnectionsAccountSupportedPaymentMethodTypes);
 
-/// Parameters of [`FinancialConnectionsAccount::disconnect`].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DisconnectFinancialConnectionsAccount {
-    /// Specifies which fields in the response should be expanded.
-    pub expand: Option<Vec<String>>,
-}
-
-impl DisconnectFinancialConnectionsAccount {
-    /// Parameters with every optional field unset.
-    pub fn new() -> Self {
-        Self { expand: None }
-    }
-
-    /// Sets `expand`.
-    pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
-        self.expand = Some(expand.into());
-        self
-    }
-}
-
-impl rt::ToForm for DisconnectFinancialConnectionsAccount {
-    fn to_form(&self, key: &str, form: &mut rt::Form) {
-        form.field(key, "expand", &self.expand);
-    }
-}
+/// The same type as [`RetrieveFinancialConnectionsAccount`], which has the same shape.
+pub type DisconnectFinancialConnectionsAccount = RetrieveFinancialConnectionsAccount;
 
 /// Parameters of [`FinancialConnectionsAccount::list`].
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1247,89 +1100,14 @@ impl rt::ToForm for SubscribeFinancialConnectionsAccount {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscribeFinancialConnectionsAccountFeatures {
-    /// `transactions`
-    Transactions,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
+/// The same type as [`FinancialConnectionsAccountSubscriptions`], which has the same shape.
+pub type SubscribeFinancialConnectionsAccountFeatures = FinancialConnectionsAccountSubscriptions;
 
-impl rt::WireEnum for SubscribeFinancialConnectionsAccountFeatures {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Transactions => "transactions",
-            Self::Unknown(s) => s,
-        }
-    }
+/// The same type as [`SubscribeFinancialConnectionsAccount`], which has the same shape.
+pub type UnsubscribeFinancialConnectionsAccount = SubscribeFinancialConnectionsAccount;
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["transactions"]) {
-            Some(0) => Self::Transactions,
-            _ => Self::Unknown(s.to_owned()),
-        }
-    }
-}
-
-rt::impl_wire_enum!(SubscribeFinancialConnectionsAccountFeatures);
-
-/// Parameters of [`FinancialConnectionsAccount::unsubscribe`].
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct UnsubscribeFinancialConnectionsAccount {
-    /// Specifies which fields in the response should be expanded.
-    pub expand: Option<Vec<String>>,
-    /// The list of account features from which you would like to unsubscribe.
-    pub features: Vec<UnsubscribeFinancialConnectionsAccountFeatures>,
-}
-
-impl UnsubscribeFinancialConnectionsAccount {
-    /// Parameters with the required fields; set optional ones on the result.
-    pub fn new(features: Vec<UnsubscribeFinancialConnectionsAccountFeatures>) -> Self {
-        Self { expand: None, features }
-    }
-
-    /// Sets `expand`.
-    pub fn expand(mut self, expand: impl Into<Vec<String>>) -> Self {
-        self.expand = Some(expand.into());
-        self
-    }
-}
-
-impl rt::ToForm for UnsubscribeFinancialConnectionsAccount {
-    fn to_form(&self, key: &str, form: &mut rt::Form) {
-        form.field(key, "expand", &self.expand);
-        form.field(key, "features", &self.features);
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UnsubscribeFinancialConnectionsAccountFeatures {
-    /// `transactions`
-    Transactions,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-
-impl rt::WireEnum for UnsubscribeFinancialConnectionsAccountFeatures {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Transactions => "transactions",
-            Self::Unknown(s) => s,
-        }
-    }
-
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["transactions"]) {
-            Some(0) => Self::Transactions,
-            _ => Self::Unknown(s.to_owned()),
-        }
-    }
-}
-
-rt::impl_wire_enum!(UnsubscribeFinancialConnectionsAccountFeatures);
+/// The same type as [`FinancialConnectionsAccountSubscriptions`], which has the same shape.
+pub type UnsubscribeFinancialConnectionsAccountFeatures = FinancialConnectionsAccountSubscriptions;
 
 impl rt::HasId for FinancialConnectionsAccount {
     fn object_id(&self) -> Option<&str> {

@@ -239,15 +239,19 @@ fn resources_rs(model: &Model) -> TokenStream {
 fn module_rs(m: &Module, events: Option<&Events>) -> TokenStream {
     // Webhook events live in the `event` resource's module.
     let events = events.filter(|e| e.module == m.name);
-    let items = m.items.iter().map(|it| match it {
-        Item::Struct(s) => match events {
-            Some(e) if e.event == s.name => events::event_struct(s, e),
-            _ => items::emit_any_struct(s),
-        },
-        Item::Enum(e) => items::emit_enum(e),
-        Item::Id(id) => items::emit_id(id),
-        Item::Union(u) => items::emit_union(u),
-    });
+    let items = m
+        .items
+        .iter()
+        .map(|it| match (m.aliases.get(it.name()), it) {
+            (Some(kept), _) => items::emit_alias(it.name(), it.doc(), kept),
+            (None, Item::Struct(s)) => match events {
+                Some(e) if e.event == s.name => events::event_struct(s, e),
+                _ => items::emit_any_struct(s),
+            },
+            (None, Item::Enum(e)) => items::emit_enum(e),
+            (None, Item::Id(id)) => items::emit_id(id),
+            (None, Item::Union(u)) => items::emit_union(u),
+        });
     let ops = m
         .ops
         .first()

@@ -1,7 +1,7 @@
 //! The IR types. They record decisions, not syntax, and own their vocabulary: nothing here
 //! comes from load or select, so emit and the change report depend on this module only.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +43,9 @@ pub struct Module {
     pub items: Vec<Item>,
     /// Operations, in verb order.
     pub ops: Vec<Operation>,
+    /// Items emitted as an alias of another item of this module with the same shape (see
+    /// the model's `dedup` step): alias -> the type it stands for.
+    pub aliases: BTreeMap<TypeName, TypeName>,
 }
 
 /// A named type.
@@ -66,6 +69,17 @@ impl Item {
             Item::Enum(e) => &e.name,
             Item::Id(i) => &i.name,
             Item::Union(u) => &u.name,
+        }
+    }
+
+    /// The type's documentation.
+    pub fn doc(&self) -> &Doc {
+        static NONE: Doc = Doc(None);
+        match self {
+            Item::Struct(s) => &s.doc,
+            Item::Enum(e) => &e.doc,
+            Item::Id(_) => &NONE,
+            Item::Union(u) => &u.doc,
         }
     }
 }

@@ -4,9 +4,11 @@
 //!
 //! One file per concern: `ir` holds the types; `schema` lowers objects and their fields,
 //! `unions` `anyOf`/`oneOf`, `enums` string enums, `operations` request functions (with
-//! `template` for paths), and `cycles` boxes recursive fields once every module is done.
+//! `template` for paths), `cycles` boxes recursive fields once every module is done, and
+//! `dedup` makes types of one module with the same shape aliases of one of them.
 
 mod cycles;
+mod dedup;
 mod enums;
 pub mod events;
 mod ir;
@@ -234,9 +236,11 @@ impl<'a> Lower<'a> {
                 requires,
                 items: items.into_iter().map(|(_, it)| it).collect(),
                 ops: self.ops.remove(&name).unwrap_or_default(),
+                aliases: BTreeMap::new(),
             });
         }
         cycles::box_recursive(&mut modules);
+        dedup::alias_duplicates(&mut modules);
         self.warnings.sort();
         Ok(Model {
             spec: Spec {
