@@ -2,9 +2,10 @@
 //! accounts, `benches/session.json`) into the generated types, as a ratio to decoding the same
 //! bytes into `serde_json::Value` in the same run. Encoding back to JSON is timed the same way.
 //!
-//! Like for like, both sides decode from bytes (`from_slice`, as `reqwest`'s `.json()` does)
-//! and from a checked `&str` (`from_str`, as `rt::Client` does). It prints min and median over
-//! several runs and asserts nothing beyond the decode being lossless. Run it with
+//! Like for like, both sides decode from bytes (`Value` with `from_slice`, as `reqwest`'s
+//! `.json()` does; the typed side as `rt::Client` does: the UTF-8 checked once, then
+//! `rt::from_json`) and from a `&str`. It prints min and median over several runs and asserts
+//! nothing beyond the decode being lossless. Run it with
 //! `cargo bench -p stripe-typed --bench decode`.
 
 use std::hint::black_box;
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use stripe_typed::resources::financial_connections_session::FinancialConnectionsSession;
+use stripe_typed::rt;
 
 const SESSION: &str = include_str!("session.json");
 const RUNS: usize = 15;
@@ -55,14 +57,14 @@ fn main() {
     // the same JSON first.
     let value: Value = serde_json::from_slice(bytes).expect("session.json is JSON");
     let typed: FinancialConnectionsSession =
-        serde_json::from_slice(bytes).expect("session.json decodes into the generated types");
+        rt::from_json(SESSION).expect("session.json decodes into the generated types");
     assert_eq!(
         serde_json::to_value(&typed).expect("encodes"),
         value,
         "the typed decode of session.json must round-trip"
     );
 
-    let (mut value_decode, mut typed_decode, mut tracked) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut value_decode, mut typed_decode, mut serde) = (Vec::new(), Vec::new(), Vec::new());
     let (mut value_str, mut typed_str) = (Vec::new(), Vec::new());
     let (mut value_encode, mut typed_encode) = (Vec::new(), Vec::new());
     // Interleaved, so drift in machine load hits both sides alike.
@@ -71,23 +73,18 @@ fn main() {
             black_box(serde_json::from_slice::<Value>(black_box(bytes)).unwrap());
         }));
         typed_decode.push(time(|| {
-            black_box(
-                serde_json::from_slice::<FinancialConnectionsSession>(black_box(bytes)).unwrap(),
-            );
+            let text = std::str::from_utf8(black_box(bytes)).unwrap();
+            black_box(rt::from_json::<FinancialConnectionsSession>(text).unwrap());
         }));
         value_str.push(time(|| {
-            let text = std::str::from_utf8(black_box(bytes)).unwrap();
-            black_box(serde_json::from_str::<Value>(text).unwrap());
+            black_box(serde_json::from_str::<Value>(black_box(SESSION)).unwrap());
         }));
         typed_str.push(time(|| {
-            let text = std::str::from_utf8(black_box(bytes)).unwrap();
-            black_box(serde_json::from_str::<FinancialConnectionsSession>(text).unwrap());
+            black_box(rt::from_json::<FinancialConnectionsSession>(black_box(SESSION)).unwrap());
         }));
-        tracked.push(time(|| {
-            let mut de = serde_json::Deserializer::from_slice(black_box(bytes));
+        serde.push(time(|| {
             black_box(
-                serde_path_to_error::deserialize::<_, FinancialConnectionsSession>(&mut de)
-                    .unwrap(),
+                serde_json::from_str::<FinancialConnectionsSession>(black_box(SESSION)).unwrap(),
             );
         }));
         value_encode.push(time(|| {
@@ -103,21 +100,21 @@ fn main() {
         value["accounts"]["data"].as_array().map_or(0, Vec::len)
     );
     group(
-        "from bytes (`from_slice`, as reqwest's `.json()`):",
+        "from bytes (Value: `from_slice`, as reqwest's `.json()`; typed: as rt::Client does):",
         [
             ("  into serde_json::Value", value_decode),
             ("  into FinancialConnectionsSession", typed_decode),
-            ("  the same, tracking the JSON path (*)", tracked),
         ],
     );
     group(
-        "from a &str checked once (`from_str`, as rt::Client does):",
+        "from a &str (`from_str`; typed: `rt::from_json`):",
         [
             ("  into serde_json::Value", value_str),
             ("  into FinancialConnectionsSession", typed_str),
+            ("  the same through serde (*)", serde),
         ],
     );
-    println!("  (*) what a failed decode costs: the client tracks the path only to locate it");
+    println!("  (*) `serde_json::from_str`: the types' `Deserialize` goes through `rt::Json`");
     group(
         "encode:",
         [

@@ -23,6 +23,20 @@ use super::{Json, Number};
 /// rather than risking the stack.
 const MAX_DEPTH: u32 = 128;
 
+/// The bytes that end a run of plain string content: the closing quote, an escape, and the
+/// control characters JSON does not allow unescaped.
+static STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        stops[b] = true;
+        b += 1;
+    }
+    stops[b'"' as usize] = true;
+    stops[b'\\' as usize] = true;
+    stops
+};
+
 /// A type that decodes itself from JSON text with a [`Reader`]. Every generated response type,
 /// id and enum implements it, as do the runtime's shapes ([`List`](super::List),
 /// [`Expandable`](super::Expandable), ...), [`Json`] and the primitives they hold.
@@ -493,23 +507,26 @@ impl<'a> Reader<'a> {
         let bytes = self.text.as_bytes();
         let start = self.pos + 1;
         let mut i = start;
-        // The common case: no escape, borrowed.
-        loop {
-            match bytes.get(i) {
-                Some(b'"') => {
-                    self.pos = i + 1;
-                    return Ok(Cow::Borrowed(&self.text[start..i]));
-                }
-                Some(b'\\') => break,
-                Some(&b) if b < 0x20 => {
-                    self.pos = i;
-                    return Err(self.error("control character in a string"));
-                }
-                Some(_) => i += 1,
-                None => {
-                    self.pos = i;
-                    return Err(self.error("EOF while parsing a string"));
-                }
+        // The common case: no escape, borrowed. One table lookup per byte finds the end.
+        while let Some(&b) = bytes.get(i) {
+            if STOPS[usize::from(b)] {
+                break;
+            }
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(b'"') => {
+                self.pos = i + 1;
+                return Ok(Cow::Borrowed(&self.text[start..i]));
+            }
+            Some(b'\\') => {}
+            Some(_) => {
+                self.pos = i;
+                return Err(self.error("control character in a string"));
+            }
+            None => {
+                self.pos = i;
+                return Err(self.error("EOF while parsing a string"));
             }
         }
         let mut out = String::with_capacity(i - start + 16);
@@ -518,7 +535,7 @@ impl<'a> Reader<'a> {
         loop {
             let run = self.pos;
             while let Some(&b) = bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
+                if STOPS[usize::from(b)] {
                     break;
                 }
                 self.pos += 1;
