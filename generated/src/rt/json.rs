@@ -802,6 +802,46 @@ mod tests {
         assert!(err::<u64>("-1").1.contains("out of range"));
     }
 
+    /// Damaged copies of a real document: whatever serde_json accepts is read as the same
+    /// value, and whatever it refuses is refused (without a panic).
+    #[test]
+    fn agrees_with_serde_json_on_damaged_documents() {
+        let doc = r#"{"id": "fcsess_1", "n": -12.5e3, "ok": [true, false, null], "s": "a\"\u00e9\ud83d\ude00", "o": {"k": [1, {}, []]}}"#;
+        let alphabet = br#"{}[]":,\-+.eE0123456789 tfnu"#;
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut accepted, mut refused) = (0, 0);
+        for _ in 0..20_000 {
+            let mut bytes = doc.as_bytes().to_vec();
+            for _ in 0..=next(3) {
+                let at = next(bytes.len());
+                match next(3) {
+                    0 => drop(bytes.remove(at)),
+                    1 => bytes.insert(at, alphabet[next(alphabet.len())]),
+                    _ => bytes[at] = alphabet[next(alphabet.len())],
+                }
+            }
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
+            let theirs = serde_json::from_str::<Json>(text).ok();
+            assert_eq!(from_json::<Json>(text).ok(), theirs, "{text}");
+            match theirs {
+                Some(_) => accepted += 1,
+                None => refused += 1,
+            }
+        }
+        assert!(
+            accepted > 100 && refused > 100,
+            "{accepted} accepted, {refused} refused"
+        );
+    }
+
     #[test]
     fn nesting_is_limited() {
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
