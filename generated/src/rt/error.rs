@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::json::{Decode, DecodeError, Reader};
 use super::{Json, TransportError, WireEnum};
 
 /// The most bytes of a response body an [`Error`] keeps (`Error::Http` and `Error::Decode`).
@@ -131,6 +132,71 @@ impl ApiError {
             source: None,
         }
     }
+}
+
+/// Stripe's error object from the body of a failed response (`{"error": {...}}`); `None` when
+/// the body is not one. Unknown fields are skipped. Read with `rt::Decode` rather than the
+/// derived `Deserialize`, so that serde_json's deserializer is not compiled in for it.
+pub(crate) fn api_error_of(body: &[u8]) -> Option<ApiError> {
+    let mut type_ = None;
+    let mut e = ApiError::new(ApiErrorType::ApiError);
+    let read = read_error_object(body, &mut |r, key| {
+        match key {
+            "type" => type_ = Some(Decode::decode(r)?),
+            "code" => e.code = Decode::decode(r)?,
+            "decline_code" => e.decline_code = Decode::decode(r)?,
+            "message" => e.message = Decode::decode(r)?,
+            "param" => e.param = Decode::decode(r)?,
+            "doc_url" => e.doc_url = Decode::decode(r)?,
+            "request_log_url" => e.request_log_url = Decode::decode(r)?,
+            "charge" => e.charge = Decode::decode(r)?,
+            "payment_method_type" => e.payment_method_type = Decode::decode(r)?,
+            "payment_intent" => e.payment_intent = Decode::decode(r)?,
+            "payment_method" => e.payment_method = Decode::decode(r)?,
+            "setup_intent" => e.setup_intent = Decode::decode(r)?,
+            "source" => e.source = Decode::decode(r)?,
+            _ => drop(r.raw()?),
+        }
+        Ok(())
+    });
+    e.type_ = type_?;
+    read.then_some(e)
+}
+
+/// The `error.code` of a Stripe error body, if it has one (read even when the rest of the
+/// error object is not what [`api_error_of`] expects).
+pub(crate) fn error_code_of(body: &[u8]) -> Option<String> {
+    let mut code = None;
+    let read = read_error_object(body, &mut |r, key| {
+        match key {
+            "code" => code = Decode::decode(r)?,
+            _ => drop(r.raw()?),
+        }
+        Ok(())
+    });
+    read.then_some(code)?
+}
+
+/// Runs `field` on each entry of the `error` object of `body`: whether the body is one JSON
+/// object with an `error` object, all of it read.
+fn read_error_object(
+    body: &[u8],
+    field: &mut dyn FnMut(&mut Reader<'_>, &str) -> Result<(), DecodeError>,
+) -> bool {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return false;
+    };
+    let mut r = Reader::new(text);
+    let mut found = false;
+    let read = r.object(&mut |r, key| {
+        if key == "error" && !found {
+            found = true;
+            r.object(&mut *field)
+        } else {
+            r.raw().map(drop)
+        }
+    });
+    read.is_ok() && r.finish().is_ok() && found
 }
 
 /// Debug shows an embedded object only by its id, as `Object("pi_123")`.

@@ -9,13 +9,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
-use super::error::excerpt;
+use super::error::{api_error_of, error_code_of, excerpt};
 use super::json::{from_json, Decode};
 use super::{
-    ApiError, Error, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret,
-    TransportError, TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
+    Error, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret, TransportError,
+    TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
 };
 
 /// The default limit on a response body: far above any Stripe response (a page of 100 objects
@@ -275,22 +274,9 @@ pub(crate) fn should_retry_response(response: &HttpResponse) -> bool {
     }
     match response.status {
         409 => true,
-        429 => error_code(&response.body).as_deref() == Some("lock_timeout"),
+        429 => error_code_of(&response.body).as_deref() == Some("lock_timeout"),
         status => status >= 500,
     }
-}
-
-/// The `error.code` of a Stripe error body, if it has one.
-fn error_code(body: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Envelope {
-        error: Code,
-    }
-    #[derive(Deserialize)]
-    struct Code {
-        code: Option<String>,
-    }
-    serde_json::from_slice::<Envelope>(body).ok()?.error.code
 }
 
 /// The pause before retry number `retry` (1 for the first retry).
@@ -312,19 +298,15 @@ pub(crate) fn backoff_delay(retry: u32, initial: Duration, max: Duration, jitter
 
 /// The error for a non-2xx response: Stripe's error object when the body has one.
 pub(crate) fn error_from_response(response: HttpResponse) -> Error {
-    #[derive(Deserialize)]
-    struct Envelope {
-        error: ApiError,
-    }
     let request_id = response.header("request-id").map(str::to_owned);
-    match serde_json::from_slice::<Envelope>(&response.body) {
-        Ok(envelope) => Error::Api {
+    match api_error_of(&response.body) {
+        Some(error) => Error::Api {
             status: response.status,
             request_id,
-            error: Box::new(envelope.error),
+            error: Box::new(error),
             idempotency_key: None,
         },
-        Err(_) => Error::Http {
+        None => Error::Http {
             status: response.status,
             request_id,
             body: excerpt(&response.body),
@@ -807,12 +789,12 @@ mod tests {
 
     #[test]
     fn decode_names_the_path() {
-        #[derive(Debug, Deserialize)]
+        #[derive(Debug, serde::Deserialize)]
         #[allow(dead_code)] // Only decoding is under test.
         struct Item {
             n: i64,
         }
-        #[derive(Debug, Deserialize)]
+        #[derive(Debug, serde::Deserialize)]
         #[allow(dead_code)]
         struct Page {
             data: Vec<Item>,

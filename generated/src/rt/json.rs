@@ -262,7 +262,8 @@ impl<'a> Reader<'a> {
     /// Reads a number as sent: an integer stays an integer.
     pub fn number(&mut self) -> Result<Number, DecodeError> {
         let (token, integer) = self.number_token("a number")?;
-        if integer {
+        // serde_json reads `-0` as the float -0.0.
+        if integer && token != "-0" {
             if let Ok(n) = token.parse::<i64>() {
                 return Ok(n.into());
             }
@@ -336,10 +337,35 @@ impl<'a> Reader<'a> {
         Ok(&self.text[start..self.pos])
     }
 
-    /// Reads any value as [`Json`].
+    /// Reads any value as [`Json`], as serde_json would (numbers as sent, `-0` a float).
+    /// Built here rather than by serde_json's `Deserialize`, which would compile serde_json's
+    /// deserializer into this crate for this one use.
     pub fn json(&mut self) -> Result<Json, DecodeError> {
-        let raw = self.raw()?;
-        serde_json::from_str(raw).map_err(|e| self.error(e.to_string()))
+        Ok(match self.peek()? {
+            b'"' => Json::String(self.string()?),
+            b'{' => {
+                let mut map = serde_json::Map::new();
+                self.object(&mut |r, key| {
+                    map.insert(key.to_owned(), r.json()?);
+                    Ok(())
+                })?;
+                Json::Object(map)
+            }
+            b'[' => {
+                let mut items = Vec::new();
+                self.array(&mut |r| {
+                    items.push(r.json()?);
+                    Ok(())
+                })?;
+                Json::Array(items)
+            }
+            b't' | b'f' => Json::Bool(self.bool()?),
+            b'n' => {
+                self.literal("null")?;
+                Json::Null
+            }
+            _ => Json::Number(self.number()?),
+        })
     }
 
     /// Decodes a `T` if the value is one; otherwise reads nothing and returns `None`. Untagged

@@ -110,7 +110,7 @@ impl Extra {
 
 /// The text was JSON when it was kept (read by [`Reader::raw`] or written from a [`Json`]).
 fn parse(raw: &str) -> Json {
-    serde_json::from_str(raw).unwrap_or(Json::Null)
+    super::json::from_json(raw).unwrap_or(Json::Null)
 }
 
 /// Keys only, values never: they may be secrets.
