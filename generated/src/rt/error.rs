@@ -13,6 +13,7 @@ pub const BODY_EXCERPT: usize = 4096;
 
 /// The start of `body`, at most [`BODY_EXCERPT`] bytes cut at a character boundary, lossily
 /// decoded as UTF-8.
+#[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     if body.len() <= BODY_EXCERPT {
         return String::from_utf8_lossy(body).into_owned();
@@ -137,6 +138,7 @@ impl ApiError {
 /// Stripe's error object from the body of a failed response (`{"error": {...}}`); `None` when
 /// the body is not one. Unknown fields are skipped. Read with `rt::Decode` rather than the
 /// derived `Deserialize`, so that serde_json's deserializer is not compiled in for it.
+#[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
 pub(crate) fn api_error_of(body: &[u8]) -> Option<ApiError> {
     let mut type_ = None;
     let mut e = ApiError::new(ApiErrorType::ApiError);
@@ -165,6 +167,7 @@ pub(crate) fn api_error_of(body: &[u8]) -> Option<ApiError> {
 
 /// The `error.code` of a Stripe error body, if it has one (read even when the rest of the
 /// error object is not what [`api_error_of`] expects).
+#[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
 pub(crate) fn error_code_of(body: &[u8]) -> Option<String> {
     let mut code = None;
     let read = read_error_object(body, &mut |r, key| {
@@ -179,6 +182,7 @@ pub(crate) fn error_code_of(body: &[u8]) -> Option<String> {
 
 /// Runs `field` on each entry of the `error` object of `body`: whether the body is one JSON
 /// object with an `error` object, all of it read.
+#[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
 fn read_error_object(
     body: &[u8],
     field: &mut dyn FnMut(&mut Reader<'_>, &str) -> Result<(), DecodeError>,
@@ -408,6 +412,7 @@ impl Error {
     }
 
     /// Sets the key on the errors that come from a sent request.
+    #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
     pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> Self {
         let key = key.map(str::to_owned);
         match &mut self {

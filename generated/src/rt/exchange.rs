@@ -8,10 +8,8 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::de::DeserializeOwned;
-
 use super::error::{api_error_of, error_code_of, excerpt};
-use super::json::{from_json, Decode};
+use super::request::{DecodeFailure, Decoder};
 use super::{
     Error, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret, TransportError,
     TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
@@ -315,45 +313,6 @@ pub(crate) fn error_from_response(response: HttpResponse) -> Error {
     }
 }
 
-/// Decodes a response body as `T`: the value, or where and why decoding failed.
-///
-/// A plain `fn`, so that a [`Request`] can carry it and the code that sends the request need not
-/// be generic over serde.
-pub(crate) type Decoder<T> = fn(&str) -> Result<T, DecodeFailure>;
-
-/// Where (a JSON path such as `data[1].n`, `.` for the whole body) and why a decode failed.
-pub(crate) struct DecodeFailure {
-    path: String,
-    message: String,
-}
-
-/// The [`Decoder`] of every [`Decode`] type: the generated models, [`Json`](super::Json).
-pub(crate) fn decode_typed<T: Decode>(text: &str) -> Result<T, DecodeFailure> {
-    from_json(text).map_err(|e| DecodeFailure {
-        path: e.path(),
-        message: e.message(),
-    })
-}
-
-/// The [`Decoder`] of a type that only serde decodes (see [`Request::with_response`]). The JSON path is tracked only to locate a
-/// failure: tracking costs as much as the decode itself (`benches/decode.rs`).
-pub(crate) fn decode_json<T: DeserializeOwned>(text: &str) -> Result<T, DecodeFailure> {
-    let first = match serde_json::from_str::<T>(text) {
-        Ok(value) => return Ok(value),
-        Err(e) => e,
-    };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let (path, e) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => (e.path().to_string(), e.into_inner()),
-        // The value itself decodes, so what failed is the text after it.
-        Ok(_) => (".".to_owned(), first),
-    };
-    Err(DecodeFailure {
-        path,
-        message: e.to_string(),
-    })
-}
-
 /// Decodes a 2xx response body with `decoder`, checking its UTF-8 once up front rather than
 /// string by string.
 pub(crate) fn decode<T>(response: HttpResponse, decoder: Decoder<T>) -> Result<T, Error> {
@@ -458,6 +417,7 @@ impl XorShift {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rt::request::decode_json;
     use crate::rt::{ApiErrorType, Json, TransportErrorKind};
 
     const MS: Duration = Duration::from_millis(1);

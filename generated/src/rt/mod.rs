@@ -23,10 +23,12 @@
 
 mod error;
 mod event;
+#[cfg(feature = "client")]
 mod exchange;
 mod form;
 mod json;
 mod object;
+#[cfg(feature = "client")]
 mod paginate;
 mod path;
 mod request;
@@ -34,11 +36,13 @@ mod transport;
 mod types;
 pub(crate) mod wire;
 
+#[cfg(feature = "client")]
 mod client;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
 
+#[cfg(feature = "client")]
 pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
 pub use event::UndecodedObject;
@@ -48,6 +52,7 @@ pub use json::{from_json, Decode, DecodeError, Reader};
 #[allow(unused_imports)] // No caller when every resource feature is disabled.
 pub(crate) use json::deserialize_via_json;
 pub use object::Extra;
+#[cfg(feature = "client")]
 pub use paginate::Paginator;
 pub use path::Path;
 pub use request::{Method, Request, RequestOptions};

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use super::exchange::Decoder;
+use super::request::Decoder;
 use super::{Client, Error, HasId, List, Request, SearchResult};
 
 /// How the next request is derived from a page.

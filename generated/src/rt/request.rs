@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::exchange::{decode_json, decode_typed, Decoder};
-use super::json::Decode;
+use super::json::{from_json, Decode};
 use super::{Error, Form, Path, ToForm};
 
 /// An HTTP method used by Stripe's API.
@@ -118,6 +117,7 @@ impl<T> Request<T> {
     }
 
     /// The function that decodes this request's response.
+    #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
     pub(crate) fn decoder(&self) -> Decoder<T> {
         self.decode
     }
@@ -173,6 +173,7 @@ impl<T> Request<T> {
 
     /// Whether the query string sets `key` (an unreserved name such as `ending_before`) to a
     /// non-empty value.
+    #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
     pub(crate) fn has_query_param(&self, key: &str) -> bool {
         self.query.split('&').any(|pair| {
             pair.strip_prefix(key)
@@ -299,6 +300,47 @@ impl<T> fmt::Debug for Request<T> {
             .field("options", &self.options)
             .finish()
     }
+}
+
+/// Decodes a response body as `T`: the value, or where and why decoding failed.
+///
+/// A plain `fn`, so that a [`Request`] can carry it and the code that sends the request need not
+/// be generic over serde.
+pub(crate) type Decoder<T> = fn(&str) -> Result<T, DecodeFailure>;
+
+/// Where (a JSON path such as `data[1].n`, `.` for the whole body) and why a decode failed.
+#[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+pub(crate) struct DecodeFailure {
+    pub(crate) path: String,
+    pub(crate) message: String,
+}
+
+/// The [`Decoder`] of every [`Decode`] type: the generated models, [`Json`](super::Json).
+pub(crate) fn decode_typed<T: Decode>(text: &str) -> Result<T, DecodeFailure> {
+    from_json(text).map_err(|e| DecodeFailure {
+        path: e.path(),
+        message: e.message(),
+    })
+}
+
+/// The [`Decoder`] of a type that only serde decodes (see
+/// [`Request::with_response`]). The JSON path is tracked only to locate a failure: tracking
+/// costs as much as the decode itself.
+pub(crate) fn decode_json<T: DeserializeOwned>(text: &str) -> Result<T, DecodeFailure> {
+    let first = match serde_json::from_str::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let (path, e) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        // The value itself decodes, so what failed is the text after it.
+        Ok(_) => (".".to_owned(), first),
+    };
+    Err(DecodeFailure {
+        path,
+        message: e.to_string(),
+    })
 }
 
 #[cfg(test)]
