@@ -50,9 +50,8 @@ pub trait Decode: Sized {
 /// This is what the clients do with a response body; use it to read a stored response.
 pub fn from_json<T: Decode>(text: &str) -> Result<T, DecodeError> {
     let mut r = Reader::new(text);
-    let value = T::decode(&mut r)?;
-    r.finish()?;
-    Ok(value)
+    let decoded = T::decode(&mut r).and_then(|value| r.finish().map(|()| value));
+    decoded.map_err(|e| e.located_in(text))
 }
 
 /// The `Deserialize` impl of every generated type: read the value as [`Json`] with whatever
@@ -66,14 +65,18 @@ pub(crate) fn deserialize_via_json<'de, D: Deserializer<'de>, T: Decode>(
 }
 
 /// Why a JSON text did not decode, and where: the JSON path (`data[1].amount`) and the line
-/// and column.
+/// and column (from [`from_json`]; an error straight from a [`Reader`] has the byte offset).
 #[derive(Clone, PartialEq, Eq)]
 pub struct DecodeError {
     /// Innermost first: the path is collected while the error returns.
     path: Vec<Segment>,
     message: String,
-    line: usize,
-    column: usize,
+    /// Byte offset in the text.
+    offset: usize,
+    /// Line and column, worked out only for an error that reaches [`from_json`]: untagged
+    /// unions and `Clearable` discard the errors of the shapes they try, and counting lines
+    /// for each would scan the text from its start every time.
+    at: Option<(usize, usize)>,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -109,10 +112,23 @@ impl DecodeError {
 
     /// What was wrong, with the line and column where it was found.
     pub fn message(&self) -> String {
-        format!(
-            "{} at line {} column {}",
-            self.message, self.line, self.column
-        )
+        match self.at {
+            Some((line, column)) => format!("{} at line {line} column {column}", self.message),
+            None => format!("{} at byte {}", self.message, self.offset),
+        }
+    }
+
+    /// Works out the line and column in `text`, the text the error came from.
+    fn located_in(mut self, text: &str) -> Self {
+        let before = &text.as_bytes()[..self.offset.min(text.len())];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = before.len()
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        self.at = Some((line, column));
+        self
     }
 
     fn within(mut self, segment: Segment) -> Self {
@@ -174,18 +190,11 @@ impl<'a> Reader<'a> {
 
     /// An error at the current position.
     pub fn error(&self, message: impl Into<String>) -> DecodeError {
-        let before = &self.text.as_bytes()[..self.pos.min(self.text.len())];
-        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-        let column = before.len()
-            - before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
         DecodeError {
             path: Vec::new(),
             message: message.into(),
-            line,
-            column,
+            offset: self.pos,
+            at: None,
         }
     }
 
@@ -818,6 +827,16 @@ mod tests {
         assert!(
             message.starts_with("invalid type: a string, expected an integer"),
             "{message}"
+        );
+        // Straight from a reader, the position is the byte offset; `from_json` locates it.
+        let direct = i64::decode(&mut Reader::new("\n 1.5")).unwrap_err();
+        assert_eq!(
+            direct.message(),
+            "invalid type: number `1.5`, expected an integer at byte 5"
+        );
+        assert_eq!(
+            err::<i64>("\n 1.5").1,
+            "invalid type: number `1.5`, expected an integer at line 2 column 4"
         );
         let (path, message) = err::<i64>("1.5");
         assert_eq!(path, ".");
