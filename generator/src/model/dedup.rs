@@ -38,17 +38,15 @@ fn module_aliases(m: &Module) -> BTreeMap<TypeName, TypeName> {
         }
         let mut next = BTreeMap::new();
         for names in groups.values().filter(|names| names.len() > 1) {
-            let kept = names
+            let Some(kept) = names
                 .iter()
-                .min_by(|a, b| (a.rust().len(), a.rust()).cmp(&(b.rust().len(), b.rust())))
-                .copied();
-            for name in names {
-                if Some(*name) != kept {
-                    next.insert(
-                        (*name).clone(),
-                        kept.cloned().unwrap_or_else(|| (*name).clone()),
-                    );
-                }
+                .copied()
+                .min_by_key(|n| (n.rust().len(), n.rust()))
+            else {
+                continue;
+            };
+            for &name in names.iter().filter(|&&n| n != kept) {
+                next.insert(name.clone(), kept.clone());
             }
         }
         // Groups only grow (equal types make more types equal), so this ends.
