@@ -516,8 +516,8 @@ fn field_collisions_get_numbered_suffixes_in_wire_order_whatever_the_property_or
         "pub type_: ",
         "pub type_2: ",
         "pub foo_bar3: ",
-        r#""foo_bar" => v_"#,
-        r#""type_" => v_"#,
+        r#""foo_bar" => r.set"#,
+        r#""type_" => r.set"#,
     ] {
         assert!(
             module.contents.contains(needle),

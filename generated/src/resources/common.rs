@@ -22,20 +22,21 @@ impl rt::Decode for BankConnectionsResourceAccountholder {
         let mut v_type_ = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "account" => v_account = rt::Decode::decode(r)?,
-                    "customer" => v_customer = rt::Decode::decode(r)?,
-                    "type" => v_type_ = Some(rt::Decode::decode(r)?),
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "account" => r.set_nullable(&mut v_account),
+                "customer" => r.set_nullable(&mut v_customer),
+                "type" => r.set(&mut v_type_),
+                _ => extra.read(key, r),
             },
         )?;
+        let absent = [v_type_.is_none()];
+        let (Some(v_type_),) = (v_type_,) else {
+            return Err(r.missing(&absent, &["type"]));
+        };
         let decoded = Self {
             account: v_account,
             customer: v_customer,
-            type_: r.required(v_type_, "type")?,
+            type_: v_type_,
             extra,
         };
         Ok(decoded)

@@ -72,36 +72,66 @@ impl rt::Decode for Event {
         let mut v_type_ = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "account" => v_account = rt::Decode::decode(r)?,
-                    "api_version" => v_api_version = Some(rt::Decode::decode(r)?),
-                    "created" => v_created = Some(rt::Decode::decode(r)?),
-                    "data" => v_data = Some(rt::Decode::decode(r)?),
-                    "id" => v_id = Some(rt::Decode::decode(r)?),
-                    "livemode" => v_livemode = Some(rt::Decode::decode(r)?),
-                    "object" => v_object = Some(rt::Decode::decode(r)?),
-                    "pending_webhooks" => {
-                        v_pending_webhooks = Some(rt::Decode::decode(r)?);
-                    }
-                    "request" => v_request = Some(rt::Decode::decode(r)?),
-                    "type" => v_type_ = Some(rt::Decode::decode(r)?),
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "account" => r.set_nullable(&mut v_account),
+                "api_version" => r.set(&mut v_api_version),
+                "created" => r.set(&mut v_created),
+                "data" => r.set(&mut v_data),
+                "id" => r.set(&mut v_id),
+                "livemode" => r.set(&mut v_livemode),
+                "object" => r.set(&mut v_object),
+                "pending_webhooks" => r.set(&mut v_pending_webhooks),
+                "request" => r.set(&mut v_request),
+                "type" => r.set(&mut v_type_),
+                _ => extra.read(key, r),
             },
         )?;
+        let absent = [
+            v_created.is_none(),
+            v_data.is_none(),
+            v_id.is_none(),
+            v_livemode.is_none(),
+            v_object.is_none(),
+            v_pending_webhooks.is_none(),
+            v_type_.is_none(),
+        ];
+        let (
+            Some(v_created),
+            Some(v_data),
+            Some(v_id),
+            Some(v_livemode),
+            Some(v_object),
+            Some(v_pending_webhooks),
+            Some(v_type_),
+        ) = (v_created, v_data, v_id, v_livemode, v_object, v_pending_webhooks, v_type_)
+        else {
+            return Err(
+                r
+                    .missing(
+                        &absent,
+                        &[
+                            "created",
+                            "data",
+                            "id",
+                            "livemode",
+                            "object",
+                            "pending_webhooks",
+                            "type",
+                        ],
+                    ),
+            );
+        };
         let mut decoded = Self {
             account: v_account,
             api_version: v_api_version,
-            created: r.required(v_created, "created")?,
-            data: r.required(v_data, "data")?,
-            id: r.required(v_id, "id")?,
-            livemode: r.required(v_livemode, "livemode")?,
-            object: r.required(v_object, "object")?,
-            pending_webhooks: r.required(v_pending_webhooks, "pending_webhooks")?,
+            created: v_created,
+            data: v_data,
+            id: v_id,
+            livemode: v_livemode,
+            object: v_object,
+            pending_webhooks: v_pending_webhooks,
             request: v_request,
-            type_: r.required(v_type_, "type")?,
+            type_: v_type_,
             extra,
         };
         let object = std::mem::replace(
@@ -167,19 +197,18 @@ impl rt::Decode for NotificationEventData {
         let mut v_previous_attributes = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "object" => v_object = Some(rt::Decode::decode(r)?),
-                    "previous_attributes" => {
-                        v_previous_attributes = rt::Decode::decode(r)?;
-                    }
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "object" => r.set(&mut v_object),
+                "previous_attributes" => r.set_nullable(&mut v_previous_attributes),
+                _ => extra.read(key, r),
             },
         )?;
+        let absent = [v_object.is_none()];
+        let (Some(v_object),) = (v_object,) else {
+            return Err(r.missing(&absent, &["object"]));
+        };
         let decoded = Self {
-            object: r.required(v_object, "object")?,
+            object: v_object,
             previous_attributes: v_previous_attributes,
             extra,
         };
@@ -223,13 +252,10 @@ impl rt::Decode for NotificationEventRequest {
         let mut v_idempotency_key = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "id" => v_id = Some(rt::Decode::decode(r)?),
-                    "idempotency_key" => v_idempotency_key = Some(rt::Decode::decode(r)?),
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "id" => r.set(&mut v_id),
+                "idempotency_key" => r.set(&mut v_idempotency_key),
+                _ => extra.read(key, r),
             },
         )?;
         let decoded = Self {

@@ -88,63 +88,100 @@ impl rt::Decode for FinancialConnectionsAccount {
         let mut v_transaction_refresh = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "account_holder" => v_account_holder = Some(rt::Decode::decode(r)?),
-                    "balance" => v_balance = Some(rt::Decode::decode(r)?),
-                    "balance_refresh" => v_balance_refresh = Some(rt::Decode::decode(r)?),
-                    "category" => v_category = Some(rt::Decode::decode(r)?),
-                    "created" => v_created = Some(rt::Decode::decode(r)?),
-                    "display_name" => v_display_name = Some(rt::Decode::decode(r)?),
-                    "id" => v_id = Some(rt::Decode::decode(r)?),
-                    "institution_name" => {
-                        v_institution_name = Some(rt::Decode::decode(r)?);
-                    }
-                    "last4" => v_last4 = Some(rt::Decode::decode(r)?),
-                    "livemode" => v_livemode = Some(rt::Decode::decode(r)?),
-                    "object" => v_object = Some(rt::Decode::decode(r)?),
-                    "ownership" => v_ownership = Some(rt::Decode::decode(r)?),
-                    "ownership_refresh" => {
-                        v_ownership_refresh = Some(rt::Decode::decode(r)?);
-                    }
-                    "permissions" => v_permissions = Some(rt::Decode::decode(r)?),
-                    "status" => v_status = Some(rt::Decode::decode(r)?),
-                    "subcategory" => v_subcategory = Some(rt::Decode::decode(r)?),
-                    "subscriptions" => v_subscriptions = Some(rt::Decode::decode(r)?),
-                    "supported_payment_method_types" => {
-                        v_supported_payment_method_types = Some(rt::Decode::decode(r)?);
-                    }
-                    "transaction_refresh" => {
-                        v_transaction_refresh = Some(rt::Decode::decode(r)?);
-                    }
-                    _ => extra.read(key, r)?,
+            &mut |r, key| match key {
+                "account_holder" => r.set(&mut v_account_holder),
+                "balance" => r.set(&mut v_balance),
+                "balance_refresh" => r.set(&mut v_balance_refresh),
+                "category" => r.set(&mut v_category),
+                "created" => r.set(&mut v_created),
+                "display_name" => r.set(&mut v_display_name),
+                "id" => r.set(&mut v_id),
+                "institution_name" => r.set(&mut v_institution_name),
+                "last4" => r.set(&mut v_last4),
+                "livemode" => r.set(&mut v_livemode),
+                "object" => r.set(&mut v_object),
+                "ownership" => r.set(&mut v_ownership),
+                "ownership_refresh" => r.set(&mut v_ownership_refresh),
+                "permissions" => r.set(&mut v_permissions),
+                "status" => r.set(&mut v_status),
+                "subcategory" => r.set(&mut v_subcategory),
+                "subscriptions" => r.set(&mut v_subscriptions),
+                "supported_payment_method_types" => {
+                    r.set(&mut v_supported_payment_method_types)
                 }
-                Ok(())
+                "transaction_refresh" => r.set(&mut v_transaction_refresh),
+                _ => extra.read(key, r),
             },
         )?;
+        let absent = [
+            v_category.is_none(),
+            v_created.is_none(),
+            v_id.is_none(),
+            v_institution_name.is_none(),
+            v_livemode.is_none(),
+            v_object.is_none(),
+            v_status.is_none(),
+            v_subcategory.is_none(),
+            v_supported_payment_method_types.is_none(),
+        ];
+        let (
+            Some(v_category),
+            Some(v_created),
+            Some(v_id),
+            Some(v_institution_name),
+            Some(v_livemode),
+            Some(v_object),
+            Some(v_status),
+            Some(v_subcategory),
+            Some(v_supported_payment_method_types),
+        ) = (
+            v_category,
+            v_created,
+            v_id,
+            v_institution_name,
+            v_livemode,
+            v_object,
+            v_status,
+            v_subcategory,
+            v_supported_payment_method_types,
+        ) else {
+            return Err(
+                r
+                    .missing(
+                        &absent,
+                        &[
+                            "category",
+                            "created",
+                            "id",
+                            "institution_name",
+                            "livemode",
+                            "object",
+                            "status",
+                            "subcategory",
+                            "supported_payment_method_types",
+                        ],
+                    ),
+            );
+        };
         let decoded = Self {
             account_holder: v_account_holder,
             balance: v_balance,
             balance_refresh: v_balance_refresh,
-            category: r.required(v_category, "category")?,
-            created: r.required(v_created, "created")?,
+            category: v_category,
+            created: v_created,
             display_name: v_display_name,
-            id: r.required(v_id, "id")?,
-            institution_name: r.required(v_institution_name, "institution_name")?,
+            id: v_id,
+            institution_name: v_institution_name,
             last4: v_last4,
-            livemode: r.required(v_livemode, "livemode")?,
-            object: r.required(v_object, "object")?,
+            livemode: v_livemode,
+            object: v_object,
             ownership: v_ownership,
             ownership_refresh: v_ownership_refresh,
             permissions: v_permissions,
-            status: r.required(v_status, "status")?,
-            subcategory: r.required(v_subcategory, "subcategory")?,
+            status: v_status,
+            subcategory: v_subcategory,
             subscriptions: v_subscriptions,
-            supported_payment_method_types: r
-                .required(
-                    v_supported_payment_method_types,
-                    "supported_payment_method_types",
-                )?,
+            supported_payment_method_types: v_supported_payment_method_types,
             transaction_refresh: v_transaction_refresh,
             extra,
         };
@@ -243,24 +280,29 @@ impl rt::Decode for BankConnectionsResourceBalance {
         let mut v_type_ = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "as_of" => v_as_of = Some(rt::Decode::decode(r)?),
-                    "cash" => v_cash = rt::Decode::decode(r)?,
-                    "credit" => v_credit = rt::Decode::decode(r)?,
-                    "current" => v_current = Some(rt::Decode::decode(r)?),
-                    "type" => v_type_ = Some(rt::Decode::decode(r)?),
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "as_of" => r.set(&mut v_as_of),
+                "cash" => r.set_nullable(&mut v_cash),
+                "credit" => r.set_nullable(&mut v_credit),
+                "current" => r.set(&mut v_current),
+                "type" => r.set(&mut v_type_),
+                _ => extra.read(key, r),
             },
         )?;
+        let absent = [v_as_of.is_none(), v_current.is_none(), v_type_.is_none()];
+        let (Some(v_as_of), Some(v_current), Some(v_type_)) = (
+            v_as_of,
+            v_current,
+            v_type_,
+        ) else {
+            return Err(r.missing(&absent, &["as_of", "current", "type"]));
+        };
         let decoded = Self {
-            as_of: r.required(v_as_of, "as_of")?,
+            as_of: v_as_of,
             cash: v_cash,
             credit: v_credit,
-            current: r.required(v_current, "current")?,
-            type_: r.required(v_type_, "type")?,
+            current: v_current,
+            type_: v_type_,
             extra,
         };
         Ok(decoded)
@@ -309,12 +351,9 @@ impl rt::Decode for BankConnectionsResourceBalanceApiResourceCashBalance {
         let mut v_available = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "available" => v_available = Some(rt::Decode::decode(r)?),
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "available" => r.set(&mut v_available),
+                _ => extra.read(key, r),
             },
         )?;
         let decoded = Self {
@@ -362,12 +401,9 @@ impl rt::Decode for BankConnectionsResourceBalanceApiResourceCreditBalance {
         let mut v_used = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "used" => v_used = Some(rt::Decode::decode(r)?),
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "used" => r.set(&mut v_used),
+                _ => extra.read(key, r),
             },
         )?;
         let decoded = Self { used: v_used, extra };
@@ -414,24 +450,22 @@ impl rt::Decode for BankConnectionsResourceBalanceRefresh {
         let mut v_status = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "last_attempted_at" => {
-                        v_last_attempted_at = Some(rt::Decode::decode(r)?);
-                    }
-                    "next_refresh_available_at" => {
-                        v_next_refresh_available_at = Some(rt::Decode::decode(r)?);
-                    }
-                    "status" => v_status = Some(rt::Decode::decode(r)?),
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "last_attempted_at" => r.set(&mut v_last_attempted_at),
+                "next_refresh_available_at" => r.set(&mut v_next_refresh_available_at),
+                "status" => r.set(&mut v_status),
+                _ => extra.read(key, r),
             },
         )?;
+        let absent = [v_last_attempted_at.is_none(), v_status.is_none()];
+        let (Some(v_last_attempted_at), Some(v_status)) = (v_last_attempted_at, v_status)
+        else {
+            return Err(r.missing(&absent, &["last_attempted_at", "status"]));
+        };
         let decoded = Self {
-            last_attempted_at: r.required(v_last_attempted_at, "last_attempted_at")?,
+            last_attempted_at: v_last_attempted_at,
             next_refresh_available_at: v_next_refresh_available_at,
-            status: r.required(v_status, "status")?,
+            status: v_status,
             extra,
         };
         Ok(decoded)
@@ -557,26 +591,27 @@ impl rt::Decode for BankConnectionsResourceTransactionRefresh {
         let mut v_status = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "id" => v_id = Some(rt::Decode::decode(r)?),
-                    "last_attempted_at" => {
-                        v_last_attempted_at = Some(rt::Decode::decode(r)?);
-                    }
-                    "next_refresh_available_at" => {
-                        v_next_refresh_available_at = Some(rt::Decode::decode(r)?);
-                    }
-                    "status" => v_status = Some(rt::Decode::decode(r)?),
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "id" => r.set(&mut v_id),
+                "last_attempted_at" => r.set(&mut v_last_attempted_at),
+                "next_refresh_available_at" => r.set(&mut v_next_refresh_available_at),
+                "status" => r.set(&mut v_status),
+                _ => extra.read(key, r),
             },
         )?;
+        let absent = [v_id.is_none(), v_last_attempted_at.is_none(), v_status.is_none()];
+        let (Some(v_id), Some(v_last_attempted_at), Some(v_status)) = (
+            v_id,
+            v_last_attempted_at,
+            v_status,
+        ) else {
+            return Err(r.missing(&absent, &["id", "last_attempted_at", "status"]));
+        };
         let decoded = Self {
-            id: r.required(v_id, "id")?,
-            last_attempted_at: r.required(v_last_attempted_at, "last_attempted_at")?,
+            id: v_id,
+            last_attempted_at: v_last_attempted_at,
             next_refresh_available_at: v_next_refresh_available_at,
-            status: r.required(v_status, "status")?,
+            status: v_status,
             extra,
         };
         Ok(decoded)

@@ -47,32 +47,61 @@ impl rt::Decode for FinancialConnectionsSession {
         let mut v_return_url = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "account_holder" => v_account_holder = Some(rt::Decode::decode(r)?),
-                    "accounts" => v_accounts = Some(rt::Decode::decode(r)?),
-                    "client_secret" => v_client_secret = Some(rt::Decode::decode(r)?),
-                    "filters" => v_filters = rt::Decode::decode(r)?,
-                    "id" => v_id = Some(rt::Decode::decode(r)?),
-                    "livemode" => v_livemode = Some(rt::Decode::decode(r)?),
-                    "object" => v_object = Some(rt::Decode::decode(r)?),
-                    "permissions" => v_permissions = Some(rt::Decode::decode(r)?),
-                    "prefetch" => v_prefetch = Some(rt::Decode::decode(r)?),
-                    "return_url" => v_return_url = rt::Decode::decode(r)?,
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "account_holder" => r.set(&mut v_account_holder),
+                "accounts" => r.set(&mut v_accounts),
+                "client_secret" => r.set(&mut v_client_secret),
+                "filters" => r.set_nullable(&mut v_filters),
+                "id" => r.set(&mut v_id),
+                "livemode" => r.set(&mut v_livemode),
+                "object" => r.set(&mut v_object),
+                "permissions" => r.set(&mut v_permissions),
+                "prefetch" => r.set(&mut v_prefetch),
+                "return_url" => r.set_nullable(&mut v_return_url),
+                _ => extra.read(key, r),
             },
         )?;
+        let absent = [
+            v_accounts.is_none(),
+            v_client_secret.is_none(),
+            v_id.is_none(),
+            v_livemode.is_none(),
+            v_object.is_none(),
+            v_permissions.is_none(),
+        ];
+        let (
+            Some(v_accounts),
+            Some(v_client_secret),
+            Some(v_id),
+            Some(v_livemode),
+            Some(v_object),
+            Some(v_permissions),
+        ) = (v_accounts, v_client_secret, v_id, v_livemode, v_object, v_permissions)
+        else {
+            return Err(
+                r
+                    .missing(
+                        &absent,
+                        &[
+                            "accounts",
+                            "client_secret",
+                            "id",
+                            "livemode",
+                            "object",
+                            "permissions",
+                        ],
+                    ),
+            );
+        };
         let decoded = Self {
             account_holder: v_account_holder,
-            accounts: r.required(v_accounts, "accounts")?,
-            client_secret: r.required(v_client_secret, "client_secret")?,
+            accounts: v_accounts,
+            client_secret: v_client_secret,
             filters: v_filters,
-            id: r.required(v_id, "id")?,
-            livemode: r.required(v_livemode, "livemode")?,
-            object: r.required(v_object, "object")?,
-            permissions: r.required(v_permissions, "permissions")?,
+            id: v_id,
+            livemode: v_livemode,
+            object: v_object,
+            permissions: v_permissions,
             prefetch: v_prefetch,
             return_url: v_return_url,
             extra,
@@ -134,12 +163,9 @@ impl rt::Decode for BankConnectionsResourceLinkAccountSessionFilters {
         let mut v_countries = None;
         let mut extra = rt::Extra::new();
         r.object(
-            &mut |r, key| {
-                match key {
-                    "countries" => v_countries = Some(rt::Decode::decode(r)?),
-                    _ => extra.read(key, r)?,
-                }
-                Ok(())
+            &mut |r, key| match key {
+                "countries" => r.set(&mut v_countries),
+                _ => extra.read(key, r),
             },
         )?;
         let decoded = Self {

@@ -66,8 +66,13 @@ pub(crate) fn deserialize_via_json<'de, D: Deserializer<'de>, T: Decode>(
 
 /// Why a JSON text did not decode, and where: the JSON path (`data[1].amount`) and the line
 /// and column (from [`from_json`]; an error straight from a [`Reader`] has the byte offset).
+// Boxed: every decoder returns `Result<_, DecodeError>`, and a one-pointer error keeps those
+// results small on the path where nothing fails.
 #[derive(Clone, PartialEq, Eq)]
-pub struct DecodeError {
+pub struct DecodeError(Box<Failure>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Failure {
     /// Innermost first: the path is collected while the error returns.
     path: Vec<Segment>,
     message: String,
@@ -88,11 +93,11 @@ enum Segment {
 impl DecodeError {
     /// The JSON path of the value that failed, such as `data[1].amount`; `.` for the top level.
     pub fn path(&self) -> String {
-        if self.path.is_empty() {
+        if self.0.path.is_empty() {
             return ".".to_owned();
         }
         let mut out = String::new();
-        for segment in self.path.iter().rev() {
+        for segment in self.0.path.iter().rev() {
             match segment {
                 Segment::Key(key) => {
                     if !out.is_empty() {
@@ -112,27 +117,27 @@ impl DecodeError {
 
     /// What was wrong, with the line and column where it was found.
     pub fn message(&self) -> String {
-        match self.at {
-            Some((line, column)) => format!("{} at line {line} column {column}", self.message),
-            None => format!("{} at byte {}", self.message, self.offset),
+        match self.0.at {
+            Some((line, column)) => format!("{} at line {line} column {column}", self.0.message),
+            None => format!("{} at byte {}", self.0.message, self.0.offset),
         }
     }
 
     /// Works out the line and column in `text`, the text the error came from.
     fn located_in(mut self, text: &str) -> Self {
-        let before = &text.as_bytes()[..self.offset.min(text.len())];
+        let before = &text.as_bytes()[..self.0.offset.min(text.len())];
         let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
         let column = before.len()
             - before
                 .iter()
                 .rposition(|&b| b == b'\n')
                 .map_or(0, |i| i + 1);
-        self.at = Some((line, column));
+        self.0.at = Some((line, column));
         self
     }
 
     fn within(mut self, segment: Segment) -> Self {
-        self.path.push(segment);
+        self.0.path.push(segment);
         self
     }
 }
@@ -190,12 +195,12 @@ impl<'a> Reader<'a> {
 
     /// An error at the current position.
     pub fn error(&self, message: impl Into<String>) -> DecodeError {
-        DecodeError {
+        DecodeError(Box::new(Failure {
             path: Vec::new(),
             message: message.into(),
             offset: self.pos,
             at: None,
-        }
+        }))
     }
 
     /// The value of a required field, or a "missing field" error.
@@ -204,6 +209,29 @@ impl<'a> Reader<'a> {
             Some(value) => Ok(value),
             None => Err(self.error(format!("missing field `{field}`"))),
         }
+    }
+
+    /// Decodes the value ahead into a field's slot, as `Some`. Generated decoders call it
+    /// once per key, so the `?` and the move into the slot are compiled once per field type,
+    /// not once per field.
+    pub fn set<T: Decode>(&mut self, slot: &mut Option<T>) -> Result<(), DecodeError> {
+        *slot = Some(T::decode(self)?);
+        Ok(())
+    }
+
+    /// Like [`set`](Self::set) for an `Option<T>` field: `null` leaves `None`, as an absent key
+    /// does.
+    pub fn set_nullable<T: Decode>(&mut self, slot: &mut Option<T>) -> Result<(), DecodeError> {
+        *slot = Option::<T>::decode(self)?;
+        Ok(())
+    }
+
+    /// The "missing field" error for the first of `fields` whose `absent` flag is set (the
+    /// first field when none is, which a decoder never asks for).
+    pub fn missing(&self, absent: &[bool], fields: &[&str]) -> DecodeError {
+        let at = absent.iter().position(|a| *a).unwrap_or(0);
+        let field = fields.get(at).copied().unwrap_or("?");
+        self.error(format!("missing field `{field}`"))
     }
 
     /// Reads a `null` if there is one: whether there was.

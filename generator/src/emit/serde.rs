@@ -24,26 +24,38 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
         .iter()
         .map(|f| format_ident!("v_{}", f.name.rust()))
         .collect();
+    // Each key is one call into the reader, generic over the field's type only: the decode,
+    // its `?` and the move into the slot are compiled once per type, not once per field.
     let arms = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = f.name.wire();
         match f.presence {
             // The field is `Option<T>`: `null` decodes as `None`, like an absent key.
-            Presence::Nullable | Presence::Optional => {
-                quote!(#wire => #slot = rt::Decode::decode(r)?,)
-            }
+            Presence::Nullable | Presence::Optional => quote!(#wire => r.set_nullable(&mut #slot),),
             // `T`, or `Option<Option<T>>` whose `Some(None)` is an explicit `null`.
-            Presence::Required | Presence::OptionalNullable => {
-                quote!(#wire => #slot = Some(rt::Decode::decode(r)?),)
-            }
+            Presence::Required | Presence::OptionalNullable => quote!(#wire => r.set(&mut #slot),),
+        }
+    });
+    // Required fields are checked together: one pattern over all their slots, and the name of
+    // the first missing one only when one is.
+    let required: Vec<_> = s
+        .fields
+        .iter()
+        .zip(&slots)
+        .filter(|(f, _)| f.presence == Presence::Required)
+        .collect();
+    let check_required = (!required.is_empty()).then(|| {
+        let slots: Vec<_> = required.iter().map(|(_, slot)| *slot).collect();
+        let wires = required.iter().map(|(f, _)| f.name.wire());
+        quote! {
+            let absent = [#(#slots.is_none()),*];
+            let (#(Some(#slots),)*) = (#(#slots,)*) else {
+                return Err(r.missing(&absent, &[#(#wires),*]));
+            };
         }
     });
     let inits = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let field = &f.name;
-        let wire = f.name.wire();
-        match f.presence {
-            Presence::Required => quote!(#field: r.required(#slot, #wire)?,),
-            _ => quote!(#field: #slot,),
-        }
+        quote!(#field: #slot,)
     });
     let writes = s.fields.iter().map(|f| {
         let field = &f.name;
@@ -65,12 +77,9 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
         quote!(r.object(&mut |r, key| #extra.read(key, r))?;)
     } else {
         quote! {
-            r.object(&mut |r, key| {
-                match key {
-                    #(#arms)*
-                    _ => #extra.read(key, r)?,
-                }
-                Ok(())
+            r.object(&mut |r, key| match key {
+                #(#arms)*
+                _ => #extra.read(key, r),
             })?;
         }
     };
@@ -98,6 +107,7 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
                 #decl_slots
                 let mut #extra = rt::Extra::new();
                 #entry
+                #check_required
                 #build
                 Ok(decoded)
             }
