@@ -3,7 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::json::{Decode, DecodeError, Reader};
 use super::{Json, TransportError, WireEnum};
@@ -70,47 +71,34 @@ super::impl_wire_enum!(ApiErrorType);
 /// Unknown fields are ignored. The objects a card error may carry (`payment_intent`,
 /// `payment_method`, `setup_intent`, `source`) are kept as JSON; `Debug` prints only their ids,
 /// because a PaymentIntent or SetupIntent includes its `client_secret`.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The kind of error.
-    #[serde(rename = "type")]
     pub type_: ApiErrorType,
     /// A short machine-readable code, such as `resource_missing`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// For card errors from a decline, the issuer's reason, such as `insufficient_funds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_code: Option<String>,
     /// A human-readable message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The parameter the error relates to, such as `permissions`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// A link to Stripe's documentation of the error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_url: Option<String>,
     /// A link to this request in the Dashboard's logs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_log_url: Option<String>,
     /// For card errors, the id of the failed charge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge: Option<String>,
     /// For card errors, the type of the payment method involved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<String>,
     /// The PaymentIntent involved, as JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<Json>,
     /// The PaymentMethod involved, as JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<Json>,
     /// The SetupIntent involved, as JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_intent: Option<Json>,
     /// The source involved, as JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Json>,
 }
 
@@ -135,32 +123,100 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Reads the field `key` of an error object into `self` (`type` into `type_`, which is
+    /// required); unknown fields are skipped.
+    fn read_field(
+        &mut self,
+        type_: &mut Option<ApiErrorType>,
+        r: &mut Reader<'_>,
+        key: &str,
+    ) -> Result<(), DecodeError> {
+        let text = match key {
+            "type" => return r.set(type_),
+            "code" => &mut self.code,
+            "decline_code" => &mut self.decline_code,
+            "message" => &mut self.message,
+            "param" => &mut self.param,
+            "doc_url" => &mut self.doc_url,
+            "request_log_url" => &mut self.request_log_url,
+            "charge" => &mut self.charge,
+            "payment_method_type" => &mut self.payment_method_type,
+            "payment_intent" => return r.set_nullable(&mut self.payment_intent),
+            "payment_method" => return r.set_nullable(&mut self.payment_method),
+            "setup_intent" => return r.set_nullable(&mut self.setup_intent),
+            "source" => return r.set_nullable(&mut self.source),
+            _ => return r.raw().map(drop),
+        };
+        r.set_nullable(text)
+    }
+}
+
+/// An error object on its own (`{"type": ..., "code": ...}`): `type` is required, unknown
+/// fields are skipped.
+impl Decode for ApiError {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let mut type_ = None;
+        let mut e = ApiError::new(ApiErrorType::ApiError);
+        r.object(&mut |r, key| e.read_field(&mut type_, r, key))?;
+        let Some(type_) = type_ else {
+            return Err(r.missing(&[true], &["type"]));
+        };
+        e.type_ = type_;
+        Ok(e)
+    }
+}
+
+// Written out rather than derived: the derived visitors were a third of the runtime's
+// compiled code in a build with no resource.
+impl<'de> Deserialize<'de> for ApiError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::json::deserialize_via_json(deserializer)
+    }
+}
+
+/// `type`, then the fields that are set, in declaration order.
+impl Serialize for ApiError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.type_)?;
+        let texts = [
+            ("code", &self.code),
+            ("decline_code", &self.decline_code),
+            ("message", &self.message),
+            ("param", &self.param),
+            ("doc_url", &self.doc_url),
+            ("request_log_url", &self.request_log_url),
+            ("charge", &self.charge),
+            ("payment_method_type", &self.payment_method_type),
+        ];
+        for (key, value) in texts {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        let objects = [
+            ("payment_intent", &self.payment_intent),
+            ("payment_method", &self.payment_method),
+            ("setup_intent", &self.setup_intent),
+            ("source", &self.source),
+        ];
+        for (key, value) in objects {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
 /// Stripe's error object from the body of a failed response (`{"error": {...}}`); `None` when
-/// the body is not one. Unknown fields are skipped. Read with `rt::Decode` rather than the
-/// derived `Deserialize`, so that serde_json's deserializer is not compiled in for it.
+/// the body is not one. Unknown fields are skipped.
 #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
 pub(crate) fn api_error_of(body: &[u8]) -> Option<ApiError> {
     let mut type_ = None;
     let mut e = ApiError::new(ApiErrorType::ApiError);
-    let read = read_error_object(body, &mut |r, key| {
-        match key {
-            "type" => type_ = Some(Decode::decode(r)?),
-            "code" => e.code = Decode::decode(r)?,
-            "decline_code" => e.decline_code = Decode::decode(r)?,
-            "message" => e.message = Decode::decode(r)?,
-            "param" => e.param = Decode::decode(r)?,
-            "doc_url" => e.doc_url = Decode::decode(r)?,
-            "request_log_url" => e.request_log_url = Decode::decode(r)?,
-            "charge" => e.charge = Decode::decode(r)?,
-            "payment_method_type" => e.payment_method_type = Decode::decode(r)?,
-            "payment_intent" => e.payment_intent = Decode::decode(r)?,
-            "payment_method" => e.payment_method = Decode::decode(r)?,
-            "setup_intent" => e.setup_intent = Decode::decode(r)?,
-            "source" => e.source = Decode::decode(r)?,
-            _ => drop(r.raw()?),
-        }
-        Ok(())
-    });
+    let read = read_error_object(body, &mut |r, key| e.read_field(&mut type_, r, key));
     e.type_ = type_?;
     read.then_some(e)
 }
@@ -609,6 +665,74 @@ impl std::error::Error for Error {
         match self {
             Error::Transport(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rt::from_json;
+
+    #[test]
+    fn api_error_reads_and_writes_stripe_error_objects() {
+        let text = r#"{"type": "card_error", "code": "card_declined", "decline_code": null,
+            "new_field": [1, {"x": 2}], "message": "Declined.",
+            "payment_intent": {"id": "pi_1", "amount": 19}}"#;
+        let e: ApiError = from_json(text).unwrap();
+        assert_eq!(e.type_, ApiErrorType::CardError);
+        assert_eq!(e.code.as_deref(), Some("card_declined"));
+        assert_eq!(e.decline_code, None);
+        assert_eq!(e.message.as_deref(), Some("Declined."));
+        assert_eq!(e.payment_intent.as_ref().unwrap()["amount"], 19);
+
+        // serde both ways: `type` first, then what is set, in declaration order; unknown
+        // fields are not kept (the documented contract of `ApiError`).
+        let written = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            written,
+            r#"{"type":"card_error","code":"card_declined","message":"Declined.","payment_intent":{"amount":19,"id":"pi_1"}}"#
+        );
+        let back: ApiError = serde_json::from_str(&written).unwrap();
+        assert_eq!(back, e);
+        let from_value: ApiError = serde_json::from_value(serde_json::json!({
+            "type": "api_error", "source": {"id": "src_1"}
+        }))
+        .unwrap();
+        assert_eq!(from_value.type_, ApiErrorType::ApiError);
+        assert_eq!(from_value.source.unwrap()["id"], "src_1");
+
+        // `type` is required and must be a string; other fields must have their types.
+        let missing = from_json::<ApiError>(r#"{"code": "x"}"#).unwrap_err();
+        assert!(
+            missing.to_string().contains("missing field `type`"),
+            "{missing}"
+        );
+        assert!(from_json::<ApiError>(r#"{"type": null}"#).is_err());
+        let wrong = from_json::<ApiError>(r#"{"type": "api_error", "code": 3}"#).unwrap_err();
+        assert_eq!(wrong.path(), "code");
+        assert!(serde_json::from_str::<ApiError>(r#"{"code": "x"}"#).is_err());
+    }
+
+    #[test]
+    fn error_bodies_are_read_from_the_error_object() {
+        let body = br#"{"error": {"type": "invalid_request_error", "code": "lock_timeout",
+            "param": "amount", "extra": {"deep": [null]}}, "other": 1}"#;
+        let e = api_error_of(body).unwrap();
+        assert_eq!(e.type_, ApiErrorType::InvalidRequestError);
+        assert_eq!(e.param.as_deref(), Some("amount"));
+        assert_eq!(error_code_of(body).as_deref(), Some("lock_timeout"));
+        // No `type`: not an error object, though its code is still read for the retry rule.
+        let untyped = br#"{"error": {"code": "lock_timeout"}}"#;
+        assert!(api_error_of(untyped).is_none());
+        assert_eq!(error_code_of(untyped).as_deref(), Some("lock_timeout"));
+        for refused in [
+            &b"{}"[..],
+            b"[]",
+            b"{\"error\": 1}",
+            b"{\"error\": {\"type\": \"api_error\"}} x",
+        ] {
+            assert!(api_error_of(refused).is_none(), "{refused:?}");
         }
     }
 }
