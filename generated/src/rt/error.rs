@@ -123,46 +123,32 @@ impl ApiError {
     }
 }
 
-impl ApiError {
-    /// Reads the field `key` of an error object into `self` (`type` into `type_`, which is
-    /// required); unknown fields are skipped.
-    fn read_field(
-        &mut self,
-        type_: &mut Option<ApiErrorType>,
-        r: &mut Reader<'_>,
-        key: &str,
-    ) -> Result<(), DecodeError> {
-        let text = match key {
-            "type" => return r.set(type_),
-            "code" => &mut self.code,
-            "decline_code" => &mut self.decline_code,
-            "message" => &mut self.message,
-            "param" => &mut self.param,
-            "doc_url" => &mut self.doc_url,
-            "request_log_url" => &mut self.request_log_url,
-            "charge" => &mut self.charge,
-            "payment_method_type" => &mut self.payment_method_type,
-            "payment_intent" => return r.set_nullable(&mut self.payment_intent),
-            "payment_method" => return r.set_nullable(&mut self.payment_method),
-            "setup_intent" => return r.set_nullable(&mut self.setup_intent),
-            "source" => return r.set_nullable(&mut self.source),
-            _ => return r.raw().map(drop),
-        };
-        r.set_nullable(text)
-    }
-}
-
 /// An error object on its own (`{"type": ..., "code": ...}`): `type` is required, unknown
 /// fields are skipped.
 impl Decode for ApiError {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let mut type_ = None;
         let mut e = ApiError::new(ApiErrorType::ApiError);
-        r.object(&mut |r, key| e.read_field(&mut type_, r, key))?;
-        let Some(type_) = type_ else {
-            return Err(r.missing(&[true], &["type"]));
-        };
-        e.type_ = type_;
+        r.object(&mut |r, key| {
+            let text = match key {
+                "type" => return r.set(&mut type_),
+                "code" => &mut e.code,
+                "decline_code" => &mut e.decline_code,
+                "message" => &mut e.message,
+                "param" => &mut e.param,
+                "doc_url" => &mut e.doc_url,
+                "request_log_url" => &mut e.request_log_url,
+                "charge" => &mut e.charge,
+                "payment_method_type" => &mut e.payment_method_type,
+                "payment_intent" => return r.set_nullable(&mut e.payment_intent),
+                "payment_method" => return r.set_nullable(&mut e.payment_method),
+                "setup_intent" => return r.set_nullable(&mut e.setup_intent),
+                "source" => return r.set_nullable(&mut e.source),
+                _ => return r.raw().map(drop),
+            };
+            r.set_nullable(text)
+        })?;
+        e.type_ = r.required(type_, "type")?;
         Ok(e)
     }
 }
@@ -214,11 +200,8 @@ impl Serialize for ApiError {
 /// the body is not one. Unknown fields are skipped.
 #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
 pub(crate) fn api_error_of(body: &[u8]) -> Option<ApiError> {
-    let mut type_ = None;
-    let mut e = ApiError::new(ApiErrorType::ApiError);
-    let read = read_error_object(body, &mut |r, key| e.read_field(&mut type_, r, key));
-    e.type_ = type_?;
-    read.then_some(e)
+    let mut error = None;
+    read_error_object(body, &mut |r| r.set(&mut error)).then_some(error)?
 }
 
 /// The `error.code` of a Stripe error body, if it has one (read even when the rest of the
@@ -226,22 +209,21 @@ pub(crate) fn api_error_of(body: &[u8]) -> Option<ApiError> {
 #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
 pub(crate) fn error_code_of(body: &[u8]) -> Option<String> {
     let mut code = None;
-    let read = read_error_object(body, &mut |r, key| {
-        match key {
-            "code" => code = Decode::decode(r)?,
-            _ => drop(r.raw()?),
-        }
-        Ok(())
+    let read = read_error_object(body, &mut |r| {
+        r.object(&mut |r, key| match key {
+            "code" => r.set_nullable(&mut code),
+            _ => r.raw().map(drop),
+        })
     });
     read.then_some(code)?
 }
 
-/// Runs `field` on each entry of the `error` object of `body`: whether the body is one JSON
-/// object with an `error` object, all of it read.
+/// Runs `error` on the value of the `error` key of `body`: whether the body is one JSON object
+/// with an `error` that `error` read without failing, all of it read.
 #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
 fn read_error_object(
     body: &[u8],
-    field: &mut dyn FnMut(&mut Reader<'_>, &str) -> Result<(), DecodeError>,
+    error: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), DecodeError>,
 ) -> bool {
     let Ok(text) = std::str::from_utf8(body) else {
         return false;
@@ -251,7 +233,7 @@ fn read_error_object(
     let read = r.object(&mut |r, key| {
         if key == "error" && !found {
             found = true;
-            r.object(&mut *field)
+            error(r)
         } else {
             r.raw().map(drop)
         }

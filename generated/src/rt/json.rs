@@ -207,7 +207,7 @@ impl<'a> Reader<'a> {
     pub fn required<T>(&self, slot: Option<T>, field: &str) -> Result<T, DecodeError> {
         match slot {
             Some(value) => Ok(value),
-            None => Err(self.error(format!("missing field `{field}`"))),
+            None => Err(self.missing_field(field)),
         }
     }
 
@@ -230,7 +230,10 @@ impl<'a> Reader<'a> {
     /// first field when none is, which a decoder never asks for).
     pub fn missing(&self, absent: &[bool], fields: &[&str]) -> DecodeError {
         let at = absent.iter().position(|a| *a).unwrap_or(0);
-        let field = fields.get(at).copied().unwrap_or("?");
+        self.missing_field(fields.get(at).copied().unwrap_or("?"))
+    }
+
+    fn missing_field(&self, field: &str) -> DecodeError {
         self.error(format!("missing field `{field}`"))
     }
 
