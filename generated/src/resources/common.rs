@@ -15,20 +15,25 @@ pub struct BankConnectionsResourceAccountholder {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for BankConnectionsResourceAccountholder {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_account = None;
         let mut v_customer = None;
         let mut v_type_ = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "account" => r.set_nullable(&mut v_account),
-                "customer" => r.set_nullable(&mut v_customer),
-                "type" => r.set(&mut v_type_),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "account" => r.set_nullable(&mut v_account),
+                    "customer" => r.set_nullable(&mut v_customer),
+                    "type" => r.set(&mut v_type_),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let absent = [v_type_.is_none()];
         let (Some(v_type_),) = (v_type_,) else {
             return Err(r.missing(&absent, &["type"]));

@@ -58,6 +58,7 @@ pub struct Event {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for Event {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_account = None;
@@ -71,21 +72,25 @@ impl rt::Decode for Event {
         let mut v_request = None;
         let mut v_type_ = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "account" => r.set_nullable(&mut v_account),
-                "api_version" => r.set(&mut v_api_version),
-                "created" => r.set(&mut v_created),
-                "data" => r.set(&mut v_data),
-                "id" => r.set(&mut v_id),
-                "livemode" => r.set(&mut v_livemode),
-                "object" => r.set(&mut v_object),
-                "pending_webhooks" => r.set(&mut v_pending_webhooks),
-                "request" => r.set(&mut v_request),
-                "type" => r.set(&mut v_type_),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "account" => r.set_nullable(&mut v_account),
+                    "api_version" => r.set(&mut v_api_version),
+                    "created" => r.set(&mut v_created),
+                    "data" => r.set(&mut v_data),
+                    "id" => r.set(&mut v_id),
+                    "livemode" => r.set(&mut v_livemode),
+                    "object" => r.set(&mut v_object),
+                    "pending_webhooks" => r.set(&mut v_pending_webhooks),
+                    "request" => r.set(&mut v_request),
+                    "type" => r.set(&mut v_type_),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let absent = [
             v_created.is_none(),
             v_data.is_none(),
@@ -191,18 +196,23 @@ pub struct NotificationEventData {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for NotificationEventData {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_object = None;
         let mut v_previous_attributes = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "object" => r.set(&mut v_object),
-                "previous_attributes" => r.set_nullable(&mut v_previous_attributes),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "object" => r.set(&mut v_object),
+                    "previous_attributes" => r.set_nullable(&mut v_previous_attributes),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let absent = [v_object.is_none()];
         let (Some(v_object),) = (v_object,) else {
             return Err(r.missing(&absent, &["object"]));
@@ -246,18 +256,23 @@ pub struct NotificationEventRequest {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for NotificationEventRequest {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_id = None;
         let mut v_idempotency_key = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "id" => r.set(&mut v_id),
-                "idempotency_key" => r.set(&mut v_idempotency_key),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "id" => r.set(&mut v_id),
+                    "idempotency_key" => r.set(&mut v_idempotency_key),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let decoded = Self {
             id: v_id,
             idempotency_key: v_idempotency_key,

@@ -65,6 +65,7 @@ pub struct FinancialConnectionsAccount {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for FinancialConnectionsAccount {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_account_holder = None;
@@ -87,32 +88,36 @@ impl rt::Decode for FinancialConnectionsAccount {
         let mut v_supported_payment_method_types = None;
         let mut v_transaction_refresh = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "account_holder" => r.set(&mut v_account_holder),
-                "balance" => r.set(&mut v_balance),
-                "balance_refresh" => r.set(&mut v_balance_refresh),
-                "category" => r.set(&mut v_category),
-                "created" => r.set(&mut v_created),
-                "display_name" => r.set(&mut v_display_name),
-                "id" => r.set(&mut v_id),
-                "institution_name" => r.set(&mut v_institution_name),
-                "last4" => r.set(&mut v_last4),
-                "livemode" => r.set(&mut v_livemode),
-                "object" => r.set(&mut v_object),
-                "ownership" => r.set(&mut v_ownership),
-                "ownership_refresh" => r.set(&mut v_ownership_refresh),
-                "permissions" => r.set(&mut v_permissions),
-                "status" => r.set(&mut v_status),
-                "subcategory" => r.set(&mut v_subcategory),
-                "subscriptions" => r.set(&mut v_subscriptions),
-                "supported_payment_method_types" => {
-                    r.set(&mut v_supported_payment_method_types)
-                }
-                "transaction_refresh" => r.set(&mut v_transaction_refresh),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "account_holder" => r.set(&mut v_account_holder),
+                    "balance" => r.set(&mut v_balance),
+                    "balance_refresh" => r.set(&mut v_balance_refresh),
+                    "category" => r.set(&mut v_category),
+                    "created" => r.set(&mut v_created),
+                    "display_name" => r.set(&mut v_display_name),
+                    "id" => r.set(&mut v_id),
+                    "institution_name" => r.set(&mut v_institution_name),
+                    "last4" => r.set(&mut v_last4),
+                    "livemode" => r.set(&mut v_livemode),
+                    "object" => r.set(&mut v_object),
+                    "ownership" => r.set(&mut v_ownership),
+                    "ownership_refresh" => r.set(&mut v_ownership_refresh),
+                    "permissions" => r.set(&mut v_permissions),
+                    "status" => r.set(&mut v_status),
+                    "subcategory" => r.set(&mut v_subcategory),
+                    "subscriptions" => r.set(&mut v_subscriptions),
+                    "supported_payment_method_types" => {
+                        r.set(&mut v_supported_payment_method_types)
+                    }
+                    "transaction_refresh" => r.set(&mut v_transaction_refresh),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let absent = [
             v_category.is_none(),
             v_created.is_none(),
@@ -271,6 +276,7 @@ pub struct BankConnectionsResourceBalance {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for BankConnectionsResourceBalance {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_as_of = None;
@@ -279,16 +285,20 @@ impl rt::Decode for BankConnectionsResourceBalance {
         let mut v_current = None;
         let mut v_type_ = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "as_of" => r.set(&mut v_as_of),
-                "cash" => r.set_nullable(&mut v_cash),
-                "credit" => r.set_nullable(&mut v_credit),
-                "current" => r.set(&mut v_current),
-                "type" => r.set(&mut v_type_),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "as_of" => r.set(&mut v_as_of),
+                    "cash" => r.set_nullable(&mut v_cash),
+                    "credit" => r.set_nullable(&mut v_credit),
+                    "current" => r.set(&mut v_current),
+                    "type" => r.set(&mut v_type_),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let absent = [v_as_of.is_none(), v_current.is_none(), v_type_.is_none()];
         let (Some(v_as_of), Some(v_current), Some(v_type_)) = (
             v_as_of,
@@ -346,16 +356,21 @@ pub struct BankConnectionsResourceBalanceApiResourceCashBalance {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for BankConnectionsResourceBalanceApiResourceCashBalance {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_available = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "available" => r.set(&mut v_available),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "available" => r.set(&mut v_available),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let decoded = Self {
             available: v_available,
             extra,
@@ -396,16 +411,21 @@ pub struct BankConnectionsResourceBalanceApiResourceCreditBalance {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for BankConnectionsResourceBalanceApiResourceCreditBalance {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_used = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "used" => r.set(&mut v_used),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "used" => r.set(&mut v_used),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let decoded = Self { used: v_used, extra };
         Ok(decoded)
     }
@@ -443,20 +463,27 @@ pub struct BankConnectionsResourceBalanceRefresh {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for BankConnectionsResourceBalanceRefresh {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_last_attempted_at = None;
         let mut v_next_refresh_available_at = None;
         let mut v_status = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "last_attempted_at" => r.set(&mut v_last_attempted_at),
-                "next_refresh_available_at" => r.set(&mut v_next_refresh_available_at),
-                "status" => r.set(&mut v_status),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "last_attempted_at" => r.set(&mut v_last_attempted_at),
+                    "next_refresh_available_at" => {
+                        r.set(&mut v_next_refresh_available_at)
+                    }
+                    "status" => r.set(&mut v_status),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let absent = [v_last_attempted_at.is_none(), v_status.is_none()];
         let (Some(v_last_attempted_at), Some(v_status)) = (v_last_attempted_at, v_status)
         else {
@@ -583,6 +610,7 @@ pub struct BankConnectionsResourceTransactionRefresh {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for BankConnectionsResourceTransactionRefresh {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_id = None;
@@ -590,15 +618,21 @@ impl rt::Decode for BankConnectionsResourceTransactionRefresh {
         let mut v_next_refresh_available_at = None;
         let mut v_status = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "id" => r.set(&mut v_id),
-                "last_attempted_at" => r.set(&mut v_last_attempted_at),
-                "next_refresh_available_at" => r.set(&mut v_next_refresh_available_at),
-                "status" => r.set(&mut v_status),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "id" => r.set(&mut v_id),
+                    "last_attempted_at" => r.set(&mut v_last_attempted_at),
+                    "next_refresh_available_at" => {
+                        r.set(&mut v_next_refresh_available_at)
+                    }
+                    "status" => r.set(&mut v_status),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let absent = [v_id.is_none(), v_last_attempted_at.is_none(), v_status.is_none()];
         let (Some(v_id), Some(v_last_attempted_at), Some(v_status)) = (
             v_id,

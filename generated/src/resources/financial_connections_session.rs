@@ -33,6 +33,7 @@ pub struct FinancialConnectionsSession {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for FinancialConnectionsSession {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_account_holder = None;
@@ -46,21 +47,25 @@ impl rt::Decode for FinancialConnectionsSession {
         let mut v_prefetch = None;
         let mut v_return_url = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "account_holder" => r.set(&mut v_account_holder),
-                "accounts" => r.set(&mut v_accounts),
-                "client_secret" => r.set(&mut v_client_secret),
-                "filters" => r.set_nullable(&mut v_filters),
-                "id" => r.set(&mut v_id),
-                "livemode" => r.set(&mut v_livemode),
-                "object" => r.set(&mut v_object),
-                "permissions" => r.set(&mut v_permissions),
-                "prefetch" => r.set(&mut v_prefetch),
-                "return_url" => r.set_nullable(&mut v_return_url),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "account_holder" => r.set(&mut v_account_holder),
+                    "accounts" => r.set(&mut v_accounts),
+                    "client_secret" => r.set(&mut v_client_secret),
+                    "filters" => r.set_nullable(&mut v_filters),
+                    "id" => r.set(&mut v_id),
+                    "livemode" => r.set(&mut v_livemode),
+                    "object" => r.set(&mut v_object),
+                    "permissions" => r.set(&mut v_permissions),
+                    "prefetch" => r.set(&mut v_prefetch),
+                    "return_url" => r.set_nullable(&mut v_return_url),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let absent = [
             v_accounts.is_none(),
             v_client_secret.is_none(),
@@ -158,16 +163,21 @@ pub struct BankConnectionsResourceLinkAccountSessionFilters {
     pub extra: rt::Extra,
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for BankConnectionsResourceLinkAccountSessionFilters {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let mut v_countries = None;
         let mut extra = rt::Extra::new();
-        r.object(
-            &mut |r, key| match key {
-                "countries" => r.set(&mut v_countries),
-                _ => extra.read(key, r),
-            },
-        )?;
+        let read = r
+            .object(
+                &mut |r, key| match key {
+                    "countries" => r.set(&mut v_countries),
+                    _ => extra.read(key, r),
+                },
+            );
+        if let Err(e) = read {
+            return Err(e);
+        }
         let decoded = Self {
             countries: v_countries,
             extra,

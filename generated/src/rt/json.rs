@@ -49,9 +49,15 @@ pub trait Decode: Sized {
 ///
 /// This is what the clients do with a response body; use it to read a stored response.
 pub fn from_json<T: Decode>(text: &str) -> Result<T, DecodeError> {
+    let mut slot = None;
     let mut r = Reader::new(text);
-    let decoded = T::decode(&mut r).and_then(|value| r.finish().map(|()| value));
-    decoded.map_err(|e| e.located_in(text))
+    match r.document(&mut |r| r.set(&mut slot)) {
+        Ok(()) => match slot {
+            Some(value) => Ok(value),
+            None => Err(r.error("no value").located_in(text)),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 /// The `Deserialize` impl of every generated type: read the value as [`Json`] with whatever
@@ -184,6 +190,18 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads the whole text as one value with `value`: what [`from_json`] does for every type,
+    /// compiled once.
+    fn document(
+        &mut self,
+        value: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        match value(self).and_then(|()| self.finish()) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(e.located_in(self.text)),
+        }
+    }
+
     /// Checks that nothing but whitespace follows the value read.
     pub fn finish(&mut self) -> Result<(), DecodeError> {
         self.skip_ws();
@@ -212,18 +230,31 @@ impl<'a> Reader<'a> {
     }
 
     /// Decodes the value ahead into a field's slot, as `Some`. Generated decoders call it
-    /// once per key, so the `?` and the move into the slot are compiled once per field type,
-    /// not once per field.
+    /// once per key, so the move into the slot is compiled once per field type, not once per
+    /// field.
+    // Here and in the other generic decoders, `match` rather than `?` or `map`: those would
+    // compile a `Try`/`FromResidual` impl or a closure for every type, in every build.
     pub fn set<T: Decode>(&mut self, slot: &mut Option<T>) -> Result<(), DecodeError> {
-        *slot = Some(T::decode(self)?);
-        Ok(())
+        match T::decode(self) {
+            Ok(value) => {
+                *slot = Some(value);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Like [`set`](Self::set) for an `Option<T>` field: `null` leaves `None`, as an absent key
     /// does.
     pub fn set_nullable<T: Decode>(&mut self, slot: &mut Option<T>) -> Result<(), DecodeError> {
-        *slot = Option::<T>::decode(self)?;
-        Ok(())
+        match self.null() {
+            Ok(true) => {
+                *slot = None;
+                Ok(())
+            }
+            Ok(false) => self.set(slot),
+            Err(e) => Err(e),
+        }
     }
 
     /// The "missing field" error for the first of `fields` whose `absent` flag is set (the
@@ -233,8 +264,19 @@ impl<'a> Reader<'a> {
         self.missing_field(fields.get(at).copied().unwrap_or("?"))
     }
 
-    fn missing_field(&self, field: &str) -> DecodeError {
+    pub(crate) fn missing_field(&self, field: &str) -> DecodeError {
         self.error(format!("missing field `{field}`"))
+    }
+
+    /// Reads `""` if that is the value ahead: whether it was. A [`Clearable`](super::Clearable)
+    /// reads it as "clear".
+    pub(crate) fn empty_string(&mut self) -> bool {
+        self.skip_ws();
+        let found = self.text.as_bytes()[self.pos..].starts_with(b"\"\"");
+        if found {
+            self.pos += 2;
+        }
+        found
     }
 
     /// Reads a `null` if there is one: whether there was.
@@ -721,38 +763,57 @@ impl Decode for Json {
 /// `null` is `None`.
 impl<T: Decode> Decode for Option<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        if r.null()? {
-            return Ok(None);
+        match r.null() {
+            Ok(true) => Ok(None),
+            Ok(false) => match T::decode(r) {
+                Ok(value) => Ok(Some(value)),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
         }
-        T::decode(r).map(Some)
     }
 }
 
 impl<T: Decode> Decode for Box<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        T::decode(r).map(Box::new)
+        match T::decode(r) {
+            Ok(value) => Ok(Box::new(value)),
+            Err(e) => Err(e),
+        }
     }
 }
 
 impl<T: Decode> Decode for Vec<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let mut items = Vec::new();
-        r.array(&mut |r| {
-            items.push(T::decode(r)?);
-            Ok(())
-        })?;
-        Ok(items)
+        let read = r.array(&mut |r| match T::decode(r) {
+            Ok(item) => {
+                items.push(item);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        });
+        match read {
+            Ok(()) => Ok(items),
+            Err(e) => Err(e),
+        }
     }
 }
 
 impl<T: Decode> Decode for BTreeMap<String, T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let mut map = BTreeMap::new();
-        r.object(&mut |r, key| {
-            map.insert(key.to_owned(), T::decode(r)?);
-            Ok(())
-        })?;
-        Ok(map)
+        let read = r.object(&mut |r, key| match T::decode(r) {
+            Ok(value) => {
+                map.insert(key.to_owned(), value);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        });
+        match read {
+            Ok(()) => Ok(map),
+            Err(e) => Err(e),
+        }
     }
 }
 

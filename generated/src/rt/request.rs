@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::json::{from_json, Decode};
+use super::json::{from_json, Decode, DecodeError};
 use super::{Error, Form, Path, ToForm};
 
 /// An HTTP method used by Stripe's API.
@@ -317,10 +317,19 @@ pub(crate) struct DecodeFailure {
 
 /// The [`Decoder`] of every [`Decode`] type: the generated models, [`Json`](super::Json).
 pub(crate) fn decode_typed<T: Decode>(text: &str) -> Result<T, DecodeFailure> {
-    from_json(text).map_err(|e| DecodeFailure {
-        path: e.path(),
-        message: e.message(),
-    })
+    match from_json(text) {
+        Ok(value) => Ok(value),
+        Err(e) => Err(DecodeFailure::from(e)),
+    }
+}
+
+impl From<DecodeError> for DecodeFailure {
+    fn from(e: DecodeError) -> Self {
+        DecodeFailure {
+            path: e.path(),
+            message: e.message(),
+        }
+    }
 }
 
 /// The [`Decoder`] of a type that only serde decodes (see

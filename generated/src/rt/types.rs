@@ -441,93 +441,122 @@ impl<'de, T: for<'a> Deserialize<'a>> Deserialize<'de> for SearchResult<T> {
     }
 }
 
+// The generic decoders below use `match` rather than `?` or `map`, as `Reader::set` does: they
+// are compiled once per item type, in every build.
+
 /// A string is an id; anything else is the expanded object.
 impl<T: Decode> Decode for Expandable<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        if r.at_string()? {
-            return r.string().map(Expandable::Id);
+        match r.at_string() {
+            Ok(true) => Ok(Expandable::Id(r.string()?)),
+            Ok(false) => match T::decode(r) {
+                Ok(object) => Ok(Expandable::Object(Box::new(object))),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
         }
-        T::decode(r).map(|object| Expandable::Object(Box::new(object)))
     }
 }
 
 /// `""` clears; anything else is the value.
 impl<T: Decode> Decode for Clearable<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        if r.try_decode::<EmptyString>().is_some() {
+        if r.empty_string() {
             return Ok(Clearable::Clear);
         }
-        T::decode(r).map(Clearable::Set)
-    }
-}
-
-/// Decodes only `""`.
-struct EmptyString;
-
-impl Decode for EmptyString {
-    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        match r.str()?.is_empty() {
-            true => Ok(EmptyString),
-            false => Err(r.error("not empty")),
+        match T::decode(r) {
+            Ok(value) => Ok(Clearable::Set(value)),
+            Err(e) => Err(e),
         }
     }
 }
 
 impl Decode for Secret {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        r.string().map(Secret)
+        Ok(Secret(r.string()?))
     }
 }
 
 impl Decode for Timestamp {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        r.i64().map(Timestamp)
+        Ok(Timestamp(r.i64()?))
     }
 }
 
 impl<T: Decode> Decode for List<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let (mut data, mut has_more, mut url) = (None, None, None);
-        let mut extra = Extra::new();
-        r.object(&mut |r, key| {
-            match key {
-                // The type says what `object` is.
-                "object" => drop(r.raw()?),
-                "data" => data = Some(Decode::decode(r)?),
-                "has_more" => has_more = Some(r.bool()?),
-                "url" => url = Some(r.string()?),
-                _ => extra.read(key, r)?,
-            }
-            Ok(())
-        })?;
-        Ok(List {
-            data: r.required(data, "data")?,
-            has_more: r.required(has_more, "has_more")?,
-            url: url.unwrap_or_default(),
-            extra,
-        })
+        let mut data = None;
+        let page = Page::read(r, false, &mut |r| r.set(&mut data));
+        match (page, data) {
+            (Ok(page), Some(data)) => Ok(List {
+                data,
+                has_more: page.has_more,
+                url: page.url,
+                extra: page.extra,
+            }),
+            (Err(e), _) => Err(e),
+            (Ok(_), None) => Err(r.missing_field("data")),
+        }
     }
 }
 
 impl<T: Decode> Decode for SearchResult<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let (mut data, mut has_more, mut next_page, mut url, mut total_count) =
-            (None, None, None, None, None);
+        let mut data = None;
+        let page = Page::read(r, true, &mut |r| r.set(&mut data));
+        match (page, data) {
+            (Ok(page), Some(data)) => Ok(SearchResult {
+                data,
+                has_more: page.has_more,
+                next_page: page.next_page,
+                url: page.url,
+                total_count: page.total_count,
+                extra: page.extra,
+            }),
+            (Err(e), _) => Err(e),
+            (Ok(_), None) => Err(r.missing_field("data")),
+        }
+    }
+}
+
+/// The keys of a list or search page other than `data`, read by one function for every item
+/// type: only the `data` closure is compiled per type.
+struct Page {
+    has_more: bool,
+    next_page: Option<String>,
+    url: String,
+    total_count: Option<u64>,
+    extra: Extra,
+}
+
+impl Page {
+    /// Reads a page object, handing the reader to `data` at the `data` key. `next_page` and
+    /// `total_count` are fields of a search page and unknown keys of a list.
+    fn read<'a>(
+        r: &mut Reader<'a>,
+        search: bool,
+        data: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), DecodeError>,
+    ) -> Result<Page, DecodeError> {
+        let (mut has_more, mut next_page, mut url, mut total_count) = (None, None, None, None);
         let mut extra = Extra::new();
-        r.object(&mut |r, key| {
-            match key {
-                "object" => drop(r.raw()?),
-                "data" => data = Some(Decode::decode(r)?),
-                "has_more" => has_more = Some(r.bool()?),
-                "next_page" => next_page = Decode::decode(r)?,
-                "url" => url = Some(r.string()?),
-                "total_count" => total_count = Decode::decode(r)?,
-                _ => extra.read(key, r)?,
+        let mut has_data = false;
+        r.object(&mut |r, key| match key {
+            // The type says what `object` is.
+            "object" => r.raw().map(drop),
+            "data" => {
+                has_data = true;
+                data(r)
             }
-            Ok(())
+            "has_more" => r.set(&mut has_more),
+            "url" => r.set(&mut url),
+            "next_page" if search => r.set_nullable(&mut next_page),
+            "total_count" if search => r.set_nullable(&mut total_count),
+            _ => extra.read(key, r),
         })?;
-        Ok(SearchResult {
-            data: r.required(data, "data")?,
+        if !has_data {
+            return Err(r.missing_field("data"));
+        }
+        Ok(Page {
             has_more: r.required(has_more, "has_more")?,
             next_page,
             url: url.unwrap_or_default(),
@@ -715,6 +744,52 @@ mod tests {
         let de = &mut serde_json::Deserializer::from_str(text);
         let err = serde_path_to_error::deserialize::<_, Update>(de).unwrap_err();
         assert_eq!(err.path().to_string(), "account.balance");
+    }
+
+    /// The reader's path (`Decode`), which the clients take; the tests above take serde's.
+    #[test]
+    fn pages_and_clearable_decode_with_the_reader() {
+        use crate::rt::from_json;
+
+        let list: List<i64> = from_json(
+            r#"{"object":"list","data":[1,2],"has_more":true,"url":"/v1/x","total_count":2}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (list.data, list.has_more, list.url.as_str()),
+            (vec![1, 2], true, "/v1/x")
+        );
+        // `total_count` is a field of a search page, an unknown key of a list.
+        assert_eq!(list.extra.get_raw("total_count"), Some("2"));
+
+        let page: SearchResult<i64> = from_json(
+            r#"{"object":"search_result","data":[3],"has_more":false,"next_page":null,"url":"/v1/s","total_count":1,"livemode":false}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (page.data, page.next_page, page.total_count),
+            (vec![3], None, Some(1))
+        );
+        assert_eq!(page.extra.get_raw("livemode"), Some("false"));
+        let page: SearchResult<i64> =
+            from_json(r#"{"data":[],"has_more":true,"next_page":"tok_2"}"#).unwrap();
+        assert_eq!(
+            (page.next_page.as_deref(), page.url.as_str()),
+            (Some("tok_2"), "")
+        );
+
+        let err = |text: &str| from_json::<List<i64>>(text).unwrap_err().to_string();
+        assert!(err(r#"{"has_more":true}"#).contains("missing field `data`"));
+        assert!(err(r#"{"data":[]}"#).contains("missing field `has_more`"));
+        assert!(err(r#"{"data":[1,"x"],"has_more":true}"#).ends_with("(at `data[1]`)"));
+
+        assert_eq!(from_json::<Clearable<i64>>(r#""""#), Ok(Clearable::Clear));
+        assert_eq!(from_json::<Clearable<i64>>(" 7"), Ok(Clearable::Set(7)));
+        assert_eq!(
+            from_json::<Clearable<String>>(r#"" ""#),
+            Ok(Clearable::Set(" ".to_owned()))
+        );
+        assert!(from_json::<Clearable<i64>>(r#""x""#).is_err());
     }
 
     #[test]

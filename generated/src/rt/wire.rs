@@ -23,6 +23,10 @@ pub(crate) fn wire_position(s: &str, wires: &[&str]) -> Option<usize> {
 
 /// Implements serde, `Display`, `FromStr`, `From<&str>` and `ToForm` for a type that
 /// implements `rt::WireEnum`.
+///
+/// The one-line forwarders here and in `impl_id!` are `#[inline]`: then a build compiles only
+/// those a caller uses, not all of them for every enum and id (the `match` in `decode`, rather
+/// than `?`, likewise avoids compiling an error conversion per type).
 macro_rules! impl_wire_enum {
     ($ty:ty) => {
         impl ::serde::Serialize for $ty {
@@ -41,11 +45,15 @@ macro_rules! impl_wire_enum {
 
         impl $crate::rt::Decode for $ty {
             fn decode(r: &mut $crate::rt::Reader<'_>) -> Result<Self, $crate::rt::DecodeError> {
-                Ok(<$ty as $crate::rt::WireEnum>::from_wire(&r.str()?))
+                match r.str() {
+                    Ok(s) => Ok(<$ty as $crate::rt::WireEnum>::from_wire(&s)),
+                    Err(e) => Err(e),
+                }
             }
         }
 
         impl ::std::fmt::Display for $ty {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str($crate::rt::WireEnum::as_str(self))
             }
@@ -53,18 +61,21 @@ macro_rules! impl_wire_enum {
 
         impl ::std::str::FromStr for $ty {
             type Err = ::std::convert::Infallible;
+            #[inline]
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Ok(<$ty as $crate::rt::WireEnum>::from_wire(s))
             }
         }
 
         impl ::std::convert::From<&str> for $ty {
+            #[inline]
             fn from(s: &str) -> Self {
                 <$ty as $crate::rt::WireEnum>::from_wire(s)
             }
         }
 
         impl $crate::rt::ToForm for $ty {
+            #[inline]
             fn to_form(&self, key: &str, form: &mut $crate::rt::Form) {
                 form.push(key, $crate::rt::WireEnum::as_str(self));
             }
@@ -107,41 +118,48 @@ macro_rules! impl_id {
     ($ty:ident) => {
         impl $ty {
             /// Wraps an id string.
+            #[inline]
             pub fn new(id: impl ::std::convert::Into<String>) -> Self {
                 $ty(id.into())
             }
 
             /// The id as a string.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 &self.0
             }
         }
 
         impl ::std::fmt::Debug for $ty {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_tuple(stringify!($ty)).field(&self.0).finish()
             }
         }
 
         impl ::std::fmt::Display for $ty {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
 
         impl ::std::convert::AsRef<str> for $ty {
+            #[inline]
             fn as_ref(&self) -> &str {
                 &self.0
             }
         }
 
         impl ::std::convert::From<String> for $ty {
+            #[inline]
             fn from(id: String) -> Self {
                 $ty(id)
             }
         }
 
         impl ::std::convert::From<&str> for $ty {
+            #[inline]
             fn from(id: &str) -> Self {
                 $ty(id.to_owned())
             }
@@ -149,6 +167,7 @@ macro_rules! impl_id {
 
         impl ::std::str::FromStr for $ty {
             type Err = ::std::convert::Infallible;
+            #[inline]
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Ok($ty(s.to_owned()))
             }
@@ -170,11 +189,15 @@ macro_rules! impl_id {
 
         impl $crate::rt::Decode for $ty {
             fn decode(r: &mut $crate::rt::Reader<'_>) -> Result<Self, $crate::rt::DecodeError> {
-                r.string().map($ty)
+                match r.string() {
+                    Ok(id) => Ok($ty(id)),
+                    Err(e) => Err(e),
+                }
             }
         }
 
         impl $crate::rt::ToForm for $ty {
+            #[inline]
             fn to_form(&self, key: &str, form: &mut $crate::rt::Form) {
                 form.push(key, &self.0);
             }

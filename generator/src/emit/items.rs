@@ -260,13 +260,26 @@ pub fn emit_union(u: &Union) -> TokenStream {
     let tagged = tags.len() == u.members.len() && unique.len() == tags.len();
     // Tagged by `object`: decode the shape the tag names. Untagged: the first shape that
     // decodes, as serde's `untagged` would. Either way a shape not known is kept as sent.
+    // `match` rather than `?` or `map`: those would compile an error conversion or a closure
+    // for every union (see `rt::Reader::set`).
+    let unknown = quote! {
+        match r.json() {
+            Ok(value) => Ok(Self::Unknown(value)),
+            Err(e) => Err(e),
+        }
+    };
     let decode = if tagged {
         quote! {
-            let decoded = match r.tag("object")?.as_deref() {
-                #(Some(#tags) => Self::#variants(rt::Decode::decode(r)?),)*
-                _ => Self::Unknown(r.json()?),
-            };
-            Ok(decoded)
+            match r.tag("object") {
+                Ok(tag) => match tag.as_deref() {
+                    #(Some(#tags) => match rt::Decode::decode(r) {
+                        Ok(member) => Ok(Self::#variants(member)),
+                        Err(e) => Err(e),
+                    },)*
+                    _ => #unknown,
+                },
+                Err(e) => Err(e),
+            }
         }
     } else {
         quote! {
@@ -275,7 +288,7 @@ pub fn emit_union(u: &Union) -> TokenStream {
                     return Ok(Self::#variants(decoded));
                 }
             )*
-            r.json().map(Self::Unknown)
+            #unknown
         }
     };
     quote! {

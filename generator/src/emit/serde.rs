@@ -24,8 +24,8 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
         .iter()
         .map(|f| format_ident!("v_{}", f.name.rust()))
         .collect();
-    // Each key is one call into the reader, generic over the field's type only: the decode,
-    // its `?` and the move into the slot are compiled once per type, not once per field.
+    // Each key is one call into the reader, generic over the field's type only: the decode
+    // and the move into the slot are compiled once per type, not once per field.
     let arms = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = f.name.wire();
         match f.presence {
@@ -73,14 +73,22 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
     });
     let extra = format_ident!("{EXTRA_FIELD}");
     let decl_slots = (!slots.is_empty()).then(|| quote!(#(let mut #slots = None;)*));
+    // `if let Err` rather than `?`, which would compile an error conversion for every struct.
     let entry = if s.fields.is_empty() {
-        quote!(r.object(&mut |r, key| #extra.read(key, r))?;)
+        quote! {
+            if let Err(e) = r.object(&mut |r, key| #extra.read(key, r)) {
+                return Err(e);
+            }
+        }
     } else {
         quote! {
-            r.object(&mut |r, key| match key {
+            let read = r.object(&mut |r, key| match key {
                 #(#arms)*
                 _ => #extra.read(key, r),
-            })?;
+            });
+            if let Err(e) = read {
+                return Err(e);
+            }
         }
     };
     // An object with no known field writes only its unknown ones.
@@ -101,7 +109,9 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
             #finish
         },
     };
+    // The allow: `?` is what the `if let Err` above avoids.
     quote! {
+        #[allow(clippy::question_mark)]
         impl rt::Decode for #name {
             fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
                 #decl_slots
