@@ -396,6 +396,7 @@ fn cold_builds(out: &generator::Output, generated_lines: usize) -> Result<()> {
          vs the same dependencies and no code, {COLD_BUILD_RUNS} runs each, alternating"
     );
     header("build");
+    let mut types_only_base = None;
     for (name, features) in configs {
         let (mut with_code, mut without) = (Vec::new(), Vec::new());
         for _ in 0..COLD_BUILD_RUNS {
@@ -415,9 +416,54 @@ fn cold_builds(out: &generator::Output, generated_lines: usize) -> Result<()> {
         Stat::of(with_code).row("cold: generated crate", &base);
         Stat::of(own_empty).row("  the crate alone, no code", &base);
         Stat::of(own_code).row("  the crate alone, generated", &base);
+        if features == Some(&types_only[..]) {
+            types_only_base = Some(base);
+        }
+    }
+    if let Some(base) = types_only_base {
+        reader_floor(&full, &root.join("reader-only"), &base)?;
     }
     let _ = std::fs::remove_dir_all(full.join("target"));
     let _ = std::fs::remove_dir_all(empty.join("target"));
+    Ok(())
+}
+
+/// The floor under a types-only build: the runtime's JSON reader (`rt/json.rs` and the
+/// unknown-field store `rt/object.rs`) in a crate of its own, with the same dependencies and
+/// nothing else. Every lossless typed decoder needs it, whatever the selection; its ratio to
+/// the types-only dependency build (`base`) is what no generated code can go below.
+fn reader_floor(generated: &Path, dir: &Path, base: &Stat) -> Result<()> {
+    crate::whole_api::scratch_crate(dir, None)?;
+    std::fs::create_dir_all(dir.join("src/rt"))?;
+    for file in ["json.rs", "object.rs"] {
+        std::fs::copy(
+            generated.join("src/rt").join(file),
+            dir.join("src/rt").join(file),
+        )
+        .with_context(|| format!("copying rt/{file}"))?;
+    }
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "//! The generated crate's JSON reader alone.\n\
+         #![allow(dead_code)]\n\
+         pub mod rt {\n\
+             mod json;\n\
+             mod object;\n\
+             pub use json::{from_json, Decode, DecodeError, Reader};\n\
+             pub use object::Extra;\n\
+             pub type Json = serde_json::Value;\n\
+             pub type Number = serde_json::Number;\n\
+         }\n",
+    )?;
+    build(dir, Some(&[]), true)?;
+    let own: Result<Vec<_>> = (0..CRATE_ONLY_RUNS)
+        .map(|_| build(dir, Some(&[]), false))
+        .collect();
+    println!(
+        "  floor: the JSON reader alone (rt/json.rs, rt/object.rs), vs the types-only dependencies"
+    );
+    Stat::of(own?).row("  the crate alone, reader only", base);
+    let _ = std::fs::remove_dir_all(dir.join("target"));
     Ok(())
 }
 
