@@ -448,7 +448,10 @@ impl<'de, T: for<'a> Deserialize<'a>> Deserialize<'de> for SearchResult<T> {
 impl<T: Decode> Decode for Expandable<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         match r.at_string() {
-            Ok(true) => Ok(Expandable::Id(r.string()?)),
+            Ok(true) => match r.string() {
+                Ok(id) => Ok(Expandable::Id(id)),
+                Err(e) => Err(e),
+            },
             Ok(false) => match T::decode(r) {
                 Ok(object) => Ok(Expandable::Object(Box::new(object))),
                 Err(e) => Err(e),

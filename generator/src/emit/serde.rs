@@ -73,21 +73,13 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
     });
     let extra = format_ident!("{EXTRA_FIELD}");
     let decl_slots = (!slots.is_empty()).then(|| quote!(#(let mut #slots = None;)*));
-    // `if let Err` rather than `?`, which would compile an error conversion for every struct.
     let entry = if s.fields.is_empty() {
-        quote! {
-            if let Err(e) = r.object(&mut |r, key| #extra.read(key, r)) {
-                return Err(e);
-            }
-        }
+        quote!(|r, key| #extra.read(key, r))
     } else {
         quote! {
-            let read = r.object(&mut |r, key| match key {
+            |r, key| match key {
                 #(#arms)*
                 _ => #extra.read(key, r),
-            });
-            if let Err(e) = read {
-                return Err(e);
             }
         }
     };
@@ -109,14 +101,18 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
             #finish
         },
     };
-    // The allow: `?` is what the `if let Err` above avoids.
+    // `if let Err` rather than `?`, which would compile an error conversion for every struct;
+    // hence the allow.
     quote! {
         #[allow(clippy::question_mark)]
         impl rt::Decode for #name {
             fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
                 #decl_slots
                 let mut #extra = rt::Extra::new();
-                #entry
+                let read = r.object(&mut #entry);
+                if let Err(e) = read {
+                    return Err(e);
+                }
                 #check_required
                 #build
                 Ok(decoded)
