@@ -44,6 +44,8 @@ pub enum Returns {
     List { search: bool },
     /// The deleted form of the resource (`deleted_*`).
     Deleted(Pointer),
+    /// A binary body about the resource (a quote's PDF), returned as sent.
+    Bytes,
 }
 
 /// One selected operation.
@@ -143,6 +145,7 @@ pub fn select<'a>(
     }
     let mut warnings = Vec::new();
     find_operations(loaded, &by_resource_id, &mut resources, &mut errors);
+    find_binary_operations(loaded, &mut resources);
     // Skipped before anything reads them, so a skipped operation cannot fail the run, and its
     // parameters and body add no types.
     for r in &mut resources {
@@ -391,6 +394,69 @@ fn find_operations(
             });
         }
     }
+}
+
+/// Assigns each GET whose success response is binary (`type: string, format: binary`, such
+/// as `application/pdf`), which names no schema, to the selected resource under whose
+/// collection path it lives: `GET /v1/quotes/{quote}/pdf` belongs to `quote`.
+fn find_binary_operations(loaded: &Loaded, resources: &mut [SelectedResource]) {
+    let Some(paths) = loaded.doc.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    let mut sorted: Vec<(&String, &Value)> = paths.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (path, item) in sorted {
+        let Some(op) = item.get(Method::Get.key()) else {
+            continue;
+        };
+        let Some(content) = op
+            .pointer("/responses/200/content")
+            .and_then(Value::as_object)
+        else {
+            continue;
+        };
+        let binary = !content.contains_key("application/json")
+            && content.values().any(|media| {
+                let schema = media.get("schema");
+                schema.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("string")
+                    && schema.and_then(|s| s.get("format")).and_then(Value::as_str)
+                        == Some("binary")
+            });
+        if !binary {
+            continue;
+        }
+        let Some(r) = resources
+            .iter_mut()
+            .find(|r| is_under_collection(path, &r.id))
+        else {
+            continue;
+        };
+        r.ops.push(SelectedOp {
+            at: Pointer::root()
+                .push("paths")
+                .push(path)
+                .push(Method::Get.key()),
+            path: path.clone(),
+            method: Method::Get,
+            operation_id: op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            returns: Returns::Bytes,
+        });
+    }
+}
+
+/// Whether `path` lies under the collection of resource `id`: `/v1/quotes/{quote}/pdf` under
+/// `quote` (`/v1/quote` plus a plural `s` or `es`, then `/`).
+fn is_under_collection(path: &str, id: &str) -> bool {
+    let collection = format!("/v1/{}", id.replace('.', "/"));
+    path.strip_prefix(&collection).is_some_and(|rest| {
+        ["s/", "es/", "/"]
+            .iter()
+            .any(|plural| rest.starts_with(plural))
+    })
 }
 
 /// The resource schema a success response is about, and how.

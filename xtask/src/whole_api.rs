@@ -36,9 +36,6 @@ pub fn all_resources(spec: &[u8]) -> Result<Vec<String>> {
 pub fn selection(spec: &[u8]) -> Result<generator::Selection> {
     let mut selection = crate::selection()?;
     selection.resources = all_resources(spec)?;
-    // File uploads send `multipart/form-data`, which the runtime does not encode yet; the
-    // generator refuses them unless told to leave them out.
-    selection.skip_operations.push("PostFiles".to_owned());
     Ok(selection)
 }
 

@@ -399,7 +399,15 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation]) -> TokenStream {
         };
         let attach = match op.params_in {
             ParamsIn::Body => quote!(.form(params)),
+            ParamsIn::Multipart => quote!(.multipart(params)),
             ParamsIn::Query => quote!(.query(params)),
+        };
+        let server = op.server.as_deref().map(|url| quote!(.server(#url)));
+        // A binary body is not decoded: `Request::binary` returns it as `rt::Bytes`.
+        let constructor = if op.returns == Ty::Bytes {
+            quote!(binary)
+        } else {
+            quote!(new)
         };
         let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
         let http = format!(" `{} {}`", op.method.http(), path_display(op));
@@ -409,7 +417,7 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation]) -> TokenStream {
             #[doc = #http]
             pub fn #name(#(#args,)* params: &#params) -> rt::Request<#returns> {
                 let path = #path;
-                rt::Request::new(#method, path)#attach
+                rt::Request::#constructor(#method, path)#attach #server
             }
         }
     });

@@ -202,6 +202,10 @@ pub enum Ty {
     Boxed(Box<Ty>),
     /// A parameter that can be unset by sending `""`: `rt::Clearable<T>`.
     Clearable(Box<Ty>),
+    /// A file to upload (`format: binary` in a multipart body): `rt::FileUpload`.
+    File,
+    /// A binary response body (a PDF), returned as sent: `rt::Bytes`.
+    Bytes,
 }
 
 /// A reference to a generated type in some module.
@@ -288,8 +292,11 @@ pub struct Operation {
     pub params: TypeName,
     /// Where the parameters go.
     pub params_in: ParamsIn,
-    /// The success type.
+    /// The success type; [`Ty::Bytes`] for a binary response.
     pub returns: Ty,
+    /// The operation's own server (`servers` of the operation or its path), such as
+    /// `https://files.stripe.com`, without a trailing `/`; `None` for the API's.
+    pub server: Option<String>,
     /// Spec description.
     pub doc: Doc,
     /// `operationId`.
@@ -345,4 +352,6 @@ pub enum ParamsIn {
     Query,
     /// A form-encoded body (POST).
     Body,
+    /// A `multipart/form-data` body (file uploads).
+    Multipart,
 }

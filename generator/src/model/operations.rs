@@ -141,9 +141,7 @@ impl Lower<'_> {
                 return None;
             }
         };
-        if !self.body_is_form(op) {
-            return None;
-        }
+        let media = self.body_media(op)?;
         let name = match naming::function(verb) {
             Ok(n) => n,
             Err(e) => {
@@ -172,7 +170,7 @@ impl Lower<'_> {
 
         let scope = Scope::new(module, Role::Params, target.id);
         let mut fields = self.lower_query(&query, &params_name, scope);
-        let params_in = self.lower_form_body(op, &params_name, &mut fields, scope);
+        let params_in = self.lower_form_body(op, media, &params_name, &mut fields, scope);
         fields.sort_by(|a, b| a.name.wire().cmp(b.name.wire()));
         self.reuse_resource_enums(&mut fields, target.ty, module);
         self.push_params(&params_name, fields, target, &name, &op.at, module);
@@ -187,31 +185,56 @@ impl Lower<'_> {
             params: params_name,
             params_in,
             returns,
+            server: self.server(op),
             doc: Doc(parsed.description.clone()),
             operation_id: op.operation_id.clone(),
             at: op.at.clone(),
         })
     }
 
-    /// Whether the request body, if any, is form-encoded; the runtime encodes nothing else.
-    fn body_is_form(&mut self, op: &SelectedOp) -> bool {
+    /// The media type of the request body: form-encoded, or `multipart/form-data` (file
+    /// uploads); `None` after an error for anything else, which the runtime does not encode.
+    fn body_media(&mut self, op: &SelectedOp) -> Option<&'static str> {
         let content_at = op.at.push("requestBody").push("content");
-        let non_form = self
-            .sel
-            .loaded
-            .get(&content_at)
-            .and_then(Value::as_object)
-            .is_some_and(|m| !m.is_empty() && !m.contains_key("application/x-www-form-urlencoded"));
-        if non_form {
-            self.errors.push(Error::unsupported(
-                &op.at.push("requestBody"),
-                format!(
-                    "a request body that is not form-encoded (list `{}` under skip_operations in spec/select.yaml to leave it out)",
-                    op.operation_id
-                ),
-            ));
+        let content = self.sel.loaded.get(&content_at).and_then(Value::as_object);
+        let has = |media: &str| content.is_some_and(|m| m.contains_key(media));
+        if has(FORM) || content.is_none_or(|m| m.is_empty()) {
+            return Some(FORM);
         }
-        !non_form
+        if has(MULTIPART) {
+            return Some(MULTIPART);
+        }
+        self.errors.push(Error::unsupported(
+            &op.at.push("requestBody"),
+            format!(
+                "a request body that is neither form-encoded nor multipart (list `{}` under skip_operations in spec/select.yaml to leave it out)",
+                op.operation_id
+            ),
+        ));
+        None
+    }
+
+    /// The operation's own base URL: the first of its `servers`, or of its path's, with no
+    /// trailing `/`. A URL with variables (`{region}`) is an error: nothing would fill them.
+    fn server(&mut self, op: &SelectedOp) -> Option<String> {
+        let path_at = Pointer::root().push("paths").push(&op.path);
+        let at = [op.at.push("servers"), path_at.push("servers")]
+            .into_iter()
+            .find(|at| self.sel.loaded.get(at).is_some())?;
+        let url_at = at.push("0").push("url");
+        let url = self.sel.loaded.get(&url_at).and_then(Value::as_str);
+        match url {
+            Some(url) if url.starts_with("https://") && !url.contains('{') => {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            _ => {
+                self.errors.push(Error::unsupported(
+                    &url_at,
+                    "a server that is not a literal https:// URL",
+                ));
+                None
+            }
+        }
     }
 
     /// The declared path parameters (name -> index in `parameters`) and the query parameters
@@ -306,19 +329,17 @@ impl Lower<'_> {
     fn lower_form_body(
         &mut self,
         op: &SelectedOp,
+        media: &str,
         params_name: &TypeName,
         fields: &mut Vec<Field>,
         scope: Scope<'_>,
     ) -> ParamsIn {
         let mut params_in = match op.method {
+            Method::Post if media == MULTIPART => ParamsIn::Multipart,
             Method::Post => ParamsIn::Body,
             Method::Get | Method::Delete => ParamsIn::Query,
         };
-        let body_at = op
-            .at
-            .push("requestBody")
-            .push("content")
-            .push("application/x-www-form-urlencoded");
+        let body_at = op.at.push("requestBody").push("content").push(media);
         let has_props = self
             .sel
             .loaded
@@ -359,7 +380,8 @@ impl Lower<'_> {
         params_in
     }
 
-    /// Form bodies must use Stripe's deepObject rules, which is what `rt::Form` implements.
+    /// Form bodies, and the parts of multipart ones, must use Stripe's deepObject rules, which
+    /// is what `rt::Form` implements.
     fn check_encoding(&mut self, body_at: &Pointer) {
         let Some(enc) = self
             .sel
@@ -417,9 +439,15 @@ impl Lower<'_> {
             Returns::Deleted(p) => {
                 self.lower_ref(&format!("#{}", p.as_json_pointer()), &op.at, scope)
             }
+            Returns::Bytes => Ty::Bytes,
         }
     }
 }
+
+/// The media type of form-encoded bodies.
+const FORM: &str = "application/x-www-form-urlencoded";
+/// The media type of file uploads.
+const MULTIPART: &str = "multipart/form-data";
 
 /// The IR's method for select's.
 fn method(m: Method) -> ir::Method {
