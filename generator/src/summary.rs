@@ -37,10 +37,12 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigWarning;
 use crate::emit::types;
 use crate::model::{Field, Item, Model, Operation, PathPart, Presence, Role, Ty};
 
 mod events;
+mod report;
 
 pub use events::EventSummary;
 
@@ -282,7 +284,9 @@ pub struct Change {
     pub what: String,
 }
 
-/// The differences between two summaries, breaking first, each group sorted by subject.
+/// The differences between two summaries, breaking first, each group sorted by subject, and
+/// the config entries the new generation ignored. Rendered by `Report::markdown` and
+/// `Report::terminal` (in `report.rs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
     /// `api_version (sha256 prefix)` of the old summary.
@@ -291,6 +295,9 @@ pub struct Report {
     pub to: String,
     /// Every change.
     pub changes: Vec<Change>,
+    /// Entries of `spec/select.yaml` that match nothing in the new spec (see
+    /// [`stale`](crate::stale)); empty from [`diff`], set with [`Report::with_config`].
+    pub config: Vec<ConfigWarning>,
 }
 
 fn short(s: &Summary) -> String {
@@ -366,6 +373,7 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
         from: short(old),
         to: short(new),
         changes,
+        config: Vec::new(),
     }
 }
 
@@ -551,74 +559,6 @@ fn diff_variants(
                 n.unknown.as_deref().unwrap_or("-")
             ),
         );
-    }
-}
-
-impl Report {
-    /// Number of breaking changes.
-    pub fn breaking(&self) -> usize {
-        self.changes.iter().filter(|c| c.breaking).count()
-    }
-
-    /// Whether the two summaries describe the same API.
-    pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
-    }
-
-    fn headline(&self) -> String {
-        let breaking = self.breaking();
-        format!(
-            "{} breaking, {} non-breaking",
-            breaking,
-            self.changes.len() - breaking
-        )
-    }
-
-    /// Markdown for a pull request: a heading, counts, then a list per group.
-    pub fn markdown(&self) -> String {
-        let mut out = format!("## Generated API changes: {} -> {}\n\n", self.from, self.to);
-        if self.is_empty() {
-            out.push_str("No changes to the generated API.\n");
-            return out;
-        }
-        let _ = writeln!(
-            out,
-            "{} changes in the selected resources.",
-            self.headline()
-        );
-        for (breaking, title) in [(true, "Breaking"), (false, "Non-breaking")] {
-            let group: Vec<&Change> = self
-                .changes
-                .iter()
-                .filter(|c| c.breaking == breaking)
-                .collect();
-            if group.is_empty() {
-                continue;
-            }
-            let _ = write!(out, "\n### {title}\n\n");
-            for c in group {
-                let _ = writeln!(out, "- `{}`: {}", c.subject, c.what);
-            }
-        }
-        out
-    }
-
-    /// Plain text for a terminal: one line per change.
-    pub fn terminal(&self) -> String {
-        if self.is_empty() {
-            return format!("generated API unchanged ({})\n", self.to);
-        }
-        let mut out = format!(
-            "generated API changes {} -> {}: {}\n",
-            self.from,
-            self.to,
-            self.headline()
-        );
-        for c in &self.changes {
-            let tag = if c.breaking { "BREAKING" } else { "ok" };
-            let _ = writeln!(out, "  {tag:<8}  {}: {}", c.subject, c.what);
-        }
-        out
     }
 }
 

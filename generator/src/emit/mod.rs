@@ -36,6 +36,9 @@ pub struct Output {
     pub cargo_features: String,
     /// `api.json`: the summary of the generated API that change reports compare against.
     pub summary: String,
+    /// Entries of `spec/select.yaml` that match nothing in the spec and were ignored: for the
+    /// change report, not a file.
+    pub config_warnings: Vec<crate::config::ConfigWarning>,
 }
 
 /// The first lines of every generated file. `quote!` drops comments, so it is prepended to
@@ -180,6 +183,7 @@ fn output(mut files: Vec<File>, cargo_features: String, summary: String) -> Outp
         files,
         cargo_features,
         summary,
+        config_warnings: Vec::new(),
     }
 }
 
