@@ -773,12 +773,12 @@ impl rt::WireEnum for BankConnectionsResourceBalanceType {
 
 rt::impl_wire_enum!(BankConnectionsResourceBalanceType);
 
-/// The same type as [`BankConnectionsResourceBalanceRefresh`], which has the same shape.
+/// Schema `bank_connections_resource_ownership_refresh`: the same type as [`BankConnectionsResourceBalanceRefresh`], which has the same shape.
 pub type BankConnectionsResourceOwnershipRefresh = BankConnectionsResourceBalanceRefresh;
 
 /// The status of the last refresh attempt.
 ///
-/// The same type as [`BankConnectionsResourceBalanceRefreshStatus`], which has the same shape.
+/// Property `status` of schema `bank_connections_resource_ownership_refresh`: the same type as [`BankConnectionsResourceBalanceRefreshStatus`], which has the same shape.
 pub type BankConnectionsResourceOwnershipRefreshStatus = BankConnectionsResourceBalanceRefreshStatus;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -861,7 +861,7 @@ impl serde::Serialize for BankConnectionsResourceTransactionRefresh {
 
 /// The status of the last refresh attempt.
 ///
-/// The same type as [`BankConnectionsResourceBalanceRefreshStatus`], which has the same shape.
+/// Property `status` of schema `bank_connections_resource_transaction_refresh`: the same type as [`BankConnectionsResourceBalanceRefreshStatus`], which has the same shape.
 pub type BankConnectionsResourceTransactionRefreshStatus = BankConnectionsResourceBalanceRefreshStatus;
 
 /// The type of the account. Account category is further divided in `subcategory`.
@@ -1111,7 +1111,7 @@ impl rt::WireEnum for FinancialConnectionsAccountSupportedPaymentMethodTypes {
 
 rt::impl_wire_enum!(FinancialConnectionsAccountSupportedPaymentMethodTypes);
 
-/// The same type as [`RetrieveFinancialConnectionsAccount`], which has the same shape.
+/// Parameters of [`FinancialConnectionsAccount::disconnect`] (`POST /v1/financial_connections/accounts/{account}/disconnect`): the same type as [`RetrieveFinancialConnectionsAccount`], which has the same shape.
 pub type DisconnectFinancialConnectionsAccount = RetrieveFinancialConnectionsAccount;
 
 /// Parameters of [`FinancialConnectionsAccount::list`].
@@ -1363,13 +1363,13 @@ impl rt::ToForm for SubscribeFinancialConnectionsAccount {
     }
 }
 
-/// The same type as [`FinancialConnectionsAccountSubscriptions`], which has the same shape.
+/// Parameter `features` of [`FinancialConnectionsAccount::subscribe`] (`POST /v1/financial_connections/accounts/{account}/subscribe`): the same type as [`FinancialConnectionsAccountSubscriptions`], which has the same shape.
 pub type SubscribeFinancialConnectionsAccountFeatures = FinancialConnectionsAccountSubscriptions;
 
-/// The same type as [`SubscribeFinancialConnectionsAccount`], which has the same shape.
+/// Parameters of [`FinancialConnectionsAccount::unsubscribe`] (`POST /v1/financial_connections/accounts/{account}/unsubscribe`): the same type as [`SubscribeFinancialConnectionsAccount`], which has the same shape.
 pub type UnsubscribeFinancialConnectionsAccount = SubscribeFinancialConnectionsAccount;
 
-/// The same type as [`FinancialConnectionsAccountSubscriptions`], which has the same shape.
+/// Parameter `features` of [`FinancialConnectionsAccount::unsubscribe`] (`POST /v1/financial_connections/accounts/{account}/unsubscribe`): the same type as [`FinancialConnectionsAccountSubscriptions`], which has the same shape.
 pub type UnsubscribeFinancialConnectionsAccountFeatures = FinancialConnectionsAccountSubscriptions;
 
 impl rt::HasId for FinancialConnectionsAccount {

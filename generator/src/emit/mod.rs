@@ -1,5 +1,6 @@
 //! Stage 4: the model -> formatted Rust files (and the Cargo features block), all in memory.
 
+mod alias;
 mod doc;
 mod events;
 mod items;
@@ -247,7 +248,7 @@ fn module_rs(m: &Module, events: Option<&Events>) -> TokenStream {
         .items
         .iter()
         .map(|it| match (m.aliases.get(it.name()), it) {
-            (Some(kept), _) => items::emit_alias(it.name(), it.doc(), kept),
+            (Some(kept), _) => alias::emit_alias(it, m, kept),
             (None, Item::Struct(s)) => match events {
                 Some(e) if e.event == s.name => events::event_struct(s, e),
                 _ => items::emit_any_struct(s),
