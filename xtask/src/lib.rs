@@ -39,9 +39,10 @@ commands:
                                      tests/selection/ (round-trips) there
   bench [--quick] [--only SECTION]   time codegen stages, decoding, the generated crate's
                                      build, a billing integration's build against
-                                     async-stripe's and build cost per selection size (in
+                                     async-stripe's, the whole API's against async-stripe's
+                                     `full` crates and build cost per selection size (in
                                      release mode); --quick skips the builds; SECTION is one of
-                                     codegen, decode, cold, billing, sizes
+                                     codegen, decode, cold, billing, whole, sizes
 
 --root DIR runs on the repository at DIR instead of the one xtask was built in.
 ";
