@@ -409,7 +409,10 @@ pub fn whole() -> Result<()> {
         title,
         dir: "whole",
         out,
-        theirs: ASYNC_STRIPE_ALL.iter().map(|c| (*c, vec!["full"])).collect(),
+        theirs: ASYNC_STRIPE_ALL
+            .iter()
+            .map(|c| (*c, vec!["full"]))
+            .collect(),
         release: false,
     })
 }
