@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigWarning;
 use crate::error::Pointer;
 use crate::naming::{FieldName, FnName, ModName, TypeName, VariantName};
 
@@ -28,6 +29,9 @@ pub struct Model {
     pub warnings: Vec<String>,
     /// Typed webhook events, when the selection has the `event` resource (see [`events`](super::events)).
     pub events: Option<super::events::Events>,
+    /// Entries of `spec/select.yaml` that match nothing in this spec and were ignored (see
+    /// [`stale`](crate::stale)), sorted.
+    pub config_warnings: Vec<ConfigWarning>,
 }
 
 /// One generated module: a resource's, or `common`.

@@ -250,6 +250,7 @@ impl<'a> Lower<'a> {
             modules,
             warnings: self.warnings,
             events: None,
+            config_warnings: Vec::new(),
         })
     }
 }
