@@ -15,7 +15,7 @@ use quote::quote;
 
 use crate::error::{Error, Pointer};
 use crate::model::events::Events;
-use crate::model::{Item, Model, Module, Spec, Ty, TypeRef};
+use crate::model::{Coverage, Item, Model, Module, Spec, Ty, TypeRef};
 use crate::naming::ModName;
 
 /// One generated file, relative to the generated crate's root.
@@ -36,6 +36,8 @@ pub struct Output {
     pub cargo_features: String,
     /// `api.json`: the summary of the generated API that change reports compare against.
     pub summary: String,
+    /// What became of every operation of the spec (the model's, passed through).
+    pub coverage: Coverage,
 }
 
 /// The first lines of every generated file. `quote!` drops comments, so it is prepended to
@@ -57,6 +59,7 @@ pub struct Tokens {
     files: Vec<(String, TokenStream)>,
     cargo_features: String,
     summary: String,
+    coverage: Coverage,
 }
 
 /// From how many files [`emit`] uses threads: a few files are done faster on the calling thread
@@ -111,7 +114,12 @@ pub fn emit_on(model: &Model, threads: usize) -> Result<Output, Error> {
             })
         })
         .collect::<Result<Vec<File>, Error>>()?;
-    Ok(output(formatted, cargo_features(model), summary(model)))
+    Ok(output(
+        formatted,
+        cargo_features(model),
+        summary(model),
+        model.coverage.clone(),
+    ))
 }
 
 /// The first half of [`emit`], on one thread: the model -> tokens (kept apart so benchmarks
@@ -125,6 +133,7 @@ pub fn tokens(model: &Model) -> Tokens {
             .collect(),
         cargo_features: cargo_features(model),
         summary: summary(model),
+        coverage: model.coverage.clone(),
     }
 }
 
@@ -137,7 +146,12 @@ pub fn format(tokens: Tokens) -> Result<Output, Error> {
             path,
         });
     }
-    Ok(output(files, tokens.cargo_features, tokens.summary))
+    Ok(output(
+        files,
+        tokens.cargo_features,
+        tokens.summary,
+        tokens.coverage,
+    ))
 }
 
 /// What a generated source file is made from.
@@ -174,12 +188,18 @@ fn summary(model: &Model) -> String {
 }
 
 /// The output, files sorted by path.
-fn output(mut files: Vec<File>, cargo_features: String, summary: String) -> Output {
+fn output(
+    mut files: Vec<File>,
+    cargo_features: String,
+    summary: String,
+    coverage: Coverage,
+) -> Output {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Output {
         files,
         cargo_features,
         summary,
+        coverage,
     }
 }
 
