@@ -45,8 +45,17 @@ async fn run(client: &Client) -> Result<(), rt::Error> {
     let session = client
         .send(FinancialConnectionsSession::create(&params))
         .await?;
-    // `client_secret` prints as <redacted>.
+    // `client_secret` prints as <redacted>. It is what the browser's Stripe.js needs to run
+    // the authentication flow; since API version 2026-01-28.clover it may be absent or `null`
+    // (`Option<Option<rt::Secret>>`), so check before handing it on.
     println!("created {session:#?}");
+    match session.client_secret.as_ref().and_then(Option::as_ref) {
+        Some(secret) => println!(
+            "client secret for Stripe.js: {} bytes",
+            secret.expose().len()
+        ),
+        None => println!("Stripe sent no client secret for {}", session.id),
+    }
 
     let params = RetrieveFinancialConnectionsSession::new().expand(vec!["accounts".to_owned()]);
     let again = client

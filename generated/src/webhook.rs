@@ -21,7 +21,7 @@
 //!     Ok(())
 //! }
 //! # let secret = "whsec_test";
-//! # let body = r#"{"id":"evt_1","object":"event","api_version":"2024-04-10","created":1,"livemode":false,"pending_webhooks":0,"request":null,"type":"balance.available","data":{"object":{}}}"#;
+//! # let body = r#"{"id":"evt_1","object":"event","api_version":"2026-01-28.clover","created":1,"livemode":false,"pending_webhooks":0,"request":null,"type":"balance.available","data":{"object":{}}}"#;
 //! # let header = webhook::sign_test_payload(body, secret, std::time::SystemTime::now());
 //! # handle(body, &header, secret).unwrap();
 //! ```

@@ -101,6 +101,25 @@ pub const DEFAULT_SECRET_FIELDS: &[&str] = &[
     "ssn_last_4",
 ];
 
+/// An entry of `spec/select.yaml` that matches nothing in the spec being generated from: an
+/// event pattern no event type matches, a `skip_operations` id or a rename whose operation or
+/// schema is not there, a scoped secret field whose schema is gone. It is ignored, and reported
+/// (on the terminal and in the change report) instead of failing, so a bump to an older or a
+/// newer spec never stops on config written for another version. See `crate::stale`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ConfigWarning {
+    /// The entry in `spec/select.yaml`, e.g. `#/event_objects/issuing_token.*`.
+    pub at: Pointer,
+    /// Why it matches nothing, and what to do.
+    pub what: String,
+}
+
+impl std::fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "spec/select.yaml{}: {}", self.at, self.what)
+    }
+}
+
 impl Selection {
     /// Whether property `field` of a schema, or parameter `field` of an operation, in `scope`
     /// is a secret: `scope` is the component schema being lowered (for the fields of objects

@@ -4,6 +4,7 @@
 //! [`load`](mod@load) (bytes -> checked document) -> [`select`](mod@select) (resources, operations, closure) ->
 //! [`model`](mod@model) (the IR: names and decisions) -> [`emit`](mod@emit) (formatted files) -> [`write`](mod@write)
 //! (atomic replace or check). [`naming`] makes every identifier; [`error`] locates every error.
+//! [`stale`] drops (and reports) config entries that match nothing in the spec.
 //! [`summary`] describes the generated API in `api.json` and reports changes between two;
 //! [`pinned`] makes what follows the pin (the API version constant, the crate description).
 //! No network, no processes: reading the spec and config is the caller's job.
@@ -16,10 +17,11 @@ pub mod model;
 pub mod naming;
 pub mod pinned;
 pub mod select;
+pub mod stale;
 pub mod summary;
 pub mod write;
 
-pub use config::{Manifest, Selection};
+pub use config::{ConfigWarning, Manifest, Selection};
 pub use emit::{File, Output};
 pub use error::{Error, ErrorKind, Errors, Pointer};
 
@@ -30,12 +32,17 @@ pub fn model(
     selection: &Selection,
 ) -> Result<model::Model, Errors> {
     let loaded = load::load(spec, manifest)?;
+    // Config written for another spec version must not fail this one: entries that match
+    // nothing here are dropped, and reported with the model.
+    let (pruned, config_warnings) = stale::prune(&loaded, selection);
+    let selection = pruned.as_ref().unwrap_or(selection);
     // Webhooks need `Event` whatever is selected.
     let widened = model::events::with_event_resource(&loaded, selection);
     let selection = widened.as_ref().unwrap_or(selection);
     let selected = select::select(&loaded, selection).map_err(Errors::sorted)?;
     let mut model = model::lower(&selected, loaded.info.clone()).map_err(Errors::sorted)?;
     model::events::lower(&selected, &mut model).map_err(Errors::sorted)?;
+    model.config_warnings = config_warnings;
     Ok(model)
 }
 
@@ -44,6 +51,7 @@ pub fn model(
 pub fn generate(spec: &[u8], manifest: &Manifest, selection: &Selection) -> Result<Output, Errors> {
     let model = model(spec, manifest, selection)?;
     let mut out = emit::emit(&model)?;
+    out.config_warnings = model.config_warnings;
     out.files.push(pinned::api_version_file(&model.spec)?);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)

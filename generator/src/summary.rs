@@ -28,6 +28,12 @@
 //!   unaffected, which is how these types are meant to be used, so we do not count it.
 //! - Adding an enum value is not breaking: enums are `#[non_exhaustive]` and already decoded
 //!   the new value into their catch-all variant. Renaming the catch-all variant is breaking.
+//! - Type identity: types of one module with the same shape are one type, the others
+//!   aliases of it (`pub type A = B;`), recorded as `alias_of`. Two types becoming one (a merge)
+//!   is breaking: code that implemented one trait for both (`impl From<A> for Mine` next to
+//!   `impl From<B> for Mine`) now has conflicting impls. One type becoming two (a split) is
+//!   breaking: code that passed an `A` where a `B` is expected no longer compiles. Which name
+//!   an alias names, while its group stays the same, is not reported (see `summary/aliases.rs`).
 //! - Adding a type or an operation is not breaking. Changing an operation's arguments,
 //!   parameters type or return type is breaking; a changed HTTP path or method alone is not
 //!   (the Rust signature is the same), but is reported.
@@ -37,10 +43,13 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigWarning;
 use crate::emit::types;
 use crate::model::{Field, Item, Model, Operation, PathPart, Presence, Role, Ty};
 
+mod aliases;
 mod events;
+mod report;
 
 pub use events::EventSummary;
 
@@ -58,6 +67,11 @@ pub struct Summary {
     /// Webhook event types by wire name (the event-type enum is listed here, not in `types`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub events: BTreeMap<String, EventSummary>,
+    /// Whether `alias_of` is recorded. Summaries written before it was (a base branch's) lack
+    /// this key; comparing one with a newer summary would read every alias as a merge, so type
+    /// identity is only compared when both record it.
+    #[serde(default)]
+    pub records_aliases: bool,
 }
 
 /// What kind of type a summary entry is.
@@ -111,6 +125,10 @@ pub struct TypeSummary {
     /// The resource an id type identifies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub of: Option<String>,
+    /// The type this one is an alias of (`pub type Name = AliasOf;`): a type of the same
+    /// module with the same shape, so the two are one type to the compiler.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_of: Option<String>,
 }
 
 /// One struct field.
@@ -221,6 +239,7 @@ pub fn summarize(model: &Model) -> Summary {
                     variants: BTreeMap::new(),
                     unknown: None,
                     of: None,
+                    alias_of: None,
                 },
                 Item::Enum(e) => TypeSummary {
                     module: module.clone(),
@@ -233,6 +252,7 @@ pub fn summarize(model: &Model) -> Summary {
                         .collect(),
                     unknown: Some(e.unknown.rust().to_owned()),
                     of: None,
+                    alias_of: None,
                 },
                 Item::Id(id) => TypeSummary {
                     module: module.clone(),
@@ -241,6 +261,7 @@ pub fn summarize(model: &Model) -> Summary {
                     variants: BTreeMap::new(),
                     unknown: None,
                     of: Some(id.resource.rust().to_owned()),
+                    alias_of: None,
                 },
                 // A union's members are listed like an enum's variants, with their types.
                 Item::Union(u) => TypeSummary {
@@ -254,7 +275,12 @@ pub fn summarize(model: &Model) -> Summary {
                         .collect(),
                     unknown: (u.role != Role::Params).then(|| "Unknown".to_owned()),
                     of: None,
+                    alias_of: None,
                 },
+            };
+            let entry = TypeSummary {
+                alias_of: m.aliases.get(item.name()).map(|k| k.rust().to_owned()),
+                ..entry
             };
             types.insert(item.name().rust().to_owned(), entry);
         }
@@ -263,6 +289,7 @@ pub fn summarize(model: &Model) -> Summary {
         }
     }
     Summary {
+        records_aliases: true,
         api_version: model.spec.api_version.clone(),
         sha256: model.spec.sha256.clone(),
         types,
@@ -282,7 +309,9 @@ pub struct Change {
     pub what: String,
 }
 
-/// The differences between two summaries, breaking first, each group sorted by subject.
+/// The differences between two summaries, breaking first, each group sorted by subject, and
+/// the config entries the new generation ignored. Rendered by `Report::markdown` and
+/// `Report::terminal` (in `report.rs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
     /// `api_version (sha256 prefix)` of the old summary.
@@ -291,6 +320,9 @@ pub struct Report {
     pub to: String,
     /// Every change.
     pub changes: Vec<Change>,
+    /// Entries of `spec/select.yaml` that match nothing in the new spec (see
+    /// [`stale`](crate::stale)); empty from [`diff`], set with [`Report::with_config`].
+    pub config: Vec<ConfigWarning>,
 }
 
 fn short(s: &Summary) -> String {
@@ -323,7 +355,15 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
     }
     for (name, n) in &new.types {
         let Some(o) = old.types.get(name) else {
-            push(false, name.clone(), format!("{} type added", n.kind.word()));
+            let alias = match &n.alias_of {
+                Some(kept) => format!(", an alias of `{kept}`"),
+                None => String::new(),
+            };
+            push(
+                false,
+                name.clone(),
+                format!("{} type added{alias}", n.kind.word()),
+            );
             continue;
         };
         if o.kind != n.kind {
@@ -356,6 +396,9 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
         diff_variants(name, o, n, &mut push);
     }
 
+    if old.records_aliases && new.records_aliases {
+        aliases::diff(&old.types, &new.types, &mut push);
+    }
     diff_ops(old, new, &mut push);
     events::diff(&old.events, &new.events, &mut push);
 
@@ -366,6 +409,7 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
         from: short(old),
         to: short(new),
         changes,
+        config: Vec::new(),
     }
 }
 
@@ -554,74 +598,6 @@ fn diff_variants(
     }
 }
 
-impl Report {
-    /// Number of breaking changes.
-    pub fn breaking(&self) -> usize {
-        self.changes.iter().filter(|c| c.breaking).count()
-    }
-
-    /// Whether the two summaries describe the same API.
-    pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
-    }
-
-    fn headline(&self) -> String {
-        let breaking = self.breaking();
-        format!(
-            "{} breaking, {} non-breaking",
-            breaking,
-            self.changes.len() - breaking
-        )
-    }
-
-    /// Markdown for a pull request: a heading, counts, then a list per group.
-    pub fn markdown(&self) -> String {
-        let mut out = format!("## Generated API changes: {} -> {}\n\n", self.from, self.to);
-        if self.is_empty() {
-            out.push_str("No changes to the generated API.\n");
-            return out;
-        }
-        let _ = writeln!(
-            out,
-            "{} changes in the selected resources.",
-            self.headline()
-        );
-        for (breaking, title) in [(true, "Breaking"), (false, "Non-breaking")] {
-            let group: Vec<&Change> = self
-                .changes
-                .iter()
-                .filter(|c| c.breaking == breaking)
-                .collect();
-            if group.is_empty() {
-                continue;
-            }
-            let _ = write!(out, "\n### {title}\n\n");
-            for c in group {
-                let _ = writeln!(out, "- `{}`: {}", c.subject, c.what);
-            }
-        }
-        out
-    }
-
-    /// Plain text for a terminal: one line per change.
-    pub fn terminal(&self) -> String {
-        if self.is_empty() {
-            return format!("generated API unchanged ({})\n", self.to);
-        }
-        let mut out = format!(
-            "generated API changes {} -> {}: {}\n",
-            self.from,
-            self.to,
-            self.headline()
-        );
-        for c in &self.changes {
-            let tag = if c.breaking { "BREAKING" } else { "ok" };
-            let _ = writeln!(out, "  {tag:<8}  {}: {}", c.subject, c.what);
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,6 +621,7 @@ mod tests {
             variants: BTreeMap::new(),
             unknown: None,
             of: None,
+            alias_of: None,
         }
     }
 
@@ -658,6 +635,7 @@ mod tests {
                 .collect(),
             ops: BTreeMap::new(),
             events: BTreeMap::new(),
+            records_aliases: true,
         }
     }
 

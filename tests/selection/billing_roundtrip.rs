@@ -2,6 +2,11 @@
 //! with the billing selection (customer, subscription, invoice, price, product, payment intent,
 //! charge, ...) and runs it there with `cargo test`.
 //!
+//! The documents have the shape of the pinned API version (2026-01-28.clover: a subscription's
+//! billing period is on its items, an invoice line has a `subtotal`); fields that older versions
+//! sent and the pinned spec no longer lists (`paid` on an invoice, `subscription` on a line)
+//! are kept as unknown fields like any other.
+//!
 //! Real Stripe responses carry fields the spec does not document (`plan` on subscription items
 //! and invoice lines, `source` on charges and payment intents, `type` on products,
 //! `trial_period_days` on a price's `recurring`). Decoded into the generated types and encoded
@@ -74,22 +79,23 @@ fn customer() -> Value {
 fn a_subscription_keeps_plan_on_its_items_and_numbers_as_sent() {
     let item = json!({
         "id": "si_PnRVa2cXpsyH5W", "object": "subscription_item", "billing_thresholds": null,
-        "created": 1711000001, "discounts": [], "metadata": {}, "plan": plan(), "price": price(),
+        "created": 1711000001, "current_period_end": 1713678400, "current_period_start": 1711000000,
+        "discounts": [], "metadata": {}, "plan": plan(), "price": price(),
         "quantity": 1, "subscription": "sub_1OxYk3LkdIwHu7ixs8r0hUQo", "tax_rates": []
     });
     let subscription = json!({
         "id": "sub_1OxYk3LkdIwHu7ixs8r0hUQo", "object": "subscription",
         "application": null, "application_fee_percent": 19, "automatic_tax": {"enabled": false, "liability": null},
-        "billing_cycle_anchor": 1711000000, "billing_thresholds": null, "cancel_at": null,
+        "billing_cycle_anchor": 1711000000, "billing_mode": {"type": "classic"},
+        "billing_thresholds": null, "cancel_at": null,
         "cancel_at_period_end": false, "canceled_at": null,
         "cancellation_details": {"comment": null, "feedback": null, "reason": null},
         "collection_method": "charge_automatically", "created": 1711000000, "currency": "usd",
-        "current_period_end": 1713678400, "current_period_start": 1711000000,
         // Expanded, with a field the spec does not list.
         "customer": customer(),
         "days_until_due": null, "default_payment_method": null, "default_source": null,
         "default_tax_rates": [], "description": null, "discount": null, "discounts": [],
-        "ended_at": null,
+        "ended_at": null, "invoice_settings": {"account_tax_ids": null, "issuer": {"type": "self"}},
         "items": {"object": "list", "data": [item], "has_more": false, "total_count": 1,
             "url": "/v1/subscription_items?subscription=sub_1OxYk3LkdIwHu7ixs8r0hUQo"},
         "latest_invoice": "in_1OxYk3LkdIwHu7ixKcTVBbBT", "livemode": false, "metadata": {},
@@ -126,13 +132,13 @@ fn an_invoice_keeps_plan_on_its_lines() {
         "livemode": false, "metadata": {}, "period": {"end": 1713678400, "start": 1711000000},
         "plan": plan(), "price": price(), "proration": false, "proration_details": {"credited_items": null},
         "quantity": 1, "subscription": "sub_1OxYk3LkdIwHu7ixs8r0hUQo",
-        "subscription_item": "si_PnRVa2cXpsyH5W", "tax_amounts": [], "tax_rates": [],
+        "subscription_item": "si_PnRVa2cXpsyH5W", "subtotal": 1900, "tax_amounts": [], "tax_rates": [],
         "type": "subscription", "unit_amount_excluding_tax": "1900"
     });
     let invoice = json!({
         "id": "in_1OxYk3LkdIwHu7ixKcTVBbBT", "object": "invoice", "account_country": "US",
         "account_name": "Stripe.com", "account_tax_ids": null, "amount_due": 1900,
-        "amount_paid": 1900, "amount_remaining": 0, "amount_shipping": 0, "application": null,
+        "amount_overpaid": 0, "amount_paid": 1900, "amount_remaining": 0, "amount_shipping": 0, "application": null,
         "application_fee_amount": null, "attempt_count": 1, "attempted": true,
         "auto_advance": false, "automatic_tax": {"enabled": false, "liability": null, "status": null},
         "billing_reason": "subscription_create", "charge": "ch_3OxYk4LkdIwHu7ix0a1b2c3d",

@@ -54,7 +54,10 @@ fn blocking_create_retries_with_one_key_then_decodes() {
             request.header("authorization"),
             Some(&*format!("Bearer {KEY}"))
         );
-        assert_eq!(request.header("stripe-version"), Some("2024-04-10"));
+        assert_eq!(
+            request.header("stripe-version"),
+            Some(stripe_typed::rt::API_VERSION)
+        );
         assert_eq!(request.header("user-agent"), Some(USER_AGENT));
         assert_eq!(
             request.header("idempotency-key"),

@@ -24,10 +24,10 @@ fn every_event_type_maps_to_a_resource_or_is_listed_as_json() {
         ["enum"]
         .as_array()
         .unwrap();
-    // 230 values: the 229 event types and the `*` wildcard, which is no event type.
-    assert_eq!(raw.len(), 230);
+    // 247 values: the 246 event types and the `*` wildcard, which is no event type.
+    assert_eq!(raw.len(), 247);
     let types = event_types(&loaded);
-    assert_eq!(types.len(), 229);
+    assert_eq!(types.len(), 246);
     assert!(!types.iter().any(|t| t == "*"));
 
     let ids = resource_ids(&loaded);
@@ -92,13 +92,13 @@ fn the_model_types_the_objects_of_selected_resources_only() {
     let events = model
         .events
         .expect("the event resource is added for webhooks");
-    assert_eq!(events.types.len(), 229);
+    assert_eq!(events.types.len(), 246);
     let typed: Vec<(&str, &str)> = events
         .types
         .iter()
         .filter_map(|t| Some((t.name.wire(), t.object.as_ref()?.rust())))
         .collect();
-    assert_eq!(typed.len(), 7);
+    assert_eq!(typed.len(), 9);
     for (wire, variant) in typed {
         assert!(wire.starts_with("financial_connections.account."), "{wire}");
         assert_eq!(variant, "FinancialConnectionsAccount");

@@ -205,7 +205,10 @@ fn session_create_and_retrieve() {
         "/v1/financial_connections/sessions",
         "account_holder[customer]=cus_1&account_holder[type]=customer&permissions[0]=balances",
     );
-    assert_eq!(format!("{:?}", session.client_secret), "<redacted>");
+    assert_eq!(
+        format!("{:?}", session.client_secret),
+        "Some(Some(<redacted>))"
+    );
 
     let retrieve = FinancialConnectionsSession::retrieve(
         &FinancialConnectionsSessionId::new("fcsess_1"),
@@ -413,7 +416,7 @@ fn an_invalid_url_is_not_retried() {
 
 fn event_json(id: &str, event_type: &str, object: &str) -> String {
     format!(
-        r#"{{"id": "{id}", "object": "event", "api_version": "2024-04-10", "created": 1712700001,
+        r#"{{"id": "{id}", "object": "event", "api_version": "2026-01-28.clover", "created": 1712700001,
   "livemode": false, "pending_webhooks": 0, "request": null, "type": "{event_type}",
   "data": {{"object": {object}}}}}"#
     )

@@ -38,8 +38,16 @@ fn at<'a>(doc: &'a mut Value, pointer: &str) -> &'a mut Value {
 
 const SESSION: &str = "/components/schemas/financial_connections.session";
 const CREATE: &str = "/paths/~1v1~1financial_connections~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema";
-const HEADING: &str =
-    "## Generated API changes: 2024-04-10 (aca5d9eb68e6) -> 2024-04-10 (aca5d9eb68e6)";
+/// `2026-01-28.clover (5565665ef30a)`: how reports name the pinned spec.
+fn pinned_label() -> String {
+    let m = xtask::pin().unwrap().manifest;
+    format!("{} ({})", m.api_version, &m.sha256[..12])
+}
+
+fn heading() -> String {
+    let p = pinned_label();
+    format!("## Generated API changes: {p} -> {p}")
+}
 
 fn remove(doc: &mut Value, pointer: &str, key: &str) {
     let removed = at(doc, pointer).as_object_mut().unwrap().remove(key);
@@ -50,13 +58,13 @@ fn remove(doc: &mut Value, pointer: &str, key: &str) {
 fn the_pinned_spec_reports_no_changes() {
     assert_eq!(
         report_lines(|_| {}),
-        [HEADING, "", "No changes to the generated API."]
+        [heading().as_str(), "", "No changes to the generated API."]
     );
     let s = summary_of(&pinned_doc());
     let r = summary::diff(&s, &s);
     assert_eq!(
         r.terminal(),
-        "generated API unchanged (2024-04-10 (aca5d9eb68e6))\n"
+        format!("generated API unchanged ({})\n", pinned_label())
     );
 }
 
@@ -66,7 +74,7 @@ fn removing_a_response_field_is_breaking() {
     assert_eq!(
         lines,
         [
-            HEADING,
+            heading().as_str(),
             "",
             "1 breaking, 0 non-breaking changes in the selected resources.",
             "",
@@ -91,7 +99,7 @@ fn adding_an_enum_value_is_not_breaking() {
     assert_eq!(
         lines,
         [
-            HEADING,
+            heading().as_str(),
             "",
             "0 breaking, 1 non-breaking changes in the selected resources.",
             "",
@@ -110,7 +118,7 @@ fn an_enum_value_added_on_one_side_only_unshares_the_enum() {
     assert_eq!(
         lines,
         [
-            HEADING,
+            heading().as_str(),
             "",
             "1 breaking, 2 non-breaking changes in the selected resources.",
             "",
@@ -146,7 +154,7 @@ fn required_parameters_are_breaking_optional_ones_are_not() {
     assert_eq!(
         lines,
         [
-            HEADING,
+            heading().as_str(),
             "",
             "2 breaking, 1 non-breaking changes in the selected resources.",
             "",
@@ -174,7 +182,7 @@ fn a_type_change_and_a_new_response_field() {
     assert_eq!(
         lines,
         [
-            HEADING,
+            heading().as_str(),
             "",
             "1 breaking, 1 non-breaking changes in the selected resources.",
             "",
@@ -232,7 +240,7 @@ fn operations_added_and_removed() {
     assert_eq!(
         lines,
         [
-            HEADING,
+            heading().as_str(),
             "",
             "2 breaking, 2 non-breaking changes in the selected resources.",
             "",
@@ -260,7 +268,7 @@ fn the_terminal_summary_has_one_line_per_change() {
     assert_eq!(
         report.terminal().lines().collect::<Vec<_>>(),
         [
-            "generated API changes 2024-04-10 (aca5d9eb68e6) -> 2024-04-10 (aca5d9eb68e6): 1 breaking, 1 non-breaking",
+            format!("generated API changes {p} -> {p}: 1 breaking, 1 non-breaking", p = pinned_label()).as_str(),
             "  BREAKING  FinancialConnectionsSession.return_url: field removed (was `Option<String>`)",
             "  ok        FinancialConnectionsSessionPermissions::Identity: enum value `identity` added",
         ]
@@ -280,7 +288,7 @@ fn event_types_added_and_removed_are_reported() {
     assert_eq!(
         lines,
         [
-            HEADING,
+            heading().as_str(),
             "",
             "1 breaking, 2 non-breaking changes in the selected resources.",
             "",

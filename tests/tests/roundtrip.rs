@@ -210,7 +210,27 @@ fn client_secret_is_redacted_in_debug() {
     );
     assert!(debug.contains("redacted"), "{debug}");
     assert_eq!(
-        s.client_secret.expose(),
-        "fcsess_client_secret_KRJNVHrnZHuLwmdPGMAavCgn"
+        s.client_secret
+            .as_ref()
+            .and_then(Option::as_ref)
+            .map(rt::Secret::expose),
+        Some("fcsess_client_secret_KRJNVHrnZHuLwmdPGMAavCgn")
     );
+}
+
+/// Since 2026-01-28.clover a session's `client_secret` is optional and nullable: a retrieved
+/// session may leave it out or send `null`. The two stay apart and each encodes back as sent.
+#[test]
+fn a_session_without_a_client_secret_or_with_null_round_trips_as_sent() {
+    let mut absent = session();
+    absent.as_object_mut().unwrap().remove("client_secret");
+    let s = roundtrip(&absent);
+    assert_eq!(s.client_secret, None);
+
+    let mut null = session();
+    null["client_secret"] = Value::Null;
+    let s = roundtrip(&null);
+    assert_eq!(s.client_secret, Some(None));
+    // What a user who only needs "is there a secret" writes: both read as none.
+    assert!(s.client_secret.clone().flatten().is_none());
 }

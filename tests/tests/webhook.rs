@@ -408,6 +408,7 @@ fn every_financial_connections_account_event_decodes_typed() {
     assert_eq!(
         types,
         [
+            "financial_connections.account.account_numbers_updated",
             "financial_connections.account.created",
             "financial_connections.account.deactivated",
             "financial_connections.account.disconnected",
@@ -415,6 +416,7 @@ fn every_financial_connections_account_event_decodes_typed() {
             "financial_connections.account.refreshed_balance",
             "financial_connections.account.refreshed_ownership",
             "financial_connections.account.refreshed_transactions",
+            "financial_connections.account.upcoming_account_number_expiry",
         ]
     );
     for event_type in &types {

@@ -31,7 +31,7 @@ fn cargo() -> String {
 }
 
 /// The sections of the benchmark, in the order a full run prints them.
-pub const SECTIONS: [&str; 5] = ["codegen", "decode", "cold", "billing", "sizes"];
+pub const SECTIONS: [&str; 6] = ["codegen", "decode", "cold", "billing", "whole", "sizes"];
 
 /// Entry point of `cargo xtask bench [--quick] [--only SECTION]`.
 pub fn run(quick: bool, only: Option<&str>) -> Result<()> {
@@ -90,7 +90,7 @@ pub fn run(quick: bool, only: Option<&str>) -> Result<()> {
     if wanted("decode") {
         decode()?;
     }
-    let slow = ["cold", "billing", "sizes"];
+    let slow = ["cold", "billing", "whole", "sizes"];
     if quick && only.is_none() {
         println!("cold builds skipped (--quick): {slow:?}");
     } else {
@@ -100,6 +100,9 @@ pub fn run(quick: bool, only: Option<&str>) -> Result<()> {
         }
         if wanted("billing") {
             crate::billing::billing()?;
+        }
+        if wanted("whole") {
+            crate::billing::whole()?;
         }
         if wanted("sizes") {
             crate::billing::sizes()?;

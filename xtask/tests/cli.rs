@@ -9,8 +9,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
-const PINNED_VERSION: &str = "2024-04-10";
-const NEW_VERSION: &str = "2024-06-20";
+const PINNED_VERSION: &str = "2026-01-28.clover";
+/// Newer than the pin, so a bump to it is an upgrade.
+const NEW_VERSION: &str = "2026-03-25.dahlia";
 const SESSION: &str = "/components/schemas/financial_connections.session";
 /// The change the edited spec makes, as the Markdown report and the terminal say it.
 const REMOVED_FIELD: &str =
@@ -28,6 +29,11 @@ fn real_root() -> PathBuf {
 /// The pinned spec's bytes (fetched and cached in the real repository if need be).
 fn pinned_spec() -> Vec<u8> {
     xtask::pinned_spec().unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+/// The pinned spec's sha256, as the manifest says.
+fn pinned_sha() -> String {
+    xtask::pin().unwrap().manifest.sha256
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -83,10 +89,16 @@ impl Repo {
 
     /// Runs `cargo xtask ARGS --root <this copy>`.
     fn xtask(&self, args: &[&str]) -> Run {
+        self.xtask_env(args, &[])
+    }
+
+    /// [`Repo::xtask`] with extra environment variables.
+    fn xtask_env(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
             .args(args)
             .arg("--root")
             .arg(&self.root)
+            .envs(env.iter().map(|(k, v)| (k, v.as_os_str())))
             .output()
             .unwrap();
         Run {
@@ -250,7 +262,8 @@ fn bump_and_check(repo: &Repo, name: &str, spec_bytes: &[u8]) {
     let markdown = std::fs::read_to_string(&report).unwrap();
     assert!(
         markdown.starts_with(&format!(
-            "earlier step\n## Generated API changes: {PINNED_VERSION} (aca5d9eb68e6) -> {NEW_VERSION} ({})\n",
+            "earlier step\n## Generated API changes: {PINNED_VERSION} ({}) -> {NEW_VERSION} ({})\n",
+            &pinned_sha()[..12],
             &sha[..12]
         )),
         "{markdown}"
@@ -557,6 +570,194 @@ fn bump_by_url_records_the_url_and_fetch_spec_gets_it_again() {
     repo.xtask(&["codegen", "--check"]).ok();
 }
 
+/// A `CARGO_HOME` whose crates.io is a local directory holding one crate, `fake-spec@0.1.0`,
+/// with `spec` at `spec/openapi.json`: cargo fetches from it as from a registry, offline.
+fn cargo_home_with_crate(repo: &Repo, spec: &[u8]) -> PathBuf {
+    let home = repo.path("cargo-home");
+    let vendor = home.join("vendor");
+    let krate = vendor.join("fake-spec-0.1.0");
+    write(
+        &krate.join("Cargo.toml"),
+        b"[package]\nname = \"fake-spec\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(&krate.join("src/lib.rs"), b"");
+    write(&krate.join("spec/openapi.json"), spec);
+    write(
+        &krate.join(".cargo-checksum.json"),
+        br#"{"files":{},"package":null}"#,
+    );
+    write(
+        &home.join("config.toml"),
+        format!(
+            "[source.crates-io]\nreplace-with = \"local\"\n\n[source.local]\ndirectory = {:?}\n\n[net]\noffline = true\n",
+            vendor.to_str().unwrap()
+        )
+        .as_bytes(),
+    );
+    home
+}
+
+#[test]
+fn bump_from_a_crate_records_it_and_fetch_spec_gets_it_again_with_cargo() {
+    let repo = Repo::new("bump-crate");
+    let spec = serde_json::to_vec(&edited_spec()).unwrap();
+    let sha = sha256(&spec);
+    let home = cargo_home_with_crate(&repo, &spec);
+    let env = [("CARGO_HOME", home.as_path())];
+    let krate = "fake-spec@0.1.0:spec/openapi.json";
+
+    // The wrong hash, a missing file, a path out of the crate: refused, nothing changed.
+    let before = repo.snapshot();
+    let run = repo
+        .xtask_env(
+            &["bump-spec", "--crate", krate, "--sha256", &"0".repeat(64)],
+            &env,
+        )
+        .fails();
+    assert!(
+        run.stderr
+            .contains(&format!("crate {krate} has sha256 {sha}")),
+        "{}",
+        run.stderr
+    );
+    let run = repo
+        .xtask_env(
+            &[
+                "bump-spec",
+                "--crate",
+                "fake-spec@0.1.0:spec/nope.json",
+                "--sha256",
+                &sha,
+            ],
+            &env,
+        )
+        .fails();
+    assert!(
+        run.stderr.contains("has no file spec/nope.json"),
+        "{}",
+        run.stderr
+    );
+    for bad in [
+        "fake-spec@0.1.0:../x.json",
+        "fake-spec@0.1.0:/etc/passwd",
+        "fake-spec:spec/openapi.json",
+        "fake spec@0.1.0:a.json",
+        "fake-spec@>=0.1:a.json",
+    ] {
+        let run = repo
+            .xtask_env(&["bump-spec", "--crate", bad, "--sha256", &sha], &env)
+            .fails();
+        assert!(
+            run.stderr.contains("NAME@VERSION:PATH"),
+            "{bad}: {}",
+            run.stderr
+        );
+    }
+    let run = repo
+        .xtask_env(&["bump-spec", "--crate", krate], &env)
+        .fails();
+    assert!(
+        run.stderr.contains("--crate needs --sha256"),
+        "{}",
+        run.stderr
+    );
+    assert!(repo.snapshot() == before);
+
+    // With --url, the URL is recorded as a second source of the same bytes.
+    let url = "http://127.0.0.1:9/never-fetched.json";
+    let run = repo
+        .xtask_env(
+            &[
+                "bump-spec",
+                "--crate",
+                krate,
+                "--sha256",
+                &sha,
+                "--url",
+                url,
+            ],
+            &env,
+        )
+        .ok();
+    assert!(
+        run.stdout.contains(REMOVED_FIELD_TERMINAL),
+        "{}",
+        run.stdout
+    );
+    let manifest = repo.manifest();
+    assert_eq!(manifest["api_version"], NEW_VERSION);
+    assert_eq!(manifest["sources"]["crate"]["name"], "fake-spec");
+    assert_eq!(manifest["sources"]["crate"]["version"], "0.1.0");
+    assert_eq!(manifest["sources"]["crate"]["file"], "spec/openapi.json");
+    assert_eq!(manifest["sources"]["url"]["url"], url);
+
+    // A fresh clone has no cache: fetch-spec gets the crate with cargo and verifies the file.
+    let cache = repo.path(manifest["cache"].as_str().unwrap());
+    std::fs::remove_file(&cache).unwrap();
+    let run = repo.xtask_env(&["fetch-spec"], &env).ok();
+    assert!(run.stdout.contains("is ready"), "{}", run.stdout);
+    assert_eq!(std::fs::read(&cache).unwrap(), spec);
+    repo.xtask(&["codegen", "--check"]).ok();
+}
+
+#[test]
+fn fetch_spec_falls_back_to_the_url_when_the_crate_cannot_be_had() {
+    let repo = Repo::new("crate-fallback");
+    let spec = serde_json::to_vec(&edited_spec()).unwrap();
+    let sha = sha256(&spec);
+    let home = cargo_home_with_crate(&repo, &spec);
+    let env = [("CARGO_HOME", home.as_path())];
+    let url = serve(spec.clone());
+    repo.xtask_env(
+        &[
+            "bump-spec",
+            "--crate",
+            "fake-spec@0.1.0:spec/openapi.json",
+            "--sha256",
+            &sha,
+            "--url",
+            &url,
+        ],
+        &env,
+    )
+    .ok();
+    let cache = repo.path(repo.manifest()["cache"].as_str().unwrap());
+    std::fs::remove_file(&cache).unwrap();
+
+    // The crate's file no longer matches the pin: the URL's bytes do, and are cached.
+    write(
+        &home.join("vendor/fake-spec-0.1.0/spec/openapi.json"),
+        b"{}",
+    );
+    let run = repo.xtask_env(&["fetch-spec"], &env).ok();
+    assert!(
+        run.stderr
+            .contains("the spec from crate fake-spec@0.1.0:spec/openapi.json has sha256"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("is ready"), "{}", run.stdout);
+    assert_eq!(std::fs::read(&cache).unwrap(), spec);
+
+    // Neither works: one error that lists both.
+    std::fs::remove_file(&cache).unwrap();
+    let manifest = repo
+        .read("spec/manifest.json")
+        .replace(&url, "http://127.0.0.1:9/gone.json");
+    write(&repo.path("spec/manifest.json"), manifest.as_bytes());
+    let run = repo.xtask_env(&["fetch-spec"], &env).fails();
+    assert!(
+        run.stderr.contains("no source of the pinned spec worked"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("127.0.0.1:9/gone.json"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn fetch_spec_of_a_spec_bumped_from_a_file_says_what_to_do() {
     let repo = Repo::new("fetch-file");
@@ -605,9 +806,10 @@ fn codegen_check_exits_non_zero_lists_stale_files_and_writes_nothing() {
         .replace("pub livemode: bool", "pub livemode: bool, pub extra: bool");
     write(&repo.path(session), edited.as_bytes());
     write(&repo.path("generated/src/resources/leftover.rs"), b"");
-    let cargo = repo
-        .read("generated/Cargo.toml")
-        .replace("(API version 2024-04-10)", "(API version 2020-01-01)");
+    let cargo = repo.read("generated/Cargo.toml").replace(
+        &format!("(API version {PINNED_VERSION})"),
+        "(API version 2020-01-01)",
+    );
     write(&repo.path("generated/Cargo.toml"), cargo.as_bytes());
     let before = repo.snapshot();
     let run = repo.xtask(&["codegen", "--check"]).fails();
@@ -636,7 +838,9 @@ fn codegen_reports_append_since_compares_and_a_missing_summary_reads_as_all_adde
         .ok();
     repo.xtask(&["codegen", "--check", "--report", report_arg])
         .ok();
-    let heading = "## Generated API changes: 2024-04-10 (aca5d9eb68e6) -> 2024-04-10 (aca5d9eb68e6)\n\nNo changes to the generated API.\n";
+    let p = format!("{PINNED_VERSION} ({})", &pinned_sha()[..12]);
+    let heading =
+        format!("## Generated API changes: {p} -> {p}\n\nNo changes to the generated API.\n");
     assert_eq!(std::fs::read_to_string(&report).unwrap(), heading.repeat(2));
 
     // --since: an older summary without one operation reports it as added.
@@ -651,7 +855,9 @@ fn codegen_reports_append_since_compares_and_a_missing_summary_reads_as_all_adde
         .xtask(&["codegen", "--check", "--since", since.to_str().unwrap()])
         .ok();
     assert!(
-        run.stdout.contains("generated API changes 2024-04-10 (aca5d9eb68e6) -> 2024-04-10 (aca5d9eb68e6): 0 breaking, 1 non-breaking"),
+        run.stdout.contains(&format!(
+            "generated API changes {p} -> {p}: 0 breaking, 1 non-breaking"
+        )),
         "{}",
         run.stdout
     );
@@ -756,7 +962,7 @@ fn codegen_of_another_spec_is_only_a_preview_and_points_to_bump_spec() {
     );
 
     // The pinned spec itself, by path and hash, generates the committed files.
-    let pinned = repo.path("spec/cache/stripe-2024-04-10.json");
+    let pinned = repo.path(repo.manifest()["cache"].as_str().unwrap());
     let run = repo
         .xtask(&[
             "codegen",

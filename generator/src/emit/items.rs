@@ -8,8 +8,6 @@ use crate::model::{
     Ty, TypeRef, Union, UnionMember,
 };
 
-use crate::naming::TypeName;
-
 use super::doc;
 use super::types::{field_type, path_arg_type, rust_type};
 
@@ -347,20 +345,6 @@ fn decode_members(members: &[&UnionMember]) -> TokenStream {
             )*
             #unknown
         }
-    }
-}
-
-/// A type with the same shape as `kept` in the same module: the same type under its own name,
-/// so that it is built once (see the model's `dedup`).
-pub fn emit_alias(name: &TypeName, doc: &Doc, kept: &TypeName) -> TokenStream {
-    let docs = doc_attrs(doc);
-    let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
-    let note = format!(" The same type as [`{kept}`], which has the same shape.");
-    quote! {
-        #docs
-        #gap
-        #[doc = #note]
-        pub type #name = #kept;
     }
 }
 

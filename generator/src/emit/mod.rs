@@ -1,5 +1,6 @@
 //! Stage 4: the model -> formatted Rust files (and the Cargo features block), all in memory.
 
+mod alias;
 mod doc;
 mod events;
 mod items;
@@ -38,6 +39,9 @@ pub struct Output {
     pub summary: String,
     /// What became of every operation of the spec (the model's, passed through).
     pub coverage: Coverage,
+    /// Entries of `spec/select.yaml` that match nothing in the spec and were ignored: for the
+    /// change report, not a file.
+    pub config_warnings: Vec<crate::config::ConfigWarning>,
 }
 
 /// The first lines of every generated file. `quote!` drops comments, so it is prepended to
@@ -200,6 +204,7 @@ fn output(
         cargo_features,
         summary,
         coverage,
+        config_warnings: Vec::new(),
     }
 }
 
@@ -263,7 +268,7 @@ fn module_rs(m: &Module, events: Option<&Events>) -> TokenStream {
         .items
         .iter()
         .map(|it| match (m.aliases.get(it.name()), it) {
-            (Some(kept), _) => items::emit_alias(it.name(), it.doc(), kept),
+            (Some(kept), _) => alias::emit_alias(it, m, kept),
             (None, Item::Struct(s)) => match events {
                 Some(e) if e.event == s.name => events::event_struct(s, e),
                 _ => items::emit_any_struct(s),

@@ -121,10 +121,7 @@ pub fn object_of(
     let listed_key = listed.get_key_value(event_type).or_else(|| {
         listed
             .iter()
-            .filter(|(k, _)| {
-                k.strip_suffix('*')
-                    .is_some_and(|prefix| prefix.ends_with('.') && event_type.starts_with(prefix))
-            })
+            .filter(|(k, _)| is_prefix_of(k, event_type))
             .max_by_key(|(k, _)| k.len())
     });
     if let Some((key, resource)) = listed_key {
@@ -137,6 +134,18 @@ pub fn object_of(
         Some((object, _)) if resource_ids.contains(object) => Mapping::Rule(object.to_owned()),
         _ => Mapping::Unmapped,
     }
+}
+
+/// Whether `event_objects` key `key` (an event type, or a prefix ending in `.*`) applies to
+/// `event_type`.
+pub fn key_matches(key: &str, event_type: &str) -> bool {
+    key == event_type || is_prefix_of(key, event_type)
+}
+
+/// Whether `key` is a `prefix.*` entry that covers `event_type` (whole segments only).
+fn is_prefix_of(key: &str, event_type: &str) -> bool {
+    key.strip_suffix('*')
+        .is_some_and(|prefix| prefix.ends_with('.') && event_type.starts_with(prefix))
 }
 
 /// The event types of the spec, sorted, without the wildcard.
@@ -196,7 +205,7 @@ pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error
     let mut errors = Vec::new();
     let ids = resource_ids(selected.loaded);
     let listed = &selected.selection.event_objects;
-    check_listed(listed, &ids, &mut errors);
+    check_listed(listed, &event_types(selected.loaded), &ids, &mut errors);
     let typed = typed_resources(selected, model);
 
     let names = (|| {
@@ -384,26 +393,44 @@ fn event_kinds(
     }
 }
 
-/// Every `event_objects` entry must name an `x-resourceId` of the spec.
+/// Every `event_objects` entry must name an `x-resourceId` of the spec. Only entries that apply
+/// to some event type get here: the others are stale, warned about and dropped before select
+/// (`crate::stale`), so an entry is an error only when the spec has its events and lacks the
+/// object it names.
 fn check_listed(
     listed: &BTreeMap<String, Option<String>>,
+    types: &[String],
     ids: &BTreeSet<&str>,
     errors: &mut Vec<Error>,
 ) {
     for (key, resource) in listed {
-        if let Some(r) = resource {
-            if !ids.contains(r.as_str()) {
-                errors.push(Error::new(
-                    Pointer::root().push("event_objects").push(key),
-                    ErrorKind::Config {
-                        file: "spec/select.yaml",
-                        what: format!(
-                            "`{r}` is not an `x-resourceId` of the spec; name one, or `~` to keep the object as JSON"
-                        ),
-                    },
-                ));
-            }
+        let Some(r) = resource else { continue };
+        if ids.contains(r.as_str()) {
+            continue;
         }
+        let matching: Vec<&str> = types
+            .iter()
+            .map(String::as_str)
+            .filter(|t| key_matches(key, t))
+            .collect();
+        let examples = match matching.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (event type `{one}`)"),
+            [first, rest @ ..] => format!(
+                " ({} event types: `{first}` and {} more)",
+                matching.len(),
+                rest.len()
+            ),
+        };
+        errors.push(Error::new(
+            Pointer::root().push("event_objects").push(key),
+            ErrorKind::Config {
+                file: "spec/select.yaml",
+                what: format!(
+                    "`{key}` applies to this spec's events{examples}, but `{r}` is not an `x-resourceId` of the spec; name the object's `x-resourceId`, or `~` to keep the object as JSON"
+                ),
+            },
+        ));
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigWarning;
 use crate::error::Pointer;
 use crate::naming::{FieldName, FnName, ModName, TypeName, VariantName};
 
@@ -30,6 +31,9 @@ pub struct Model {
     pub events: Option<super::events::Events>,
     /// What became of every operation of the spec.
     pub coverage: Coverage,
+    /// Entries of `spec/select.yaml` that match nothing in this spec and were ignored (see
+    /// [`stale`](crate::stale)), sorted.
+    pub config_warnings: Vec<ConfigWarning>,
 }
 
 /// What became of every operation (`get`, `post`, `delete`) of the spec: generated, or not

@@ -261,6 +261,7 @@ impl<'a> Lower<'a> {
             warnings: self.warnings,
             events: None,
             coverage,
+            config_warnings: Vec::new(),
         })
     }
 
