@@ -133,7 +133,9 @@ fn mutate(rng: &mut Rng, doc: &Value) -> (String, String, Option<&'static str>) 
     match rng.below(4) {
         // Remove a key (the object around it is where a missing field is reported).
         0 if !path.is_empty() && matches!(path.last(), Some(Seg::Key(_))) => {
-            let Some(Seg::Key(key)) = path.last() else { unreachable!() };
+            let Some(Seg::Key(key)) = path.last() else {
+                unreachable!()
+            };
             let parent = &path[..path.len() - 1];
             node(&mut doc, parent).as_object_mut().unwrap().remove(key);
             (doc.to_string(), render(parent), None)
@@ -225,9 +227,21 @@ fn documents() -> Vec<(&'static str, Value, Codec)> {
         })
     };
     vec![
-        ("session", session, decode_encode::<FinancialConnectionsSession>),
-        ("accounts", accounts, decode_encode::<List<FinancialConnectionsAccount>>),
-        ("account", account.clone(), decode_encode::<FinancialConnectionsAccount>),
+        (
+            "session",
+            session,
+            decode_encode::<FinancialConnectionsSession>,
+        ),
+        (
+            "accounts",
+            accounts,
+            decode_encode::<List<FinancialConnectionsAccount>>,
+        ),
+        (
+            "account",
+            account.clone(),
+            decode_encode::<FinancialConnectionsAccount>,
+        ),
         (
             "account event",
             event("financial_connections.account.created", account),
@@ -245,7 +259,11 @@ fn documents() -> Vec<(&'static str, Value, Codec)> {
 fn the_documents_decode_and_round_trip_unchanged() {
     for (name, doc, codec) in documents() {
         let encoded = codec(&doc.to_string()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(serde_json::from_str::<Value>(&encoded).unwrap(), doc, "{name}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&encoded).unwrap(),
+            doc,
+            "{name}"
+        );
     }
 }
 
@@ -278,12 +296,16 @@ fn mutated_documents_fail_at_the_change_or_round_trip() {
                     // document is compared as values, with that field set aside.
                     Some(field) if has_field(&encoded, &field) => {
                         let aside = format!("\"{UNKNOWN}\":0");
-                        (set_aside(&text, &field, &aside), set_aside(&encoded, &field, &aside))
+                        (
+                            set_aside(&text, &field, &aside),
+                            set_aside(&encoded, &field, &aside),
+                        )
                     }
                     // Added to a map of integers (an amount per currency), where it is a known
                     // value: `-0` is the integer 0, as serde_json reads it into an `i64`.
                     Some(field)
-                        if raw == Some("-0") && has_field(&encoded, &format!("\"{UNKNOWN}\":0")) =>
+                        if raw == Some("-0")
+                            && has_field(&encoded, &format!("\"{UNKNOWN}\":0")) =>
                     {
                         let aside = format!("\"{UNKNOWN}\":0");
                         (set_aside(&text, &field, &aside), encoded)
@@ -310,5 +332,8 @@ fn mutated_documents_fail_at_the_change_or_round_trip() {
             }
         }
     }
-    assert!(decoded > 500 && refused > 500, "{decoded} decoded, {refused} refused");
+    assert!(
+        decoded > 500 && refused > 500,
+        "{decoded} decoded, {refused} refused"
+    );
 }

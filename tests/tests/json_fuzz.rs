@@ -75,7 +75,9 @@ const ESCAPES: &[&str] = &[
     r"\udbff\udfff",
 ];
 
-const PLAIN: &[&str] = &["a", "id", " ", "é", "😀", "\u{7f}", "\u{2028}", "fcsess_1", "{", "]"];
+const PLAIN: &[&str] = &[
+    "a", "id", " ", "é", "😀", "\u{7f}", "\u{2028}", "fcsess_1", "{", "]",
+];
 
 const KEYS: &[&str] = &["id", "object", "data", "a", "", "k\\u0065y", "é", "amount"];
 
@@ -87,7 +89,11 @@ fn pick(rng: &mut Rng, items: &[&'static str]) -> &'static str {
 
 /// Appends a valid JSON value to `out`, at most `depth` levels deep.
 fn value(rng: &mut Rng, depth: usize, out: &mut String) {
-    let kind = if depth == 0 { rng.below(4) } else { rng.below(6) };
+    let kind = if depth == 0 {
+        rng.below(4)
+    } else {
+        rng.below(6)
+    };
     match kind {
         0 => string(rng, out),
         1 => out.push_str(pick(rng, NUMBERS)),
@@ -151,8 +157,8 @@ fn document(rng: &mut Rng) -> String {
 /// Bytes that make near-valid JSON out of valid JSON.
 const DAMAGE: &[&str] = &[
     "{", "}", "[", "]", "\"", ":", ",", "\\", "-", "+", ".", "e", "E", "0", "1", "9", " ", "t",
-    "f", "n", "u", "\\u", "\\ud800", "\\udc00", "\u{1}", "\u{feff}", "\u{a0}", "\u{c}", "x",
-    "01", "1.", ".5", "NaN", "Infinity", "'",
+    "f", "n", "u", "\\u", "\\ud800", "\\udc00", "\u{1}", "\u{feff}", "\u{a0}", "\u{c}", "x", "01",
+    "1.", ".5", "NaN", "Infinity", "'",
 ];
 
 /// A document damaged the way a broken server or proxy might: a byte changed, added or
@@ -282,8 +288,18 @@ fn every_single_escape_and_number_agrees() {
     }
     // Lone and broken surrogates, unknown escapes, raw control characters.
     for bad in [
-        r"\ud800", r"\udc00", r"\ud800\u0041", r"\ud800x", r"\u12", r"\u12g4", r"\x", r"\'",
-        "\u{0}", "\u{1f}", "\t", "\n",
+        r"\ud800",
+        r"\udc00",
+        r"\ud800\u0041",
+        r"\ud800x",
+        r"\u12",
+        r"\u12g4",
+        r"\x",
+        r"\'",
+        "\u{0}",
+        "\u{1f}",
+        "\t",
+        "\n",
     ] {
         agree(&format!("\"{bad}\""));
     }
@@ -300,7 +316,19 @@ fn every_single_escape_and_number_agrees() {
         let mut reader = Reader::new(number);
         assert_eq!(reader.raw().unwrap(), *number);
     }
-    for bad in ["01", "-", "1.", ".5", "1e", "1e+", "+1", "0x10", "NaN", "-Infinity", "1_000"] {
+    for bad in [
+        "01",
+        "-",
+        "1.",
+        ".5",
+        "1e",
+        "1e+",
+        "+1",
+        "0x10",
+        "NaN",
+        "-Infinity",
+        "1_000",
+    ] {
         agree(bad);
     }
 }
@@ -328,12 +356,20 @@ fn nesting_up_to_and_past_the_limit_agrees() {
     for depth in [1, limit - 1, limit, limit + 1, limit + 2, 1_000, 100_000] {
         let arrays = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
         let objects = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
-        let mixed = format!("{}{}", "[{\"a\":".repeat(depth / 2 + 1), "}]".repeat(depth / 2 + 1));
+        let mixed = format!(
+            "{}{}",
+            "[{\"a\":".repeat(depth / 2 + 1),
+            "}]".repeat(depth / 2 + 1)
+        );
         let unclosed = "[".repeat(depth);
         for text in [&arrays, &objects, &mixed, &unclosed] {
             agree(text);
         }
-        assert_eq!(from_json::<Json>(&arrays).is_ok(), depth <= limit, "{depth}");
+        assert_eq!(
+            from_json::<Json>(&arrays).is_ok(),
+            depth <= limit,
+            "{depth}"
+        );
     }
 }
 

@@ -954,9 +954,8 @@ mod tests {
             .contains("out of range"));
         assert!(err::<u64>("-1").1.contains("out of range"));
         // Keys that are not one plain segment are quoted, so the path still points somewhere.
-        let (path, _) = err::<BTreeMap<String, BTreeMap<String, i64>>>(
-            r#"{"": {"a.b": 1, "q\"[": "x"}}"#,
-        );
+        let (path, _) =
+            err::<BTreeMap<String, BTreeMap<String, i64>>>(r#"{"": {"a.b": 1, "q\"[": "x"}}"#);
         assert_eq!(path, r#"[""]["q\"["]"#);
     }
 
