@@ -10,6 +10,11 @@ pub mod common;
 #[rustfmt::skip]
 pub mod event;
 
+/// The `file` resource: its types and request functions.
+#[cfg(feature = "file")]
+#[rustfmt::skip]
+pub mod file;
+
 /// The `financial_connections.account` resource: its types and request functions.
 #[cfg(feature = "financial_connections_account")]
 #[rustfmt::skip]
@@ -26,6 +31,9 @@ pub mod financial_connections_session;
 macro_rules! with_resource {
     (event : $($item:item)*) => {
         $(#[cfg(feature = "event")] $item)*
+    };
+    (file : $($item:item)*) => {
+        $(#[cfg(feature = "file")] $item)*
     };
     (financial_connections_account : $($item:item)*) => {
         $(#[cfg(feature = "financial_connections_account")] $item)*

@@ -84,6 +84,13 @@ pub enum ErrorKind {
     RefCycle(String),
     /// A schema or operation shape the generator does not type.
     Unsupported(String),
+    /// An operation of a selected resource that cannot be generated (`why`), and that
+    /// `skip_operations` does not list.
+    Ungenerated {
+        operation_id: String,
+        resource: String,
+        why: String,
+    },
     /// Two different spec names map to the same Rust type name.
     NameCollision { name: String, other: Pointer },
     /// A spec name maps to a Rust name the generated code reserves.
@@ -201,6 +208,14 @@ impl fmt::Display for Error {
             ErrorKind::Unsupported(what) => write!(
                 f,
                 "{at}: {what} is not supported. Deselect the resource in spec/select.yaml or teach generator/src/model/ this shape."
+            ),
+            ErrorKind::Ungenerated {
+                operation_id,
+                resource,
+                why,
+            } => write!(
+                f,
+                "{at}: operation `{operation_id}` of the selected resource `{resource}` cannot be generated: {why}. List `{operation_id}` under skip_operations in spec/select.yaml to leave it out, or teach generator/src/select.rs this response."
             ),
             ErrorKind::NameCollision { name, other } => write!(
                 f,

@@ -1,7 +1,10 @@
 //! Stage 2: which schemas and operations to generate, and which module owns each schema.
 //!
 //! A resource is found by `x-resourceId`; its operations are the paths whose success response is
-//! the resource (or a list of it), found from the paths, not from a table. The closure follows
+//! the resource (or a list of it), found from the paths, not from a table (see [`classify`] for
+//! the rules, `anyOf` responses included). Every operation of the spec that is not selected is
+//! accounted for in [`Selected::left_out`] with the reason; one of a selected resource that
+//! cannot be generated is an error unless `skip_operations` lists it. The closure follows
 //! direct `$ref`s. Expandable references (`anyOf [string, $ref]` with `x-expansionResources`) are
 //! the boundary: following them would pull in most of Stripe's ~1000 schemas.
 
@@ -44,6 +47,37 @@ pub enum Returns {
     List { search: bool },
     /// The deleted form of the resource (`deleted_*`).
     Deleted(Pointer),
+    /// `anyOf [resource, deleted_resource]`: the resource, or its deleted form (at the pointer),
+    /// as `GET /v1/customers/{customer}` answers for a deleted customer.
+    OrDeleted(Pointer),
+    /// A binary body about the resource (a quote's PDF), returned as sent.
+    Bytes,
+}
+
+/// Why an operation of the spec is not selected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LeftOut {
+    /// `skip_operations` in spec/select.yaml lists it.
+    Skipped,
+    /// It returns resource `.0`, which is not selected.
+    NotSelected(String),
+    /// It cannot be generated (the reason), and it is of no selected resource.
+    Ungenerated(String),
+}
+
+/// An operation of the spec that select leaves out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeftOutOp {
+    /// `#/paths/{path}/{method}`.
+    pub at: Pointer,
+    /// The path template.
+    pub path: String,
+    /// The method.
+    pub method: Method,
+    /// `operationId`.
+    pub operation_id: String,
+    /// Why.
+    pub why: LeftOut,
 }
 
 /// One selected operation.
@@ -94,6 +128,9 @@ pub struct Selected<'a> {
     pub selection: &'a Selection,
     /// Decisions worth telling the user about (operations skipped as the config says).
     pub warnings: Vec<String>,
+    /// Every operation of the spec (`get`, `post`, `delete`) that no selected resource has, in
+    /// path order, with the reason.
+    pub left_out: Vec<LeftOutOp>,
 }
 
 impl Selected<'_> {
@@ -142,20 +179,49 @@ pub fn select<'a>(
         return Err(errors);
     }
     let mut warnings = Vec::new();
-    find_operations(loaded, &by_resource_id, &mut resources, &mut errors);
-    // Skipped before anything reads them, so a skipped operation cannot fail the run, and its
-    // parameters and body add no types.
-    for r in &mut resources {
-        r.ops.retain(|op| {
-            let skip = selection.skip_operations.contains(&op.operation_id);
-            if skip {
-                warnings.push(format!(
-                    "{}: {} skipped, as spec/select.yaml says",
-                    op.at, op.operation_id
-                ));
+    let mut left_out = Vec::new();
+    let index = ResourceIndex::new(loaded, by_resource_id);
+    for (op, found) in operations(loaded, &index, &mut errors) {
+        // Skipped before anything reads them, so a skipped operation cannot fail the run, and
+        // its parameters and body add no types.
+        let skipped = selection.skip_operations.contains(&op.operation_id);
+        let why = match found {
+            Found::Of(schema, returns) => {
+                let Some(r) = resources.iter_mut().find(|r| r.schema == schema) else {
+                    let id = index.id_of(&schema).unwrap_or_default().to_owned();
+                    left_out.push(op.left_out(LeftOut::NotSelected(id)));
+                    continue;
+                };
+                if !skipped {
+                    r.ops.push(op.selected(returns));
+                    continue;
+                }
+                LeftOut::Skipped
             }
-            !skip
-        });
+            Found::Cannot(why) => match path_owner(&op.path, &resources) {
+                Some(_) if skipped => LeftOut::Skipped,
+                // An operation of a selected resource is never dropped silently.
+                Some(resource) => {
+                    errors.push(Error::new(
+                        op.at.clone(),
+                        ErrorKind::Ungenerated {
+                            operation_id: op.operation_id.clone(),
+                            resource: resource.to_owned(),
+                            why,
+                        },
+                    ));
+                    continue;
+                }
+                None => LeftOut::Ungenerated(why),
+            },
+        };
+        if why == LeftOut::Skipped {
+            warnings.push(format!(
+                "{}: {} skipped, as spec/select.yaml says",
+                op.at, op.operation_id
+            ));
+        }
+        left_out.push(op.left_out(why));
     }
 
     let owners = owners(loaded, &resources, &mut errors);
@@ -166,6 +232,7 @@ pub fn select<'a>(
             owners,
             selection,
             warnings,
+            left_out,
         })
     } else {
         Err(errors)
@@ -337,15 +404,129 @@ pub fn resolve_chain(loaded: &Loaded, reference: &str, from: &Pointer) -> Result
     }
 }
 
-/// Assigns each operation of the spec to the selected resource its success response returns.
-fn find_operations(
+/// An operation of the spec, before it is known whether it is selected.
+struct SpecOp {
+    at: Pointer,
+    path: String,
+    method: Method,
+    operation_id: String,
+}
+
+impl SpecOp {
+    fn selected(self, returns: Returns) -> SelectedOp {
+        SelectedOp {
+            at: self.at,
+            path: self.path,
+            method: self.method,
+            operation_id: self.operation_id,
+            returns,
+        }
+    }
+
+    fn left_out(self, why: LeftOut) -> LeftOutOp {
+        LeftOutOp {
+            at: self.at,
+            path: self.path,
+            method: self.method,
+            operation_id: self.operation_id,
+            why,
+        }
+    }
+}
+
+/// What an operation's success response says about its resource.
+enum Found {
+    /// It is about the resource whose schema is at the pointer.
+    Of(Pointer, Returns),
+    /// It cannot be generated, for this reason.
+    Cannot(String),
+}
+
+/// The resources of the spec, as classifying a response needs them.
+struct ResourceIndex {
+    /// `x-resourceId` -> component.
+    by_id: BTreeMap<String, Pointer>,
+    /// Component -> `x-resourceId`.
+    by_schema: BTreeMap<Pointer, String>,
+    /// Resources whose schema is an `anyOf` of `$ref`s (`payment_source`, `external_account`),
+    /// with their members.
+    unions: BTreeMap<Pointer, BTreeSet<Pointer>>,
+}
+
+impl ResourceIndex {
+    fn new(loaded: &Loaded, by_id: BTreeMap<&str, Pointer>) -> ResourceIndex {
+        let by_id: BTreeMap<String, Pointer> =
+            by_id.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let by_schema = by_id.iter().map(|(k, v)| (v.clone(), k.clone())).collect();
+        let mut unions = BTreeMap::new();
+        for schema in by_id.values() {
+            let members = loaded
+                .get(schema)
+                .and_then(|s| s.get("anyOf"))
+                .and_then(|m| ref_members(loaded, m, &schema.push("anyOf")).ok());
+            if let Some(members) = members {
+                unions.insert(schema.clone(), members.into_iter().collect());
+            }
+        }
+        ResourceIndex {
+            by_id,
+            by_schema,
+            unions,
+        }
+    }
+
+    fn id_of(&self, schema: &Pointer) -> Option<&str> {
+        self.by_schema.get(schema).map(String::as_str)
+    }
+
+    /// The resource whose own path `path` is under (the longest such): a response that names
+    /// no schema, such as a PDF, is about it. `/v1/quotes/{quote}/pdf` is `quote`'s.
+    fn owner_of_path(&self, path: &str) -> Option<&Pointer> {
+        self.by_id
+            .iter()
+            .map(|(id, schema)| (canonical_path(id), schema))
+            .filter(|(canonical, _)| under(path, canonical).is_some())
+            .max_by_key(|(canonical, _)| canonical.len())
+            .map(|(_, schema)| schema)
+    }
+
+    /// The union resource with the fewest members that has every one of `members` (the first
+    /// by pointer among equals): `anyOf [card, bank_account, source]` is a `payment_source`.
+    fn covering(&self, members: &[Pointer]) -> Option<&Pointer> {
+        self.unions
+            .iter()
+            .filter(|(_, union)| members.iter().all(|m| union.contains(m)))
+            .min_by_key(|(_, union)| union.len())
+            .map(|(schema, _)| schema)
+    }
+}
+
+/// The targets of an `anyOf` whose members are all `$ref`s, or the reason it is not one.
+fn ref_members(loaded: &Loaded, members: &Value, at: &Pointer) -> Result<Vec<Pointer>, String> {
+    let Some(members) = members.as_array().filter(|m| !m.is_empty()) else {
+        return Err("an empty anyOf".to_owned());
+    };
+    let mut targets = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        let Some(r) = m.get("$ref").and_then(Value::as_str) else {
+            return Err("an anyOf with an inline member".to_owned());
+        };
+        targets
+            .push(resolve_chain(loaded, r, &at.push(&i.to_string())).map_err(|e| e.to_string())?);
+    }
+    Ok(targets)
+}
+
+/// Every `get`, `post` and `delete` operation of the spec, in path order, with what its success
+/// response says about its resource.
+fn operations(
     loaded: &Loaded,
-    by_resource_id: &BTreeMap<&str, Pointer>,
-    resources: &mut [SelectedResource],
+    index: &ResourceIndex,
     errors: &mut Vec<Error>,
-) {
+) -> Vec<(SpecOp, Found)> {
+    let mut out = Vec::new();
     let Some(paths) = loaded.doc.get("paths").and_then(Value::as_object) else {
-        return;
+        return out;
     };
     let mut sorted: Vec<(&String, &Value)> = paths.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
@@ -354,84 +535,193 @@ fn find_operations(
             let Some(op) = item.get(method.key()) else {
                 continue;
             };
-            // Walked directly: looking every operation up by pointer from the root was most
-            // of select's time.
-            let Some(schema) = ["responses", "200", "content", "application/json", "schema"]
-                .iter()
-                .try_fold(op, |node, key| node.get(key))
-            else {
-                continue;
-            };
             let at = Pointer::root().push("paths").push(path).push(method.key());
-            let success = at
-                .push("responses")
-                .push("200")
-                .push("content")
-                .push("application/json")
-                .push("schema");
-            let Some((target, returns)) =
-                classify_response(loaded, by_resource_id, schema, &success, errors)
-            else {
-                continue;
-            };
-            let Some(r) = resources.iter_mut().find(|r| r.schema == target) else {
-                continue;
-            };
+            let found = classify(loaded, index, op, path, &at, errors);
             let operation_id = op
                 .get("operationId")
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            r.ops.push(SelectedOp {
-                at,
-                path: path.clone(),
-                method,
-                operation_id,
-                returns,
-            });
+            out.push((
+                SpecOp {
+                    at,
+                    path: path.clone(),
+                    method,
+                    operation_id,
+                },
+                found,
+            ));
+        }
+    }
+    out
+}
+
+/// The resource an operation is about, from its success response (`200`, JSON):
+/// - a `$ref` to a resource: that resource; to `deleted_x`: resource `x`, returning the deleted form;
+/// - `anyOf [x, deleted_x]`: resource `x`, returning either ([`Returns::OrDeleted`]);
+/// - `anyOf` of several resources: the union resource with the fewest members that has all
+///   of them (`anyOf [card, bank_account, source]` is a `payment_source`);
+/// - a list or search result: the same rules for `data.items`;
+/// - a binary body (`type: string, format: binary`, such as `application/pdf`), which names
+///   no schema: the resource whose own path the operation is under ([`Returns::Bytes`]).
+///
+/// Anything else cannot be generated, and the reason says why.
+fn classify(
+    loaded: &Loaded,
+    index: &ResourceIndex,
+    op: &Value,
+    path: &str,
+    at: &Pointer,
+    errors: &mut Vec<Error>,
+) -> Found {
+    let success = at.push("responses").push("200").push("content");
+    // Walked directly: looking every operation up by pointer from the root was most of
+    // select's time.
+    let Some(content) = ["responses", "200", "content"]
+        .iter()
+        .try_fold(op, |node, key| node.get(key))
+        .and_then(Value::as_object)
+    else {
+        return Found::Cannot("it has no `200` response with content".to_owned());
+    };
+    let Some(schema) = content
+        .get("application/json")
+        .and_then(|c| c.get("schema"))
+    else {
+        let types: Vec<&str> = content.keys().map(String::as_str).collect();
+        let binary = content.values().any(|media| {
+            let schema = media.get("schema");
+            schema.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("string")
+                && schema.and_then(|s| s.get("format")).and_then(Value::as_str) == Some("binary")
+        });
+        return match index.owner_of_path(path) {
+            Some(owner) if binary => Found::Of(owner.clone(), Returns::Bytes),
+            _ if binary => Found::Cannot(format!(
+                "its success response is binary (`{}`), and its path is under no resource's",
+                types.join("`, `")
+            )),
+            _ => Found::Cannot(format!(
+                "its success response is `{}`, neither JSON nor binary",
+                types.join("`, `")
+            )),
+        };
+    };
+    let at = success.push("application/json").push("schema");
+    let object = schema
+        .pointer("/properties/object/enum/0")
+        .and_then(Value::as_str);
+    let (items, items_at, search) = match object {
+        Some("list") => (
+            schema.pointer("/properties/data/items"),
+            at.push("properties").push("data").push("items"),
+            false,
+        ),
+        Some("search_result") => (
+            schema.pointer("/properties/data/items"),
+            at.push("properties").push("data").push("items"),
+            true,
+        ),
+        _ => return classify_one(loaded, index, schema, &at, errors),
+    };
+    let Some(items) = items else {
+        return Found::Cannot("its success response is a list without `data.items`".to_owned());
+    };
+    match classify_one(loaded, index, items, &items_at, errors) {
+        Found::Of(target, Returns::Resource) => Found::Of(target, Returns::List { search }),
+        Found::Of(..) => {
+            Found::Cannot("its success response is a list of deleted objects".to_owned())
+        }
+        cannot => cannot,
+    }
+}
+
+/// [`classify`] for one schema (the response, or a list's items).
+fn classify_one(
+    loaded: &Loaded,
+    index: &ResourceIndex,
+    schema: &Value,
+    at: &Pointer,
+    errors: &mut Vec<Error>,
+) -> Found {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let target = match resolve_chain(loaded, r, at) {
+            Ok(p) => p,
+            Err(e) => {
+                let why = e.to_string();
+                errors.push(e);
+                return Found::Cannot(why);
+            }
+        };
+        // `deleted_foo` carries `x-resourceId: deleted_foo`; it belongs to `foo`.
+        let name = target.tokens().last().unwrap_or_default();
+        if let Some(live) = name
+            .strip_prefix("deleted_")
+            .and_then(|l| index.by_id.get(l))
+        {
+            return Found::Of(live.clone(), Returns::Deleted(target));
+        }
+        if index.id_of(&target).is_none() {
+            return Found::Cannot(format!(
+                "its success response `{name}` is no resource (it has no x-resourceId)"
+            ));
+        }
+        return Found::Of(target, Returns::Resource);
+    }
+    let Some(members) = schema.get("anyOf") else {
+        return Found::Cannot(
+            "its success response is an inline schema, not a resource, a list or an anyOf of resources"
+                .to_owned(),
+        );
+    };
+    let targets = match ref_members(loaded, members, &at.push("anyOf")) {
+        Ok(t) => t,
+        Err(why) => return Found::Cannot(format!("its success response is {why}")),
+    };
+    if let [live, deleted] = targets.as_slice() {
+        let live_name = live.tokens().last().unwrap_or_default();
+        let deleted_name = deleted.tokens().last().unwrap_or_default();
+        if deleted_name == format!("deleted_{live_name}") && index.id_of(live).is_some() {
+            return Found::Of(live.clone(), Returns::OrDeleted(deleted.clone()));
+        }
+    }
+    match index.covering(&targets) {
+        Some(union) if targets.len() > 1 => Found::Of(union.clone(), Returns::Resource),
+        _ => {
+            let names: Vec<String> = targets
+                .iter()
+                .map(|t| t.tokens().last().unwrap_or_default())
+                .collect();
+            Found::Cannot(format!(
+                "its success response is anyOf `{}`, which no resource's schema covers",
+                names.join("`, `")
+            ))
         }
     }
 }
 
-/// The resource schema a success response is about, and how.
-fn classify_response(
-    loaded: &Loaded,
-    by_resource_id: &BTreeMap<&str, Pointer>,
-    schema: &Value,
-    at: &Pointer,
-    errors: &mut Vec<Error>,
-) -> Option<(Pointer, Returns)> {
-    let resolve = |v: &Value, at: &Pointer, errors: &mut Vec<Error>| -> Option<Pointer> {
-        let r = v.get("$ref")?.as_str()?;
-        match resolve_chain(loaded, r, at) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        }
-    };
-    if let Some(target) = resolve(schema, at, errors) {
-        // `deleted_foo` carries `x-resourceId: deleted_foo`; it belongs to `foo`.
-        let name = target.tokens().last().unwrap_or_default();
-        if let Some(live) = name.strip_prefix("deleted_") {
-            let live_schema = by_resource_id.get(live).cloned();
-            if let Some(live_schema) = live_schema {
-                return Some((live_schema, Returns::Deleted(target)));
-            }
-        }
-        return Some((target, Returns::Resource));
-    }
-    let object = schema
-        .pointer("/properties/object/enum/0")
-        .and_then(Value::as_str);
-    let search = match object {
-        Some("list") => false,
-        Some("search_result") => true,
-        _ => return None,
-    };
-    let items = schema.pointer("/properties/data/items")?;
-    let items_at = at.push("properties").push("data").push("items");
-    let target = resolve(items, &items_at, errors)?;
-    Some((target, Returns::List { search }))
+/// The selected resource whose own path `path` is under (the longest such), if any: the
+/// resource an operation is about when its response does not say.
+fn path_owner<'r>(path: &str, resources: &'r [SelectedResource]) -> Option<&'r str> {
+    resources
+        .iter()
+        .map(|r| (canonical_path(&r.id), r.id.as_str()))
+        .filter(|(canonical, _)| under(path, canonical).is_some())
+        .max_by_key(|(canonical, _)| canonical.len())
+        .map(|(_, id)| id)
+}
+
+/// Where a resource's own endpoints live: `financial_connections.session` ->
+/// `/v1/financial_connections/session` (a prefix of `/v1/financial_connections/sessions`).
+pub fn canonical_path(resource_id: &str) -> String {
+    format!("/v1/{}", resource_id.replace('.', "/"))
+}
+
+/// The path segments after a resource's own collection path, if the path is under it:
+/// `/v1/financial_connections/sessions/{session}` under `/v1/financial_connections/session`
+/// gives `["{session}"]`. The collection may add a plural `s` or `es`, nothing else
+/// (`/v1/account_links` is not under `/v1/account`).
+pub fn under<'p>(path: &'p str, canonical: &str) -> Option<Vec<&'p str>> {
+    let rest = path.strip_prefix(canonical)?;
+    let (plural, after) = rest.split_once('/').unwrap_or((rest, ""));
+    matches!(plural, "" | "s" | "es").then(|| after.split('/').filter(|s| !s.is_empty()).collect())
 }

@@ -287,6 +287,7 @@ mod tests {
             ],
             cargo_features: "a = []\n".into(),
             summary: "{\"api_version\": \"v1\"}\n".into(),
+            coverage: Default::default(),
             config_warnings: Vec::new(),
         }
     }

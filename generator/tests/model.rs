@@ -5,7 +5,7 @@
 //! depth, and types of the same shape made aliases of one.
 
 use generator::load::sha256_hex;
-use generator::model::{Item, Model, Struct, Ty};
+use generator::model::{Item, Model, Reason, Struct, Ty};
 use generator::{Errors, Manifest, Selection};
 
 /// The model of a spec whose `x-select` holds its selection.
@@ -308,4 +308,193 @@ fn types_of_the_same_shape_are_aliases_of_one() {
     );
     assert_ne!(reordered, SHAPES);
     assert_eq!(aliases(&model(&reordered).unwrap()), aliases(&m));
+}
+
+fn responses_fixture() -> Model {
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/responses.yaml"
+    ))
+    .unwrap();
+    model(&spec).unwrap()
+}
+
+fn op<'m>(m: &'m Model, operation_id: &str) -> &'m generator::model::Operation {
+    m.modules
+        .iter()
+        .flat_map(|m| &m.ops)
+        .find(|o| o.operation_id == operation_id)
+        .unwrap_or_else(|| panic!("{operation_id} is not generated"))
+}
+
+fn returns_named(o: &generator::model::Operation) -> String {
+    match &o.returns {
+        Ty::Named(t) => t.name.rust().to_owned(),
+        other => panic!("{} returns {other:?}", o.operation_id),
+    }
+}
+
+#[test]
+fn a_resource_or_its_deleted_form_is_a_union_told_apart_by_deleted() {
+    let m = responses_fixture();
+    let retrieve = op(&m, "GetCustomersCustomer");
+    assert_eq!(retrieve.name.rust(), "retrieve");
+    assert_eq!(returns_named(retrieve), "CustomerOrDeleted");
+    let union = items(&m)
+        .find_map(|it| match it {
+            Item::Union(u) if u.name.rust() == "CustomerOrDeleted" => Some(u),
+            _ => None,
+        })
+        .unwrap();
+    let members: Vec<(&str, Option<&str>, bool)> = union
+        .members
+        .iter()
+        .map(|m| (m.name.rust(), m.tag.as_deref(), m.deleted))
+        .collect();
+    assert_eq!(
+        members,
+        [
+            ("Customer", Some("customer"), false),
+            ("DeletedCustomer", Some("customer"), true)
+        ]
+    );
+    // The deleted side of a union resource is deleted when all its members are.
+    assert_eq!(
+        returns_named(op(&m, "DeleteCustomersCustomerSourcesId")),
+        "PaymentSourceOrDeleted"
+    );
+}
+
+#[test]
+fn an_any_of_of_several_resources_belongs_to_the_union_resource_that_has_them() {
+    let m = responses_fixture();
+    let update = op(&m, "PostCustomersCustomerSourcesId");
+    assert_eq!(update.on.rust(), "PaymentSource");
+    assert_eq!(returns_named(update), "PaymentSource");
+}
+
+#[test]
+fn a_customer_scoped_endpoint_is_generated_and_a_true_alias_is_listed() {
+    let m = responses_fixture();
+    let tax_id_functions: Vec<(String, String)> = m
+        .modules
+        .iter()
+        .filter(|m| m.name.rust() == "tax_id")
+        .flat_map(|m| &m.ops)
+        .map(|o| (o.name.rust().to_owned(), o.operation_id.clone()))
+        .collect();
+    assert_eq!(
+        tax_id_functions,
+        [
+            ("retrieve".to_owned(), "GetTaxIdsId".to_owned()),
+            (
+                "retrieve_for_customer".to_owned(),
+                "GetCustomersCustomerTaxIdsId".to_owned()
+            ),
+        ]
+    );
+    let listed: Vec<(String, String, Reason)> = m
+        .coverage
+        .not_generated
+        .iter()
+        .map(|n| (n.key.to_string(), n.operation_id.clone(), n.reason.clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [(
+            "GET /v1/legacy_tax_ids/{id}".to_owned(),
+            "GetLegacyTaxIdsId".to_owned(),
+            Reason::Alias {
+                of: "/v1/tax_ids/{id}".to_owned()
+            }
+        )]
+    );
+    assert_eq!(m.coverage.count("/v1/"), (6, 7));
+}
+
+const CANNOT: &str = r#"
+openapi: 3.0.0
+info: {title: cannot, version: '2024-04-10'}
+x-select: {resources: [quote], skip_operations: []}
+components:
+  schemas:
+    quote:
+      x-resourceId: quote
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+    other:
+      x-resourceId: other
+      type: object
+      properties:
+        id: {type: string}
+paths:
+  /v1/quotes/{quote}:
+    get:
+      operationId: GetQuotesQuote
+      parameters:
+        - {in: path, name: quote, required: true, schema: {type: string}, style: simple}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/quote'}}}}
+  /v1/quotes/{quote}/csv:
+    get:
+      operationId: GetQuotesQuoteCsv
+      parameters:
+        - {in: path, name: quote, required: true, schema: {type: string}, style: simple}
+      responses:
+        '200': {description: ok, content: {text/csv: {schema: {type: string}}}}
+  /v1/others/{other}/csv:
+    get:
+      operationId: GetOthersOtherCsv
+      responses:
+        '200': {description: ok, content: {text/csv: {schema: {type: string}}}}
+"#;
+
+#[test]
+fn an_operation_of_a_selected_resource_that_cannot_be_generated_is_an_error_unless_skipped() {
+    let errors = model(CANNOT).unwrap_err();
+    let found: Vec<(String, String)> = errors
+        .0
+        .iter()
+        .map(|e| (e.at.to_string(), e.to_string()))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "#/paths/~1v1~1quotes~1{quote}~1csv/get");
+    assert!(
+        found[0].1.contains("operation `GetQuotesQuoteCsv` of the selected resource `quote` cannot be generated: its success response is `text/csv`, neither JSON nor binary")
+            && found[0].1.contains("List `GetQuotesQuoteCsv` under skip_operations"),
+        "{}",
+        found[0].1
+    );
+    assert!(matches!(
+        &errors.0[0].kind,
+        generator::ErrorKind::Ungenerated { operation_id, .. } if operation_id == "GetQuotesQuoteCsv"
+    ));
+
+    let m = model(&CANNOT.replace(
+        "skip_operations: []",
+        "skip_operations: [GetQuotesQuoteCsv]",
+    ))
+    .unwrap();
+    let listed: Vec<(&str, &Reason)> = m
+        .coverage
+        .not_generated
+        .iter()
+        .map(|n| (n.operation_id.as_str(), &n.reason))
+        .collect();
+    // The other resource's operation is not an error: it is not selected, and says why.
+    assert_eq!(
+        listed,
+        [
+            (
+                "GetOthersOtherCsv",
+                &Reason::Unsupported(
+                    "its success response is `text/csv`, neither JSON nor binary".to_owned()
+                )
+            ),
+            ("GetQuotesQuoteCsv", &Reason::Skipped),
+        ]
+    );
+    assert_eq!(m.coverage.count("/v1/"), (1, 3));
 }

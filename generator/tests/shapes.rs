@@ -168,6 +168,7 @@ fn output_does_not_depend_on_the_order_of_resources_and_operations() {
             owners,
             selection: &selection,
             warnings: selected.warnings.clone(),
+            left_out: selected.left_out.iter().rev().cloned().collect(),
         };
         let a = generator::model::lower(&selected, loaded.info.clone()).unwrap();
         let b = generator::model::lower(&reordered, loaded.info.clone()).unwrap();

@@ -125,6 +125,12 @@ fn fixture_crate(dir: &Path, name: &str, mut out: Output) {
     )
     .unwrap();
     generator::write::write(&out, dir).unwrap();
+    // A fixture may come with tests of its own (`<fixture>.rs`, e.g. decoding its unions).
+    let own_tests = xtask::repo_root().join(format!("generator/tests/fixtures/{name}.rs"));
+    if own_tests.is_file() {
+        std::fs::create_dir_all(dir.join("tests")).unwrap();
+        std::fs::copy(&own_tests, dir.join("tests").join(format!("{name}.rs"))).unwrap();
+    }
 }
 
 #[test]
@@ -171,4 +177,27 @@ fn every_fixture_generates_code_that_builds() {
         "the fixtures' generated code does not build:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // Then the tests that come with fixtures, in their crates.
+    for path in &fixtures {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if !path.with_extension("rs").is_file() {
+            continue;
+        }
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["test", "--offline", "--message-format=short", "-p"])
+            .arg(format!("fixture-{stem}"))
+            .args(["--test", &stem])
+            .arg("--manifest-path")
+            .arg(root.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .env("RUSTFLAGS", "-D warnings")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "the tests of fixture {stem} fail:\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! `sha2`): it never panics, and each refusal is the `WebhookError` the rules name, with the
 //! reason or figures they give. `FUZZ_CASES=N` runs N times as many cases (see `tests::fuzz`).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 use stripe_typed::resources::event::Event;

@@ -36,7 +36,10 @@ commands:
                                      target/whole-api/ and `cargo check` it; then generate
                                      the billing resources (no Financial Connections), check
                                      clippy and rustdoc warn about nothing and run
-                                     tests/selection/ (round-trips) there
+                                     tests/selection/ (round-trips) there. Prints how many
+                                     of the spec's v1 operations are generated, and lists
+                                     each one that is not, with the reason
+  whole-api --spec PATH --sha256 HEX the whole part on another spec (a preview)
   bench [--quick] [--only SECTION]   time codegen stages, decoding, the generated crate's
                                      build, a billing integration's build against
                                      async-stripe's, the whole API's against async-stripe's

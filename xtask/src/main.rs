@@ -86,13 +86,23 @@ fn run() -> Result<ExitCode> {
         "bump-spec" => bump_spec(&a),
         "codegen" => codegen(&a),
         "bench" => xtask::bench::run(a.quick, a.only.as_deref()).map(|()| ExitCode::SUCCESS),
-        "whole-api" => xtask::whole_api::run(a.only.as_deref()).map(|()| ExitCode::SUCCESS),
+        "whole-api" => whole_api(&a),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)
         }
         other => bail!("unknown command `{other}`\n\n{HELP}"),
     }
+}
+
+fn whole_api(a: &Args) -> Result<ExitCode> {
+    let preview = match (&a.spec, &a.sha256) {
+        (Some(path), Some(sha)) => Some((path.as_path(), sha.as_str())),
+        (None, None) => None,
+        _ => bail!("--spec and --sha256 go together: a spec is only used once verified"),
+    };
+    xtask::whole_api::run(a.only.as_deref(), preview)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn fetch_spec(a: &Args) -> Result<ExitCode> {

@@ -36,19 +36,24 @@ pub fn all_resources(spec: &[u8]) -> Result<Vec<String>> {
 pub fn selection(spec: &[u8]) -> Result<generator::Selection> {
     let mut selection = crate::selection()?;
     selection.resources = all_resources(spec)?;
-    // File uploads send `multipart/form-data`, which the runtime does not encode yet; the
-    // generator refuses them unless told to leave them out.
-    selection.skip_operations.push("PostFiles".to_owned());
     Ok(selection)
 }
 
-/// Generates the whole API in memory (no writing).
+/// Generates the whole API of the pinned spec in memory (no writing).
 pub fn generate_all() -> Result<(generator::Output, usize)> {
     let spec = crate::pinned_spec()?;
     let pin = crate::pin()?;
-    let selection = selection(&spec)?;
+    generate_all_of(&spec, &pin.manifest)
+}
+
+/// Generates the whole API of `spec` in memory (no writing).
+pub fn generate_all_of(
+    spec: &[u8],
+    manifest: &generator::Manifest,
+) -> Result<(generator::Output, usize)> {
+    let selection = selection(spec)?;
     let n = selection.resources.len();
-    let out = generator::generate(&spec, &pin.manifest, &selection).map_err(|e| {
+    let out = generator::generate(spec, manifest, &selection).map_err(|e| {
         anyhow::anyhow!(
             "{} errors generating the whole API:
 {e}",
@@ -148,23 +153,61 @@ fn standalone_manifest(generated: &Path) -> Result<String> {
 }
 
 /// Generates every resource into `target/whole-api/` and runs `cargo check` on it, then checks
-/// the billing selection; `only` is `whole` or `billing` to run one of the two.
-pub fn run(only: Option<&str>) -> Result<()> {
+/// the billing selection; `only` is `whole` or `billing` to run one of the two. `preview` (a
+/// spec and its sha256) runs the whole part on another spec than the pinned one.
+pub fn run(only: Option<&str>, preview: Option<(&Path, &str)>) -> Result<()> {
     let scratch: PathBuf = crate::repo_root().join("target/whole-api");
-    match only {
-        None => {
-            whole(&scratch)?;
+    let spec = match preview {
+        Some((path, sha)) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            crate::check_sha256(&bytes, sha, &path.display().to_string())?;
+            let mut manifest = crate::pin()?.manifest;
+            manifest.api_version =
+                generator::load::api_version(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+            manifest.sha256 = sha.to_ascii_lowercase();
+            Some((bytes, manifest))
+        }
+        None => None,
+    };
+    match (only, &spec) {
+        (None, None) => {
+            whole(&scratch, None)?;
             other_selection(&scratch)
         }
-        Some("whole") => whole(&scratch),
-        Some("billing") => other_selection(&scratch),
-        Some(other) => bail!("unknown whole-api part `{other}`; the parts are whole, billing"),
+        (None | Some("whole"), spec) => whole(&scratch, spec.as_ref()),
+        (Some("billing"), None) => other_selection(&scratch),
+        (Some("billing"), Some(_)) => {
+            bail!("--spec previews the whole part only; the billing part uses the pinned spec")
+        }
+        (Some(other), _) => bail!("unknown whole-api part `{other}`; the parts are whole, billing"),
     }
 }
 
-fn whole(scratch: &Path) -> Result<()> {
+/// Prints how many of the spec's v1 operations were generated, and each one that was not,
+/// with the reason (from the generator's coverage, not from its warnings).
+pub fn print_coverage(coverage: &generator::model::Coverage) {
+    let (generated, total) = coverage.count("/v1/");
+    println!("generated {generated} of {total} v1 operations");
+    let left: Vec<_> = coverage
+        .not_generated
+        .iter()
+        .filter(|n| n.key.path.starts_with("/v1/"))
+        .collect();
+    if !left.is_empty() {
+        println!("not generated:");
+    }
+    for n in left {
+        println!("  {} ({}): {}", n.key, n.operation_id, n.reason);
+    }
+}
+
+fn whole(scratch: &Path, spec: Option<&(Vec<u8>, generator::Manifest)>) -> Result<()> {
     let started = Instant::now();
-    let (out, n) = generate_all()?;
+    let (out, n) = match spec {
+        Some((bytes, manifest)) => generate_all_of(bytes, manifest)?,
+        None => generate_all()?,
+    };
     let generated_in = started.elapsed();
     let lines: usize = out.files.iter().map(|f| f.contents.lines().count()).sum();
     println!(
@@ -172,6 +215,7 @@ fn whole(scratch: &Path) -> Result<()> {
         out.files.len(),
         generated_in.as_secs_f64()
     );
+    print_coverage(&out.coverage);
 
     let crate_dir = scratch.join("stripe-typed");
     scratch_crate(&crate_dir, Some(&out))?;

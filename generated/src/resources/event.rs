@@ -1849,6 +1849,9 @@ impl rt::ToForm for RetrieveEvent {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum EventObject {
+    /// `file`, the object of `file.created`.
+    #[cfg(feature = "file")]
+    File(Box<super::file::File>),
     /// `financial_connections.account`, the object of `financial_connections.account.account_numbers_updated`, `financial_connections.account.created`, `financial_connections.account.deactivated`, `financial_connections.account.disconnected`, `financial_connections.account.reactivated`, `financial_connections.account.refreshed_balance`, `financial_connections.account.refreshed_ownership`, `financial_connections.account.refreshed_transactions`, `financial_connections.account.upcoming_account_number_expiry`.
     #[cfg(feature = "financial_connections_account")]
     FinancialConnectionsAccount(
@@ -1882,6 +1885,13 @@ impl EventObject {
     /// the type's docs for what is kept as JSON.
     pub fn decode(event_type: &EventType, object: rt::Json) -> Self {
         match event_type {
+            #[cfg(feature = "file")]
+            EventType::FileCreated => {
+                match rt::decode_object(object) {
+                    Ok(typed) => Self::File(Box::new(typed)),
+                    Err(kept) => Self::Undecoded(kept),
+                }
+            }
             #[cfg(feature = "financial_connections_account")]
             EventType::FinancialConnectionsAccountAccountNumbersUpdated
             | EventType::FinancialConnectionsAccountCreated

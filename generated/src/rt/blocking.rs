@@ -145,10 +145,16 @@ impl Client {
         self
     }
 
-    /// Sends to `base_url` (default `https://api.stripe.com`) instead.
+    /// Sends every request to `base_url` instead of each operation's server, as
+    /// [`rt::Client::with_base_url`](super::Client::with_base_url) does.
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.config.base_url = base_url.into();
+        self.config.set_base_url(base_url.into());
         self
+    }
+
+    /// The base URL set with [`Client::with_base_url`], or `https://api.stripe.com`.
+    pub fn base_url(&self) -> &str {
+        self.config.base_url()
     }
 
     /// Sends this `Stripe-Version` (default [`API_VERSION`](super::API_VERSION)).
@@ -179,6 +185,14 @@ impl Client {
     /// Reads at most `bytes` of a response body (default 32 MiB).
     pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
         self.config.max_response_bytes = bytes;
+        self
+    }
+
+    /// Sends uploads whose files total at most `bytes` (default
+    /// [`DEFAULT_MAX_UPLOAD_BYTES`](super::DEFAULT_MAX_UPLOAD_BYTES), 16 MiB); a larger one
+    /// fails with [`Error::UploadTooLarge`] before anything is sent.
+    pub fn with_max_upload_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_upload_bytes = bytes;
         self
     }
 

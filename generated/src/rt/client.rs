@@ -67,9 +67,12 @@ impl Client {
         self
     }
 
-    /// Sends to `base_url` (default `https://api.stripe.com`) instead, such as a mock server.
+    /// Sends every request to `base_url`, such as a mock server or a proxy. By default a
+    /// request goes to its operation's server: `https://api.stripe.com`, or for file uploads and
+    /// downloads `https://files.stripe.com`, as the spec says. A base URL set here replaces
+    /// them all (setting `https://api.stripe.com` restores the default).
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.config.base_url = base_url.into();
+        self.config.set_base_url(base_url.into());
         self
     }
 
@@ -106,9 +109,18 @@ impl Client {
         self
     }
 
-    /// The base URL requests go to.
+    /// Sends uploads whose files total at most `bytes` (default
+    /// [`DEFAULT_MAX_UPLOAD_BYTES`](super::DEFAULT_MAX_UPLOAD_BYTES), 16 MiB); a larger one
+    /// fails with [`Error::UploadTooLarge`] before anything is sent.
+    pub fn with_max_upload_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_upload_bytes = bytes;
+        self
+    }
+
+    /// The base URL set with [`Client::with_base_url`], or `https://api.stripe.com` (then
+    /// operations with their own server, such as uploads, go there).
     pub fn base_url(&self) -> &str {
-        &self.config.base_url
+        self.config.base_url()
     }
 
     /// The `Stripe-Version` requests carry unless they set their own.

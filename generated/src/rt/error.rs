@@ -398,6 +398,15 @@ pub enum Error {
         /// What is wrong with it, such as "is longer than 255 characters".
         reason: &'static str,
     },
+    /// The files of an upload are larger than the client's limit
+    /// ([`DEFAULT_MAX_UPLOAD_BYTES`](super::DEFAULT_MAX_UPLOAD_BYTES) unless
+    /// `with_max_upload_bytes` changed it); nothing was sent.
+    UploadTooLarge {
+        /// The bytes of the request's files.
+        size: usize,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The blocking client's default transport was used inside an async (tokio) runtime,
     /// where it cannot block; nothing was sent. Use the async `rt::Client` there, or run the
     /// call in `tokio::task::spawn_blocking`.
@@ -562,6 +571,11 @@ impl fmt::Debug for Error {
                 .debug_struct("InvalidIdempotencyKey")
                 .field("reason", reason)
                 .finish(),
+            Error::UploadTooLarge { size, limit } => f
+                .debug_struct("UploadTooLarge")
+                .field("size", size)
+                .field("limit", limit)
+                .finish(),
             Error::BlockingInAsyncRuntime => f.write_str("BlockingInAsyncRuntime"),
             Error::Pagination { reason } => f
                 .debug_struct("Pagination")
@@ -636,6 +650,11 @@ impl fmt::Display for Error {
                 f,
                 "the Idempotency-Key {reason}; Stripe accepts 1 to 255 characters without \
                  control characters; nothing was sent"
+            ),
+            Error::UploadTooLarge { size, limit } => write!(
+                f,
+                "the upload's files are {size} bytes, more than the limit of {limit} bytes; \
+                 nothing was sent"
             ),
             Error::BlockingInAsyncRuntime => f.write_str(
                 "the blocking client cannot send from inside an async runtime; use rt::Client \

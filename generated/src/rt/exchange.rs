@@ -9,10 +9,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::error::{api_error_of, error_code_of, excerpt};
-use super::request::{DecodeFailure, Decoder};
+use super::multipart;
+use super::request::{Body, DecodeFailure, Decoder};
 use super::{
     Error, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret, TransportError,
-    TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, USER_AGENT,
+    TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_UPLOAD_BYTES, USER_AGENT,
 };
 
 /// The default limit on a response body: far above any Stripe response (a page of 100 objects
@@ -23,26 +24,52 @@ pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 #[derive(Clone)]
 pub(crate) struct Config {
     pub(crate) secret_key: Secret,
-    pub(crate) base_url: String,
+    /// The base URL every request goes to, when one was set; otherwise a request goes to its
+    /// operation's server, or [`DEFAULT_BASE_URL`].
+    pub(crate) base_url: Option<String>,
     pub(crate) api_version: String,
     pub(crate) max_retries: u32,
     pub(crate) timeout: Duration,
     pub(crate) initial_retry_delay: Duration,
     pub(crate) max_retry_delay: Duration,
     pub(crate) max_response_bytes: usize,
+    pub(crate) max_upload_bytes: usize,
 }
 
 impl Config {
     pub(crate) fn new(secret_key: String) -> Self {
         Config {
             secret_key: Secret::new(secret_key),
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: None,
             api_version: API_VERSION.to_owned(),
             max_retries: 2,
             timeout: Duration::from_secs(80),
             initial_retry_delay: Duration::from_millis(500),
             max_retry_delay: Duration::from_secs(5),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+        }
+    }
+
+    /// Sends every request to `base_url`; Stripe's own API host means the default (each
+    /// operation to its own server).
+    pub(crate) fn set_base_url(&mut self, base_url: String) {
+        let is_default = base_url.trim_end_matches('/') == DEFAULT_BASE_URL;
+        self.base_url = (!is_default).then_some(base_url);
+    }
+
+    /// The base URL set, or [`DEFAULT_BASE_URL`].
+    pub(crate) fn base_url(&self) -> &str {
+        self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)
+    }
+
+    /// Where a request with the operation server `server` goes: the base URL set, else the
+    /// server, else Stripe's API host.
+    fn url_for<'a>(&'a self, server: Option<&'a str>) -> &'a str {
+        match (&self.base_url, server) {
+            (Some(base), _) => base,
+            (None, Some(server)) => server,
+            (None, None) => DEFAULT_BASE_URL,
         }
     }
 }
@@ -58,6 +85,7 @@ impl std::fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("initial_retry_delay", &self.initial_retry_delay)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_upload_bytes", &self.max_upload_bytes)
             .field("max_retry_delay", &self.max_retry_delay)
             .finish()
     }
@@ -94,8 +122,9 @@ impl Exchange {
         Exchange::build(
             config,
             request.method(),
+            config.url_for(request.server_url()),
             request.path_and_query(),
-            request.body(),
+            request.raw_body(),
             request.options(),
         )
     }
@@ -103,10 +132,21 @@ impl Exchange {
     fn build(
         config: &Config,
         method: Method,
+        base_url: &str,
         path_and_query: String,
-        body: Option<&str>,
+        body: Option<&Body>,
         options: &RequestOptions,
     ) -> Result<Self, Error> {
+        // Checked before encoding: a file over the limit is not copied into a body.
+        if let Some(Body::Multipart(parts)) = body {
+            let size = parts.iter().map(|p| p.file_len()).sum::<usize>();
+            if size > config.max_upload_bytes {
+                return Err(Error::UploadTooLarge {
+                    size,
+                    limit: config.max_upload_bytes,
+                });
+            }
+        }
         let mut headers = Vec::with_capacity(6);
         let mut header = |name: &'static str, value: String| {
             if valid_header_value(&value) {
@@ -123,12 +163,22 @@ impl Exchange {
         let version = options.api_version.as_ref().unwrap_or(&config.api_version);
         header("Stripe-Version", version.clone())?;
         header("User-Agent", USER_AGENT.to_owned())?;
-        if body.is_some() {
-            header(
-                "Content-Type",
-                "application/x-www-form-urlencoded".to_owned(),
-            )?;
-        }
+        // Encoded once: every retry sends these same bytes.
+        let body = match body {
+            None => Vec::new(),
+            Some(Body::Form(form)) => {
+                header(
+                    "Content-Type",
+                    "application/x-www-form-urlencoded".to_owned(),
+                )?;
+                form.as_bytes().to_vec()
+            }
+            Some(Body::Multipart(parts)) => {
+                let encoded = multipart::encode(parts, &mut new_boundary);
+                header("Content-Type", encoded.content_type())?;
+                encoded.body
+            }
+        };
         if let Some(account) = &options.stripe_account {
             header("Stripe-Account", account.clone())?;
         }
@@ -142,17 +192,13 @@ impl Exchange {
             header("Idempotency-Key", key.clone())?;
         }
 
-        let url = format!(
-            "{}{}",
-            config.base_url.trim_end_matches('/'),
-            path_and_query
-        );
+        let url = format!("{}{}", base_url.trim_end_matches('/'), path_and_query);
         Ok(Exchange {
             request: HttpRequest {
                 method,
                 url,
                 headers,
-                body: body.unwrap_or_default().as_bytes().to_vec(),
+                body,
                 timeout: options.timeout.unwrap_or(config.timeout),
                 max_response_bytes: config.max_response_bytes,
             },
@@ -316,6 +362,10 @@ pub(crate) fn error_from_response(response: HttpResponse) -> Error {
 /// Decodes a 2xx response body with `decoder`, checking its UTF-8 once up front rather than
 /// string by string.
 pub(crate) fn decode<T>(response: HttpResponse, decoder: Decoder<T>) -> Result<T, Error> {
+    let decoder = match decoder {
+        Decoder::Json(decoder) => decoder,
+        Decoder::Bytes(wrap) => return Ok(wrap(response.body)),
+    };
     let failure = match std::str::from_utf8(&response.body) {
         Ok(text) => match decoder(text) {
             Ok(value) => return Ok(value),
@@ -368,6 +418,17 @@ fn splitmix64(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     x ^ (x >> 31)
+}
+
+/// A fresh multipart boundary: 128 random bits in hex after a fixed prefix (70 characters at
+/// most, RFC 2046; only characters that need no quoting).
+fn new_boundary() -> String {
+    let mut boundary = String::from("stripe-typed-");
+    for b in random_bytes() {
+        // Writing to a String cannot fail.
+        let _ = write!(boundary, "{b:02x}");
+    }
+    boundary
 }
 
 /// A fresh idempotency key: a random (version 4) UUID, as Stripe recommends.
@@ -571,7 +632,9 @@ mod tests {
         let Step::Done(Ok(ok)) = ex.step(Ok(response(200, &[], "[1"))) else {
             panic!("expected a 2xx");
         };
-        let err = ex.decode(ok, decode_json::<Json>).unwrap_err();
+        let err = ex
+            .decode(ok, Decoder::Json(decode_json::<Json>))
+            .unwrap_err();
         assert_eq!(err.idempotency_key(), Some(key.as_str()));
         // A GET has no key, and errors before sending have none either.
         let get: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned()).max_retries(0);
@@ -601,7 +664,7 @@ mod tests {
         }
         let decode_err = decode(
             response(200, &[], &format!("[{}", "1,".repeat(50_000))),
-            decode_json::<Vec<i64>>,
+            Decoder::Json(decode_json::<Vec<i64>>),
         );
         match decode_err {
             Err(Error::Decode { body, .. }) => assert_eq!(body.len(), 4096),
@@ -611,7 +674,7 @@ mod tests {
 
     fn config() -> Config {
         let mut c = Config::new("sk_test_123".into());
-        c.base_url = "http://127.0.0.1:1/".into();
+        c.base_url = Some("http://127.0.0.1:1/".into());
         c.max_retries = 2;
         c.initial_retry_delay = MS;
         c.max_retry_delay = 2 * MS;
@@ -661,6 +724,84 @@ mod tests {
         bad_key.secret_key = Secret::new("sk_test_\nsecret");
         let err = Exchange::new(&bad_key, &get).err().unwrap();
         assert!(!format!("{err:?} {err}").contains("secret"));
+    }
+
+    #[test]
+    fn operation_servers_unless_a_base_url_is_set() {
+        let upload: Request<Json> =
+            Request::new(Method::Post, "/v1/files").server("https://files.stripe.com/");
+        let plain: Request<Json> = Request::new(Method::Get, "/v1/x");
+        let url =
+            |config: &Config, r: &Request<Json>| Exchange::new(config, r).unwrap().request().url;
+        let mut default = config();
+        default.base_url = None;
+        assert_eq!(url(&default, &upload), "https://files.stripe.com/v1/files");
+        assert_eq!(url(&default, &plain), "https://api.stripe.com/v1/x");
+        // A base URL set (a mock server, a proxy) takes every request.
+        assert_eq!(url(&config(), &upload), "http://127.0.0.1:1/v1/files");
+        assert_eq!(url(&config(), &plain), "http://127.0.0.1:1/v1/x");
+        // Setting Stripe's own API host is the default, not "everything to api.stripe.com".
+        let mut explicit = config();
+        explicit.set_base_url("https://api.stripe.com/".to_owned());
+        assert_eq!(explicit.base_url(), DEFAULT_BASE_URL);
+        assert_eq!(url(&explicit, &upload), "https://files.stripe.com/v1/files");
+    }
+
+    #[test]
+    fn uploads_are_encoded_once_and_bounded() {
+        use crate::rt::{FileUpload, Form, ToForm};
+        struct Upload(FileUpload);
+        impl ToForm for Upload {
+            fn to_form(&self, key: &str, form: &mut Form) {
+                form.field(key, "file", &self.0);
+                form.field(key, "purpose", &"dispute_evidence");
+            }
+        }
+        let file = Upload(FileUpload::new("e.pdf", vec![b'x'; 100]));
+        let post: Request<Json> = Request::new(Method::Post, "/v1/files").multipart(&file);
+        let mut ex = Exchange::new(&config(), &post).unwrap();
+        let first = ex.request();
+        let content_type = first.header("content-type").unwrap().to_owned();
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=stripe-typed-")
+            .unwrap();
+        assert_eq!(boundary.len(), 32, "{content_type}");
+        assert!(matches!(
+            ex.step(Ok(response(500, &[], ""))),
+            Step::Retry(_)
+        ));
+        let second = ex.request();
+        assert_eq!(
+            (&second.body, second.header("idempotency-key")),
+            (&first.body, first.header("idempotency-key"))
+        );
+        // Another exchange chooses another boundary.
+        let other = Exchange::new(&config(), &post).unwrap().request();
+        assert_ne!(other.header("content-type").unwrap(), content_type);
+
+        let mut small = config();
+        small.max_upload_bytes = 99;
+        match Exchange::new(&small, &post) {
+            Err(Error::UploadTooLarge {
+                size: 100,
+                limit: 99,
+            }) => {}
+            other => panic!("{:?}", other.map(|e| e.request())),
+        }
+        small.max_upload_bytes = 100;
+        assert!(Exchange::new(&small, &post).is_ok());
+    }
+
+    #[test]
+    fn binary_responses_are_returned_as_sent() {
+        let pdf: Request<crate::rt::Bytes> = Request::binary(Method::Get, "/v1/quotes/q/pdf");
+        let body = b"%PDF-1.7\n\xff\xfe".to_vec();
+        let bytes = decode(response_bytes(200, body.clone()), pdf.decoder()).unwrap();
+        assert_eq!(bytes.into_vec(), body);
+    }
+
+    fn response_bytes(status: u16, body: Vec<u8>) -> HttpResponse {
+        HttpResponse::new(status, Vec::new(), body)
     }
 
     #[test]
@@ -765,7 +906,7 @@ mod tests {
                 &[("request-id", "req_2")],
                 r#"{"data": [{"n": 1}, {"n": "two"}]}"#,
             ),
-            decode_json::<Page>,
+            Decoder::Json(decode_json::<Page>),
         )
         .unwrap_err();
         match &err {
@@ -779,7 +920,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(err.to_string().contains("`data[1].n`"), "{err}");
-        let trailing = decode(response(200, &[], "{} x"), decode_json::<Json>).unwrap_err();
+        let trailing = decode(
+            response(200, &[], "{} x"),
+            Decoder::Json(decode_json::<Json>),
+        )
+        .unwrap_err();
         assert!(matches!(trailing, Error::Decode { .. }));
     }
 }

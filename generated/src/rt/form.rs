@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Clearable, Json, Number, Secret, Timestamp};
+use super::multipart::{Part, PartValue};
+use super::{Clearable, FileUpload, Json, Number, Secret, Timestamp};
 
 /// A value that can be written as form fields under a key.
 ///
@@ -25,12 +26,15 @@ pub trait ToForm {
     fn to_form(&self, key: &str, form: &mut Form);
 }
 
-/// An `application/x-www-form-urlencoded` body or query string under construction.
+/// An `application/x-www-form-urlencoded` body or query string under construction, or the
+/// parts of a `multipart/form-data` upload (the same names, one part per pair).
 ///
 /// Pairs are encoded as they are pushed and kept in push order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Form {
     encoded: String,
+    /// `Some` when collecting multipart parts instead of encoding.
+    parts: Option<Vec<Part>>,
 }
 
 impl Form {
@@ -41,12 +45,37 @@ impl Form {
 
     /// Appends one `key=value` pair, percent-encoding both (brackets in the key stay literal).
     pub fn push(&mut self, key: &str, value: &str) {
+        if let Some(parts) = &mut self.parts {
+            parts.push(Part {
+                name: key.to_owned(),
+                value: PartValue::Text(value.to_owned()),
+            });
+            return;
+        }
         if !self.encoded.is_empty() {
             self.encoded.push('&');
         }
         encode_into(&mut self.encoded, key, true);
         self.encoded.push('=');
         encode_into(&mut self.encoded, value, false);
+    }
+
+    /// Appends a file under `key`: a file part of a multipart upload. In a form-encoded body
+    /// (where no Stripe operation takes a file) its bytes are percent-encoded as the value.
+    pub fn push_file(&mut self, key: &str, file: &FileUpload) {
+        if let Some(parts) = &mut self.parts {
+            parts.push(Part {
+                name: key.to_owned(),
+                value: PartValue::File(file.clone()),
+            });
+            return;
+        }
+        if !self.encoded.is_empty() {
+            self.encoded.push('&');
+        }
+        encode_bytes_into(&mut self.encoded, key.as_bytes(), true);
+        self.encoded.push('=');
+        encode_bytes_into(&mut self.encoded, file.bytes(), false);
     }
 
     /// Writes `value` under the key `name`, or `parent[name]` when `parent` is not empty.
@@ -69,7 +98,7 @@ impl Form {
 
     /// Whether nothing has been pushed.
     pub fn is_empty(&self) -> bool {
-        self.encoded.is_empty()
+        self.encoded.is_empty() && self.parts.as_ref().is_none_or(Vec::is_empty)
     }
 
     /// The encoded `k=v&k=v` text.
@@ -83,6 +112,16 @@ impl Form {
         value.to_form("", &mut form);
         form.finish()
     }
+
+    /// The parts of a multipart upload of `value`, written with the empty key.
+    pub(crate) fn parts(value: &dyn ToForm) -> Vec<Part> {
+        let mut form = Form {
+            encoded: String::new(),
+            parts: Some(Vec::new()),
+        };
+        value.to_form("", &mut form);
+        form.parts.unwrap_or_default()
+    }
 }
 
 /// Percent-encodes one path segment, such as an object id: everything but unreserved
@@ -94,7 +133,11 @@ pub fn encode_path(segment: &str) -> String {
 }
 
 fn encode_into(out: &mut String, text: &str, keep_brackets: bool) {
-    for &b in text.as_bytes() {
+    encode_bytes_into(out, text.as_bytes(), keep_brackets);
+}
+
+fn encode_bytes_into(out: &mut String, bytes: &[u8], keep_brackets: bool) {
+    for &b in bytes {
         let keep = b.is_ascii_alphanumeric()
             || matches!(b, b'-' | b'.' | b'_' | b'~')
             || (keep_brackets && matches!(b, b'[' | b']'));
@@ -122,6 +165,13 @@ impl ToForm for &str {
 impl ToForm for String {
     fn to_form(&self, key: &str, form: &mut Form) {
         form.push(key, self);
+    }
+}
+
+/// A file part in a multipart upload (see [`Form::push_file`]).
+impl ToForm for FileUpload {
+    fn to_form(&self, key: &str, form: &mut Form) {
+        form.push_file(key, self);
     }
 }
 

@@ -506,6 +506,30 @@ impl<'a> Reader<'a> {
         Ok(found)
     }
 
+    /// Whether the object ahead has `"deleted": true`, as Stripe's deleted objects do (they
+    /// keep the live object's `object` value, so that tag alone cannot tell them apart).
+    /// Reads nothing: the object is still ahead afterwards.
+    pub fn deleted(&mut self) -> Result<bool, DecodeError> {
+        if self.peek()? != b'{' {
+            return Ok(false);
+        }
+        let mut ahead = Reader {
+            text: self.text,
+            pos: self.pos,
+            depth: self.depth,
+        };
+        let mut deleted = false;
+        ahead.object(&mut |r, k| {
+            if k == "deleted" && matches!(r.peek()?, b't' | b'f') {
+                deleted = r.bool()?;
+                Ok(())
+            } else {
+                r.skip_value()
+            }
+        })?;
+        Ok(deleted)
+    }
+
     // --- the scanner ---
 
     fn skip_ws(&mut self) {

@@ -1,7 +1,8 @@
 //! The hand-written runtime that generated code calls.
 //!
 //! Generated modules describe Stripe objects and operations; everything they share lives here
-//! once: decoding ([`Decode`], [`from_json`]), form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]), the serde glue for
+//! once: decoding ([`Decode`], [`from_json`]), form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]),
+//! file uploads and binary responses ([`FileUpload`], [`Bytes`]), the serde glue for
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
 //! [`Timestamp`], [`double_option`], [`WireEnum`]), request descriptions ([`Request`]), errors
 //! ([`Error`], [`ApiError`]), the clients that execute requests ([`Client`], and
@@ -27,6 +28,7 @@ mod event;
 mod exchange;
 mod form;
 mod json;
+mod multipart;
 mod object;
 #[cfg(feature = "client")]
 mod paginate;
@@ -34,6 +36,7 @@ mod path;
 mod request;
 mod transport;
 mod types;
+mod upload;
 pub(crate) mod wire;
 
 #[cfg(feature = "client")]
@@ -64,6 +67,7 @@ pub use transport::{
 pub use types::{
     double_option, Clearable, Expandable, HasId, List, SearchResult, Secret, Timestamp,
 };
+pub use upload::{Bytes, FileUpload, DEFAULT_MAX_UPLOAD_BYTES};
 pub use wire::WireEnum;
 
 // Generated code calls these as `rt::impl_wire_enum!(X);` and `rt::impl_id!(X);`. They are crate

@@ -57,7 +57,7 @@ impl<T> Pages<T> {
                 id: T::object_id,
                 decode: first.decoder(),
             },
-            next: Some(first.with_decoder(|_| Ok(()))),
+            next: Some(first.with_decoder(Decoder::Json(|_| Ok(())))),
             remaining: None,
         }
     }
@@ -68,7 +68,7 @@ impl<T> Pages<T> {
             mode: Mode::Search {
                 decode: first.decoder(),
             },
-            next: Some(first.with_decoder(|_| Ok(()))),
+            next: Some(first.with_decoder(Decoder::Json(|_| Ok(())))),
             remaining: None,
         }
     }

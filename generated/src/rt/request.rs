@@ -1,5 +1,6 @@
 //! Descriptions of API calls, built by generated operations and executed by a client.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
@@ -7,7 +8,8 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use super::json::{from_json, Decode, DecodeError};
-use super::{Error, Form, Path, ToForm};
+use super::multipart::Part;
+use super::{Bytes, Error, Form, Path, ToForm};
 
 /// An HTTP method used by Stripe's API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -71,10 +73,18 @@ pub struct Request<T> {
     method: Method,
     path: Path,
     query: String,
-    body: Option<String>,
+    body: Option<Body>,
+    server: Option<Cow<'static, str>>,
     options: RequestOptions,
     decode: Decoder<T>,
     response: PhantomData<fn() -> T>,
+}
+
+/// A request body: form-encoded parameters, or the parts of a multipart upload.
+#[derive(Clone)]
+pub(crate) enum Body {
+    Form(String),
+    Multipart(Vec<Part>),
 }
 
 impl<T: Decode> Request<T> {
@@ -84,23 +94,41 @@ impl<T: Decode> Request<T> {
     /// `path` is a [`Path`] built from parameters, or a whole literal path that starts with
     /// `/v1/` given as a `String` or `&str` and sent as is.
     pub fn new(method: Method, path: impl Into<Path>) -> Self {
-        Request {
-            method,
-            path: path.into(),
-            query: String::new(),
-            body: None,
-            options: RequestOptions::default(),
-            decode: decode_typed::<T>,
-            response: PhantomData,
-        }
+        Request::with_decoder_new(method, path.into(), Decoder::Json(decode_typed::<T>))
+    }
+}
+
+impl Request<Bytes> {
+    /// A request whose response is returned as it comes, such as a PDF: its bytes, read up to
+    /// the client's response limit like any response.
+    pub fn binary(method: Method, path: impl Into<Path>) -> Self {
+        Request::with_decoder_new(method, path.into(), Decoder::Bytes(Bytes::from))
     }
 }
 
 impl<T> Request<T> {
+    fn with_decoder_new(method: Method, path: Path, decode: Decoder<T>) -> Self {
+        Request {
+            method,
+            path,
+            query: String::new(),
+            body: None,
+            server: None,
+            options: RequestOptions::default(),
+            decode,
+            response: PhantomData,
+        }
+    }
+
     /// Decodes the response as `U` instead: any type serde decodes, such as a struct of your
     /// own for an endpoint this crate does not type.
     pub fn with_response<U: DeserializeOwned>(self) -> Request<U> {
-        self.with_decoder(decode_json::<U>)
+        self.with_decoder(Decoder::Json(decode_json::<U>))
+    }
+
+    /// Returns the response body as it comes ([`Bytes`]) instead of decoding it.
+    pub fn with_bytes_response(self) -> Request<Bytes> {
+        self.with_decoder(Decoder::Bytes(Bytes::from))
     }
 
     /// The same request, decoding its response with `decode`.
@@ -110,6 +138,7 @@ impl<T> Request<T> {
             path: self.path,
             query: self.query,
             body: self.body,
+            server: self.server,
             options: self.options,
             decode,
             response: PhantomData,
@@ -124,8 +153,30 @@ impl<T> Request<T> {
 
     /// Sets the form-encoded body from the parameters (sent even when empty).
     pub fn form<P: ToForm + ?Sized>(mut self, params: &P) -> Self {
-        self.body = Some(Form::encode(params));
+        self.body = Some(Body::Form(Form::encode(params)));
         self
+    }
+
+    /// Sets a `multipart/form-data` body (RFC 7578) from the parameters, as file uploads are
+    /// sent: one part per parameter, named as form encoding names it (`file_link_data[create]`,
+    /// `expand[0]`), and a file part for each [`FileUpload`](super::FileUpload). The client
+    /// chooses the boundary when it sends the request.
+    pub fn multipart<P: ToForm>(mut self, params: &P) -> Self {
+        self.body = Some(Body::Multipart(Form::parts(params)));
+        self
+    }
+
+    /// Sends the request to `base_url` (such as `https://files.stripe.com`) rather than
+    /// Stripe's API host: the operation's own server in the spec. A client configured with
+    /// another base URL (`with_base_url`: a mock server, a proxy) sends it there instead.
+    pub fn server(mut self, base_url: impl Into<Cow<'static, str>>) -> Self {
+        self.server = Some(base_url.into());
+        self
+    }
+
+    /// The operation's own server, if it has one (see [`Request::server`]).
+    pub fn server_url(&self) -> Option<&str> {
+        self.server.as_deref()
     }
 
     /// Sets the query string from the parameters; no parameters means no `?`.
@@ -251,9 +302,24 @@ impl<T> Request<T> {
         }
     }
 
-    /// The form-encoded body, if the request has one.
+    /// The form-encoded body, if the request has one (not a multipart one: see
+    /// [`Request::is_multipart`]).
     pub fn body(&self) -> Option<&str> {
-        self.body.as_deref()
+        match &self.body {
+            Some(Body::Form(form)) => Some(form),
+            _ => None,
+        }
+    }
+
+    /// Whether the body is a multipart upload.
+    pub fn is_multipart(&self) -> bool {
+        matches!(self.body, Some(Body::Multipart(_)))
+    }
+
+    /// The body, for the exchange.
+    #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+    pub(crate) fn raw_body(&self) -> Option<&Body> {
+        self.body.as_ref()
     }
 
     /// The per-request options.
@@ -269,6 +335,7 @@ impl<T> Clone for Request<T> {
             path: self.path.clone(),
             query: self.query.clone(),
             body: self.body.clone(),
+            server: self.server.clone(),
             options: self.options.clone(),
             decode: self.decode,
             response: PhantomData,
@@ -292,21 +359,44 @@ impl fmt::Debug for Names<'_> {
 /// Shows parameter names only: values may be card numbers, CVCs or secrets.
 impl<T> fmt::Debug for Request<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Request")
+        let mut debug = f.debug_struct("Request");
+        debug
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("query", &Names(&self.query))
-            .field("body", &self.body.as_deref().map(Names))
-            .field("options", &self.options)
-            .finish()
+            .field("query", &Names(&self.query));
+        match &self.body {
+            None => debug.field("body", &None::<()>),
+            Some(Body::Form(form)) => debug.field("body", &Some(Names(form))),
+            // Parts show their names and files' names and sizes only.
+            Some(Body::Multipart(parts)) => debug.field("multipart", parts),
+        };
+        if let Some(server) = &self.server {
+            debug.field("server", server);
+        }
+        debug.field("options", &self.options).finish()
     }
 }
 
-/// Decodes a response body as `T`: the value, or where and why decoding failed.
+/// Decodes a response body as `T`: the value, or where and why decoding failed; or, for a
+/// binary response, wraps the bytes.
 ///
-/// A plain `fn`, so that a [`Request`] can carry it and the code that sends the request need not
-/// be generic over serde.
-pub(crate) type Decoder<T> = fn(&str) -> Result<T, DecodeFailure>;
+/// Plain `fn`s, so that a [`Request`] can carry them and the code that sends the request need
+/// not be generic over serde.
+#[cfg_attr(not(feature = "client"), allow(dead_code))] // Called by the client only.
+pub(crate) enum Decoder<T> {
+    /// A JSON body, checked to be UTF-8 first.
+    Json(fn(&str) -> Result<T, DecodeFailure>),
+    /// The body as it came ([`Bytes`]).
+    Bytes(fn(Vec<u8>) -> T),
+}
+
+impl<T> Clone for Decoder<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Decoder<T> {}
 
 /// Where (a JSON path such as `data[1].n`, `.` for the whole body) and why a decode failed.
 #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
@@ -421,7 +511,7 @@ mod tests {
         card.push("card[cvc]", "314");
         card.push("client_secret", "pi_1_secret_2");
         let mut r: Request<Json> = Request::new(Method::Post, "/v1/payment_methods".to_owned());
-        r.body = Some(card.finish());
+        r.body = Some(Body::Form(card.finish()));
         let r = r.with_query_param("expand[0]", "customer");
         let debug = format!("{r:?}");
         for secret in ["4242", "314", "secret_2", "customer"] {

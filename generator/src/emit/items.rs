@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use crate::model::{
     Doc, Field, IdType, Method, Operation, ParamsIn, PathPart, Presence, Role, StringEnum, Struct,
-    Ty, TypeRef, Union,
+    Ty, TypeRef, Union, UnionMember,
 };
 
 use super::doc;
@@ -224,15 +224,17 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
 
 /// A union. Responses: decoded by the `object` tag when every member has one (a wrong guess
 /// by shape would silently mislabel money-moving objects), else by trying members in spec
-/// order; anything else is kept as JSON. Parameters: encoded as whichever member is set.
+/// order; anything else is kept as JSON. Deleted members (`CustomerOrDeleted`) are told apart
+/// by `deleted: true` first. Parameters: encoded as whichever member is set.
 pub fn emit_union(u: &Union) -> TokenStream {
     let name = &u.name;
     let docs = doc_attrs(&u.doc);
     let variants: Vec<_> = u.members.iter().map(|m| &m.name).collect();
     let types: Vec<_> = u.members.iter().map(|m| rust_type(&m.ty)).collect();
-    let variant_docs = u.members.iter().map(|m| match &m.tag {
-        Some(tag) => format!(" `object: \"{tag}\"`"),
-        None => format!(" The `{}` shape.", m.name.wire()),
+    let variant_docs = u.members.iter().map(|m| match (&m.tag, m.deleted) {
+        (Some(tag), false) => format!(" `object: \"{tag}\"`"),
+        (Some(tag), true) => format!(" `object: \"{tag}\"`, `deleted: true`"),
+        (None, _) => format!(" The `{}` shape.", m.name.wire()),
     });
     if u.role == Role::Params {
         return quote! {
@@ -251,43 +253,21 @@ pub fn emit_union(u: &Union) -> TokenStream {
             }
         };
     }
-    let tags: Vec<&str> = u.members.iter().filter_map(|m| m.tag.as_deref()).collect();
-    let mut unique = tags.clone();
-    unique.sort_unstable();
-    unique.dedup();
-    let tagged = tags.len() == u.members.len() && unique.len() == tags.len();
-    // Tagged by `object`: decode the shape the tag names. Untagged: the first shape that
-    // decodes, as serde's `untagged` would. Either way a shape not known is kept as sent.
-    // `match` rather than `?` or `map`: those would compile an error conversion or a closure
-    // for every union (see `rt::Reader::set`).
-    let unknown = quote! {
-        match r.json() {
-            Ok(value) => Ok(Self::Unknown(value)),
-            Err(e) => Err(e),
-        }
-    };
-    let decode = if tagged {
+    // Stripe's deleted objects carry the live one's `object`, so `deleted: true` is read first
+    // when a member is one, and the members of that kind are then told apart as below.
+    let decode = if u.members.iter().any(|m| m.deleted) {
+        let (deleted, live): (Vec<&UnionMember>, Vec<&UnionMember>) =
+            u.members.iter().partition(|m| m.deleted);
+        let (deleted, live) = (decode_members(&deleted), decode_members(&live));
         quote! {
-            match r.tag("object") {
-                Ok(tag) => match tag.as_deref() {
-                    #(Some(#tags) => match rt::Decode::decode(r) {
-                        Ok(member) => Ok(Self::#variants(member)),
-                        Err(e) => Err(e),
-                    },)*
-                    _ => #unknown,
-                },
+            match r.deleted() {
+                Ok(true) => { #deleted }
+                Ok(false) => { #live }
                 Err(e) => Err(e),
             }
         }
     } else {
-        quote! {
-            #(
-                if let Some(decoded) = r.try_decode() {
-                    return Ok(Self::#variants(decoded));
-                }
-            )*
-            #unknown
-        }
+        decode_members(&u.members.iter().collect::<Vec<_>>())
     };
     quote! {
         #docs
@@ -309,6 +289,61 @@ pub fn emit_union(u: &Union) -> TokenStream {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 rt::deserialize_via_json(deserializer)
             }
+        }
+    }
+}
+
+/// The decoding of a response union's `members` (all of them, or those on one side of
+/// `deleted`): by the `object` tag when every member has a distinct one, else the first shape
+/// that decodes, as serde's `untagged` would; a shape not known is kept as sent. One member
+/// (the live or the deleted side of `X | deleted_X`) is decoded as that member, so a failure
+/// says where. `match` rather than `?` or `map`: those would compile an error conversion or a
+/// closure for every union (see `rt::Reader::set`).
+fn decode_members(members: &[&UnionMember]) -> TokenStream {
+    let variants: Vec<_> = members.iter().map(|m| &m.name).collect();
+    let unknown = quote! {
+        match r.json() {
+            Ok(value) => Ok(Self::Unknown(value)),
+            Err(e) => Err(e),
+        }
+    };
+    if members.is_empty() {
+        return unknown;
+    }
+    if let [only] = members {
+        let variant = &only.name;
+        return quote! {
+            match rt::Decode::decode(r) {
+                Ok(member) => Ok(Self::#variant(member)),
+                Err(e) => Err(e),
+            }
+        };
+    }
+    let tags: Vec<&str> = members.iter().filter_map(|m| m.tag.as_deref()).collect();
+    let mut unique = tags.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    if tags.len() == members.len() && unique.len() == tags.len() {
+        quote! {
+            match r.tag("object") {
+                Ok(tag) => match tag.as_deref() {
+                    #(Some(#tags) => match rt::Decode::decode(r) {
+                        Ok(member) => Ok(Self::#variants(member)),
+                        Err(e) => Err(e),
+                    },)*
+                    _ => #unknown,
+                },
+                Err(e) => Err(e),
+            }
+        }
+    } else {
+        quote! {
+            #(
+                if let Some(decoded) = r.try_decode() {
+                    return Ok(Self::#variants(decoded));
+                }
+            )*
+            #unknown
         }
     }
 }
@@ -383,7 +418,15 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation]) -> TokenStream {
         };
         let attach = match op.params_in {
             ParamsIn::Body => quote!(.form(params)),
+            ParamsIn::Multipart => quote!(.multipart(params)),
             ParamsIn::Query => quote!(.query(params)),
+        };
+        let server = op.server.as_deref().map(|url| quote!(.server(#url)));
+        // A binary body is not decoded: `Request::binary` returns it as `rt::Bytes`.
+        let constructor = if op.returns == Ty::Bytes {
+            quote!(binary)
+        } else {
+            quote!(new)
         };
         let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
         let http = format!(" `{} {}`", op.method.http(), path_display(op));
@@ -393,7 +436,7 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation]) -> TokenStream {
             #[doc = #http]
             pub fn #name(#(#args,)* params: &#params) -> rt::Request<#returns> {
                 let path = #path;
-                rt::Request::new(#method, path)#attach
+                rt::Request::#constructor(#method, path)#attach #server
             }
         }
     });

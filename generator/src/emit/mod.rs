@@ -16,7 +16,7 @@ use quote::quote;
 
 use crate::error::{Error, Pointer};
 use crate::model::events::Events;
-use crate::model::{Item, Model, Module, Spec, Ty, TypeRef};
+use crate::model::{Coverage, Item, Model, Module, Spec, Ty, TypeRef};
 use crate::naming::ModName;
 
 /// One generated file, relative to the generated crate's root.
@@ -37,6 +37,8 @@ pub struct Output {
     pub cargo_features: String,
     /// `api.json`: the summary of the generated API that change reports compare against.
     pub summary: String,
+    /// What became of every operation of the spec (the model's, passed through).
+    pub coverage: Coverage,
     /// Entries of `spec/select.yaml` that match nothing in the spec and were ignored: for the
     /// change report, not a file.
     pub config_warnings: Vec<crate::config::ConfigWarning>,
@@ -61,6 +63,7 @@ pub struct Tokens {
     files: Vec<(String, TokenStream)>,
     cargo_features: String,
     summary: String,
+    coverage: Coverage,
 }
 
 /// From how many files [`emit`] uses threads: a few files are done faster on the calling thread
@@ -115,7 +118,12 @@ pub fn emit_on(model: &Model, threads: usize) -> Result<Output, Error> {
             })
         })
         .collect::<Result<Vec<File>, Error>>()?;
-    Ok(output(formatted, cargo_features(model), summary(model)))
+    Ok(output(
+        formatted,
+        cargo_features(model),
+        summary(model),
+        model.coverage.clone(),
+    ))
 }
 
 /// The first half of [`emit`], on one thread: the model -> tokens (kept apart so benchmarks
@@ -129,6 +137,7 @@ pub fn tokens(model: &Model) -> Tokens {
             .collect(),
         cargo_features: cargo_features(model),
         summary: summary(model),
+        coverage: model.coverage.clone(),
     }
 }
 
@@ -141,7 +150,12 @@ pub fn format(tokens: Tokens) -> Result<Output, Error> {
             path,
         });
     }
-    Ok(output(files, tokens.cargo_features, tokens.summary))
+    Ok(output(
+        files,
+        tokens.cargo_features,
+        tokens.summary,
+        tokens.coverage,
+    ))
 }
 
 /// What a generated source file is made from.
@@ -178,12 +192,18 @@ fn summary(model: &Model) -> String {
 }
 
 /// The output, files sorted by path.
-fn output(mut files: Vec<File>, cargo_features: String, summary: String) -> Output {
+fn output(
+    mut files: Vec<File>,
+    cargo_features: String,
+    summary: String,
+    coverage: Coverage,
+) -> Output {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Output {
         files,
         cargo_features,
         summary,
+        coverage,
         config_warnings: Vec::new(),
     }
 }

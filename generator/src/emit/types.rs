@@ -51,6 +51,8 @@ pub fn rust_type(t: &Ty) -> TokenStream {
             let inner = rust_type(inner);
             quote!(rt::Clearable<#inner>)
         }
+        Ty::File => quote!(rt::FileUpload),
+        Ty::Bytes => quote!(rt::Bytes),
     }
 }
 

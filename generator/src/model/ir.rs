@@ -29,9 +29,108 @@ pub struct Model {
     pub warnings: Vec<String>,
     /// Typed webhook events, when the selection has the `event` resource (see [`events`](super::events)).
     pub events: Option<super::events::Events>,
+    /// What became of every operation of the spec.
+    pub coverage: Coverage,
     /// Entries of `spec/select.yaml` that match nothing in this spec and were ignored (see
     /// [`stale`](crate::stale)), sorted.
     pub config_warnings: Vec<ConfigWarning>,
+}
+
+/// What became of every operation (`get`, `post`, `delete`) of the spec: generated, or not
+/// and why. Nothing is dropped without a line here.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// The generated operations, sorted.
+    pub generated: Vec<OperationKey>,
+    /// The operations not generated, sorted by path and method.
+    pub not_generated: Vec<NotGenerated>,
+}
+
+impl Coverage {
+    /// How many operations whose path starts with `prefix` are generated, and how many there are.
+    pub fn count(&self, prefix: &str) -> (usize, usize) {
+        let generated = self
+            .generated
+            .iter()
+            .filter(|k| k.path.starts_with(prefix))
+            .count();
+        let left = self
+            .not_generated
+            .iter()
+            .filter(|n| n.key.path.starts_with(prefix))
+            .count();
+        (generated, generated + left)
+    }
+}
+
+/// An operation by method and path template.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OperationKey {
+    /// The path template, e.g. `/v1/customers/{customer}`.
+    pub path: String,
+    /// The method.
+    pub method: Method,
+}
+
+impl OperationKey {
+    /// The operation `method path`.
+    pub fn new(method: Method, path: &str) -> OperationKey {
+        OperationKey {
+            path: path.to_owned(),
+            method,
+        }
+    }
+}
+
+impl std::fmt::Display for OperationKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method.http(), self.path)
+    }
+}
+
+/// An operation of the spec that is not generated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotGenerated {
+    /// Which.
+    pub key: OperationKey,
+    /// Its `operationId`.
+    pub operation_id: String,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// Why an operation is not generated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// A legacy alias of the operation at path `of`: the same verb and parameters.
+    Alias {
+        /// The path of the operation that is generated instead.
+        of: String,
+    },
+    /// `skip_operations` in spec/select.yaml lists it.
+    Skipped,
+    /// Its resource is not selected.
+    NotSelected {
+        /// The resource's `x-resourceId`.
+        resource: String,
+    },
+    /// It is of no selected resource and cannot be generated: why.
+    Unsupported(String),
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Alias { of } => {
+                write!(f, "a legacy alias of `{of}` (same verb and parameters)")
+            }
+            Reason::Skipped => write!(f, "listed in skip_operations"),
+            Reason::NotSelected { resource } => {
+                write!(f, "its resource `{resource}` is not selected")
+            }
+            Reason::Unsupported(why) => write!(f, "{why}"),
+        }
+    }
 }
 
 /// One generated module: a resource's, or `common`.
@@ -206,6 +305,10 @@ pub enum Ty {
     Boxed(Box<Ty>),
     /// A parameter that can be unset by sending `""`: `rt::Clearable<T>`.
     Clearable(Box<Ty>),
+    /// A file to upload (`format: binary` in a multipart body): `rt::FileUpload`.
+    File,
+    /// A binary response body (a PDF), returned as sent: `rt::Bytes`.
+    Bytes,
 }
 
 /// A reference to a generated type in some module.
@@ -257,6 +360,10 @@ pub struct UnionMember {
     pub ty: Ty,
     /// The member's constant `object` value, when it has one.
     pub tag: Option<String>,
+    /// Whether the member is a deleted object (`deleted: true`). Stripe's deleted objects carry
+    /// the live one's `object` value, so a union with deleted members is first told apart by
+    /// `deleted`, then by `object`.
+    pub deleted: bool,
 }
 
 /// A resource's typed id.
@@ -292,8 +399,11 @@ pub struct Operation {
     pub params: TypeName,
     /// Where the parameters go.
     pub params_in: ParamsIn,
-    /// The success type.
+    /// The success type; [`Ty::Bytes`] for a binary response.
     pub returns: Ty,
+    /// The operation's own server (`servers` of the operation or its path), such as
+    /// `https://files.stripe.com`, without a trailing `/`; `None` for the API's.
+    pub server: Option<String>,
     /// Spec description.
     pub doc: Doc,
     /// `operationId`.
@@ -303,7 +413,7 @@ pub struct Operation {
 }
 
 /// An operation's HTTP method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Method {
     /// `GET`: parameters in the query string.
     Get,
@@ -349,4 +459,6 @@ pub enum ParamsIn {
     Query,
     /// A form-encoded body (POST).
     Body,
+    /// A `multipart/form-data` body (file uploads).
+    Multipart,
 }

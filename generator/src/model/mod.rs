@@ -24,7 +24,7 @@ pub use ir::*;
 use crate::error::{Error, ErrorKind, Pointer};
 use crate::load::SpecInfo;
 use crate::naming::{self, ModName, NameError, TypeName};
-use crate::select::{Owner, Selected};
+use crate::select::{LeftOut, Owner, Selected};
 
 /// Lowers the selection into the model, collecting every error.
 pub fn lower(selected: &Selected<'_>, spec: SpecInfo) -> Result<Model, Vec<Error>> {
@@ -92,6 +92,12 @@ struct Lower<'a> {
     module_names: Vec<ModName>,
     /// Non-component `$ref` targets already lowered in place, so each is emitted once.
     in_place: BTreeMap<Pointer, Ty>,
+    /// `<Resource>OrDeleted` unions made so far, by the deleted form's pointer.
+    or_deleted: BTreeMap<Pointer, Ty>,
+    /// Operations generated.
+    generated: Vec<OperationKey>,
+    /// Operations of selected resources not generated (legacy aliases).
+    not_generated: Vec<NotGenerated>,
 }
 
 impl<'a> Lower<'a> {
@@ -122,6 +128,9 @@ impl<'a> Lower<'a> {
             requires: BTreeMap::new(),
             module_names,
             in_place: BTreeMap::new(),
+            or_deleted: BTreeMap::new(),
+            generated: Vec::new(),
+            not_generated: Vec::new(),
         }
     }
 
@@ -242,6 +251,7 @@ impl<'a> Lower<'a> {
         cycles::box_recursive(&mut modules);
         dedup::alias_duplicates(&mut modules);
         self.warnings.sort();
+        let coverage = self.coverage();
         Ok(Model {
             spec: Spec {
                 api_version: spec.api_version,
@@ -250,8 +260,32 @@ impl<'a> Lower<'a> {
             modules,
             warnings: self.warnings,
             events: None,
+            coverage,
             config_warnings: Vec::new(),
         })
+    }
+
+    /// The generated operations, and those not generated with select's reasons and ours.
+    fn coverage(&mut self) -> Coverage {
+        let mut not_generated = std::mem::take(&mut self.not_generated);
+        not_generated.extend(self.sel.left_out.iter().map(|op| NotGenerated {
+            key: OperationKey::new(operations::method(op.method), &op.path),
+            operation_id: op.operation_id.clone(),
+            reason: match &op.why {
+                LeftOut::Skipped => Reason::Skipped,
+                LeftOut::NotSelected(resource) => Reason::NotSelected {
+                    resource: resource.clone(),
+                },
+                LeftOut::Ungenerated(why) => Reason::Unsupported(why.clone()),
+            },
+        }));
+        not_generated.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut generated = std::mem::take(&mut self.generated);
+        generated.sort();
+        Coverage {
+            generated,
+            not_generated,
+        }
     }
 }
 

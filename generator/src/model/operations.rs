@@ -10,9 +10,12 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Pointer};
 use crate::naming::{self, FnName, ModName, TypeName};
-use crate::select::{Method, Returns, SelectedOp, SelectedResource};
+use crate::select::{canonical_path, under, Method, Returns, SelectedOp, SelectedResource};
 
-use super::ir::{self, Doc, Field, Item, Operation, ParamsIn, Presence, Role, Struct, Ty, TypeRef};
+use super::ir::{
+    self, Doc, Field, Item, NotGenerated, Operation, OperationKey, ParamsIn, Presence, Reason,
+    Role, Struct, Ty, TypeRef,
+};
 use super::template::{self, Template};
 use super::{name_error, Lower, Scope};
 
@@ -47,6 +50,8 @@ impl Lower<'_> {
         let mut ops = Vec::new();
         for (verb, op) in self.functions_of(r, &target.canonical) {
             if let Some(o) = self.lower_operation(op, &verb, &target, &module) {
+                self.generated
+                    .push(OperationKey::new(method(op.method), &op.path));
                 ops.push(o);
             }
         }
@@ -82,8 +87,12 @@ impl Lower<'_> {
 
     /// Each operation of `r` with its function name: the verb, unless several operations share
     /// it. Stripe keeps legacy alias paths (`/v1/link_account_sessions` for
-    /// `/v1/financial_connections/sessions`) that map to the same function. The one under the
-    /// resource's own path wins; the aliases are skipped, and the user is told.
+    /// `/v1/financial_connections/sessions`) that map to the same function with the same
+    /// parameters: the one under the resource's own path wins, and the aliases are left out
+    /// (listed in the model's coverage, and a warning). An operation with the same verb under
+    /// another resource's path that takes a path parameter the resource's own does not
+    /// (`GET /v1/customers/{customer}/payment_methods/{payment_method}`) is its own function,
+    /// named after that parameter: `retrieve_for_customer`.
     fn functions_of<'r>(
         &mut self,
         r: &'r SelectedResource,
@@ -101,29 +110,91 @@ impl Lower<'_> {
                 chosen.extend(group.into_iter().map(|op| (verb.clone(), op)));
                 continue;
             }
-            let (main, aliases): (Vec<_>, Vec<_>) = group
+            let (main, others): (Vec<_>, Vec<_>) = group
                 .into_iter()
                 .partition(|op| under(&op.path, canonical).is_some());
-            if let [main] = main.as_slice() {
-                for a in &aliases {
-                    self.warnings.push(format!(
-                        "{}: `{}` is an alias of `{}` ({verb}); skipped",
-                        a.at, a.path, main.path
-                    ));
-                }
-                chosen.push((verb, *main));
-            } else {
+            let [main] = main.as_slice() else {
                 // The same verb on different parents (`GET /v1/quotes/{quote}/line_items` and
                 // `GET /v1/checkout/sessions/{session}/line_items` both list items): the verb
                 // cannot say which, so each is named after its operationId.
                 chosen.extend(
                     main.into_iter()
-                        .chain(aliases)
+                        .chain(others)
                         .map(|op| (op.operation_id.clone(), op)),
                 );
+                continue;
+            };
+            chosen.push((verb.clone(), *main));
+            let main_params = self.parameter_names(main);
+            let mut scoped = Vec::new();
+            for other in others {
+                let params = self.parameter_names(other);
+                if params == main_params {
+                    self.warnings.push(format!(
+                        "{}: `{}` is an alias of `{}` ({verb}); skipped",
+                        other.at, other.path, main.path
+                    ));
+                    self.not_generated.push(NotGenerated {
+                        key: OperationKey::new(method(other.method), &other.path),
+                        operation_id: other.operation_id.clone(),
+                        reason: Reason::Alias {
+                            of: main.path.clone(),
+                        },
+                    });
+                    continue;
+                }
+                let scope = params
+                    .iter()
+                    .find(|p| p.0 == "path" && !main_params.contains(p));
+                let name = match scope {
+                    Some((_, parent)) => format!("{verb}_for_{parent}"),
+                    None => other.operation_id.clone(),
+                };
+                scoped.push((name, other));
+            }
+            // Two paths under one parent (`/v1/accounts/{account}/bank_accounts/{id}` and
+            // `…/external_accounts/{id}`) would both be `update_for_account`: the parent
+            // cannot say which, so each is named after its operationId.
+            for (name, op) in &scoped {
+                let shared = scoped.iter().filter(|(n, _)| n == name).count() > 1;
+                let name = if shared {
+                    op.operation_id.clone()
+                } else {
+                    name.clone()
+                };
+                chosen.push((name, *op));
             }
         }
         chosen
+    }
+
+    /// The parameters of an operation as `(in, name)`, its form body's properties as
+    /// `("body", name)`, sorted: two operations with the same are one operation on two paths.
+    fn parameter_names(&self, op: &SelectedOp) -> Vec<(String, String)> {
+        let loaded = self.sel.loaded;
+        let mut names = Vec::new();
+        if let Some(params) = loaded
+            .get(&op.at.push("parameters"))
+            .and_then(Value::as_array)
+        {
+            for p in params {
+                let within = p.get("in").and_then(Value::as_str).unwrap_or_default();
+                let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+                names.push((within.to_owned(), name.to_owned()));
+            }
+        }
+        let body = op
+            .at
+            .push("requestBody")
+            .push("content")
+            .push("application/x-www-form-urlencoded")
+            .push("schema")
+            .push("properties");
+        if let Some(props) = loaded.get(&body).and_then(Value::as_object) {
+            names.extend(props.keys().map(|k| ("body".to_owned(), k.clone())));
+        }
+        names.sort();
+        names
     }
 
     /// One request function named `verb`, and its parameters struct.
@@ -141,9 +212,7 @@ impl Lower<'_> {
                 return None;
             }
         };
-        if !self.body_is_form(op) {
-            return None;
-        }
+        let media = self.body_media(op)?;
         let name = match naming::function(verb) {
             Ok(n) => n,
             Err(e) => {
@@ -172,7 +241,7 @@ impl Lower<'_> {
 
         let scope = Scope::new(module, Role::Params, target.id);
         let mut fields = self.lower_query(&query, &params_name, scope);
-        let params_in = self.lower_form_body(op, &params_name, &mut fields, scope);
+        let params_in = self.lower_form_body(op, media, &params_name, &mut fields, scope);
         fields.sort_by(|a, b| a.name.wire().cmp(b.name.wire()));
         self.reuse_resource_enums(&mut fields, target.ty, module);
         self.push_params(&params_name, fields, target, &name, &op.at, module);
@@ -187,31 +256,56 @@ impl Lower<'_> {
             params: params_name,
             params_in,
             returns,
+            server: self.server(op),
             doc: Doc(parsed.description.clone()),
             operation_id: op.operation_id.clone(),
             at: op.at.clone(),
         })
     }
 
-    /// Whether the request body, if any, is form-encoded; the runtime encodes nothing else.
-    fn body_is_form(&mut self, op: &SelectedOp) -> bool {
+    /// The media type of the request body: form-encoded, or `multipart/form-data` (file
+    /// uploads); `None` after an error for anything else, which the runtime does not encode.
+    fn body_media(&mut self, op: &SelectedOp) -> Option<&'static str> {
         let content_at = op.at.push("requestBody").push("content");
-        let non_form = self
-            .sel
-            .loaded
-            .get(&content_at)
-            .and_then(Value::as_object)
-            .is_some_and(|m| !m.is_empty() && !m.contains_key("application/x-www-form-urlencoded"));
-        if non_form {
-            self.errors.push(Error::unsupported(
-                &op.at.push("requestBody"),
-                format!(
-                    "a request body that is not form-encoded (list `{}` under skip_operations in spec/select.yaml to leave it out)",
-                    op.operation_id
-                ),
-            ));
+        let content = self.sel.loaded.get(&content_at).and_then(Value::as_object);
+        let has = |media: &str| content.is_some_and(|m| m.contains_key(media));
+        if has(FORM) || content.is_none_or(|m| m.is_empty()) {
+            return Some(FORM);
         }
-        !non_form
+        if has(MULTIPART) {
+            return Some(MULTIPART);
+        }
+        self.errors.push(Error::unsupported(
+            &op.at.push("requestBody"),
+            format!(
+                "a request body that is neither form-encoded nor multipart (list `{}` under skip_operations in spec/select.yaml to leave it out)",
+                op.operation_id
+            ),
+        ));
+        None
+    }
+
+    /// The operation's own base URL: the first of its `servers`, or of its path's, with no
+    /// trailing `/`. A URL with variables (`{region}`) is an error: nothing would fill them.
+    fn server(&mut self, op: &SelectedOp) -> Option<String> {
+        let path_at = Pointer::root().push("paths").push(&op.path);
+        let at = [op.at.push("servers"), path_at.push("servers")]
+            .into_iter()
+            .find(|at| self.sel.loaded.get(at).is_some())?;
+        let url_at = at.push("0").push("url");
+        let url = self.sel.loaded.get(&url_at).and_then(Value::as_str);
+        match url {
+            Some(url) if url.starts_with("https://") && !url.contains('{') => {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            _ => {
+                self.errors.push(Error::unsupported(
+                    &url_at,
+                    "a server that is not a literal https:// URL",
+                ));
+                None
+            }
+        }
     }
 
     /// The declared path parameters (name -> index in `parameters`) and the query parameters
@@ -306,19 +400,17 @@ impl Lower<'_> {
     fn lower_form_body(
         &mut self,
         op: &SelectedOp,
+        media: &str,
         params_name: &TypeName,
         fields: &mut Vec<Field>,
         scope: Scope<'_>,
     ) -> ParamsIn {
         let mut params_in = match op.method {
+            Method::Post if media == MULTIPART => ParamsIn::Multipart,
             Method::Post => ParamsIn::Body,
             Method::Get | Method::Delete => ParamsIn::Query,
         };
-        let body_at = op
-            .at
-            .push("requestBody")
-            .push("content")
-            .push("application/x-www-form-urlencoded");
+        let body_at = op.at.push("requestBody").push("content").push(media);
         let has_props = self
             .sel
             .loaded
@@ -359,7 +451,8 @@ impl Lower<'_> {
         params_in
     }
 
-    /// Form bodies must use Stripe's deepObject rules, which is what `rt::Form` implements.
+    /// Form bodies, and the parts of multipart ones, must use Stripe's deepObject rules, which
+    /// is what `rt::Form` implements.
     fn check_encoding(&mut self, body_at: &Pointer) {
         let Some(enc) = self
             .sel
@@ -417,27 +510,24 @@ impl Lower<'_> {
             Returns::Deleted(p) => {
                 self.lower_ref(&format!("#{}", p.as_json_pointer()), &op.at, scope)
             }
+            Returns::Bytes => Ty::Bytes,
+            Returns::OrDeleted(p) => self.or_deleted(resource, p, scope),
         }
     }
 }
 
+/// The media type of form-encoded bodies.
+const FORM: &str = "application/x-www-form-urlencoded";
+/// The media type of file uploads.
+const MULTIPART: &str = "multipart/form-data";
+
 /// The IR's method for select's.
-fn method(m: Method) -> ir::Method {
+pub(super) fn method(m: Method) -> ir::Method {
     match m {
         Method::Get => ir::Method::Get,
         Method::Post => ir::Method::Post,
         Method::Delete => ir::Method::Delete,
     }
-}
-
-/// The path segments after a resource's own collection path, if the path is under it:
-/// `/v1/financial_connections/sessions/{session}` under `/v1/financial_connections/session`
-/// gives `["{session}"]`. The collection may add a plural `s` or `es`, nothing else
-/// (`/v1/account_links` is not under `/v1/account`).
-fn under<'p>(path: &'p str, canonical: &str) -> Option<Vec<&'p str>> {
-    let rest = path.strip_prefix(canonical)?;
-    let (plural, after) = rest.split_once('/').unwrap_or((rest, ""));
-    matches!(plural, "" | "s" | "es").then(|| after.split('/').filter(|s| !s.is_empty()).collect())
 }
 
 /// The verb of an operation, from its method and the shape of its path relative to the
@@ -481,12 +571,6 @@ fn verb_for(method: Method, path: &str, canonical: &str, returns: &Returns) -> O
         (Method::Delete, _) => format!("delete_{action}"),
         _ => action,
     })
-}
-
-/// Where a resource's own endpoints live: `financial_connections.session` ->
-/// `/v1/financial_connections/session` (a prefix of `/v1/financial_connections/sessions`).
-fn canonical_path(resource_id: &str) -> String {
-    format!("/v1/{}", resource_id.replace('.', "/"))
 }
 
 fn verb_rank(verb: &str) -> u8 {

@@ -276,6 +276,14 @@ impl Lower<'_> {
         scope: Scope<'_>,
     ) -> Ty {
         match &s.schema_kind {
+            // A file in a multipart upload (`POST /v1/files`): its bytes and name.
+            SchemaKind::Type(Type::String(st))
+                if scope.role == Role::Params
+                    && st.format
+                        == VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) =>
+            {
+                Ty::File
+            }
             SchemaKind::Type(Type::String(st)) => {
                 self.lower_string(&st.enumeration, s, at, hint, scope)
             }

@@ -7,10 +7,11 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
 use crate::error::{Error, Pointer};
+use crate::load::Loaded;
 use crate::naming::{self, TypeName, VariantName};
 use crate::select::resolve_chain;
 
-use super::ir::{Item, Role, Ty, Union, UnionMember};
+use super::ir::{Doc, Item, Role, Ty, TypeRef, Union, UnionMember};
 use super::{doc, name_error, Lower, Scope};
 
 /// The keyword a union schema uses, for pointers into it.
@@ -136,11 +137,11 @@ impl Lower<'_> {
         let mut kinds_seen: BTreeMap<&'static str, usize> = BTreeMap::new();
         for (i, member) in members {
             let member_at = at.push(keyword(s)).push(&i.to_string());
-            let (variant_wire, ty, tag) = match member {
+            let (variant_wire, ty, (tag, deleted)) = match member {
                 ReferenceOr::Reference { reference } => {
                     let ty = self.lower_ref(reference, &member_at, scope);
-                    let (variant_wire, tag) = self.ref_member(reference, &member_at);
-                    (variant_wire, ty, tag)
+                    let (variant_wire, tag, deleted) = self.ref_member(reference, &member_at);
+                    (variant_wire, ty, (tag, deleted))
                 }
                 ReferenceOr::Item(inner) => {
                     let kind = kind_name(inner, &mut kinds_seen);
@@ -152,7 +153,7 @@ impl Lower<'_> {
                         }
                     };
                     let ty = self.lower_schema(inner, &member_at, &member_hint, scope);
-                    (kind, ty, None)
+                    (kind, ty, (None, false))
                 }
             };
             // Members are boxed: a union is as large as its largest member otherwise.
@@ -161,7 +162,12 @@ impl Lower<'_> {
                 other => other,
             };
             match naming::variant(&variant_wire) {
-                Ok(name) => lowered.push(UnionMember { name, ty, tag }),
+                Ok(name) => lowered.push(UnionMember {
+                    name,
+                    ty,
+                    tag,
+                    deleted,
+                }),
                 Err(e) => self.errors.push(name_error(&member_at, e)),
             }
         }
@@ -186,13 +192,17 @@ impl Lower<'_> {
         scope.named(name)
     }
 
-    /// A `$ref` member's variant name (its schema's) and its constant `object` tag, if any.
-    fn ref_member(&self, reference: &str, member_at: &Pointer) -> (String, Option<String>) {
+    /// A `$ref` member's variant name (its schema's), its constant `object` tag, if any, and
+    /// whether it is a deleted object.
+    fn ref_member(&self, reference: &str, member_at: &Pointer) -> (String, Option<String>, bool) {
         let target = resolve_chain(self.sel.loaded, reference, member_at).ok();
         let name = target
             .as_ref()
             .and_then(|t| t.tokens().last())
             .unwrap_or_default();
+        let deleted = target
+            .as_ref()
+            .is_some_and(|t| is_deleted(self.sel.loaded, t, 0));
         let tag = target
             .and_then(|t| {
                 self.sel
@@ -203,8 +213,106 @@ impl Lower<'_> {
             .filter(|e| e.len() == 1)
             .and_then(|e| e[0].as_str())
             .map(str::to_owned);
-        (name, tag)
+        (name, tag, deleted)
     }
+
+    /// The response of an operation that returns `resource` or its deleted form at `deleted`
+    /// (`GET /v1/customers/{customer}` answers a deleted customer with `deleted: true`): the
+    /// union `<Resource>OrDeleted`, made once per resource, in its module.
+    pub(super) fn or_deleted(
+        &mut self,
+        resource: &TypeRef,
+        deleted: &Pointer,
+        scope: Scope<'_>,
+    ) -> Ty {
+        if let Some(ty) = self.or_deleted.get(deleted) {
+            return ty.clone();
+        }
+        let scope = scope.with_role(Role::Object);
+        let hint = match naming::type_name(&format!("{}_or_deleted", resource.name.wire())) {
+            Ok(h) => h,
+            Err(e) => {
+                self.errors.push(name_error(deleted, e));
+                return Ty::Json;
+            }
+        };
+        let name = self.claim_inline(&hint, deleted);
+        let mut members = Vec::new();
+        let live_at = self
+            .names
+            .iter()
+            .find(|(_, t)| *t == resource)
+            .map(|(p, _)| p.clone());
+        for (at, ty) in [
+            (live_at, Ty::Named(resource.clone())),
+            (
+                Some(deleted.clone()),
+                self.lower_ref(&format!("#{}", deleted.as_json_pointer()), deleted, scope),
+            ),
+        ] {
+            let Some(at) = at else {
+                self.errors.push(Error::internal(
+                    deleted,
+                    format!("no schema for `{}`", resource.name),
+                ));
+                return Ty::Json;
+            };
+            let (wire, tag, is_deleted) =
+                self.ref_member(&format!("#{}", at.as_json_pointer()), &at);
+            match naming::variant(&wire) {
+                Ok(variant) => members.push(UnionMember {
+                    name: variant,
+                    // Boxed as in every union: it is as large as its largest member otherwise.
+                    ty: Ty::Boxed(Box::new(ty)),
+                    tag,
+                    deleted: is_deleted,
+                }),
+                Err(e) => self.errors.push(name_error(&at, e)),
+            }
+        }
+        self.push_item(
+            scope.module,
+            scope.role,
+            Item::Union(Union {
+                name: name.clone(),
+                doc: Doc(None),
+                members,
+                role: scope.role,
+                at: deleted.clone(),
+            }),
+        );
+        let ty = scope.named(name);
+        self.or_deleted.insert(deleted.clone(), ty.clone());
+        ty
+    }
+}
+
+/// Whether the schema at `at` is a deleted object: `deleted: enum [true]`, or a union whose
+/// members all are (`deleted_payment_source`). `depth` stops a union that contains itself.
+fn is_deleted(loaded: &Loaded, at: &Pointer, depth: usize) -> bool {
+    let Some(schema) = loaded.get(at) else {
+        return false;
+    };
+    let flag = schema
+        .pointer("/properties/deleted/enum")
+        .and_then(Value::as_array)
+        .is_some_and(|e| e.as_slice() == [Value::Bool(true)]);
+    if flag || depth > 4 {
+        return flag;
+    }
+    let members = ["anyOf", "oneOf"]
+        .iter()
+        .find_map(|k| schema.get(k).and_then(Value::as_array).map(|m| (k, m)));
+    members.is_some_and(|(key, members)| {
+        !members.is_empty()
+            && members.iter().enumerate().all(|(i, m)| {
+                let member_at = at.push(key).push(&i.to_string());
+                m.get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| resolve_chain(loaded, r, &member_at).ok())
+                    .is_some_and(|t| is_deleted(loaded, &t, depth + 1))
+            })
+    })
 }
 
 /// An inline member's variant name, after its kind. Two inline objects in one union
