@@ -176,14 +176,26 @@ fn read_request(stream: &mut TcpStream) -> Option<Option<String>> {
     Some(header("idempotency-key"))
 }
 
-fn serve(mut stream: TcpStream, fault: Option<Fault>, log: &Mutex<Log>) {
+fn serve(stream: TcpStream, fault: Option<Fault>, log: &Mutex<Log>) {
+    serve_with(stream, log, &|_, _| fault);
+}
+
+/// Serves one request, meeting it with the fault `decide` picks from the log (before this
+/// request is in it) and the request's key.
+fn serve_with(
+    mut stream: TcpStream,
+    log: &Mutex<Log>,
+    decide: &dyn Fn(&Log, &Option<String>) -> Option<Fault>,
+) {
     let Some(key) = read_request(&mut stream) else {
         return;
     };
+    let fault;
     {
         // Processed before anything is answered: a retry with the same key must not charge
         // again (Stripe replays the first result for a key it has seen).
         let mut log = log.lock().unwrap();
+        fault = decide(&log, &key);
         log.keys.push(key.clone());
         if let Some(key) = key {
             if !log.charged.contains(&key) {
@@ -365,4 +377,66 @@ fn a_fault_that_heals_is_one_charge() {
         assert_eq!(keys[0], keys[1], "{fault:?}");
         assert_eq!(server.charges(), 1, "{fault:?}");
     }
+}
+
+/// One client shared by many tasks, a tenth of the requests meeting a fault first: every call
+/// completes, each logical request has its own key, kept across its retry, and the server
+/// charges each once. (Counts are small for CI; memory under load is measured by a bench.)
+#[test]
+fn one_client_shared_by_many_tasks_under_faults() {
+    const TASKS: usize = 16;
+    const PER_TASK: usize = 25;
+    // The first attempt of every tenth logical request meets a proxy 502 (retried once).
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let log = Arc::new(Mutex::new(Log::default()));
+    let shared = Arc::clone(&log);
+    thread::spawn(move || {
+        let decide = |log: &Log, key: &Option<String>| {
+            let new = key.as_ref().is_some_and(|k| !log.charged.contains(k));
+            (new && log.charged.len() % 10 == 9).then_some(Fault::ProxyHtml502)
+        };
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { break };
+            serve_with(stream, &shared, &decide);
+        }
+    });
+    let client = rt::Client::new("sk_test_load")
+        .with_base_url(format!("http://{addr}"))
+        .with_timeout(Duration::from_secs(20))
+        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2));
+    let results = tests::block_on(async move {
+        let mut handles = Vec::new();
+        for _ in 0..TASKS {
+            let client = client.clone();
+            handles.push(tokio::spawn(async move {
+                let mut out = Vec::new();
+                for _ in 0..PER_TASK {
+                    out.push(client.send(charge()).await.map(|json| json["id"].clone()));
+                }
+                out
+            }));
+        }
+        let mut all = Vec::new();
+        for handle in handles {
+            all.extend(handle.await.unwrap());
+        }
+        all
+    });
+    assert_eq!(results.len(), TASKS * PER_TASK);
+    for result in &results {
+        assert_eq!(result.as_ref().unwrap(), "ch_1");
+    }
+    let log = log.lock().unwrap();
+    let mut keys: Vec<&String> = log.keys.iter().map(|k| k.as_ref().unwrap()).collect();
+    let attempts = keys.len();
+    keys.sort();
+    keys.dedup();
+    // One key per logical request; the extra attempts are retries that reused theirs.
+    assert_eq!(keys.len(), TASKS * PER_TASK);
+    assert_eq!(log.charged.len(), TASKS * PER_TASK);
+    assert!(
+        attempts > TASKS * PER_TASK,
+        "{attempts} attempts: some faults were met"
+    );
 }
