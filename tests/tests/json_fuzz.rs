@@ -84,7 +84,7 @@ const KEYS: &[&str] = &["id", "object", "data", "a", "", "k\\u0065y", "é", "amo
 const WS: &[&str] = &["", "", "", " ", "\n", "\t", "\r\n", "  "];
 
 fn pick(rng: &mut Rng, items: &[&'static str]) -> &'static str {
-    *rng.pick(items)
+    items[rng.below(items.len())]
 }
 
 /// Appends a valid JSON value to `out`, at most `depth` levels deep.
