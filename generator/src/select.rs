@@ -1,7 +1,7 @@
 //! Stage 2: which schemas and operations to generate, and which module owns each schema.
 //!
 //! A resource is found by `x-resourceId`; its operations are the paths whose success response is
-//! the resource (or a list of it), found from the paths, not from a table (see [`classify`] for
+//! the resource (or a list of it), found from the paths, not from a table (see `classify` for
 //! the rules, `anyOf` responses included). Every operation of the spec that is not selected is
 //! accounted for in [`Selected::left_out`] with the reason; one of a selected resource that
 //! cannot be generated is an error unless `skip_operations` lists it. The closure follows
