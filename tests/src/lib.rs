@@ -1,3 +1,4 @@
+pub mod fuzz;
 pub mod server;
 
 /// Runs `future` to completion on a current-thread runtime with timers and I/O, as the async

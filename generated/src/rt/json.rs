@@ -19,9 +19,10 @@ use serde::de::{Deserialize, Deserializer};
 
 use super::{Json, Number};
 
-/// Objects and arrays may nest this deep, like serde_json's limit: deeper input is refused
-/// rather than risking the stack.
-const MAX_DEPTH: u32 = 128;
+/// Objects and arrays may nest this deep, exactly serde_json's limit (127 levels; its counter
+/// starts at 128 and fails on reaching 0): deeper input is refused rather than risking the
+/// stack, and a document one reader takes the other takes too.
+pub const MAX_DEPTH: u32 = 127;
 
 /// The bytes that end a run of plain string content: the closing quote, an escape, and the
 /// control characters JSON does not allow unescaped.
@@ -98,6 +99,8 @@ enum Segment {
 
 impl DecodeError {
     /// The JSON path of the value that failed, such as `data[1].amount`; `.` for the top level.
+    /// A key that would not read as one segment (empty, or with `.`, `[`, `]`, a quote, a
+    /// backslash or a control character) is written as a quoted index: `metadata["a.b"]`.
     pub fn path(&self) -> String {
         if self.0.path.is_empty() {
             return ".".to_owned();
@@ -105,6 +108,11 @@ impl DecodeError {
         let mut out = String::new();
         for segment in self.0.path.iter().rev() {
             match segment {
+                Segment::Key(key) if !plain_key(key) => {
+                    out.push('[');
+                    out.push_str(&Json::String(key.clone()).to_string());
+                    out.push(']');
+                }
                 Segment::Key(key) => {
                     if !out.is_empty() {
                         out.push('.');
@@ -146,6 +154,14 @@ impl DecodeError {
         self.0.path.push(segment);
         self
     }
+}
+
+/// Whether `key` reads as one segment of a path written `a.b[0].c`.
+fn plain_key(key: &str) -> bool {
+    !key.is_empty()
+        && !key
+            .chars()
+            .any(|c| matches!(c, '.' | '[' | ']' | '"' | '\\') || c.is_control())
 }
 
 impl fmt::Display for DecodeError {
@@ -961,6 +977,10 @@ mod tests {
             .1
             .contains("out of range"));
         assert!(err::<u64>("-1").1.contains("out of range"));
+        // Keys that are not one plain segment are quoted, so the path still points somewhere.
+        let (path, _) =
+            err::<BTreeMap<String, BTreeMap<String, i64>>>(r#"{"": {"a.b": 1, "q\"[": "x"}}"#);
+        assert_eq!(path, r#"[""]["q\"["]"#);
     }
 
     /// Damaged copies of a real document: whatever serde_json accepts is read as the same
@@ -1005,10 +1025,13 @@ mod tests {
 
     #[test]
     fn nesting_is_limited() {
-        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let deep = nested(MAX_DEPTH as usize + 1);
         assert!(err::<Json>(&deep).1.starts_with("recursion limit exceeded"));
-        let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(serde_json::from_str::<Json>(&deep).is_err());
+        let ok = nested(MAX_DEPTH as usize);
         assert!(from_json::<Json>(&ok).is_ok());
+        assert!(serde_json::from_str::<Json>(&ok).is_ok());
     }
 
     #[test]

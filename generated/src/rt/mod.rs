@@ -50,7 +50,7 @@ pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
 pub use event::UndecodedObject;
 pub use form::{encode_path, Form, ToForm};
-pub use json::{from_json, Decode, DecodeError, Reader};
+pub use json::{from_json, Decode, DecodeError, Reader, MAX_DEPTH};
 // Every generated type's `Deserialize` is this one call.
 #[allow(unused_imports)] // No caller when every resource feature is disabled.
 pub(crate) use json::deserialize_via_json;

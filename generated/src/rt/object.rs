@@ -33,9 +33,10 @@ impl Extra {
         Extra::default()
     }
 
-    /// The value of the unknown field `key`.
+    /// The value of the unknown field `key`; `None` also when it holds a number that [`Json`]
+    /// cannot represent (beyond `f64`, such as `1e400`): [`get_raw`](Self::get_raw) has it.
     pub fn get(&self, key: &str) -> Option<Json> {
-        self.get_raw(key).map(parse)
+        self.get_raw(key).and_then(parse)
     }
 
     /// The unknown field `key` as it was sent: its JSON text.
@@ -43,16 +44,17 @@ impl Extra {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
     }
 
-    /// Sets the unknown field `key`, returning its previous value.
+    /// Sets the unknown field `key`, returning its previous value (as [`get`](Self::get) reads
+    /// it).
     pub fn insert(&mut self, key: impl Into<String>, value: Json) -> Option<Json> {
         self.insert_raw(key.into(), value.to_string().into())
-            .map(|old| parse(&old))
+            .and_then(|old| parse(&old))
     }
 
-    /// Removes the unknown field `key`, returning its value.
+    /// Removes the unknown field `key`, returning its value (as [`get`](Self::get) reads it).
     pub fn remove(&mut self, key: &str) -> Option<Json> {
         let at = self.0.iter().position(|(k, _)| k == key)?;
-        Some(parse(&self.0.remove(at).1))
+        parse(&self.0.remove(at).1)
     }
 
     /// The unknown fields: each key with its JSON text, in the order they were sent.
@@ -99,18 +101,40 @@ impl Extra {
         }
     }
 
-    /// Writes the unknown fields into `map` and ends it.
+    /// Writes the unknown fields into `map` and ends it: with serde_json, as the exact text
+    /// they were received as (see [`Raw`]).
     pub(crate) fn end<M: SerializeMap>(&self, mut map: M) -> Result<M::Ok, M::Error> {
         for (key, raw) in &self.0 {
-            map.serialize_entry(key, &parse(raw))?;
+            map.serialize_entry(key, &Raw(raw))?;
         }
         map.end()
     }
 }
 
-/// The text was JSON when it was kept (read by [`Reader::raw`] or written from a [`Json`]).
-fn parse(raw: &str) -> Json {
-    super::json::from_json(raw).unwrap_or(Json::Null)
+/// An unknown field's text, serialized as serde_json's `RawValue`: serde_json's serializers
+/// write it byte for byte (`1e400`, `19e58`, `"\u00e9"` and nested documents stay as sent),
+/// where a parsed [`Json`] would turn a number beyond `f64` into `null`, re-spell long floats
+/// and re-escape strings. `serde_json::to_value` parses it (and fails on a number beyond
+/// `f64`, rather than inventing a value); other serde formats see serde_json's raw-value
+/// struct.
+struct Raw<'a>(&'a str);
+
+impl Serialize for Raw<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // The text was checked to be one JSON value when it was kept; this checks it again
+        // (without building anything) rather than trusting it in `unsafe`.
+        match serde_json::value::RawValue::from_string(self.0.to_owned()) {
+            Ok(raw) => raw.serialize(serializer),
+            Err(e) => Err(serde::ser::Error::custom(e)),
+        }
+    }
+}
+
+/// The value of a kept text: `None` for a number `Json` cannot hold, such as `1e400` (read
+/// such a field with [`Extra::get_raw`]). The text was JSON when it was kept (read by
+/// [`Reader::raw`] or written from a [`Json`]).
+fn parse(raw: &str) -> Option<Json> {
+    super::json::from_json(raw).ok()
 }
 
 /// Keys only, values never: they may be secrets.
@@ -128,8 +152,17 @@ impl PartialEq for Extra {
             && self.iter().all(|(key, raw)| {
                 other
                     .get_raw(key)
-                    .is_some_and(|theirs| theirs == raw || parse(theirs) == parse(raw))
+                    .is_some_and(|theirs| theirs == raw || same_value(theirs, raw))
             })
+    }
+}
+
+/// Whether two kept texts hold the same JSON value; texts with a number `Json` cannot hold
+/// are the same only when spelled the same.
+fn same_value(a: &str, b: &str) -> bool {
+    match (parse(a), parse(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -281,10 +314,10 @@ mod tests {
             thing.extra.get("plan"),
             Some(json!({"id": "plan_1", "amount": 19}))
         );
-        // In the order sent, after the known fields (inside a value, in serde_json's order).
+        // In the order sent, after the known fields, each as the text it was sent as.
         assert_eq!(
             serde_json::to_string(&thing).unwrap(),
-            r#"{"id":"x","n":3,"z":[1.5,19],"plan":{"amount":19,"id":"plan_1"}}"#
+            r#"{"id":"x","n":3,"z":[1.5, 19],"plan":{"id":"plan_1","amount":19}}"#
         );
         // Through serde too, and with an escaped key.
         let thing: Thing = serde_json::from_value(json!({"id": "x", "n1": true})).unwrap();
@@ -292,6 +325,41 @@ mod tests {
         let thing: Thing = from_json(r#"{"id":"x","n\u0031":true}"#).unwrap();
         assert_eq!(thing.extra.get("n1"), Some(json!(true)));
         assert_eq!(format!("{:?}", thing.extra), r#"{"n1"}"#);
+    }
+
+    /// Numbers of any size and spelling, strings with any escapes and nested documents come
+    /// back byte for byte; `to_value` parses them, and refuses what `Json` cannot hold rather
+    /// than writing `null`.
+    #[test]
+    fn unknown_fields_are_written_back_byte_for_byte() {
+        let fields = [
+            r#""big":1e400"#,
+            r#""long":19e58"#,
+            r#""neg":-0"#,
+            r#""frac":1.50"#,
+            r#""exp":-0.25E-2"#,
+            r#""huge":123456789012345678901234567890"#,
+            r#""esc":"\u00e9\/\"\ud83d\ude00\n""#,
+            r#""doc":{"b":[1e400, {"z": 19e58}],"a":"\u0041"}"#,
+        ];
+        let text = format!(r#"{{"id":"x",{}}}"#, fields.join(","));
+        let thing: Thing = from_json(&text).unwrap();
+        assert_eq!(serde_json::to_string(&thing).unwrap(), text);
+        assert_eq!(thing.extra.get_raw("big"), Some("1e400"));
+        assert_eq!(thing.extra.get("big"), None);
+        assert_eq!(thing.extra.get("long"), Some(json!(19e58)));
+        // Pretty printing keeps the text too (only the layout around it changes).
+        let pretty = serde_json::to_string_pretty(&thing).unwrap();
+        assert!(pretty.contains(r#""doc": {"b":[1e400, {"z": 19e58}],"a":"\u0041"}"#));
+        assert!(serde_json::to_value(&thing).is_err());
+        let small: Thing = from_json(r#"{"id":"x","long":19e58,"s":"\u0041"}"#).unwrap();
+        assert_eq!(
+            serde_json::to_value(&small).unwrap(),
+            json!({"id": "x", "long": 19e58, "s": "A"})
+        );
+        // Different numbers beyond `f64` are different values.
+        let other: Thing = from_json(&text.replace("1e400", "2e400")).unwrap();
+        assert_ne!(thing.extra, other.extra);
     }
 
     #[test]

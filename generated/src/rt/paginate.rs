@@ -98,7 +98,7 @@ impl<T> Pages<T> {
         };
         let (mut items, has_more, next_page) = match page {
             Page::List(list) => (list.data, list.has_more, None),
-            Page::Search(result) => (result.data, result.has_more, result.next_page),
+            Page::Search(result) => (result.data, result.has_more, result.next_page.flatten()),
         };
         if items.is_empty() {
             return Ok(None);

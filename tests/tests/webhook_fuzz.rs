@@ -1,0 +1,325 @@
+//! `webhook::construct_event_with` on arbitrary headers, payloads, secrets, tolerances and
+//! clocks, against a model of the README's rules written here (with the tests' own HMAC over
+//! `sha2`): it never panics, and each refusal is the `WebhookError` the rules name, with the
+//! reason or figures they give. `FUZZ_CASES=N` runs N times as many cases (see `tests::fuzz`).
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use sha2::{Digest, Sha256};
+use stripe_typed::resources::event::Event;
+use stripe_typed::rt::{self, from_json};
+use stripe_typed::webhook::{self, Options, WebhookError};
+use tests::fuzz::{cases, Rng};
+
+/// HMAC-SHA256 (RFC 2104) over `sha2`, independent of the crate's ring HMAC.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|k| k ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the rules say a delivery ends in.
+#[derive(Debug, PartialEq)]
+enum Expected {
+    NoSecret,
+    NoHeader,
+    Malformed(&'static str),
+    NoV1,
+    NoMatch,
+    TooOld {
+        timestamp: i64,
+    },
+    /// The signature holds: the event decodes, or is refused as no event or another version.
+    Verified,
+}
+
+/// The README's rules, in their order.
+fn model(payload: &str, header: &str, secret: &str, tolerance: u64, now: i64) -> Expected {
+    if secret.is_empty() {
+        return Expected::NoSecret;
+    }
+    if header.trim().is_empty() {
+        return Expected::NoHeader;
+    }
+    let (mut t, mut v1) = (None, Vec::new());
+    for item in header.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let Some((key, value)) = item.split_once('=') else {
+            return Expected::Malformed("an item without `=`");
+        };
+        match key {
+            "t" if t.is_some() => return Expected::Malformed("more than one `t`"),
+            "t" => t = Some(value),
+            "v1" => v1.push(value),
+            _ => {}
+        }
+    }
+    let Some(t) = t else {
+        return Expected::Malformed("no `t` timestamp");
+    };
+    let timestamp = match t.parse::<i64>() {
+        Ok(n) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => n,
+        _ => return Expected::Malformed("`t` is not a Unix timestamp in seconds"),
+    };
+    if v1.is_empty() {
+        return Expected::NoV1;
+    }
+    let mac = hex(&hmac_sha256(
+        secret.as_bytes(),
+        format!("{t}.{payload}").as_bytes(),
+    ));
+    let matching = |c: &&str| {
+        c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()) && c.to_ascii_lowercase() == mac
+    };
+    if !v1.iter().any(matching) {
+        return Expected::NoMatch;
+    }
+    if i128::from(now) - i128::from(timestamp) > i128::from(tolerance) {
+        return Expected::TooOld { timestamp };
+    }
+    Expected::Verified
+}
+
+fn pick(rng: &mut Rng, items: &[&'static str]) -> &'static str {
+    items[rng.below(items.len())]
+}
+
+fn event_payload(rng: &mut Rng) -> String {
+    let event = format!(
+        r#"{{"id":"evt_1","object":"event","api_version":"{}","created":1,"data":{{"object":{{"id":"cus_1","object":"customer"}}}},"livemode":false,"pending_webhooks":1,"request":{{"id":null,"idempotency_key":null}},"type":"customer.created"}}"#,
+        rt::API_VERSION
+    );
+    match rng.below(6) {
+        0 => event,
+        1 => event.replace(rt::API_VERSION, "2017-05-25"),
+        2 => event.replace(r#""object":"event""#, r#""object":"evnt""#),
+        3 => {
+            let mut cut = rng.below(event.len());
+            while !event.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            event[..cut].to_owned()
+        }
+        4 => pick(
+            rng,
+            &[
+                "",
+                "{}",
+                "null",
+                "[]",
+                "\u{feff}{}",
+                "é😀\u{0}",
+                "{\"object\":\"event\"}",
+            ],
+        )
+        .to_owned(),
+        _ => format!("{event}\n"),
+    }
+}
+
+fn secret(rng: &mut Rng) -> String {
+    match rng.below(5) {
+        0 => String::new(),
+        1 => "whsec_test_secret".to_owned(),
+        2 => "k".repeat(65 + rng.below(100)),
+        3 => pick(rng, &[" ", "é😀", "\u{0}", "whsec_", "=,"]).to_owned(),
+        _ => format!("whsec_{:x}", rng.next_u64()),
+    }
+}
+
+/// A header built from items, some right, some wrong, with odd spacing and separators.
+fn header(rng: &mut Rng, payload: &str, secret: &str, t: i64) -> String {
+    let t_text = match rng.below(8) {
+        0 => pick(
+            rng,
+            &[
+                "",
+                "+1",
+                "-1",
+                "1.5",
+                " 12",
+                "1e3",
+                "٣",
+                "0x10",
+                "99999999999999999999",
+            ],
+        )
+        .to_owned(),
+        1 => "9223372036854775807".to_owned(),
+        _ => t.to_string(),
+    };
+    let mac = hex(&hmac_sha256(
+        secret.as_bytes(),
+        format!("{t_text}.{payload}").as_bytes(),
+    ));
+    let mut items = Vec::new();
+    for _ in 0..rng.below(5) {
+        let item = match rng.below(12) {
+            0 | 1 => format!("t={t_text}"),
+            2 | 3 => format!("v1={mac}"),
+            4 => format!("v1={}", mac.to_uppercase()),
+            5 => format!("v1={}", &mac[1..]),
+            6 => format!("v1={}g", &mac[1..]),
+            7 => format!("v0={mac}"),
+            8 => format!("v1={}", hex(&hmac_sha256(b"other", payload.as_bytes()))),
+            _ => pick(
+                rng,
+                &[
+                    "", " ", "x=y", "noequals", "=", "t==1", "v1=", "V1=ab", "\u{a0}", "é=😀",
+                ],
+            )
+            .to_owned(),
+        };
+        items.push(item);
+    }
+    if rng.one_in(20) {
+        // Arbitrary bytes that happen to be text.
+        let len = rng.below(40);
+        return (0..len)
+            .map(|_| char::from_u32(rng.below(0x3000) as u32).unwrap_or('?'))
+            .collect();
+    }
+    let separator = pick(rng, &[",", ", ", " ,", ",,", ",\t"]);
+    items.join(separator)
+}
+
+#[test]
+fn arbitrary_deliveries_end_in_the_error_the_rules_name() {
+    let mut rng = Rng::new(0x5eed_0005);
+    let (mut verified, mut refused) = (0, 0);
+    for case in 0..cases(5_000) {
+        let payload = event_payload(&mut rng);
+        let secret = secret(&mut rng);
+        let now: i64 = match rng.below(4) {
+            0 => -(rng.below(1_000_000) as i64),
+            1 => i64::MAX,
+            _ => 1_700_000_000 + rng.below(1_000) as i64,
+        };
+        let tolerance = *rng.pick(&[0, 1, 300, u64::MAX]);
+        let t = match rng.below(4) {
+            0 => now.saturating_sub(tolerance.min(i64::MAX as u64) as i64),
+            1 => now.saturating_sub(301),
+            2 => now.saturating_add(1_000),
+            _ => now.max(0),
+        }
+        .max(0);
+        let header = header(&mut rng, &payload, &secret, t);
+        let clock = if now >= 0 {
+            UNIX_EPOCH.checked_add(Duration::from_secs(now as u64))
+        } else {
+            UNIX_EPOCH.checked_sub(Duration::from_secs(now.unsigned_abs()))
+        };
+        let Some(clock) = clock else { continue };
+        let options = Options::new()
+            .tolerance(Duration::from_secs(tolerance))
+            .now(clock);
+        let expected = model(&payload, &header, &secret, tolerance, now);
+        let got = webhook::construct_event_with(&payload, &header, &secret, &options);
+        let context = format!(
+            "case {case}: header {header:?}, secret {:?}, now {now}",
+            secret.len()
+        );
+        match (&expected, &got) {
+            (Expected::Verified, Ok(event)) => {
+                verified += 1;
+                assert_eq!(event.object, "event", "{context}");
+            }
+            (Expected::Verified, Err(WebhookError::NotAnEvent { reason })) => {
+                refused += 1;
+                assert!(!reason.is_empty(), "{context}");
+                let decoded = from_json::<Event>(&payload);
+                assert!(decoded.map_or(true, |e| e.object != "event"), "{context}");
+            }
+            (Expected::Verified, Err(WebhookError::ApiVersionMismatch { event, expected })) => {
+                refused += 1;
+                assert_eq!(*expected, rt::API_VERSION);
+                assert_ne!(event.as_deref(), Some(rt::API_VERSION), "{context}");
+            }
+            (Expected::NoSecret, Err(WebhookError::NoSecret))
+            | (Expected::NoHeader, Err(WebhookError::NoHeader))
+            | (Expected::NoV1, Err(WebhookError::NoV1Signature))
+            | (Expected::NoMatch, Err(WebhookError::NoMatchingSignature)) => refused += 1,
+            (Expected::Malformed(want), Err(WebhookError::MalformedHeader { reason })) => {
+                refused += 1;
+                assert_eq!(want, reason, "{context}");
+            }
+            (
+                Expected::TooOld { timestamp: want },
+                Err(WebhookError::OutsideTolerance {
+                    timestamp,
+                    now: at,
+                    tolerance: tol,
+                }),
+            ) => {
+                refused += 1;
+                assert_eq!(
+                    (want, *at, tol.as_secs()),
+                    (timestamp, now, tolerance),
+                    "{context}"
+                );
+            }
+            _ => panic!("expected {expected:?}, got {got:?}; {context}"),
+        }
+        // Display never panics, and says something.
+        if let Err(e) = &got {
+            assert!(!e.to_string().is_empty());
+        }
+    }
+    assert!(
+        verified > 50 && refused > 1_000,
+        "{verified} verified, {refused} refused"
+    );
+}
+
+/// A signature made by the crate's helper always verifies under the model, and any one-byte
+/// change to the payload, the header's signature or the secret is refused.
+#[test]
+fn any_single_change_breaks_a_signature() {
+    let mut rng = Rng::new(0x5eed_0006);
+    let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    for _ in 0..cases(300) {
+        let payload = event_payload(&mut rng);
+        let secret = format!("whsec_{:x}", rng.next_u64());
+        let header = webhook::sign_test_payload(&payload, &secret, now);
+        let check = |payload: &str, header: &str, secret: &str| {
+            webhook::verify_signature(payload, header, secret, Duration::from_secs(300), now)
+        };
+        assert!(check(&payload, &header, &secret).is_ok());
+        let mut other = payload.clone();
+        other.push(' ');
+        assert!(matches!(
+            check(&other, &header, &secret),
+            Err(WebhookError::NoMatchingSignature)
+        ));
+        let mut other_secret = secret.clone();
+        other_secret.pop();
+        assert!(matches!(
+            check(&payload, &header, &other_secret),
+            Err(WebhookError::NoMatchingSignature)
+        ));
+        let at = header.len() - 1 - rng.below(64);
+        let mut bytes = header.clone().into_bytes();
+        bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+        let tampered = String::from_utf8(bytes).unwrap();
+        assert!(matches!(
+            check(&payload, &tampered, &secret),
+            Err(WebhookError::NoMatchingSignature)
+        ));
+    }
+}
