@@ -71,7 +71,7 @@ pub struct Selection {
     pub renames: BTreeMap<String, String>,
     /// Webhook event types whose object is not named by the type minus its last segment: an
     /// event type (or a prefix ending in `.*`) -> the object's `x-resourceId`, or `None` to keep
-    /// the object as JSON on purpose. See `model::events`.
+    /// the object as JSON on purpose. See `model::events`, the model's events pass.
     #[serde(default)]
     pub event_objects: BTreeMap<String, Option<String>>,
 }

@@ -215,7 +215,7 @@ impl fmt::Display for Error {
                 why,
             } => write!(
                 f,
-                "{at}: operation `{operation_id}` of the selected resource `{resource}` cannot be generated: {why}. List `{operation_id}` under skip_operations in spec/select.yaml to leave it out, or teach generator/src/select.rs this response."
+                "{at}: operation `{operation_id}` of the selected resource `{resource}` cannot be generated: {why}. List `{operation_id}` under skip_operations in spec/select.yaml to leave it out, or teach generator/src/select/operations.rs this response."
             ),
             ErrorKind::NameCollision { name, other } => write!(
                 f,

@@ -36,12 +36,8 @@ pub fn model(
     // nothing here are dropped, and reported with the model.
     let (pruned, config_warnings) = stale::prune(&loaded, selection);
     let selection = pruned.as_ref().unwrap_or(selection);
-    // Webhooks need `Event` whatever is selected.
-    let widened = model::events::with_event_resource(&loaded, selection);
-    let selection = widened.as_ref().unwrap_or(selection);
     let selected = select::select(&loaded, selection).map_err(Errors::sorted)?;
     let mut model = model::lower(&selected, loaded.info.clone()).map_err(Errors::sorted)?;
-    model::events::lower(&selected, &mut model).map_err(Errors::sorted)?;
     model.config_warnings = config_warnings;
     Ok(model)
 }

@@ -9,7 +9,7 @@
 //!
 //! An entry that matches something and is wrong stays an error, raised where the entry is used:
 //! an event pattern that applies to event types but names an object that is not an
-//! `x-resourceId` (`model::events`), a rename to a name that is not a Rust identifier or that
+//! `x-resourceId` (the model's events pass), a rename to a name that is not a Rust identifier or that
 //! clashes (`model`). So does a resource in `resources` that the spec does not have: dropping a
 //! whole module is not something to learn from a warning.
 
@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::config::{ConfigWarning, Selection, DEFAULT_SECRET_FIELDS};
 use crate::error::Pointer;
 use crate::load::Loaded;
-use crate::model::events::{event_types, key_matches};
+use crate::select::events::{event_types, key_matches, resource_ids};
 
 /// The selection without its entries that match nothing in the spec, and a warning for each.
 /// `None` when every entry matches something (the selection is used as it is).
@@ -133,7 +133,7 @@ fn schema_names(loaded: &Loaded) -> BTreeSet<&str> {
 /// nested objects) or an `x-resourceId` (its operations' parameters).
 fn secret_scopes(loaded: &Loaded) -> BTreeSet<&str> {
     let mut scopes = schema_names(loaded);
-    scopes.extend(crate::model::events::resource_ids(loaded));
+    scopes.extend(resource_ids(loaded));
     scopes
 }
 

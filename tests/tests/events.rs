@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use generator::model::events::{event_types, object_of, resource_ids, Mapping};
+use generator::model::events::{object_of, Mapping};
+use generator::select::events::{event_types, resource_ids};
 
 fn pinned() -> (Vec<u8>, generator::Manifest, generator::Selection) {
     let spec = xtask::pinned_spec().unwrap_or_else(|e| panic!("{e:#}"));

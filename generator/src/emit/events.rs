@@ -4,8 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::events::Events;
-use crate::model::Struct;
+use crate::model::{Events, Struct};
 
 use super::items;
 
@@ -99,10 +98,14 @@ fn object_variants(events: &Events) -> Vec<TokenStream> {
                 .map(|t| format!("`{}`", t.name.wire()))
                 .collect();
             let text = format!(" `{}`, the object of {}.", variant.wire(), of.join(", "));
+            let held = match o.boxed {
+                true => quote!(Box<super::#module::#ty>),
+                false => quote!(super::#module::#ty),
+            };
             quote! {
                 #[doc = #text]
                 #[cfg(feature = #feature)]
-                #variant(Box<super::#module::#ty>),
+                #variant(#held),
             }
         })
         .collect()
@@ -113,6 +116,10 @@ fn decode_body(events: &Events) -> TokenStream {
     let type_enum = &events.type_enum;
     let arms = events.objects.iter().map(|o| {
         let (variant, feature) = (&o.name, o.ty.module.rust());
+        let typed = match o.boxed {
+            true => quote!(Box::new(typed)),
+            false => quote!(typed),
+        };
         let types = events
             .types
             .iter()
@@ -121,7 +128,7 @@ fn decode_body(events: &Events) -> TokenStream {
         quote! {
             #[cfg(feature = #feature)]
             #(#type_enum::#types)|* => match rt::decode_object(object) {
-                Ok(typed) => Self::#variant(Box::new(typed)),
+                Ok(typed) => Self::#variant(#typed),
                 Err(kept) => Self::Undecoded(kept),
             },
         }

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use crate::model::{
     Doc, Field, IdType, Method, Operation, ParamsIn, PathPart, Presence, Role, StringEnum, Struct,
-    Ty, TypeRef, Union, UnionMember,
+    Tagging, Ty, TypeRef, Union, UnionTag,
 };
 
 use super::doc;
@@ -222,10 +222,8 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
     }
 }
 
-/// A union. Responses: decoded by the `object` tag when every member has one (a wrong guess
-/// by shape would silently mislabel money-moving objects), else by trying members in spec
-/// order; anything else is kept as JSON. Deleted members (`CustomerOrDeleted`) are told apart
-/// by `deleted: true` first. Parameters: encoded as whichever member is set.
+/// A union, told apart as [`Union::tag`] says. Parameters: encoded as whichever member is set.
+/// Responses: decoded by the model's tagging; anything else is kept as JSON.
 pub fn emit_union(u: &Union) -> TokenStream {
     let name = &u.name;
     let docs = doc_attrs(&u.doc);
@@ -236,38 +234,35 @@ pub fn emit_union(u: &Union) -> TokenStream {
         (Some(tag), true) => format!(" `object: \"{tag}\"`, `deleted: true`"),
         (None, _) => format!(" The `{}` shape.", m.name.wire()),
     });
-    if u.role == Role::Params {
-        return quote! {
-            #docs
-            #[derive(Clone, Debug, PartialEq)]
-            pub enum #name {
-                #(#[doc = #variant_docs] #variants(#types),)*
-            }
+    let decode = match &u.tag {
+        UnionTag::Encoded => {
+            return quote! {
+                #docs
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum #name {
+                    #(#[doc = #variant_docs] #variants(#types),)*
+                }
 
-            impl rt::ToForm for #name {
-                fn to_form(&self, key: &str, form: &mut rt::Form) {
-                    match self {
-                        #(Self::#variants(v) => v.to_form(key, form),)*
+                impl rt::ToForm for #name {
+                    fn to_form(&self, key: &str, form: &mut rt::Form) {
+                        match self {
+                            #(Self::#variants(v) => v.to_form(key, form),)*
+                        }
                     }
                 }
-            }
-        };
-    }
-    // Stripe's deleted objects carry the live one's `object`, so `deleted: true` is read first
-    // when a member is one, and the members of that kind are then told apart as below.
-    let decode = if u.members.iter().any(|m| m.deleted) {
-        let (deleted, live): (Vec<&UnionMember>, Vec<&UnionMember>) =
-            u.members.iter().partition(|m| m.deleted);
-        let (deleted, live) = (decode_members(&deleted), decode_members(&live));
-        quote! {
-            match r.deleted() {
-                Ok(true) => { #deleted }
-                Ok(false) => { #live }
-                Err(e) => Err(e),
+            };
+        }
+        UnionTag::Decoded(tagging) => decode_tagged(tagging),
+        UnionTag::DeletedFirst { deleted, live } => {
+            let (deleted, live) = (decode_tagged(deleted), decode_tagged(live));
+            quote! {
+                match r.deleted() {
+                    Ok(true) => { #deleted }
+                    Ok(false) => { #live }
+                    Err(e) => Err(e),
+                }
             }
         }
-    } else {
-        decode_members(&u.members.iter().collect::<Vec<_>>())
     };
     quote! {
         #docs
@@ -293,58 +288,48 @@ pub fn emit_union(u: &Union) -> TokenStream {
     }
 }
 
-/// The decoding of a response union's `members` (all of them, or those on one side of
-/// `deleted`): by the `object` tag when every member has a distinct one, else the first shape
-/// that decodes, as serde's `untagged` would; a shape not known is kept as sent. One member
-/// (the live or the deleted side of `X | deleted_X`) is decoded as that member, so a failure
-/// says where. `match` rather than `?` or `map`: those would compile an error conversion or a
-/// closure for every union (see `rt::Reader::set`).
-fn decode_members(members: &[&UnionMember]) -> TokenStream {
-    let variants: Vec<_> = members.iter().map(|m| &m.name).collect();
+/// The decoding of a group of a response union's members, as `tagging` says; a value that fits
+/// none is kept as sent. `match` rather than `?` or `map`: those would compile an error
+/// conversion or a closure for every union (see `rt::Reader::set`).
+fn decode_tagged(tagging: &Tagging) -> TokenStream {
     let unknown = quote! {
         match r.json() {
             Ok(value) => Ok(Self::Unknown(value)),
             Err(e) => Err(e),
         }
     };
-    if members.is_empty() {
-        return unknown;
-    }
-    if let [only] = members {
-        let variant = &only.name;
-        return quote! {
+    match tagging {
+        Tagging::Unknown => unknown,
+        Tagging::Only(variant) => quote! {
             match rt::Decode::decode(r) {
                 Ok(member) => Ok(Self::#variant(member)),
                 Err(e) => Err(e),
             }
-        };
-    }
-    let tags: Vec<&str> = members.iter().filter_map(|m| m.tag.as_deref()).collect();
-    let mut unique = tags.clone();
-    unique.sort_unstable();
-    unique.dedup();
-    if tags.len() == members.len() && unique.len() == tags.len() {
-        quote! {
-            match r.tag("object") {
-                Ok(tag) => match tag.as_deref() {
-                    #(Some(#tags) => match rt::Decode::decode(r) {
-                        Ok(member) => Ok(Self::#variants(member)),
-                        Err(e) => Err(e),
-                    },)*
-                    _ => #unknown,
-                },
-                Err(e) => Err(e),
+        },
+        Tagging::Object(tagged) => {
+            let tags = tagged.iter().map(|(tag, _)| tag);
+            let variants = tagged.iter().map(|(_, variant)| variant);
+            quote! {
+                match r.tag("object") {
+                    Ok(tag) => match tag.as_deref() {
+                        #(Some(#tags) => match rt::Decode::decode(r) {
+                            Ok(member) => Ok(Self::#variants(member)),
+                            Err(e) => Err(e),
+                        },)*
+                        _ => #unknown,
+                    },
+                    Err(e) => Err(e),
+                }
             }
         }
-    } else {
-        quote! {
+        Tagging::FirstThatDecodes(variants) => quote! {
             #(
                 if let Some(decoded) = r.try_decode() {
                     return Ok(Self::#variants(decoded));
                 }
             )*
             #unknown
-        }
+        },
     }
 }
 

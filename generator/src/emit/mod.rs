@@ -15,8 +15,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Pointer};
-use crate::model::events::Events;
-use crate::model::{Coverage, Item, Model, Module, Spec, Ty, TypeRef};
+use crate::model::{ConfigWarning, Coverage, Events, Item, Model, Module, Spec, Ty, TypeRef};
 use crate::naming::ModName;
 
 /// One generated file, relative to the generated crate's root.
@@ -41,7 +40,7 @@ pub struct Output {
     pub coverage: Coverage,
     /// Entries of `spec/select.yaml` that match nothing in the spec and were ignored: for the
     /// change report, not a file.
-    pub config_warnings: Vec<crate::config::ConfigWarning>,
+    pub config_warnings: Vec<ConfigWarning>,
 }
 
 /// The first lines of every generated file. `quote!` drops comments, so it is prepended to

@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 
 use crate::model::{Presence, Struct, EXTRA_FIELD};
 
-/// `impl Deserialize`, `impl rt::DecodeObject` and `impl Serialize` for a response struct.
+/// `impl rt::Decode`, `impl Deserialize` and `impl Serialize` for a response struct.
 /// `finish`, when given, runs on the decoded value (bound mutably as `decoded`) before it is
 /// returned: `Event` types its `data.object` there, once its `type` is known.
 pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream {

@@ -1,5 +1,5 @@
-//! A pass over the finished modules: box the fields that close a cycle of structs held by
-//! value, which Rust could not size otherwise.
+//! The cycles pass of the model, once the types and events are made: box the fields that
+//! close a cycle of structs held by value, which Rust could not size otherwise.
 
 use std::collections::BTreeMap;
 

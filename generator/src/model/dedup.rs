@@ -84,7 +84,7 @@ fn shape(item: &Item, aliases: &BTreeMap<TypeName, TypeName>, here: &ModName) ->
             Some(key)
         }
         Item::Union(u) => {
-            let mut key = format!("union {:?}", u.role);
+            let mut key = format!("union {:?} {:?}", u.role, u.tag);
             for m in &u.members {
                 key += &format!(" {}={}:{:?}", m.name.rust(), ty(&m.ty), m.tag);
             }

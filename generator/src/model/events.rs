@@ -1,90 +1,27 @@
-//! Webhook events, part of the model stage: the event types of the spec, the object each one is
-//! about, and the changes to the lowered `event` resource that type its `data.object`.
+//! The events pass of the model stage: the event types of the spec, the object each one is
+//! about, and the `event` resource's types made to decode by them (`Event.type` becomes the
+//! event-type enum, `data.object` the object enum). It runs on the lowered types, before
+//! boxing and aliasing, so those passes see the event types as they are emitted.
 //!
-//! Stripe's spec3 has no `x-stripeEvent`; the event types are the values of `enabled_events`
-//! in `POST /v1/webhook_endpoints`. The object of an event type is found by one rule: drop the
-//! last segment and take the schema with that `x-resourceId`
-//! (`financial_connections.account.refreshed_balance` -> `financial_connections.account`).
-//! The exceptions (`customer.subscription.*` is about a `subscription`, ...) are data:
-//! `event_objects` in `spec/select.yaml`.
+//! The object of an event type is found by one rule: drop the last segment and take the schema
+//! with that `x-resourceId` (`financial_connections.account.refreshed_balance` ->
+//! `financial_connections.account`). The exceptions (`customer.subscription.*` is about a
+//! `subscription`, ...) are data: `event_objects` in `spec/select.yaml`. What the spec says
+//! (its event types, its `x-resourceId`s) is read by `select::events`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
-
-use crate::config::Selection;
 use crate::error::{Error, ErrorKind, Pointer};
 use crate::load::Loaded;
-use crate::naming::{self, FieldName, ModName, TypeName, VariantName};
+use crate::naming::{self, FieldName, TypeName, VariantName};
+use crate::select::events::{
+    enabled_events_at, event_types, is_prefix_of, key_matches, resource_ids, EVENT_RESOURCE,
+};
 use crate::select::Selected;
 
-use super::{name_error, Doc, Item, Model, StringEnum, Ty, TypeRef};
-
-/// The `x-resourceId` of Stripe's event object.
-pub const EVENT_RESOURCE: &str = "event";
-
-/// The value of `enabled_events` that subscribes to every event; not an event type.
-const WILDCARD: &str = "*";
-
-/// Where the spec lists its event types.
-fn enabled_events_at() -> Pointer {
-    Pointer::root()
-        .push("paths")
-        .push("/v1/webhook_endpoints")
-        .push("post")
-        .push("requestBody")
-        .push("content")
-        .push("application/x-www-form-urlencoded")
-        .push("schema")
-        .push("properties")
-        .push("enabled_events")
-        .push("items")
-        .push("enum")
-}
-
-/// Typed webhook events: what emit needs to decode `Event.data.object` by the event's `type`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Events {
-    /// The module of `Event`, `EventType` and `EventObject` (the `event` resource's).
-    pub module: ModName,
-    /// `Event`.
-    pub event: TypeName,
-    /// `Event`'s `type` field.
-    pub type_field: FieldName,
-    /// `Event`'s `data` field.
-    pub data_field: FieldName,
-    /// The `object` field of the `data` struct.
-    pub object_field: FieldName,
-    /// The enum of event types (an [`Item::Enum`] of [`Events::module`]).
-    pub type_enum: TypeName,
-    /// The typed object enum (emitted from this IR).
-    pub object_enum: TypeName,
-    /// Every event type of the spec, sorted by wire name.
-    pub types: Vec<EventKind>,
-    /// The typed variants of the object enum, sorted by name: one per selected resource that
-    /// some event type is about.
-    pub objects: Vec<ObjectVariant>,
-}
-
-/// One event type.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EventKind {
-    /// Its variant of the event-type enum; the wire name is the event type.
-    pub name: VariantName,
-    /// The `x-resourceId` of its object, when known.
-    pub resource: Option<String>,
-    /// The object enum's variant that holds its object, when that resource is selected.
-    pub object: Option<VariantName>,
-}
-
-/// A typed variant of the object enum.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ObjectVariant {
-    /// Variant name; the wire name is the `x-resourceId`.
-    pub name: VariantName,
-    /// The resource's generated type; its module is also the feature that enables it.
-    pub ty: TypeRef,
-}
+use super::{
+    name_error, Doc, EventKind, Events, Item, Model, ObjectVariant, Role, StringEnum, Ty, TypeRef,
+};
 
 /// How an event type's object was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,69 +73,10 @@ pub fn object_of(
     }
 }
 
-/// Whether `event_objects` key `key` (an event type, or a prefix ending in `.*`) applies to
-/// `event_type`.
-pub fn key_matches(key: &str, event_type: &str) -> bool {
-    key == event_type || is_prefix_of(key, event_type)
-}
-
-/// Whether `key` is a `prefix.*` entry that covers `event_type` (whole segments only).
-fn is_prefix_of(key: &str, event_type: &str) -> bool {
-    key.strip_suffix('*')
-        .is_some_and(|prefix| prefix.ends_with('.') && event_type.starts_with(prefix))
-}
-
-/// The event types of the spec, sorted, without the wildcard.
-pub fn event_types(loaded: &Loaded) -> Vec<String> {
-    let mut types: Vec<String> = loaded
-        .get(&enabled_events_at())
-        .and_then(Value::as_array)
-        .map(|values| {
-            values
-                .iter()
-                .filter_map(Value::as_str)
-                .filter(|t| *t != WILDCARD)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    types.sort();
-    types.dedup();
-    types
-}
-
-/// Every `x-resourceId` of the spec.
-pub fn resource_ids(loaded: &Loaded) -> BTreeSet<&str> {
-    loaded
-        .doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| {
-            schemas
-                .values()
-                .filter_map(|s| s.get("x-resourceId")?.as_str())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The selection with the `event` resource added when the spec has one and the selection does
-/// not list it: webhooks need `Event` whatever else is selected. `None` when nothing changes
-/// (a spec without events, such as the generator's small fixtures, gets no events).
-pub fn with_event_resource(loaded: &Loaded, selection: &Selection) -> Option<Selection> {
-    let listed = selection.resources.iter().any(|r| r == EVENT_RESOURCE);
-    if listed || !resource_ids(loaded).contains(EVENT_RESOURCE) {
-        return None;
-    }
-    let mut widened = selection.clone();
-    widened.resources.push(EVENT_RESOURCE.to_owned());
-    Some(widened)
-}
-
-/// Adds the events to a lowered model: the event-type enum joins the `event` module, `Event`'s
-/// `type` becomes that enum and its `data.object` the object enum. Does nothing when the
-/// selection has no `event` resource.
-pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error>> {
+/// Types the events of the lowered types: the event-type enum joins the `event` module,
+/// `Event`'s `type` becomes that enum and its `data.object` the object enum, and
+/// [`Model::events`] records them. Does nothing when the selection has no `event` resource.
+pub(super) fn type_events(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error>> {
     let Some(event_resource) = selected.resources.iter().find(|r| r.id == EVENT_RESOURCE) else {
         return Ok(());
     };
@@ -259,7 +137,7 @@ pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error
         let at = m
             .items
             .iter()
-            .position(|it| matches!(it, Item::Struct(s) if s.role == super::Role::Params))
+            .position(|it| matches!(it, Item::Struct(s) if s.role == Role::Params))
             .unwrap_or(m.items.len());
         m.items.insert(at, type_item);
     }
@@ -277,7 +155,12 @@ pub fn lower(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error
         objects: kinds
             .objects
             .into_iter()
-            .map(|(name, ty)| ObjectVariant { name, ty })
+            // Boxed, as union members are: the enum is as large as its largest member otherwise.
+            .map(|(name, ty)| ObjectVariant {
+                name,
+                ty,
+                boxed: true,
+            })
             .collect(),
     });
     Ok(())

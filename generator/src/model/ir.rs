@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigWarning;
+// Part of the model's vocabulary: the model carries the config entries that were ignored
+// through to emit's output and the change report.
+pub use crate::config::ConfigWarning;
 use crate::error::Pointer;
 use crate::naming::{FieldName, FnName, ModName, TypeName, VariantName};
 
@@ -28,7 +30,7 @@ pub struct Model {
     /// Naming decisions worth telling the user about (collisions renamed).
     pub warnings: Vec<String>,
     /// Typed webhook events, when the selection has the `event` resource (see [`events`](super::events)).
-    pub events: Option<super::events::Events>,
+    pub events: Option<Events>,
     /// What became of every operation of the spec.
     pub coverage: Coverage,
     /// Entries of `spec/select.yaml` that match nothing in this spec and were ignored (see
@@ -280,7 +282,7 @@ pub enum Ty {
     Bool,
     /// `i64`.
     Int,
-    /// `f64`.
+    /// A number (`type: number`): `rt::Number`, not `f64`, so `19` encodes back as `19`.
     Float,
     /// Unix seconds: `rt::Timestamp`.
     Timestamp,
@@ -335,8 +337,8 @@ pub struct StringEnum {
     pub at: Pointer,
 }
 
-/// A union of several shapes. Decoding picks the member by the `object` tag when every member
-/// has one, else the first that decodes; in responses a catch-all keeps anything else as JSON.
+/// A union of several shapes. How a value finds its member is [`Union::tag`], decided when the
+/// union is made; in responses a catch-all keeps anything else as JSON.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Union {
     /// Rust name.
@@ -347,8 +349,42 @@ pub struct Union {
     pub members: Vec<UnionMember>,
     /// Whether it is decoded (responses) or encoded (parameters).
     pub role: Role,
+    /// How its members are told apart.
+    pub tag: UnionTag,
     /// Where it comes from.
     pub at: Pointer,
+}
+
+/// How a union's members are told apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnionTag {
+    /// Request parameters: encoded as whichever member is set, never decoded.
+    Encoded,
+    /// A response: its members are told apart as the [`Tagging`] says.
+    Decoded(Tagging),
+    /// A response with deleted members (`CustomerOrDeleted`). Stripe's deleted objects carry
+    /// the live one's `object` value, so `deleted: true` is read first, then the deleted
+    /// members or the live ones are told apart.
+    DeletedFirst {
+        /// How the members with `deleted: true` are told apart.
+        deleted: Tagging,
+        /// How the others are.
+        live: Tagging,
+    },
+}
+
+/// How one group of a response union's members is told apart. A value that fits none is kept
+/// as JSON in the union's catch-all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tagging {
+    /// No member: the value is kept as JSON.
+    Unknown,
+    /// One member: the value is decoded as it, so a failure says where.
+    Only(VariantName),
+    /// By the value of the `object` key: `(value, variant)`, in member order.
+    Object(Vec<(String, VariantName)>),
+    /// The first member that decodes, in this order (serde's `untagged`).
+    FirstThatDecodes(Vec<VariantName>),
 }
 
 /// One member of a [`Union`].
@@ -461,4 +497,50 @@ pub enum ParamsIn {
     Body,
     /// A `multipart/form-data` body (file uploads).
     Multipart,
+}
+
+/// Typed webhook events: what emit needs to decode `Event.data.object` by the event's `type`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Events {
+    /// The module of `Event`, `EventType` and `EventObject` (the `event` resource's).
+    pub module: ModName,
+    /// `Event`, whose decoding types its `data.object` once its `type` is read.
+    pub event: TypeName,
+    /// `Event`'s `type` field.
+    pub type_field: FieldName,
+    /// `Event`'s `data` field.
+    pub data_field: FieldName,
+    /// The `object` field of the `data` struct.
+    pub object_field: FieldName,
+    /// The enum of event types (an [`Item::Enum`] of [`Events::module`]).
+    pub type_enum: TypeName,
+    /// The typed object enum (emitted from this IR).
+    pub object_enum: TypeName,
+    /// Every event type of the spec, sorted by wire name.
+    pub types: Vec<EventKind>,
+    /// The typed variants of the object enum, sorted by name: one per selected resource that
+    /// some event type is about.
+    pub objects: Vec<ObjectVariant>,
+}
+
+/// One event type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventKind {
+    /// Its variant of the event-type enum; the wire name is the event type.
+    pub name: VariantName,
+    /// The `x-resourceId` of its object, when known.
+    pub resource: Option<String>,
+    /// The object enum's variant that holds its object, when that resource is selected.
+    pub object: Option<VariantName>,
+}
+
+/// A typed variant of the object enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectVariant {
+    /// Variant name; the wire name is the `x-resourceId`.
+    pub name: VariantName,
+    /// The resource's generated type; its module is also the feature that enables it.
+    pub ty: TypeRef,
+    /// Whether the variant holds it in a `Box`.
+    pub boxed: bool,
 }

@@ -1,11 +1,16 @@
 //! Stage 3: the intermediate representation. It records decisions, not syntax: every type has
-//! its name, every field its presence, and emit is a pure function of it. No openapiv3 types
-//! and no tokens live here.
+//! its name, every field its presence and type, every union how it is told apart, and emit is
+//! a pure function of it. No openapiv3 types and no tokens live here.
 //!
-//! One file per concern: `ir` holds the types; `schema` lowers objects and their fields,
-//! `unions` `anyOf`/`oneOf`, `enums` string enums, `operations` request functions (with
-//! `template` for paths), `cycles` boxes recursive fields once every module is done, and
-//! `dedup` makes types of one module with the same shape aliases of one of them.
+//! [`lower`] makes the model in passes, one per concern, each done before the next starts:
+//! 1. types: `schema` lowers objects and their fields, `unions` `anyOf`/`oneOf` (with how
+//!    each is told apart, [`UnionTag`]), `enums` string enums, `operations` request functions
+//!    (with `template` for paths);
+//! 2. [`events`]: the event types, and `Event` typed by them;
+//! 3. `cycles`: boxes the fields that close a cycle of structs;
+//! 4. `dedup`: types of one module with the same shape become aliases of one of them.
+//!
+//! Once [`lower`] returns, nothing changes the model.
 
 mod cycles;
 mod dedup;
@@ -26,8 +31,18 @@ use crate::load::SpecInfo;
 use crate::naming::{self, ModName, NameError, TypeName};
 use crate::select::{LeftOut, Owner, Selected};
 
-/// Lowers the selection into the model, collecting every error.
+/// Lowers the selection into the model, collecting every error. The model is final: emit
+/// renders it as it is.
 pub fn lower(selected: &Selected<'_>, spec: SpecInfo) -> Result<Model, Vec<Error>> {
+    let mut model = lower_types(selected, spec)?;
+    events::type_events(selected, &mut model)?;
+    cycles::box_recursive(&mut model.modules);
+    dedup::alias_duplicates(&mut model.modules);
+    Ok(model)
+}
+
+/// The types pass: every selected schema and operation, in modules.
+fn lower_types(selected: &Selected<'_>, spec: SpecInfo) -> Result<Model, Vec<Error>> {
     let mut cx = Lower::new(selected);
     for (p, owner) in &selected.owners {
         cx.component_name(p, owner);
@@ -248,8 +263,6 @@ impl<'a> Lower<'a> {
                 aliases: BTreeMap::new(),
             });
         }
-        cycles::box_recursive(&mut modules);
-        dedup::alias_duplicates(&mut modules);
         self.warnings.sort();
         let coverage = self.coverage();
         Ok(Model {

@@ -1,5 +1,5 @@
 //! Unions (`anyOf`/`oneOf`): expandable references, clearable parameters, one real member, or
-//! an enum of members.
+//! an enum of members, with how its members are told apart ([`UnionTag`]).
 
 use std::collections::BTreeMap;
 
@@ -11,7 +11,7 @@ use crate::load::Loaded;
 use crate::naming::{self, TypeName, VariantName};
 use crate::select::resolve_chain;
 
-use super::ir::{Doc, Item, Role, Ty, TypeRef, Union, UnionMember};
+use super::ir::{Doc, Item, Role, Tagging, Ty, TypeRef, Union, UnionMember, UnionTag};
 use super::{doc, name_error, Lower, Scope};
 
 /// The keyword a union schema uses, for pointers into it.
@@ -184,6 +184,7 @@ impl Lower<'_> {
             Item::Union(Union {
                 name: name.clone(),
                 doc: doc(s),
+                tag: union_tag(scope.role, &lowered),
                 members: lowered,
                 role: scope.role,
                 at: at.clone(),
@@ -276,6 +277,7 @@ impl Lower<'_> {
             Item::Union(Union {
                 name: name.clone(),
                 doc: Doc(None),
+                tag: union_tag(scope.role, &members),
                 members,
                 role: scope.role,
                 at: deleted.clone(),
@@ -284,6 +286,47 @@ impl Lower<'_> {
         let ty = scope.named(name);
         self.or_deleted.insert(deleted.clone(), ty.clone());
         ty
+    }
+}
+
+/// How a union's members are told apart. Parameters are only encoded. In responses, Stripe's
+/// deleted objects carry the live one's `object` value, so when a member is deleted,
+/// `deleted: true` is read first and each side is then told apart on its own.
+fn union_tag(role: Role, members: &[UnionMember]) -> UnionTag {
+    if role == Role::Params {
+        return UnionTag::Encoded;
+    }
+    if !members.iter().any(|m| m.deleted) {
+        return UnionTag::Decoded(tagging(members.iter()));
+    }
+    UnionTag::DeletedFirst {
+        deleted: tagging(members.iter().filter(|m| m.deleted)),
+        live: tagging(members.iter().filter(|m| !m.deleted)),
+    }
+}
+
+/// How one group of a response union's members is told apart: by the `object` tag when every
+/// member has a distinct one (a wrong guess by shape would silently mislabel money-moving
+/// objects), else the first shape that decodes. One member (a side of `X | deleted_X`) is
+/// decoded as that member, so a failure says where.
+fn tagging<'m>(members: impl Iterator<Item = &'m UnionMember>) -> Tagging {
+    let members: Vec<&UnionMember> = members.collect();
+    if let [only] = members.as_slice() {
+        return Tagging::Only(only.name.clone());
+    }
+    if members.is_empty() {
+        return Tagging::Unknown;
+    }
+    let tags: Vec<(String, VariantName)> = members
+        .iter()
+        .filter_map(|m| Some((m.tag.clone()?, m.name.clone())))
+        .collect();
+    let distinct: std::collections::BTreeSet<&str> =
+        tags.iter().map(|(tag, _)| tag.as_str()).collect();
+    if tags.len() == members.len() && distinct.len() == tags.len() {
+        Tagging::Object(tags)
+    } else {
+        Tagging::FirstThatDecodes(members.iter().map(|m| m.name.clone()).collect())
     }
 }
 
