@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use stripe_typed::resources::event::{Event, EventObject, EventType};
 use stripe_typed::rt::{WireEnum, API_VERSION};
 use stripe_typed::webhook::{self, Options, WebhookError, DEFAULT_TOLERANCE};
+use tests::hmac_sha256;
 
 /// stripe-dotnet's `src/StripeTests/Resources/event_test_signature.json`; the trailing newline
 /// is part of what Stripe signed.
@@ -25,27 +26,6 @@ fn at(unix: u64) -> SystemTime {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// HMAC-SHA256 (RFC 2104) written here over `sha2`, so the crate's ring HMAC is checked
-/// against something else.
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|k| k ^ byte);
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .into()
 }
 
 /// `t=..,v1=..` made by the tests' HMAC.

@@ -5,31 +5,11 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use sha2::{Digest, Sha256};
 use stripe_typed::resources::event::Event;
 use stripe_typed::rt::{self, from_json};
 use stripe_typed::webhook::{self, Options, WebhookError};
 use tests::fuzz::{cases, Rng};
-
-/// HMAC-SHA256 (RFC 2104) over `sha2`, independent of the crate's ring HMAC.
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|k| k ^ byte);
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .into()
-}
+use tests::hmac_sha256;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
