@@ -117,6 +117,7 @@ fn the_transport_gets_complete_requests() {
             "Authorization",
             "Stripe-Version",
             "User-Agent",
+            "X-Stripe-Client-User-Agent",
             "Content-Type",
             "Stripe-Account",
             "Idempotency-Key"

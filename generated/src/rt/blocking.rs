@@ -14,7 +14,7 @@ use super::exchange::{Config, Exchange, Step};
 use super::paginate::{Fetch, Page, Pages};
 use super::transport::reqwest_impl;
 use super::{
-    Error, HasId, HttpRequest, HttpResponse, List, Request, SearchResult, TransportError,
+    AppInfo, Error, HasId, HttpRequest, HttpResponse, List, Request, SearchResult, TransportError,
     TransportErrorKind,
 };
 
@@ -161,6 +161,25 @@ impl Client {
     pub fn with_api_version(mut self, version: impl Into<String>) -> Self {
         self.config.api_version = version.into();
         self
+    }
+
+    /// Names the application built on the client (a plugin, a platform) to Stripe, as the
+    /// official libraries' app info does, like
+    /// [`rt::Client::with_app_info`](super::Client::with_app_info): `User-Agent` becomes
+    /// `stripe-typed/<version> <name>/<version> (<url>)` and `X-Stripe-Client-User-Agent` gains
+    /// an `application` object with every field set. Both values are made here, once.
+    ///
+    /// Fails with [`Error::InvalidAppInfo`], naming the field, when a field is not printable
+    /// ASCII (a control character such as a line break, or a non-ASCII character) or the name
+    /// is empty.
+    pub fn with_app_info(mut self, info: AppInfo) -> Result<Self, Error> {
+        self.config.set_app_info(info)?;
+        Ok(self)
+    }
+
+    /// The app info set with [`Client::with_app_info`], if any.
+    pub fn app_info(&self) -> Option<&AppInfo> {
+        self.config.app_info()
     }
 
     /// Retries a failed request at most `retries` times (default 2; 0 disables retries).

@@ -5,13 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::exchange::{Config, Exchange, Step};
-use super::{Error, Request, Transport};
+use super::{AppInfo, Error, Request, Transport};
 
 /// Sends [`Request`]s to Stripe's API and decodes the answers.
 ///
 /// Every request carries `Authorization: Bearer <secret key>`, `Stripe-Version` (by default
-/// [`API_VERSION`](super::API_VERSION), the version the generated models match) and
-/// `User-Agent: stripe-typed/<version>`.
+/// [`API_VERSION`](super::API_VERSION), the version the generated models match),
+/// `User-Agent: stripe-typed/<version>` and `X-Stripe-Client-User-Agent`, a JSON object of the
+/// crate's version, the language and the OS and architecture; [`Client::with_app_info`] adds the
+/// application built on the client to both.
 ///
 /// Failed attempts are retried (at most 2 times by default) by the rules of Stripe's official
 /// libraries (stripe-node, stripe-go):
@@ -81,6 +83,24 @@ impl Client {
     pub fn with_api_version(mut self, version: impl Into<String>) -> Self {
         self.config.api_version = version.into();
         self
+    }
+
+    /// Names the application built on the client (a plugin, a platform) to Stripe, as the
+    /// official libraries' app info does: `User-Agent` becomes
+    /// `stripe-typed/<version> <name>/<version> (<url>)` and `X-Stripe-Client-User-Agent` gains
+    /// an `application` object with every field set. Both values are made here, once.
+    ///
+    /// Fails with [`Error::InvalidAppInfo`], naming the field, when a field is not printable
+    /// ASCII (a control character such as a line break, or a non-ASCII character) or the name
+    /// is empty.
+    pub fn with_app_info(mut self, info: AppInfo) -> Result<Self, Error> {
+        self.config.set_app_info(info)?;
+        Ok(self)
+    }
+
+    /// The app info set with [`Client::with_app_info`], if any.
+    pub fn app_info(&self) -> Option<&AppInfo> {
+        self.config.app_info()
     }
 
     /// Retries a failed request at most `retries` times (default 2; 0 disables retries).

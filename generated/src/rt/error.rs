@@ -398,6 +398,14 @@ pub enum Error {
         /// What is wrong with it, such as "is longer than 255 characters".
         reason: &'static str,
     },
+    /// App info (`Client::with_app_info`) with a field that cannot be sent in the
+    /// `User-Agent` headers; the client was not configured, so nothing was sent.
+    InvalidAppInfo {
+        /// The field: `name`, `version`, `url` or `partner_id`.
+        field: &'static str,
+        /// What is wrong with it, such as "contains a control character".
+        reason: &'static str,
+    },
     /// The files of an upload are larger than the client's limit
     /// ([`DEFAULT_MAX_UPLOAD_BYTES`](super::DEFAULT_MAX_UPLOAD_BYTES) unless
     /// `with_max_upload_bytes` changed it); nothing was sent.
@@ -571,6 +579,11 @@ impl fmt::Debug for Error {
                 .debug_struct("InvalidIdempotencyKey")
                 .field("reason", reason)
                 .finish(),
+            Error::InvalidAppInfo { field, reason } => f
+                .debug_struct("InvalidAppInfo")
+                .field("field", field)
+                .field("reason", reason)
+                .finish(),
             Error::UploadTooLarge { size, limit } => f
                 .debug_struct("UploadTooLarge")
                 .field("size", size)
@@ -650,6 +663,11 @@ impl fmt::Display for Error {
                 f,
                 "the Idempotency-Key {reason}; Stripe accepts 1 to 255 characters without \
                  control characters; nothing was sent"
+            ),
+            Error::InvalidAppInfo { field, reason } => write!(
+                f,
+                "the app info's {field} {reason}; the User-Agent headers accept printable ASCII \
+                 only"
             ),
             Error::UploadTooLarge { size, limit } => write!(
                 f,

@@ -8,12 +8,13 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::app_info::{AppInfo, Identity};
 use super::error::{api_error_of, error_code_of, excerpt};
 use super::multipart;
 use super::request::{Body, DecodeFailure, Decoder};
 use super::{
     Error, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret, TransportError,
-    TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_UPLOAD_BYTES, USER_AGENT,
+    TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_UPLOAD_BYTES,
 };
 
 /// The default limit on a response body: far above any Stripe response (a page of 100 objects
@@ -34,6 +35,9 @@ pub(crate) struct Config {
     pub(crate) max_retry_delay: Duration,
     pub(crate) max_response_bytes: usize,
     pub(crate) max_upload_bytes: usize,
+    /// The `User-Agent` and `X-Stripe-Client-User-Agent` values, made once here rather than
+    /// on every request.
+    identity: Identity,
 }
 
 impl Config {
@@ -48,7 +52,20 @@ impl Config {
             max_retry_delay: Duration::from_secs(5),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            identity: Identity::new(),
         }
+    }
+
+    /// Names `info` in both user-agent headers, or refuses it (leaving the config as it was)
+    /// when a field cannot be sent.
+    pub(crate) fn set_app_info(&mut self, info: AppInfo) -> Result<(), Error> {
+        self.identity = Identity::with_app_info(info)?;
+        Ok(())
+    }
+
+    /// The app info set, if any.
+    pub(crate) fn app_info(&self) -> Option<&AppInfo> {
+        self.identity.app_info.as_ref()
     }
 
     /// Sends every request to `base_url`; Stripe's own API host means the default (each
@@ -87,6 +104,7 @@ impl std::fmt::Debug for Config {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("max_retry_delay", &self.max_retry_delay)
+            .field("app_info", &self.identity.app_info)
             .finish()
     }
 }
@@ -147,7 +165,7 @@ impl Exchange {
                 });
             }
         }
-        let mut headers = Vec::with_capacity(6);
+        let mut headers = Vec::with_capacity(7);
         let mut header = |name: &'static str, value: String| {
             if valid_header_value(&value) {
                 headers.push((name.to_owned(), value));
@@ -162,7 +180,11 @@ impl Exchange {
         )?;
         let version = options.api_version.as_ref().unwrap_or(&config.api_version);
         header("Stripe-Version", version.clone())?;
-        header("User-Agent", USER_AGENT.to_owned())?;
+        header("User-Agent", config.identity.user_agent.clone())?;
+        header(
+            "X-Stripe-Client-User-Agent",
+            config.identity.client_user_agent.clone(),
+        )?;
         // Encoded once: every retry sends these same bytes.
         let body = match body {
             None => Vec::new(),

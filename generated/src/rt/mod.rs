@@ -22,6 +22,8 @@
 //! # }
 //! ```
 
+#[cfg(feature = "client")]
+mod app_info;
 mod error;
 mod event;
 #[cfg(feature = "client")]
@@ -45,6 +47,8 @@ mod client;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 
+#[cfg(feature = "client")]
+pub use app_info::AppInfo;
 #[cfg(feature = "client")]
 pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
