@@ -89,12 +89,10 @@ impl ResourceIndex {
     /// The resource whose own path `path` is under (the longest such): a response that names
     /// no schema, such as a PDF, is about it. `/v1/quotes/{quote}/pdf` is `quote`'s.
     fn owner_of_path(&self, path: &str) -> Option<&Pointer> {
-        self.by_id
-            .iter()
-            .map(|(id, schema)| (canonical_path(id), schema))
-            .filter(|(canonical, _)| under(path, canonical).is_some())
-            .max_by_key(|(canonical, _)| canonical.len())
-            .map(|(_, schema)| schema)
+        longest_owner(
+            path,
+            self.by_id.iter().map(|(id, schema)| (id.as_str(), schema)),
+        )
     }
 
     /// The union resource with the fewest members that has every one of `members` (the first
@@ -309,12 +307,22 @@ fn classify_one(
 /// The selected resource whose own path `path` is under (the longest such), if any: the
 /// resource an operation is about when its response does not say.
 pub(super) fn path_owner<'r>(path: &str, resources: &'r [SelectedResource]) -> Option<&'r str> {
-    resources
-        .iter()
-        .map(|r| (canonical_path(&r.id), r.id.as_str()))
+    longest_owner(
+        path,
+        resources.iter().map(|r| (r.id.as_str(), r.id.as_str())),
+    )
+}
+
+/// Of `candidates` (resource id, what to return for it), the one whose own path `path` is
+/// under, the longest if several are (`/v1/financial_connections/sessions/{session}` is the
+/// session's, not a shorter resource's). The one rule for an operation whose response says
+/// nothing about its resource, among all resources or the selected ones.
+fn longest_owner<'a, T>(path: &str, candidates: impl Iterator<Item = (&'a str, T)>) -> Option<T> {
+    candidates
+        .map(|(id, owner)| (canonical_path(id), owner))
         .filter(|(canonical, _)| under(path, canonical).is_some())
         .max_by_key(|(canonical, _)| canonical.len())
-        .map(|(_, id)| id)
+        .map(|(_, owner)| owner)
 }
 
 /// Where a resource's own endpoints live: `financial_connections.session` ->
