@@ -113,10 +113,7 @@ fn fetch_spec(a: &Args) -> Result<ExitCode> {
             .context("--crate needs --sha256: a downloaded spec is only used once verified")?;
         let bytes = xtask::crate_file(file)?;
         xtask::check_sha256(&bytes, sha, &format!("crate {file}"))?;
-        let name = file.file.rsplit('/').next().unwrap_or("spec.json");
-        let dest = xtask::repo_root()
-            .join("spec/cache")
-            .join(format!("{}-{name}", &sha[..12]));
+        let dest = fetched_spec_path(sha, &file.file, "spec.json");
         xtask::write_atomically(&dest, &bytes)?;
         println!("verified and saved {}", dest.display());
         if !xtask::pin()?.manifest.accepts(&sha.to_ascii_lowercase()) {
@@ -126,14 +123,7 @@ fn fetch_spec(a: &Args) -> Result<ExitCode> {
     }
     match (&a.url, &a.sha256) {
         (Some(url), Some(sha)) => {
-            let name = url
-                .rsplit('/')
-                .next()
-                .filter(|n| !n.is_empty())
-                .unwrap_or("spec3.json");
-            let dest = xtask::repo_root()
-                .join("spec/cache")
-                .join(format!("{}-{name}", &sha[..sha.len().min(12)]));
+            let dest = fetched_spec_path(sha, url, "spec3.json");
             xtask::fetch_url(url, sha, &dest)?;
             println!("verified and saved {}", dest.display());
             if xtask::pin()?.manifest.accepts(&sha.to_ascii_lowercase()) {
@@ -164,6 +154,20 @@ fn fetch_spec(a: &Args) -> Result<ExitCode> {
         _ => bail!("--url and --sha256 go together: a downloaded spec is only used once verified"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where `fetch-spec --url`/`--crate` saves a spec that is not the pin: beside the pinned
+/// cache, named by the start of its sha256 and the last segment of `source` (`fallback` if
+/// it has none), never over the pinned cache.
+fn fetched_spec_path(sha256: &str, source: &str, fallback: &str) -> std::path::PathBuf {
+    let name = source
+        .rsplit('/')
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or(fallback);
+    xtask::repo_root()
+        .join("spec/cache")
+        .join(format!("{}-{name}", &sha256[..sha256.len().min(12)]))
 }
 
 fn bump_spec(a: &Args) -> Result<ExitCode> {
