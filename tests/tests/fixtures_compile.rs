@@ -159,19 +159,7 @@ fn every_fixture_generates_code_that_builds() {
         root.join("Cargo.lock"),
     )
     .unwrap();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "check",
-            "--workspace",
-            "--offline",
-            "--message-format=short",
-        ])
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .unwrap();
+    let output = cargo_in(&root, &["check", "--workspace"]);
     assert!(
         output.status.success(),
         "the fixtures' generated code does not build:\n{}",
@@ -183,16 +171,8 @@ fn every_fixture_generates_code_that_builds() {
         if !path.with_extension("rs").is_file() {
             continue;
         }
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["test", "--offline", "--message-format=short", "-p"])
-            .arg(format!("fixture-{stem}"))
-            .args(["--test", &stem])
-            .arg("--manifest-path")
-            .arg(root.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", root.join("target"))
-            .env("RUSTFLAGS", "-D warnings")
-            .output()
-            .unwrap();
+        let package = format!("fixture-{stem}");
+        let output = cargo_in(&root, &["test", "-p", &package, "--test", &stem]);
         assert!(
             output.status.success(),
             "the tests of fixture {stem} fail:\n{}\n{}",
@@ -200,4 +180,17 @@ fn every_fixture_generates_code_that_builds() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+/// `cargo ARGS` on the fixtures' workspace at `root`: offline, warnings denied, its own target
+/// directory.
+fn cargo_in(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .args(["--offline", "--message-format=short", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .unwrap()
 }
