@@ -27,7 +27,6 @@ pub mod financial_connections_session;
 
 /// `with_resource!(module: items)` expands `items` only when the resource `module` is
 /// generated and its feature is enabled.
-#[allow(unused_macros)]
 macro_rules! with_resource {
     (event : $($item:item)*) => {
         $(#[cfg(feature = "event")] $item)*
@@ -44,5 +43,4 @@ macro_rules! with_resource {
     ($other:ident : $($item:item)*) => {};
 }
 
-#[allow(unused_imports)]
 pub(crate) use with_resource;

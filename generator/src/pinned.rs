@@ -1,5 +1,5 @@
-//! What follows the pin rather than the selection: the API version constant the runtime
-//! re-exports as `rt::API_VERSION` (`src/api_version.rs`) and the crate description in
+//! What follows the pin rather than the selection: the runtime's API version constant
+//! `rt::API_VERSION` (`runtime/src/api_version.rs`) and the crate description in
 //! `Cargo.toml`. Generating them, instead of writing them by hand, means a spec bump cannot
 //! leave them behind, and `cargo xtask codegen --check` sees when they drift.
 
@@ -10,10 +10,10 @@ use crate::error::{Error, Pointer};
 use crate::model::Spec;
 
 /// The generated file that holds `API_VERSION`, relative to the generated crate's root.
-pub const API_VERSION_FILE: &str = "src/api_version.rs";
+pub const API_VERSION_FILE: &str = "runtime/src/api_version.rs";
 
-/// `src/api_version.rs`: one constant, declared by the hand-written `lib.rs` and re-exported
-/// by `rt`.
+/// `runtime/src/api_version.rs`: one constant, declared and re-exported by the runtime's
+/// hand-written `lib.rs`.
 pub fn api_version_file(spec: &Spec) -> Result<File, Error> {
     let version = &spec.api_version;
     let tokens = quote! {

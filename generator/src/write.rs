@@ -1,6 +1,6 @@
 //! Stage 5: put the files in place atomically, or report which ones differ (check mode).
 //!
-//! This module owns exactly `src/resources.rs`, `src/resources/`, `src/api_version.rs`,
+//! This module owns exactly `src/resources.rs`, `src/resources/`, `runtime/src/api_version.rs`,
 //! `api.json` (the API summary change reports compare against) and two fenced blocks in
 //! `Cargo.toml`: the features between `# generated start` and `# generated end`, and the crate
 //! description between `# generated package start` and `# generated package end`. The new
@@ -191,8 +191,14 @@ fn stage_and_swap(
     let staged_dir = stage.join("resources");
     fs::create_dir_all(&staged_dir)
         .map_err(|e| io(format!("creating {}: {e}", staged_dir.display())))?;
-    for f in &out.files {
-        let target = stage.join(f.path.trim_start_matches("src/"));
+    // Files of the tree go under `resources/`; each other file flat, by its index.
+    let staged =
+        |i: usize, f: &crate::emit::File| match f.path.strip_prefix(&format!("{OWNED_DIR}/")) {
+            Some(name) => staged_dir.join(name),
+            None => stage.join(format!("file-{i}")),
+        };
+    for (i, f) in out.files.iter().enumerate() {
+        let target = staged(i, f);
         fs::write(&target, &f.contents)
             .map_err(|e| io(format!("writing {}: {e}", target.display())))?;
     }
@@ -220,19 +226,26 @@ fn stage_and_swap(
     if live_dir.exists() {
         steps.push((live_dir.clone(), stage.join("old-resources")));
     }
-    steps.push((staged_dir, live_dir));
-    let mut files: Vec<(PathBuf, PathBuf)> = out
+    steps.push((staged_dir.clone(), live_dir));
+    // A file outside the tree that is unchanged is left alone, so that its mtime does not
+    // make cargo rebuild its crate (the runtime's `api_version.rs`).
+    let mut files: Vec<(PathBuf, PathBuf, &str)> = out
         .files
         .iter()
-        .filter(|f| !f.path.starts_with(&format!("{OWNED_DIR}/")))
-        .map(|f| {
-            let rel = f.path.trim_start_matches("src/");
-            (stage.join(rel), root.join(&f.path))
-        })
+        .enumerate()
+        .filter(|(_, f)| !f.path.starts_with(&format!("{OWNED_DIR}/")))
+        .map(|(i, f)| (staged(i, f), root.join(&f.path), f.contents.as_str()))
         .collect();
-    files.push((staged_summary, root.join(SUMMARY_FILE)));
-    for (i, (staged, live)) in files.into_iter().enumerate() {
+    files.push((staged_summary, root.join(SUMMARY_FILE), &out.summary));
+    for (i, (staged, live, contents)) in files.into_iter().enumerate() {
+        if let Some(parent) = live.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| io(format!("creating {}: {e}", parent.display())))?;
+        }
         if live.is_file() {
+            if fs::read_to_string(&live).is_ok_and(|have| normalize(&have) == contents) {
+                continue;
+            }
             steps.push((live.clone(), stage.join(format!("old-{i}"))));
         }
         steps.push((staged, live));
@@ -332,7 +345,7 @@ mod tests {
             [
                 "Cargo.toml",
                 "api.json",
-                "src/api_version.rs",
+                "runtime/src/api_version.rs",
                 "src/resources.rs",
                 "src/resources/a.rs",
                 "src/resources/gone.rs"
@@ -343,7 +356,7 @@ mod tests {
         assert!(!dir.join("src/resources/gone.rs").exists());
         assert_eq!(fs::read_to_string(dir.join("api.json")).unwrap(), o.summary);
         assert_eq!(
-            fs::read_to_string(dir.join("src/api_version.rs")).unwrap(),
+            fs::read_to_string(dir.join("runtime/src/api_version.rs")).unwrap(),
             "// v1\n"
         );
         let cargo = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
@@ -402,6 +415,24 @@ mod tests {
     }
 
     #[test]
+    fn an_unchanged_file_outside_the_tree_is_left_alone() {
+        // So that a codegen does not make cargo rebuild the runtime for its `api_version.rs`.
+        let dir = scratch("unchanged");
+        write(&out("// a\n"), &dir).unwrap();
+        let version = dir.join("runtime/src/api_version.rs");
+        let mtime = || fs::metadata(&version).unwrap().modified().unwrap();
+        let before = mtime();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write(&out("// b\n"), &dir).unwrap();
+        assert_eq!(mtime(), before);
+        assert_eq!(
+            fs::read_to_string(dir.join("src/resources/a.rs")).unwrap(),
+            "// b\n"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_file_outside_the_tree_swaps_with_it_or_not_at_all() {
         let dir = scratch("also");
         let pin = dir.join("pin.json");
@@ -426,13 +457,16 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["Cargo.toml", "api.json", "pin.json", "src"]);
+        assert_eq!(
+            names,
+            ["Cargo.toml", "api.json", "pin.json", "runtime", "src"]
+        );
 
-        // A later rename fails (`src/api_version.rs` is a directory): the pin and the tree
+        // A later rename fails (`runtime/src/api_version.rs` is a directory): the pin and the tree
         // are both as they were.
         fs::write(&staged, "newer pin\n").unwrap();
-        fs::remove_file(dir.join("src/api_version.rs")).unwrap();
-        fs::create_dir_all(dir.join("src/api_version.rs/x")).unwrap();
+        fs::remove_file(dir.join("runtime/src/api_version.rs")).unwrap();
+        fs::create_dir_all(dir.join("runtime/src/api_version.rs/x")).unwrap();
         let before = tree(&dir);
         let e = write_with(
             &out("// changed\n"),

@@ -118,9 +118,10 @@ fn check_catches_a_hand_edit_and_write_repairs_it() {
         &scratch.join("src/resources"),
     );
     std::fs::copy(generated_root().join("api.json"), scratch.join("api.json")).unwrap();
+    std::fs::create_dir_all(scratch.join("runtime/src")).unwrap();
     std::fs::copy(
-        generated_root().join("src/api_version.rs"),
-        scratch.join("src/api_version.rs"),
+        generated_root().join("runtime/src/api_version.rs"),
+        scratch.join("runtime/src/api_version.rs"),
     )
     .unwrap();
     assert!(generator::write::check(&out, &scratch).unwrap().is_empty());

@@ -2,8 +2,8 @@
 //! code that builds, not only the shapes Stripe's pinned spec happens to have today. The
 //! snapshots pin the text; this test compiles it.
 //!
-//! Each fixture becomes a crate of the generated crate's layout (its hand-written `rt`, the
-//! generated `resources` tree and Cargo features, written by `generator::write`), all in one
+//! Each fixture becomes a crate of the generated crate's layout (the runtime crate as its
+//! `rt`, the generated `resources` tree and Cargo features, written by `generator::write`), all in one
 //! scratch workspace under `target/`, checked with one `cargo check --offline` with warnings
 //! denied. Only serde and its few dependencies are built (once, then cached in that
 //! workspace's own target directory): the HTTP transport is not what is checked here.
@@ -38,18 +38,6 @@ fn generate(path: &Path) -> Output {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// The lines of `[section]` in a manifest.
 fn section<'t>(manifest: &'t str, name: &str) -> Vec<&'t str> {
     let header = format!("[{name}]");
@@ -82,13 +70,18 @@ fn fixture_manifest(name: &str) -> String {
             continue;
         }
         let dep = match dep.contains("workspace = true") {
-            true => *workspace_deps
+            true => workspace_deps
                 .iter()
                 .find(|w| key(w) == key(dep))
-                .unwrap_or_else(|| panic!("{dep} is not a workspace dependency")),
-            false => dep,
+                .unwrap_or_else(|| panic!("{dep} is not a workspace dependency"))
+                .to_string(),
+            // The runtime, by its absolute path.
+            false => dep.replace(
+                "path = \"runtime\"",
+                &format!("path = {:?}", xtask::generated_root().join("runtime")),
+            ),
         };
-        manifest.push_str(dep);
+        manifest.push_str(&dep);
         manifest.push('\n');
     }
     manifest.push_str("\n[features]\n");
@@ -116,12 +109,16 @@ fn fixture_crate(dir: &Path, name: &str, mut out: Output) {
         out.cargo_features, with_transport,
         "the default features name reqwest"
     );
-    copy_dir(&xtask::generated_root().join("src/rt"), &dir.join("src/rt"));
-    // The module layout of `generated/src/lib.rs`, without its README doctest (which names the
-    // pinned selection's features).
+    // The runtime is the workspace's own (a path dependency); its API version is the pin's.
+    out.files
+        .retain(|f| f.path != generator::pinned::API_VERSION_FILE);
+    // The module layout of `generated/src/lib.rs`, without its webhook wrappers and README
+    // doctest (which name the pinned selection's resources), but calling `with_resource!` as
+    // it does.
     std::fs::write(
         dir.join("src/lib.rs"),
-        "pub mod rt;\n\n#[rustfmt::skip]\npub mod resources;\n\n#[rustfmt::skip]\nmod api_version;\n",
+        "pub use stripe_typed_runtime as rt;\n\n#[rustfmt::skip]\npub mod resources;\n\n\
+         resources::with_resource! { readme: }\n",
     )
     .unwrap();
     generator::write::write(&out, dir).unwrap();

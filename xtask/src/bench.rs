@@ -340,9 +340,13 @@ fn build(dir: &Path, features: Option<&[&str]>, cold: bool) -> Result<Duration> 
     if cold {
         let _ = std::fs::remove_dir_all(&target);
     } else {
-        let status = cargo_in(&["clean", "--package", "stripe-typed"])
-            .status()
-            .context("running cargo clean")?;
+        // The runtime with it, where it is a dependency: the crate alone is both.
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+        let mut clean = vec!["clean", "--package", "stripe-typed"];
+        if manifest.contains("stripe-typed-runtime") {
+            clean.extend(["--package", "stripe-typed-runtime"]);
+        }
+        let status = cargo_in(&clean).status().context("running cargo clean")?;
         if !status.success() {
             bail!("cargo clean in {} failed ({status})", dir.display());
         }
@@ -372,7 +376,7 @@ fn cold_builds(out: &generator::Output, generated_lines: usize) -> Result<()> {
     let empty = root.join("deps-only");
     crate::whole_api::scratch_crate(&full, Some(out))?;
     crate::whole_api::scratch_crate(&empty, None)?;
-    let rt_lines = count_lines(&full.join("src/rt"))?;
+    let rt_lines = count_lines(&crate::generated_root().join("runtime/src"))?;
 
     // Every resource feature, without the HTTP client.
     let resources: Vec<String> = out
@@ -424,7 +428,7 @@ fn cold_builds(out: &generator::Output, generated_lines: usize) -> Result<()> {
         }
     }
     if let Some(base) = types_only_base {
-        reader_floor(&full, &root.join("reader-only"), &base)?;
+        reader_floor(&crate::generated_root(), &root.join("reader-only"), &base)?;
     }
     let _ = std::fs::remove_dir_all(full.join("target"));
     let _ = std::fs::remove_dir_all(empty.join("target"));
@@ -440,7 +444,7 @@ fn reader_floor(generated: &Path, dir: &Path, base: &Stat) -> Result<()> {
     std::fs::create_dir_all(dir.join("src/rt"))?;
     for file in ["json.rs", "object.rs"] {
         std::fs::copy(
-            generated.join("src/rt").join(file),
+            generated.join("runtime/src").join(file),
             dir.join("src/rt").join(file),
         )
         .with_context(|| format!("copying rt/{file}"))?;

@@ -434,7 +434,10 @@ fn compare(integration: &Integration) -> Result<()> {
             bail!("cargo fetch in {} failed", side.user.display());
         }
     }
-    write_baseline(&sides[0].user, &sides[0].deps, |n| n == "stripe-typed")?;
+    // Ours is the generated crate and its runtime.
+    write_baseline(&sides[0].user, &sides[0].deps, |n| {
+        n == "stripe-typed" || n == "stripe-typed-runtime"
+    })?;
     write_baseline(&sides[1].user, &sides[1].deps, |n| {
         n.starts_with("async-stripe")
     })?;
@@ -534,6 +537,9 @@ pub fn sizes() -> Result<()> {
                     "--quiet",
                     "--package",
                     "stripe-typed",
+                    // The runtime too: the crate alone is what a user's build of it pays.
+                    "--package",
+                    "stripe-typed-runtime",
                     "--target-dir",
                 ])
                 .arg(&target)

@@ -77,9 +77,11 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Makes `crate_dir` a standalone copy of the generated crate (runtime, `lib.rs`, manifest,
-/// the workspace's `Cargo.lock` so dependency versions match) holding `out`'s generated files;
-/// with `out` = `None`, the same manifest with an empty `lib.rs`: the dependencies and no code.
+/// Makes `crate_dir` a standalone copy of the generated crate (`lib.rs`, manifest with the
+/// runtime as a path dependency, the workspace's `Cargo.lock` so dependency versions match)
+/// holding `out`'s generated files;
+/// with `out` = `None`, an empty `lib.rs` over the same dependencies, the runtime's included
+/// (the runtime itself is then not a dependency: it is code under test too).
 pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Result<()> {
     let _ = std::fs::remove_dir_all(crate_dir);
     std::fs::create_dir_all(crate_dir.join("src"))
@@ -89,24 +91,14 @@ pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Resul
     if lock.exists() {
         std::fs::copy(&lock, crate_dir.join("Cargo.lock"))?;
     }
-    std::fs::write(crate_dir.join("Cargo.toml"), standalone_manifest(&src)?)?;
+    std::fs::write(
+        crate_dir.join("Cargo.toml"),
+        standalone_manifest(&src, out.is_some())?,
+    )?;
     let Some(out) = out else {
         std::fs::write(crate_dir.join("src/lib.rs"), "")?;
         return Ok(());
     };
-    copy_dir(&src.join("src/rt"), &crate_dir.join("src/rt"))?;
-    // The hand-written modules next to `lib.rs` (`webhook.rs`); generated ones are written below.
-    for e in std::fs::read_dir(src.join("src"))? {
-        let path = e?.path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let generated = out.files.iter().any(|f| f.path == format!("src/{name}"));
-        if path.is_file() && name != "lib.rs" && !generated {
-            std::fs::copy(&path, crate_dir.join("src").join(name))?;
-        }
-    }
     // The README doctest include is not part of what is being checked.
     let lib = std::fs::read_to_string(src.join("src/lib.rs"))?;
     std::fs::write(
@@ -114,20 +106,39 @@ pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Resul
         lib.replace("../../README.md", "../README.md"),
     )?;
     std::fs::write(crate_dir.join("README.md"), "")?;
-    generator::write::write(out, crate_dir).map_err(|e| anyhow::anyhow!("{e}"))
+    // The runtime is the repository's (a path dependency), with the pinned API version.
+    let mut out = out.clone();
+    out.files
+        .retain(|f| f.path != generator::pinned::API_VERSION_FILE);
+    generator::write::write(&out, crate_dir).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// The generated crate's manifest as a package of its own: it inherits nothing from our
-/// workspace and builds no examples or benches.
-fn standalone_manifest(generated: &Path) -> Result<String> {
+/// workspace, builds no examples or benches, and depends on the runtime by its absolute path.
+/// Without `runtime`, the runtime's own dependencies and features stand in for it.
+fn standalone_manifest(generated: &Path, runtime: bool) -> Result<String> {
     let manifest = std::fs::read_to_string(generated.join("Cargo.toml"))?;
+    let runtime_manifest = std::fs::read_to_string(generated.join("runtime/Cargo.toml"))?;
+    let runtime_section = |name: &str| -> Vec<String> {
+        let header = format!("[{name}]");
+        runtime_manifest
+            .lines()
+            .skip_while(|l| *l != header)
+            .skip(1)
+            .take_while(|l| !l.starts_with('['))
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
+    };
     let mut standalone = String::new();
     let mut skip = false;
+    let mut section = String::new();
     for line in manifest.lines() {
         if line.starts_with("[[") || line.starts_with("[dev-dependencies]") {
             skip = true;
         } else if line.starts_with('[') {
             skip = false;
+            section = line.to_owned();
         }
         if skip {
             continue;
@@ -137,8 +148,30 @@ fn standalone_manifest(generated: &Path) -> Result<String> {
             l if l.starts_with("serde = { workspace = true") => {
                 "serde = { version = \"1\", features = [\"derive\"] }".to_owned()
             }
-            l if l.starts_with("serde_json = { workspace = true") => {
-                "serde_json = \"1\"".to_owned()
+            l if l.contains("path = \"runtime\"") && runtime => line.replace(
+                "path = \"runtime\"",
+                &format!("path = {:?}", generated.join("runtime")),
+            ),
+            l if l.contains("path = \"runtime\"") => {
+                for dep in runtime_section("dependencies") {
+                    if !dep.starts_with("serde ") {
+                        standalone.push_str(&dep);
+                        standalone.push('\n');
+                    }
+                }
+                continue;
+            }
+            // The runtime's features, by the same names, in place of the generated crate's
+            // forwarding ones.
+            l if !runtime && section == "[features]" && l.contains("\"stripe-typed-runtime/") => {
+                let name = l.split('=').next().unwrap_or_default().trim();
+                match runtime_section("features")
+                    .into_iter()
+                    .find(|f| f.split('=').next().unwrap_or_default().trim() == name)
+                {
+                    Some(own) => own,
+                    None => continue,
+                }
             }
             _ => line.to_owned(),
         };
@@ -148,7 +181,8 @@ fn standalone_manifest(generated: &Path) -> Result<String> {
             standalone.push_str("edition = \"2021\"\n");
         }
     }
-    standalone.push_str("\n[workspace]\n");
+    // The round-trip tests of a selection (`tests/selection/`) compare with plain JSON.
+    standalone.push_str("\n[dev-dependencies]\nserde_json = \"1\"\n\n[workspace]\n");
     Ok(standalone)
 }
 

@@ -176,6 +176,18 @@ impl serde::Serialize for Event {
     }
 }
 
+/// What webhooks check before handing out an event.
+#[cfg(feature = "webhook")]
+impl rt::webhook::Event for Event {
+    fn object(&self) -> &str {
+        self.object.as_str()
+    }
+
+    fn api_version(&self) -> Option<&str> {
+        self.api_version.as_ref().and_then(Option::as_deref)
+    }
+}
+
 /// The id of a [`Event`].
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EventId(String);

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Events, Struct};
+use crate::model::{Events, Field, Presence, Struct, Ty};
 
 use super::items;
 
@@ -17,7 +17,50 @@ pub fn event_struct(s: &Struct, events: &Events) -> TokenStream {
         let object = std::mem::replace(&mut decoded.#data.#object, #object_enum::Other(rt::Json::Null));
         decoded.#data.#object = object.typed_as(&decoded.#ty);
     };
-    items::emit_struct_finishing(s, Some(finish))
+    let item = items::emit_struct_finishing(s, Some(finish));
+    let name = &events.event;
+    let object = match string_field(s, "object") {
+        Some((get, Presence::Required)) => get,
+        Some((get, _)) => quote!(#get.unwrap_or_default()),
+        None => quote!(""),
+    };
+    let version = match string_field(s, "api_version") {
+        Some((get, Presence::Required)) => quote!(Some(#get)),
+        Some((get, _)) => get,
+        None => quote!(None),
+    };
+    quote! {
+        #item
+
+        /// What webhooks check before handing out an event.
+        #[cfg(feature = "webhook")]
+        impl rt::webhook::Event for #name {
+            fn object(&self) -> &str {
+                #object
+            }
+
+            fn api_version(&self) -> Option<&str> {
+                #version
+            }
+        }
+    }
+}
+
+/// The string field `wire` of `s` read as `&str` (when required) or `Option<&str>`, and its
+/// presence; `None` when `s` has no such string field.
+fn string_field(s: &Struct, wire: &str) -> Option<(TokenStream, Presence)> {
+    let Field {
+        name, ty, presence, ..
+    } = s.fields.iter().find(|f| f.name.wire() == wire)?;
+    if *ty != Ty::Str {
+        return None;
+    }
+    let get = match presence {
+        Presence::Required => quote!(self.#name.as_str()),
+        Presence::Nullable | Presence::Optional => quote!(self.#name.as_deref()),
+        Presence::OptionalNullable => quote!(self.#name.as_ref().and_then(Option::as_deref)),
+    };
+    Some((get, *presence))
 }
 
 /// The object enum: a variant per selected resource that events are about, each behind that

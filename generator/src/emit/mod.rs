@@ -243,19 +243,16 @@ fn resources_rs(model: &Model) -> TokenStream {
             let feature = m.name.rust();
             quote!((#name: $($item:item)*) => { $(#[cfg(feature = #feature)] $item)* };)
         });
-    // The allow: its only callers are hand-written (the README doctest), which a crate built
-    // from another selection, or the fixture crates, may not have.
+    // Its caller is the hand-written `lib.rs` (the README doctest), whatever the selection.
     quote! {
         #(#mods)*
 
         /// `with_resource!(module: items)` expands `items` only when the resource `module` is
         /// generated and its feature is enabled.
-        #[allow(unused_macros)]
         macro_rules! with_resource {
             #(#arms)*
             ($other:ident: $($item:item)*) => {};
         }
-        #[allow(unused_imports)] // For hand-written code; a selection may leave it no caller.
         pub(crate) use with_resource;
     }
 }

@@ -781,7 +781,7 @@ mod tests {
     /// The reader's path (`Decode`), which the clients take; the tests above take serde's.
     #[test]
     fn pages_and_clearable_decode_with_the_reader() {
-        use crate::rt::from_json;
+        use crate::from_json;
 
         let list: List<i64> = from_json(
             r#"{"object":"list","data":[1,2],"has_more":true,"url":"/v1/x","total_count":2}"#,
@@ -854,7 +854,7 @@ mod tests {
     /// or replaced, on both decoding paths.
     #[test]
     fn pages_encode_back_what_was_sent() {
-        use crate::rt::from_json;
+        use crate::from_json;
 
         for wire in [
             json!({"data": [], "has_more": false}),

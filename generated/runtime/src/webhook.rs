@@ -1,29 +1,15 @@
-//! Webhooks: verify Stripe's signature over a raw request body and decode the typed
-//! [`Event`](crate::resources::event::Event).
+//! Webhooks: verify Stripe's signature over a raw request body, then decode the event as the
+//! type the generated crate gives ([`Event`] says what that type must tell). `stripe-typed`
+//! wraps these as `stripe_typed::webhook::construct_event`, which returns its typed `Event`.
 //!
 //! ```
-//! use stripe_typed::resources::event::{EventObject, EventType};
-//! use stripe_typed::rt::WireEnum;
-//! use stripe_typed::webhook::{self, WebhookError};
+//! use std::time::SystemTime;
+//! use stripe_typed_runtime::webhook::{self, DEFAULT_TOLERANCE};
 //!
-//! /// The body as received (not re-encoded JSON) and the `Stripe-Signature` header.
-//! fn handle(body: &str, signature: &str, secret: &str) -> Result<(), WebhookError> {
-//!     let event = webhook::construct_event(body, signature, secret)?;
-//!     // `EventType` lists every event type of the spec; `EventObject` has a typed variant per
-//!     // selected resource (`EventObject::FinancialConnectionsAccount(account)`, ...), see
-//!     // `examples/webhook.rs`, and keeps the objects of other resources as JSON.
-//!     match (&event.type_, &event.data.object) {
-//!         (EventType::BalanceAvailable, EventObject::Other(balance)) => {
-//!             println!("balance available: {}", balance["available"]);
-//!         }
-//!         (other, _) => println!("{} ignored", other.as_str()),
-//!     }
-//!     Ok(())
-//! }
-//! # let secret = "whsec_test";
-//! # let body = r#"{"id":"evt_1","object":"event","api_version":"2026-01-28.clover","created":1,"livemode":false,"pending_webhooks":0,"request":null,"type":"balance.available","data":{"object":{}}}"#;
-//! # let header = webhook::sign_test_payload(body, secret, std::time::SystemTime::now());
-//! # handle(body, &header, secret).unwrap();
+//! let (body, secret) = (r#"{"id":"evt_1","object":"event"}"#, "whsec_test");
+//! let header = webhook::sign_test_payload(body, secret, SystemTime::now());
+//! webhook::verify_signature(body, &header, secret, DEFAULT_TOLERANCE, SystemTime::now()).unwrap();
+//! assert!(webhook::verify_signature(body, &header, "whsec_other", DEFAULT_TOLERANCE, SystemTime::now()).is_err());
 //! ```
 //!
 //! Stripe signs `"{t}.{body}"` with HMAC-SHA256, keyed with the endpoint's secret (`whsec_…`,
@@ -33,14 +19,13 @@
 //! and a signature older than the tolerance (300 s by default) is refused, so a captured request
 //! cannot be replayed later. Timestamps in the future are accepted (clocks differ).
 //!
-//! The typed models match API version [`API_VERSION`](crate::rt::API_VERSION); an event rendered
+//! The typed models match API version [`API_VERSION`]; an event rendered
 //! for another version (the webhook endpoint's) is refused with
-//! [`WebhookError::ApiVersionMismatch`](crate::webhook::WebhookError::ApiVersionMismatch) unless
-//! [`Options::ignore_api_version`](crate::webhook::Options::ignore_api_version) says otherwise.
+//! [`WebhookError::ApiVersionMismatch`] unless [`Options::ignore_api_version`] says otherwise.
 //!
 //! HMAC-SHA256 comes from `ring`, which the default build compiles anyway for rustls, and the
 //! comparison from `subtle`, also already there; without the `reqwest` feature, the `webhook`
-//! feature (on by default) builds the two on their own.
+//! feature builds the two on their own.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -48,8 +33,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use ring::hmac;
 use subtle::ConstantTimeEq;
 
-use crate::resources::event::Event;
-use crate::rt::API_VERSION;
+use crate::{from_json, Decode, Reader, API_VERSION};
+
+/// What [`construct_event`] needs of the type it decodes an event as (the generated
+/// `resources::event::Event` implements it).
+pub trait Event: Decode {
+    /// The event's `object`, `event` for an event.
+    fn object(&self) -> &str;
+    /// The API version the event was rendered for (`None` for events older than October 2014).
+    fn api_version(&self) -> Option<&str>;
+}
 
 /// The name of the HTTP header that carries the signature.
 pub const SIGNATURE_HEADER: &str = "Stripe-Signature";
@@ -186,33 +179,33 @@ impl std::error::Error for WebhookError {}
 
 /// Verifies `signature_header` over `payload` (the raw request body) with `secret`, with the
 /// default tolerance against the system clock, and decodes the event.
-pub fn construct_event(
+pub fn construct_event<E: Event>(
     payload: &str,
     signature_header: &str,
     secret: &str,
-) -> Result<Event, WebhookError> {
+) -> Result<E, WebhookError> {
     construct_event_with(payload, signature_header, secret, &Options::default())
 }
 
 /// [`construct_event`] with the tolerance and the current time given (tests, replays).
-pub fn construct_event_at(
+pub fn construct_event_at<E: Event>(
     payload: &str,
     signature_header: &str,
     secret: &str,
     tolerance: Duration,
     now: SystemTime,
-) -> Result<Event, WebhookError> {
+) -> Result<E, WebhookError> {
     let options = Options::new().tolerance(tolerance).now(now);
     construct_event_with(payload, signature_header, secret, &options)
 }
 
 /// [`construct_event`] with every option.
-pub fn construct_event_with(
+pub fn construct_event_with<E: Event>(
     payload: &str,
     signature_header: &str,
     secret: &str,
     options: &Options,
-) -> Result<Event, WebhookError> {
+) -> Result<E, WebhookError> {
     let now = options.now.unwrap_or_else(SystemTime::now);
     verify_signature(payload, signature_header, secret, options.tolerance, now)?;
     decode_event(payload, options.ignore_api_version)
@@ -269,7 +262,7 @@ pub fn sign_test_payload(payload: &str, secret: &str, timestamp: SystemTime) -> 
 }
 
 /// Decodes a verified payload, refusing other API versions unless told not to.
-fn decode_event(payload: &str, ignore_api_version: bool) -> Result<Event, WebhookError> {
+fn decode_event<E: Event>(payload: &str, ignore_api_version: bool) -> Result<E, WebhookError> {
     let check_version = |version: Option<&str>| {
         if ignore_api_version || version == Some(API_VERSION) {
             Ok(())
@@ -280,19 +273,12 @@ fn decode_event(payload: &str, ignore_api_version: bool) -> Result<Event, Webhoo
             })
         }
     };
-    let event: Event = match crate::rt::from_json(payload) {
+    let event: E = match from_json(payload) {
         Ok(event) => event,
         Err(e) => {
-            // A payload of another API version may fail for that reason: say so first.
-            #[derive(serde::Deserialize)]
-            struct Version {
-                api_version: Option<String>,
-            }
-            // (Only a version that is there: a payload without one is no event at all.)
-            if let Ok(Version {
-                api_version: Some(version),
-            }) = serde_json::from_str::<Version>(payload)
-            {
+            // A payload of another API version may fail for that reason: say so first (only
+            // for a version that is there: a payload without one is no event at all).
+            if let Ok(Version(Some(version))) = from_json::<Version>(payload) {
                 check_version(Some(&version))?;
             }
             return Err(WebhookError::NotAnEvent {
@@ -300,13 +286,31 @@ fn decode_event(payload: &str, ignore_api_version: bool) -> Result<Event, Webhoo
             });
         }
     };
-    if event.object != "event" {
+    if event.object() != "event" {
         return Err(WebhookError::NotAnEvent {
-            reason: format!("its `object` is `{}`, not `event`", event.object),
+            reason: format!("its `object` is `{}`, not `event`", event.object()),
         });
     }
-    check_version(event.api_version.as_ref().and_then(Option::as_deref))?;
+    check_version(event.api_version())?;
     Ok(event)
+}
+
+/// An object's `api_version`, when it is a string; every other field is skipped.
+struct Version(Option<String>);
+
+impl Decode for Version {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, crate::DecodeError> {
+        let mut version = None;
+        r.object(&mut |r, key| {
+            if key == "api_version" && r.at_string()? {
+                version = Some(r.string()?);
+            } else {
+                r.raw()?;
+            }
+            Ok(())
+        })?;
+        Ok(Version(version))
+    }
 }
 
 /// `Stripe-Signature`, parsed: `t` (its text is what was signed) and the `v1` values.

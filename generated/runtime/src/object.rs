@@ -72,8 +72,9 @@ impl Extra {
         self.0.is_empty()
     }
 
-    /// Reads the value at `r` as the unknown field `key`: its text is kept, not parsed.
-    pub(crate) fn read(&mut self, key: &str, r: &mut Reader<'_>) -> Result<(), DecodeError> {
+    /// Reads the value at `r` as the unknown field `key`: its text is kept, not parsed. A
+    /// [`Decode`](crate::Decode) impl calls it for every key it does not know.
+    pub fn read(&mut self, key: &str, r: &mut Reader<'_>) -> Result<(), DecodeError> {
         let raw = r.raw()?;
         self.insert_raw(key.to_owned(), raw.into());
         Ok(())
@@ -102,8 +103,8 @@ impl Extra {
     }
 
     /// Writes the unknown fields into `map` and ends it: with serde_json, as the exact text
-    /// they were received as (see [`Raw`]).
-    pub(crate) fn end<M: SerializeMap>(&self, mut map: M) -> Result<M::Ok, M::Error> {
+    /// they were received as. A `Serialize` impl calls it after its known fields.
+    pub fn end<M: SerializeMap>(&self, mut map: M) -> Result<M::Ok, M::Error> {
         for (key, raw) in &self.0 {
             map.serialize_entry(key, &Raw(raw))?;
         }
@@ -256,7 +257,7 @@ pub(crate) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rt::json::{from_json, Decode};
+    use crate::json::{from_json, Decode};
     use serde_json::json;
 
     /// What the generator emits for `{ id: string (required), n: integer (optional) }`.
@@ -289,7 +290,7 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Thing {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            crate::rt::json::deserialize_via_json(deserializer)
+            crate::json::deserialize_via_json(deserializer)
         }
     }
 

@@ -173,7 +173,7 @@ impl fmt::Debug for Client {
 #[cfg(all(test, feature = "reqwest"))]
 mod tests {
     use super::*;
-    use crate::rt::{Json, Method, API_VERSION, DEFAULT_BASE_URL};
+    use crate::{Json, Method, API_VERSION, DEFAULT_BASE_URL};
 
     fn assert_send<T: Send>(_: &T) {}
     fn assert_send_sync_clone<T: Send + Sync + Clone>() {}

@@ -209,7 +209,7 @@ impl TransportError {
         self.idempotency_key.as_deref()
     }
 
-    #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+    #[cfg(feature = "client")]
     pub(crate) fn set_idempotency_key(&mut self, key: Option<String>) {
         self.idempotency_key = key;
     }

@@ -10,7 +10,7 @@ use super::form::encode_path;
 /// Generated operations build it from literal pieces and parameters:
 ///
 /// ```
-/// use stripe_typed::rt::Path;
+/// use stripe_typed_runtime::Path;
 ///
 /// let path = Path::new("/v1/customers/").param("customer", "cus_1").push("/tax_ids");
 /// assert_eq!(path.as_str(), "/v1/customers/cus_1/tax_ids");

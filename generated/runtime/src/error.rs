@@ -14,7 +14,7 @@ pub const BODY_EXCERPT: usize = 4096;
 
 /// The start of `body`, at most [`BODY_EXCERPT`] bytes cut at a character boundary, lossily
 /// decoded as UTF-8.
-#[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+#[cfg(feature = "client")]
 pub(crate) fn excerpt(body: &[u8]) -> String {
     if body.len() <= BODY_EXCERPT {
         return String::from_utf8_lossy(body).into_owned();
@@ -64,7 +64,7 @@ impl WireEnum for ApiErrorType {
         }
     }
 }
-super::impl_wire_enum!(ApiErrorType);
+crate::impl_wire_enum!(ApiErrorType);
 
 /// Stripe's error object, the `error` in the body of every failed response.
 ///
@@ -198,7 +198,7 @@ impl Serialize for ApiError {
 
 /// Stripe's error object from the body of a failed response (`{"error": {...}}`); `None` when
 /// the body is not one. Unknown fields are skipped.
-#[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+#[cfg(feature = "client")]
 pub(crate) fn api_error_of(body: &[u8]) -> Option<ApiError> {
     let mut error = None;
     read_error_object(body, &mut |r| r.set(&mut error)).then_some(error)?
@@ -206,7 +206,7 @@ pub(crate) fn api_error_of(body: &[u8]) -> Option<ApiError> {
 
 /// The `error.code` of a Stripe error body, if it has one (read even when the rest of the
 /// error object is not what [`api_error_of`] expects).
-#[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+#[cfg(feature = "client")]
 pub(crate) fn error_code_of(body: &[u8]) -> Option<String> {
     let mut code = None;
     let read = read_error_object(body, &mut |r| {
@@ -220,7 +220,7 @@ pub(crate) fn error_code_of(body: &[u8]) -> Option<String> {
 
 /// Runs `error` on the value of the `error` key of `body`: whether the body is one JSON object
 /// with an `error` that `error` read without failing, all of it read.
-#[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+#[cfg(feature = "client")]
 fn read_error_object(
     body: &[u8],
     error: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), DecodeError>,
@@ -473,7 +473,7 @@ impl Error {
     }
 
     /// Sets the key on the errors that come from a sent request.
-    #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+    #[cfg(feature = "client")]
     pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> Self {
         let key = key.map(str::to_owned);
         match &mut self {
@@ -697,7 +697,7 @@ impl std::error::Error for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rt::from_json;
+    use crate::from_json;
 
     #[test]
     fn api_error_reads_and_writes_stripe_error_objects() {
@@ -740,6 +740,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "client")]
     fn error_bodies_are_read_from_the_error_object() {
         let body = br#"{"error": {"type": "invalid_request_error", "code": "lock_timeout",
             "param": "amount", "extra": {"deep": [null]}}, "other": 1}"#;

@@ -1,19 +1,21 @@
-//! The hand-written runtime that generated code calls.
+//! The runtime of `stripe-typed`: everything the generated Stripe models and requests share,
+//! written once by hand. Users reach it as `stripe_typed::rt`.
 //!
 //! Generated modules describe Stripe objects and operations; everything they share lives here
 //! once: decoding ([`Decode`], [`from_json`]), form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]),
 //! file uploads and binary responses ([`FileUpload`], [`Bytes`]), the serde glue for
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
 //! [`Timestamp`], [`double_option`], [`WireEnum`]), request descriptions ([`Request`]), errors
-//! ([`Error`], [`ApiError`]), the clients that execute requests ([`Client`], and
-//! `blocking::Client` with the `blocking` feature) and paging through lists ([`Paginator`]).
+//! ([`Error`], [`ApiError`]), and with features: the clients that execute requests (`Client`,
+//! feature `client`, and `blocking::Client`, feature `blocking`), paging through lists
+//! (`Paginator`, `client`) and webhook signatures (`webhook`, feature `webhook`).
 //!
 //! A generated operation returns a [`Request`]; a client sends it:
 //!
 //! ```no_run
 //! # #[cfg(feature = "reqwest")]
-//! # async fn demo() -> Result<(), stripe_typed::rt::Error> {
-//! use stripe_typed::rt::{self, Client, Method, Request};
+//! # async fn demo() -> Result<(), stripe_typed_runtime::Error> {
+//! use stripe_typed_runtime::{self as rt, Client, Method, Request};
 //!
 //! let client = Client::new("sk_test_...");
 //! let balance: rt::Json = client.send(Request::new(Method::Get, "/v1/balance".to_owned())).await?;
@@ -21,6 +23,10 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Everything documented here is the public API, under semver. Items hidden from the docs
+//! (`impl_wire_enum!`, `impl_id!`, `wire_position`, `decode_object`, `__private`) exist for
+//! the generated crate of the same version and may change in any release.
 
 #[cfg(feature = "client")]
 mod app_info;
@@ -39,13 +45,16 @@ mod request;
 mod transport;
 mod types;
 mod upload;
-pub(crate) mod wire;
+mod wire;
 
 #[cfg(feature = "client")]
 mod client;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+
+#[cfg(feature = "webhook")]
+pub mod webhook;
 
 #[cfg(feature = "client")]
 pub use app_info::AppInfo;
@@ -54,10 +63,9 @@ pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
 pub use event::UndecodedObject;
 pub use form::{encode_path, Form, ToForm};
+#[doc(hidden)]
+pub use json::deserialize_via_json;
 pub use json::{from_json, Decode, DecodeError, Reader, MAX_DEPTH};
-// Every generated type's `Deserialize` is this one call.
-#[allow(unused_imports)] // No caller when every resource feature is disabled.
-pub(crate) use json::deserialize_via_json;
 pub use object::Extra;
 #[cfg(feature = "client")]
 pub use paginate::Paginator;
@@ -74,13 +82,19 @@ pub use types::{
 pub use upload::{Bytes, FileUpload, DEFAULT_MAX_UPLOAD_BYTES};
 pub use wire::WireEnum;
 
-// Generated code calls these as `rt::impl_wire_enum!(X);` and `rt::impl_id!(X);`. They are crate
-// internal: users see only the impls they produce.
-#[allow(unused_imports)] // `impl_id` has no caller when every resource feature is disabled.
-pub(crate) use wire::{impl_id, impl_wire_enum, wire_position};
-// Called by the generated `resources::event`; unused when its feature is disabled.
-#[allow(unused_imports)]
-pub(crate) use event::decode_object;
+// Generated code calls `rt::impl_wire_enum!(X);` and `rt::impl_id!(X);` (exported at the
+// crate's root) and these: users see only what they produce.
+#[doc(hidden)]
+pub use event::decode_object;
+#[doc(hidden)]
+pub use wire::wire_position;
+
+/// What the macros name, so that a crate using them needs no dependency of its own.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::wire::WireVisitor;
+    pub use serde;
+}
 
 /// Arbitrary JSON, for values the generated models do not type (yet).
 pub type Json = serde_json::Value;
@@ -89,8 +103,11 @@ pub type Json = serde_json::Value;
 /// `19.0`. Read it with `as_f64`, `as_i64` or `as_u64`.
 pub type Number = serde_json::Number;
 
-// Generated from the pinned spec, so a spec bump cannot leave it behind.
-pub use crate::api_version::API_VERSION;
+// Generated from the pinned spec (`cargo xtask codegen` writes it), so a spec bump cannot
+// leave it behind.
+#[rustfmt::skip]
+mod api_version;
+pub use api_version::API_VERSION;
 
 /// Stripe's production API endpoint, the default base URL of the clients.
 pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";

@@ -39,9 +39,8 @@ impl serde::Serialize for UndecodedObject {
 
 /// Decodes `object` as `T`, or keeps it, with the error, when it does not fit. Decoding
 /// borrows the value, so nothing is lost on failure.
-// Only `resources::event` calls it, and only when the feature of a typed event object is on.
-#[allow(dead_code)]
-pub(crate) fn decode_object<T: Decode>(object: Json) -> Result<T, UndecodedObject> {
+// Only the generated `resources::event` calls it.
+pub fn decode_object<T: Decode>(object: Json) -> Result<T, UndecodedObject> {
     match from_json::<T>(&object.to_string()) {
         Ok(typed) => Ok(typed),
         Err(e) => Err(UndecodedObject {

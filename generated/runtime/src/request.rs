@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::json::{from_json, Decode, DecodeError};
+use super::json::Decode;
 use super::multipart::Part;
 use super::{Bytes, Error, Form, Path, ToForm};
 
@@ -76,7 +76,7 @@ pub struct Request<T> {
     body: Option<Body>,
     server: Option<Cow<'static, str>>,
     options: RequestOptions,
-    decode: Decoder<T>,
+    decode: Slot<T>,
     response: PhantomData<fn() -> T>,
 }
 
@@ -94,7 +94,7 @@ impl<T: Decode> Request<T> {
     /// `path` is a [`Path`] built from parameters, or a whole literal path that starts with
     /// `/v1/` given as a `String` or `&str` and sent as is.
     pub fn new(method: Method, path: impl Into<Path>) -> Self {
-        Request::with_decoder_new(method, path.into(), Decoder::Json(decode_typed::<T>))
+        Request::with_decoder_new(method, path.into(), slot::typed())
     }
 }
 
@@ -102,12 +102,12 @@ impl Request<Bytes> {
     /// A request whose response is returned as it comes, such as a PDF: its bytes, read up to
     /// the client's response limit like any response.
     pub fn binary(method: Method, path: impl Into<Path>) -> Self {
-        Request::with_decoder_new(method, path.into(), Decoder::Bytes(Bytes::from))
+        Request::with_decoder_new(method, path.into(), slot::bytes())
     }
 }
 
 impl<T> Request<T> {
-    fn with_decoder_new(method: Method, path: Path, decode: Decoder<T>) -> Self {
+    fn with_decoder_new(method: Method, path: Path, decode: Slot<T>) -> Self {
         Request {
             method,
             path,
@@ -123,16 +123,16 @@ impl<T> Request<T> {
     /// Decodes the response as `U` instead: any type serde decodes, such as a struct of your
     /// own for an endpoint this crate does not type.
     pub fn with_response<U: DeserializeOwned>(self) -> Request<U> {
-        self.with_decoder(Decoder::Json(decode_json::<U>))
+        self.with_decoder(slot::serde())
     }
 
     /// Returns the response body as it comes ([`Bytes`]) instead of decoding it.
     pub fn with_bytes_response(self) -> Request<Bytes> {
-        self.with_decoder(Decoder::Bytes(Bytes::from))
+        self.with_decoder(slot::bytes())
     }
 
     /// The same request, decoding its response with `decode`.
-    pub(crate) fn with_decoder<U>(self, decode: Decoder<U>) -> Request<U> {
+    pub(crate) fn with_decoder<U>(self, decode: Slot<U>) -> Request<U> {
         Request {
             method: self.method,
             path: self.path,
@@ -146,7 +146,7 @@ impl<T> Request<T> {
     }
 
     /// The function that decodes this request's response.
-    #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+    #[cfg(feature = "client")]
     pub(crate) fn decoder(&self) -> Decoder<T> {
         self.decode
     }
@@ -224,7 +224,7 @@ impl<T> Request<T> {
 
     /// Whether the query string sets `key` (an unreserved name such as `ending_before`) to a
     /// non-empty value.
-    #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+    #[cfg(feature = "client")]
     pub(crate) fn has_query_param(&self, key: &str) -> bool {
         self.query.split('&').any(|pair| {
             pair.strip_prefix(key)
@@ -317,7 +317,7 @@ impl<T> Request<T> {
     }
 
     /// The body, for the exchange.
-    #[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
+    #[cfg(feature = "client")]
     pub(crate) fn raw_body(&self) -> Option<&Body> {
         self.body.as_ref()
     }
@@ -377,75 +377,128 @@ impl<T> fmt::Debug for Request<T> {
     }
 }
 
-/// Decodes a response body as `T`: the value, or where and why decoding failed; or, for a
-/// binary response, wraps the bytes.
-///
-/// Plain `fn`s, so that a [`Request`] can carry them and the code that sends the request need
-/// not be generic over serde.
-#[cfg_attr(not(feature = "client"), allow(dead_code))] // Called by the client only.
-pub(crate) enum Decoder<T> {
-    /// A JSON body, checked to be UTF-8 first.
-    Json(fn(&str) -> Result<T, DecodeFailure>),
-    /// The body as it came ([`Bytes`]).
-    Bytes(fn(Vec<u8>) -> T),
-}
+/// What a [`Request`] knows of decoding its response: with the `client` feature, the
+/// function that decodes it ([`Decoder`]); without, nothing (no client sends it).
+use slot::Slot;
 
-impl<T> Clone for Decoder<T> {
-    fn clone(&self) -> Self {
-        *self
+#[cfg(feature = "client")]
+mod slot {
+    use serde::de::DeserializeOwned;
+
+    use super::{decode_json, decode_typed, Decode, Decoder};
+    use crate::Bytes;
+
+    pub(super) type Slot<T> = Decoder<T>;
+
+    pub(super) fn typed<T: Decode>() -> Slot<T> {
+        Decoder::Json(decode_typed::<T>)
+    }
+
+    pub(super) fn serde<T: DeserializeOwned>() -> Slot<T> {
+        Decoder::Json(decode_json::<T>)
+    }
+
+    pub(super) fn bytes() -> Slot<Bytes> {
+        Decoder::Bytes(Bytes::from)
     }
 }
 
-impl<T> Copy for Decoder<T> {}
+#[cfg(not(feature = "client"))]
+mod slot {
+    use std::marker::PhantomData;
 
-/// Where (a JSON path such as `data[1].n`, `.` for the whole body) and why a decode failed.
-#[cfg_attr(not(feature = "client"), allow(dead_code))] // Used by the client only.
-pub(crate) struct DecodeFailure {
-    pub(crate) path: String,
-    pub(crate) message: String,
-}
+    pub(super) type Slot<T> = PhantomData<fn() -> T>;
 
-/// The [`Decoder`] of every [`Decode`] type: the generated models, [`Json`](super::Json).
-pub(crate) fn decode_typed<T: Decode>(text: &str) -> Result<T, DecodeFailure> {
-    match from_json(text) {
-        Ok(value) => Ok(value),
-        Err(e) => Err(DecodeFailure::from(e)),
+    pub(super) fn typed<T>() -> Slot<T> {
+        PhantomData
+    }
+
+    pub(super) fn serde<T>() -> Slot<T> {
+        PhantomData
+    }
+
+    pub(super) fn bytes<T>() -> Slot<T> {
+        PhantomData
     }
 }
 
-impl From<DecodeError> for DecodeFailure {
-    fn from(e: DecodeError) -> Self {
-        DecodeFailure {
-            path: e.path(),
-            message: e.message(),
+#[cfg(feature = "client")]
+pub(crate) use client_decoding::{decode_json, decode_typed, DecodeFailure, Decoder};
+
+#[cfg(feature = "client")]
+mod client_decoding {
+    use serde::de::DeserializeOwned;
+
+    use crate::json::{from_json, Decode, DecodeError};
+
+    /// Decodes a response body as `T`: the value, or where and why decoding failed; or, for a
+    /// binary response, wraps the bytes.
+    ///
+    /// Plain `fn`s, so that a [`Request`](crate::Request) can carry them and the code that sends the request need
+    /// not be generic over serde.
+    pub(crate) enum Decoder<T> {
+        /// A JSON body, checked to be UTF-8 first.
+        Json(fn(&str) -> Result<T, DecodeFailure>),
+        /// The body as it came ([`Bytes`](crate::Bytes)).
+        Bytes(fn(Vec<u8>) -> T),
+    }
+
+    impl<T> Clone for Decoder<T> {
+        fn clone(&self) -> Self {
+            *self
         }
     }
-}
 
-/// The [`Decoder`] of a type that only serde decodes (see
-/// [`Request::with_response`]). The JSON path is tracked only to locate a failure: tracking
-/// costs as much as the decode itself.
-pub(crate) fn decode_json<T: DeserializeOwned>(text: &str) -> Result<T, DecodeFailure> {
-    let first = match serde_json::from_str::<T>(text) {
-        Ok(value) => return Ok(value),
-        Err(e) => e,
-    };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let (path, e) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => (e.path().to_string(), e.into_inner()),
-        // The value itself decodes, so what failed is the text after it.
-        Ok(_) => (".".to_owned(), first),
-    };
-    Err(DecodeFailure {
-        path,
-        message: e.to_string(),
-    })
+    impl<T> Copy for Decoder<T> {}
+
+    /// Where (a JSON path such as `data[1].n`, `.` for the whole body) and why a decode failed.
+    pub(crate) struct DecodeFailure {
+        pub(crate) path: String,
+        pub(crate) message: String,
+    }
+
+    /// The [`Decoder`] of every [`Decode`] type: the generated models, [`Json`](crate::Json).
+    pub(crate) fn decode_typed<T: Decode>(text: &str) -> Result<T, DecodeFailure> {
+        match from_json(text) {
+            Ok(value) => Ok(value),
+            Err(e) => Err(DecodeFailure::from(e)),
+        }
+    }
+
+    impl From<DecodeError> for DecodeFailure {
+        fn from(e: DecodeError) -> Self {
+            DecodeFailure {
+                path: e.path(),
+                message: e.message(),
+            }
+        }
+    }
+
+    /// The [`Decoder`] of a type that only serde decodes (see
+    /// [`Request::with_response`]). The JSON path is tracked only to locate a failure: tracking
+    /// costs as much as the decode itself.
+    pub(crate) fn decode_json<T: DeserializeOwned>(text: &str) -> Result<T, DecodeFailure> {
+        let first = match serde_json::from_str::<T>(text) {
+            Ok(value) => return Ok(value),
+            Err(e) => e,
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
+        let (path, e) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(e) => (e.path().to_string(), e.into_inner()),
+            // The value itself decodes, so what failed is the text after it.
+            Ok(_) => (".".to_owned(), first),
+        };
+        Err(DecodeFailure {
+            path,
+            message: e.to_string(),
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rt::Json;
+    use crate::Json;
 
     #[test]
     fn builder_and_accessors() {
@@ -489,12 +542,16 @@ mod tests {
             .with_query_param("limit", "4")
             .with_query_param("[0]", "f");
         assert_eq!(r.query_string(), "[0]=f&limit=4&starting_after=fca_1");
+        #[cfg(feature = "client")]
         assert!(r.has_query_param("limit"));
+        #[cfg(feature = "client")]
         assert!(!r.has_query_param("limi"));
+        #[cfg(feature = "client")]
         assert!(!r.has_query_param("ending_before"));
 
         let mut r: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned());
         r.query = "a=1&ending_before=&a=2&a_b=3&k%3D=4".to_owned();
+        #[cfg(feature = "client")]
         assert!(!r.has_query_param("ending_before"));
         let r = r.with_query_param("a", "x&y").with_query_param("k=", "5");
         assert_eq!(r.query_string(), "a=x%26y&ending_before=&a_b=3&k%3D=5");

@@ -64,7 +64,7 @@ pub fn from_json<T: Decode>(text: &str) -> Result<T, DecodeError> {
 /// The `Deserialize` impl of every generated type: read the value as [`Json`] with whatever
 /// deserializer it comes from, then decode its text. Slower than [`from_json`], but any serde
 /// format works, and it compiles nothing per type in this crate.
-pub(crate) fn deserialize_via_json<'de, D: Deserializer<'de>, T: Decode>(
+pub fn deserialize_via_json<'de, D: Deserializer<'de>, T: Decode>(
     deserializer: D,
 ) -> Result<T, D::Error> {
     let value = Json::deserialize(deserializer)?;

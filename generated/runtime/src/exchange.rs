@@ -500,8 +500,8 @@ impl XorShift {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rt::request::decode_json;
-    use crate::rt::{ApiErrorType, Json, TransportErrorKind};
+    use crate::request::decode_json;
+    use crate::{ApiErrorType, Json, TransportErrorKind};
 
     const MS: Duration = Duration::from_millis(1);
 
@@ -771,7 +771,7 @@ mod tests {
 
     #[test]
     fn uploads_are_encoded_once_and_bounded() {
-        use crate::rt::{FileUpload, Form, ToForm};
+        use crate::{FileUpload, Form, ToForm};
         struct Upload(FileUpload);
         impl ToForm for Upload {
             fn to_form(&self, key: &str, form: &mut Form) {
@@ -816,7 +816,7 @@ mod tests {
 
     #[test]
     fn binary_responses_are_returned_as_sent() {
-        let pdf: Request<crate::rt::Bytes> = Request::binary(Method::Get, "/v1/quotes/q/pdf");
+        let pdf: Request<crate::Bytes> = Request::binary(Method::Get, "/v1/quotes/q/pdf");
         let body = b"%PDF-1.7\n\xff\xfe".to_vec();
         let bytes = decode(response_bytes(200, body.clone()), pdf.decoder()).unwrap();
         assert_eq!(bytes.into_vec(), body);

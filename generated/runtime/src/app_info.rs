@@ -14,7 +14,7 @@ use super::{Error, USER_AGENT};
 /// [`Error::InvalidAppInfo`].
 ///
 /// ```
-/// use stripe_typed::rt::AppInfo;
+/// use stripe_typed_runtime::AppInfo;
 ///
 /// let info = AppInfo::new("MyPlugin")
 ///     .version("1.2.3")
@@ -150,7 +150,8 @@ fn client_user_agent(info: Option<&AppInfo>) -> String {
     let mut object = Map::new();
     object.insert("bindings_version".into(), text(env!("CARGO_PKG_VERSION")));
     object.insert("lang".into(), text("rust"));
-    object.insert("publisher".into(), text(env!("CARGO_PKG_NAME")));
+    // The crate users know; the runtime is released with it, at the same version.
+    object.insert("publisher".into(), text("stripe-typed"));
     object.insert("platform".into(), text(std::env::consts::OS));
     object.insert(
         "uname".into(),

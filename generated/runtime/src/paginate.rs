@@ -206,8 +206,8 @@ impl Client {
     ///
     /// ```no_run
     /// # #[cfg(feature = "reqwest")]
-    /// # async fn demo() -> Result<(), stripe_typed::rt::Error> {
-    /// use stripe_typed::rt::{self, Client, List, Method, Request};
+    /// # async fn demo() -> Result<(), stripe_typed_runtime::Error> {
+    /// use stripe_typed_runtime::{self as rt, Client, List, Method, Request};
     ///
     /// let client = Client::new("sk_test_...");
     /// let first: Request<List<rt::Json>> =

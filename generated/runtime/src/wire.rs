@@ -16,8 +16,8 @@ pub trait WireEnum: Sized {
 
 /// Where `s` is in `wires`: the generated `WireEnum::from_wire` of every enum looks its value
 /// up here, then matches on the position.
-#[allow(dead_code)] // A selection may have no enum.
-pub(crate) fn wire_position(s: &str, wires: &[&str]) -> Option<usize> {
+#[doc(hidden)]
+pub fn wire_position(s: &str, wires: &[&str]) -> Option<usize> {
     wires.iter().position(|w| *w == s)
 }
 
@@ -27,26 +27,31 @@ pub(crate) fn wire_position(s: &str, wires: &[&str]) -> Option<usize> {
 /// The one-line forwarders here and in `impl_id!` are `#[inline]`: then a build compiles only
 /// those a caller uses, not all of them for every enum and id (the `match` in `decode`, rather
 /// than `?`, likewise avoids compiling an error conversion per type).
+#[doc(hidden)]
+#[macro_export]
 macro_rules! impl_wire_enum {
     ($ty:ty) => {
-        impl ::serde::Serialize for $ty {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str($crate::rt::WireEnum::as_str(self))
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str($crate::WireEnum::as_str(self))
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<Self, D::Error> {
-                deserializer.deserialize_str($crate::rt::wire::WireVisitor::<$ty>::new())
+                deserializer.deserialize_str($crate::__private::WireVisitor::<$ty>::new())
             }
         }
 
-        impl $crate::rt::Decode for $ty {
-            fn decode(r: &mut $crate::rt::Reader<'_>) -> Result<Self, $crate::rt::DecodeError> {
+        impl $crate::Decode for $ty {
+            fn decode(r: &mut $crate::Reader<'_>) -> Result<Self, $crate::DecodeError> {
                 match r.str() {
-                    Ok(s) => Ok(<$ty as $crate::rt::WireEnum>::from_wire(&s)),
+                    Ok(s) => Ok(<$ty as $crate::WireEnum>::from_wire(&s)),
                     Err(e) => Err(e),
                 }
             }
@@ -55,7 +60,7 @@ macro_rules! impl_wire_enum {
         impl ::std::fmt::Display for $ty {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str($crate::rt::WireEnum::as_str(self))
+                f.write_str($crate::WireEnum::as_str(self))
             }
         }
 
@@ -63,34 +68,40 @@ macro_rules! impl_wire_enum {
             type Err = ::std::convert::Infallible;
             #[inline]
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(<$ty as $crate::rt::WireEnum>::from_wire(s))
+                Ok(<$ty as $crate::WireEnum>::from_wire(s))
             }
         }
 
         impl ::std::convert::From<&str> for $ty {
             #[inline]
             fn from(s: &str) -> Self {
-                <$ty as $crate::rt::WireEnum>::from_wire(s)
+                <$ty as $crate::WireEnum>::from_wire(s)
             }
         }
 
-        impl $crate::rt::ToForm for $ty {
+        impl $crate::ToForm for $ty {
             #[inline]
-            fn to_form(&self, key: &str, form: &mut $crate::rt::Form) {
-                form.push(key, $crate::rt::WireEnum::as_str(self));
+            fn to_form(&self, key: &str, form: &mut $crate::Form) {
+                form.push(key, $crate::WireEnum::as_str(self));
             }
         }
     };
 }
-pub(crate) use impl_wire_enum;
 
 /// The one `Visitor` behind every `WireEnum`'s `Deserialize`: it borrows the string, so known
 /// values decode without allocating.
-pub(crate) struct WireVisitor<T>(std::marker::PhantomData<fn() -> T>);
+#[doc(hidden)]
+pub struct WireVisitor<T>(std::marker::PhantomData<fn() -> T>);
 
 impl<T> WireVisitor<T> {
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         WireVisitor(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for WireVisitor<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -113,7 +124,8 @@ impl<T: WireEnum> serde::de::Visitor<'_> for WireVisitor<T> {
 /// Implements the API of a typed id (`struct FooId(String)`): `new`, `as_str`, `Debug` (as
 /// `FooId("fcsess_123")`), `Display`, `AsRef<str>`, `From<String>`, `From<&str>`, `FromStr`,
 /// serde as a plain string, and `ToForm`.
-#[allow(unused_macros)] // No caller when every resource feature is disabled.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! impl_id {
     ($ty:ident) => {
         impl $ty {
@@ -173,22 +185,26 @@ macro_rules! impl_id {
             }
         }
 
-        impl ::serde::Serialize for $ty {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(&self.0)
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map($ty)
+                <String as $crate::__private::serde::Deserialize>::deserialize(deserializer)
+                    .map($ty)
             }
         }
 
-        impl $crate::rt::Decode for $ty {
-            fn decode(r: &mut $crate::rt::Reader<'_>) -> Result<Self, $crate::rt::DecodeError> {
+        impl $crate::Decode for $ty {
+            fn decode(r: &mut $crate::Reader<'_>) -> Result<Self, $crate::DecodeError> {
                 match r.string() {
                     Ok(id) => Ok($ty(id)),
                     Err(e) => Err(e),
@@ -196,19 +212,18 @@ macro_rules! impl_id {
             }
         }
 
-        impl $crate::rt::ToForm for $ty {
+        impl $crate::ToForm for $ty {
             #[inline]
-            fn to_form(&self, key: &str, form: &mut $crate::rt::Form) {
+            fn to_form(&self, key: &str, form: &mut $crate::Form) {
                 form.push(key, &self.0);
             }
         }
     };
 }
-pub(crate) use impl_id;
 
 #[cfg(test)]
 mod tests {
-    use crate::rt::{self, Form, ToForm, WireEnum};
+    use crate::{Form, ToForm, WireEnum};
 
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -234,11 +249,11 @@ mod tests {
             }
         }
     }
-    rt::impl_wire_enum!(Permission);
+    crate::impl_wire_enum!(Permission);
 
     #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     struct SessionId(String);
-    rt::impl_id!(SessionId);
+    crate::impl_id!(SessionId);
 
     #[test]
     fn wire_enum_round_trips_and_keeps_unknown_values() {
