@@ -234,3 +234,32 @@ fn a_session_without_a_client_secret_or_with_null_round_trips_as_sent() {
     // What a user who only needs "is there a secret" writes: both read as none.
     assert!(s.client_secret.clone().flatten().is_none());
 }
+
+/// With the `serde` feature, `Deserialize` is the same decoder as `rt::from_json`: from text,
+/// from a `Value` and from a reader alike, with the same errors; a non-JSON format is refused
+/// with a message that says why.
+#[test]
+fn serde_deserialize_is_the_same_decoder_from_text_values_and_readers() {
+    let v = session();
+    let text = serde_json::to_string(&v).unwrap();
+    let decoded: FinancialConnectionsSession = rt::from_json(&text).unwrap();
+    let from_str: FinancialConnectionsSession = serde_json::from_str(&text).unwrap();
+    let from_value: FinancialConnectionsSession = serde_json::from_value(v.clone()).unwrap();
+    let from_reader: FinancialConnectionsSession =
+        serde_json::from_reader(text.as_bytes()).unwrap();
+    assert_eq!(from_str, decoded);
+    assert_eq!(from_value, decoded);
+    assert_eq!(from_reader, decoded);
+
+    let mut bad = v;
+    bad["livemode"] = json!("yes");
+    let ours = rt::from_json::<FinancialConnectionsSession>(&bad.to_string()).unwrap_err();
+    let theirs = serde_json::from_value::<FinancialConnectionsSession>(bad).unwrap_err();
+    assert!(theirs.to_string().contains(&ours.message()), "{theirs}");
+    assert_eq!(ours.path(), "livemode");
+
+    // A format that cannot hand over JSON text: a `bool` deserializer, say.
+    let not_json = serde::de::value::BoolDeserializer::<serde::de::value::Error>::new(true);
+    let e = <FinancialConnectionsSession as serde::Deserialize>::deserialize(not_json).unwrap_err();
+    assert!(e.to_string().contains("JSON (serde_json) only"), "{e}");
+}

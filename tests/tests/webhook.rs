@@ -485,3 +485,39 @@ fn events_from_the_api_are_typed_the_same_way() {
         EventObject::FinancialConnectionsAccount(_)
     ));
 }
+
+/// The object is decoded once, from the text as sent (the event's `type`, after `data` in
+/// Stripe's payloads, is read ahead), so unknown fields inside a typed object keep their exact
+/// spelling, as they do everywhere else, and a number beyond `f64` in one does not fail it.
+#[test]
+fn unknown_fields_inside_a_typed_event_object_keep_their_text() {
+    let object = account("financial_connections.account.created").to_string();
+    let object = object.replacen(
+        '{',
+        r#"{"new_amount":1.50e2,"huge":1e400,"nested":{"k":[1.0]},"#,
+        1,
+    );
+    let body = format!(
+        r#"{{"id":"evt_1","object":"event","api_version":"{API_VERSION}","created":1,"data":{{"object":{object}}},"livemode":false,"pending_webhooks":0,"request":null,"type":"financial_connections.account.created"}}"#
+    );
+    let header = webhook::sign_test_payload(&body, "whsec_test", SystemTime::now());
+    let event = webhook::construct_event(&body, &header, "whsec_test").unwrap();
+    let EventObject::FinancialConnectionsAccount(a) = &event.data.object else {
+        panic!("{:?}", event.data.object);
+    };
+    let extra: Vec<(&str, &str)> = a.extra.iter().collect();
+    assert_eq!(
+        extra,
+        [
+            ("new_amount", "1.50e2"),
+            ("huge", "1e400"),
+            ("nested", r#"{"k":[1.0]}"#)
+        ]
+    );
+    // And they are written back as they came.
+    let back = serde_json::to_string(&event).unwrap();
+    assert!(
+        back.contains(r#""new_amount":1.50e2,"huge":1e400,"nested":{"k":[1.0]}"#),
+        "{back}"
+    );
+}

@@ -64,7 +64,8 @@ impl WireEnum for ApiErrorType {
         }
     }
 }
-crate::impl_wire_enum!(ApiErrorType);
+crate::impl_wire_enum!(@core ApiErrorType);
+crate::impl_wire_enum!(@serde ApiErrorType);
 
 /// Stripe's error object, the `error` in the body of every failed response.
 ///

@@ -1,7 +1,7 @@
 //! Runtime support for generated webhook events (`resources::event`): keeping an event's object
 //! as sent when it does not decode as the type its event type names.
 
-use super::json::{from_json, Decode};
+use super::json::{Decode, DecodeError, Reader};
 use super::Json;
 
 /// An event's `data.object` that did not decode as the type its event type names (an event
@@ -37,15 +37,18 @@ impl serde::Serialize for UndecodedObject {
     }
 }
 
-/// Decodes `object` as `T`, or keeps it, with the error, when it does not fit. Decoding
-/// borrows the value, so nothing is lost on failure.
+/// Decodes the object ahead as `T`, or, when it does not fit, reads it again as JSON and keeps
+/// it with the error (only then is its text read twice). Fails only when the text is not JSON.
 // Only the generated `resources::event` calls it.
-pub fn decode_object<T: Decode>(object: Json) -> Result<T, UndecodedObject> {
-    match from_json::<T>(&object.to_string()) {
-        Ok(typed) => Ok(typed),
-        Err(e) => Err(UndecodedObject {
+pub fn decode_object<T: Decode>(
+    r: &mut Reader<'_>,
+) -> Result<Result<T, UndecodedObject>, DecodeError> {
+    match r.decode_or_json::<T>() {
+        Ok(Ok(typed)) => Ok(Ok(typed)),
+        Ok(Err((object, e))) => Ok(Err(UndecodedObject {
             object,
             error: e.to_string(),
-        }),
+        })),
+        Err(e) => Err(e),
     }
 }

@@ -61,14 +61,23 @@ pub fn from_json<T: Decode>(text: &str) -> Result<T, DecodeError> {
     }
 }
 
-/// The `Deserialize` impl of every generated type: read the value as [`Json`] with whatever
-/// deserializer it comes from, then decode its text. Slower than [`from_json`], but any serde
-/// format works, and it compiles nothing per type in this crate.
+/// The `Deserialize` impl of every generated type (the generated crate's `serde` feature): the
+/// value's JSON text, as serde_json hands it over (`RawValue`: its extent is found, no tree is
+/// built), decoded once by the type's [`Decode`]. So serde and [`from_json`] cannot disagree,
+/// and nothing is compiled per type but this call. It works with serde_json (text or
+/// `Value`); other formats are refused with an error that says so.
 pub fn deserialize_via_json<'de, D: Deserializer<'de>, T: Decode>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    let value = Json::deserialize(deserializer)?;
-    from_json(&value.to_string()).map_err(serde::de::Error::custom)
+    let raw = match <Box<serde_json::value::RawValue>>::deserialize(deserializer) {
+        Ok(raw) => raw,
+        Err(e) => {
+            return Err(serde::de::Error::custom(format_args!(
+                "stripe-typed types deserialize from JSON (serde_json) only: {e}"
+            )))
+        }
+    };
+    from_json(raw.get()).map_err(serde::de::Error::custom)
 }
 
 /// Why a JSON text did not decode, and where: the JSON path (`data[1].amount`) and the line
@@ -479,6 +488,29 @@ impl<'a> Reader<'a> {
                 self.pos = mark.pos;
                 self.depth = mark.depth;
                 None
+            }
+        }
+    }
+
+    /// Decodes a `T`, or, if the value is not one, reads it as [`Json`] instead and returns it
+    /// with why it is not a `T`. Fails only when the value is not JSON at all.
+    #[doc(hidden)]
+    pub fn decode_or_json<T: Decode>(
+        &mut self,
+    ) -> Result<Result<T, (Json, DecodeError)>, DecodeError> {
+        let mark = Mark {
+            pos: self.pos,
+            depth: self.depth,
+        };
+        match T::decode(self) {
+            Ok(value) => Ok(Ok(value)),
+            Err(e) => {
+                self.pos = mark.pos;
+                self.depth = mark.depth;
+                match self.json() {
+                    Ok(json) => Ok(Err((json, e))),
+                    Err(bad) => Err(bad),
+                }
             }
         }
     }

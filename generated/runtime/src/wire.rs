@@ -21,8 +21,9 @@ pub fn wire_position(s: &str, wires: &[&str]) -> Option<usize> {
     wires.iter().position(|w| *w == s)
 }
 
-/// Implements serde, `Display`, `FromStr`, `From<&str>` and `ToForm` for a type that
-/// implements `rt::WireEnum`.
+/// Implements `Decode`, `Display`, `FromStr`, `From<&str>` and `ToForm` for a type that
+/// implements `rt::WireEnum`, and serde's traits when the calling crate's `serde` feature is
+/// on (the runtime's own types use `@core` and `@serde`, whatever the features).
 ///
 /// The one-line forwarders here and in `impl_id!` are `#[inline]`: then a build compiles only
 /// those a caller uses, not all of them for every enum and id (the `match` in `decode`, rather
@@ -30,7 +31,7 @@ pub fn wire_position(s: &str, wires: &[&str]) -> Option<usize> {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! impl_wire_enum {
-    ($ty:ty) => {
+    (@serde $ty:ty) => {
         impl $crate::__private::serde::Serialize for $ty {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
@@ -47,7 +48,8 @@ macro_rules! impl_wire_enum {
                 deserializer.deserialize_str($crate::__private::WireVisitor::<$ty>::new())
             }
         }
-
+    };
+    (@core $ty:ty) => {
         impl $crate::Decode for $ty {
             fn decode(r: &mut $crate::Reader<'_>) -> Result<Self, $crate::DecodeError> {
                 match r.str() {
@@ -85,6 +87,11 @@ macro_rules! impl_wire_enum {
                 form.push(key, $crate::WireEnum::as_str(self));
             }
         }
+    };
+    ($ty:ty) => {
+        $crate::impl_wire_enum!(@core $ty);
+        #[cfg(feature = "serde")]
+        $crate::impl_wire_enum!(@serde $ty);
     };
 }
 
@@ -127,7 +134,26 @@ impl<T: WireEnum> serde::de::Visitor<'_> for WireVisitor<T> {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! impl_id {
-    ($ty:ident) => {
+    (@serde $ty:ident) => {
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                <String as $crate::__private::serde::Deserialize>::deserialize(deserializer)
+                    .map($ty)
+            }
+        }
+    };
+    (@core $ty:ident) => {
         impl $ty {
             /// Wraps an id string.
             #[inline]
@@ -185,24 +211,6 @@ macro_rules! impl_id {
             }
         }
 
-        impl $crate::__private::serde::Serialize for $ty {
-            fn serialize<S: $crate::__private::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(&self.0)
-            }
-        }
-
-        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Self, D::Error> {
-                <String as $crate::__private::serde::Deserialize>::deserialize(deserializer)
-                    .map($ty)
-            }
-        }
-
         impl $crate::Decode for $ty {
             fn decode(r: &mut $crate::Reader<'_>) -> Result<Self, $crate::DecodeError> {
                 match r.string() {
@@ -218,6 +226,11 @@ macro_rules! impl_id {
                 form.push(key, &self.0);
             }
         }
+    };
+    ($ty:ident) => {
+        $crate::impl_id!(@core $ty);
+        #[cfg(feature = "serde")]
+        $crate::impl_id!(@serde $ty);
     };
 }
 
@@ -249,11 +262,13 @@ mod tests {
             }
         }
     }
-    crate::impl_wire_enum!(Permission);
+    crate::impl_wire_enum!(@core Permission);
+    crate::impl_wire_enum!(@serde Permission);
 
     #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     struct SessionId(String);
-    crate::impl_id!(SessionId);
+    crate::impl_id!(@core SessionId);
+    crate::impl_id!(@serde SessionId);
 
     #[test]
     fn wire_enum_round_trips_and_keeps_unknown_values() {

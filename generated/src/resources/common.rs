@@ -41,17 +41,17 @@ impl rt::Decode for BankConnectionsResourceAccountholder {
         let (Some(v_type_),) = (v_type_,) else {
             return Err(r.missing(&absent, &["type"]));
         };
-        let decoded = Self {
+        Ok(Self {
             account: v_account,
             customer: v_customer,
             customer_account: v_customer_account,
             type_: v_type_,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountholder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,6 +60,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountholder {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for BankConnectionsResourceAccountholder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

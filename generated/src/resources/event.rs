@@ -51,6 +51,10 @@ pub struct Event {
 #[allow(clippy::question_mark)]
 impl rt::Decode for Event {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+        let event_type = match r.tag("type") {
+            Ok(tag) => tag.map(|t| <EventType as rt::WireEnum>::from_wire(&t)),
+            Err(e) => return Err(e),
+        };
         let mut v_account = None;
         let mut v_api_version = None;
         let mut v_context = None;
@@ -70,7 +74,18 @@ impl rt::Decode for Event {
                     "api_version" => r.set(&mut v_api_version),
                     "context" => r.set_nullable(&mut v_context),
                     "created" => r.set(&mut v_created),
-                    "data" => r.set(&mut v_data),
+                    "data" => {
+                        match NotificationEventData::decode_for_event(
+                            r,
+                            event_type.as_ref(),
+                        ) {
+                            Ok(data) => {
+                                v_data = Some(data);
+                                Ok(())
+                            }
+                            Err(e) => Err(e),
+                        }
+                    }
                     "id" => r.set(&mut v_id),
                     "livemode" => r.set(&mut v_livemode),
                     "object" => r.set(&mut v_object),
@@ -118,7 +133,7 @@ impl rt::Decode for Event {
                     ),
             );
         };
-        let mut decoded = Self {
+        Ok(Self {
             account: v_account,
             api_version: v_api_version,
             context: v_context,
@@ -131,16 +146,11 @@ impl rt::Decode for Event {
             request: v_request,
             type_: v_type_,
             extra,
-        };
-        let object = std::mem::replace(
-            &mut decoded.data.object,
-            EventObject::Other(rt::Json::Null),
-        );
-        decoded.data.object = object.typed_as(&decoded.type_);
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -149,6 +159,7 @@ impl<'de> serde::Deserialize<'de> for Event {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -204,16 +215,33 @@ pub struct NotificationEventData {
     pub extra: rt::Extra,
 }
 
-#[allow(clippy::question_mark)]
-impl rt::Decode for NotificationEventData {
-    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+impl NotificationEventData {
+    #[doc(hidden)]
+    #[allow(clippy::question_mark)]
+    pub fn decode_for_event(
+        r: &mut rt::Reader<'_>,
+        event_type: Option<&EventType>,
+    ) -> Result<Self, rt::DecodeError> {
         let mut v_object = None;
         let mut v_previous_attributes = None;
         let mut extra = rt::Extra::new();
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "object" => r.set(&mut v_object),
+                    "object" => {
+                        match event_type {
+                            Some(event_type) => {
+                                match EventObject::decode_as(r, event_type) {
+                                    Ok(object) => {
+                                        v_object = Some(object);
+                                        Ok(())
+                                    }
+                                    Err(e) => Err(e),
+                                }
+                            }
+                            None => r.set(&mut v_object),
+                        }
+                    }
                     "previous_attributes" => r.set_nullable(&mut v_previous_attributes),
                     _ => extra.read(key, r),
                 },
@@ -225,15 +253,21 @@ impl rt::Decode for NotificationEventData {
         let (Some(v_object),) = (v_object,) else {
             return Err(r.missing(&absent, &["object"]));
         };
-        let decoded = Self {
+        Ok(Self {
             object: v_object,
             previous_attributes: v_previous_attributes,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+impl rt::Decode for NotificationEventData {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+        Self::decode_for_event(r, None)
+    }
+}
+
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for NotificationEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -242,6 +276,7 @@ impl<'de> serde::Deserialize<'de> for NotificationEventData {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for NotificationEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -281,15 +316,15 @@ impl rt::Decode for NotificationEventRequest {
         if let Err(e) = read {
             return Err(e);
         }
-        let decoded = Self {
+        Ok(Self {
             id: v_id,
             idempotency_key: v_idempotency_key,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -298,6 +333,7 @@ impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for NotificationEventRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1857,8 +1893,8 @@ impl rt::ToForm for RetrieveEvent {
 /// decode as the type its event type names (an event rendered for another API version,
 /// say) is kept as sent, with the error, in `Undecoded`. Decoding never fails and loses
 /// nothing, and encoding gives the object back as it was.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum EventObject {
     /// `file`, the object of `file.created`.
@@ -1883,6 +1919,7 @@ impl rt::Decode for EventObject {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for EventObject {
     /// On its own an object's type is not known: it is kept as JSON (`Other`).
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1893,15 +1930,20 @@ impl<'de> serde::Deserialize<'de> for EventObject {
 }
 
 impl EventObject {
-    /// Types `object` as the object of an event of type `event_type`. Never fails: see
-    /// the type's docs for what is kept as JSON.
-    pub fn decode(event_type: &EventType, object: rt::Json) -> Self {
+    /// Decodes the object ahead as the object of an event of type `event_type`. Fails
+    /// only on malformed JSON: see the type's docs for what is kept as JSON.
+    #[doc(hidden)]
+    pub fn decode_as(
+        r: &mut rt::Reader<'_>,
+        event_type: &EventType,
+    ) -> Result<Self, rt::DecodeError> {
         match event_type {
             #[cfg(feature = "file")]
             EventType::FileCreated => {
-                match rt::decode_object(object) {
-                    Ok(typed) => Self::File(Box::new(typed)),
-                    Err(kept) => Self::Undecoded(kept),
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => Ok(Self::File(Box::new(typed))),
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
                 }
             }
             #[cfg(feature = "financial_connections_account")]
@@ -1914,20 +1956,20 @@ impl EventObject {
             | EventType::FinancialConnectionsAccountRefreshedOwnership
             | EventType::FinancialConnectionsAccountRefreshedTransactions
             | EventType::FinancialConnectionsAccountUpcomingAccountNumberExpiry => {
-                match rt::decode_object(object) {
-                    Ok(typed) => Self::FinancialConnectionsAccount(Box::new(typed)),
-                    Err(kept) => Self::Undecoded(kept),
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => {
+                        Ok(Self::FinancialConnectionsAccount(Box::new(typed)))
+                    }
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
                 }
             }
-            _ => Self::Other(object),
-        }
-    }
-
-    /// An object still kept as JSON, typed as `event_type` says; others unchanged.
-    fn typed_as(self, event_type: &EventType) -> Self {
-        match self {
-            Self::Other(object) => Self::decode(event_type, object),
-            typed => typed,
+            _ => {
+                match r.json() {
+                    Ok(object) => Ok(Self::Other(object)),
+                    Err(e) => Err(e),
+                }
+            }
         }
     }
 }

@@ -91,7 +91,7 @@ impl rt::Decode for File {
                 r.missing(&absent, &["created", "id", "object", "purpose", "size"]),
             );
         };
-        let decoded = Self {
+        Ok(Self {
             created: v_created,
             expires_at: v_expires_at,
             filename: v_filename,
@@ -104,11 +104,11 @@ impl rt::Decode for File {
             type_: v_type_,
             url: v_url,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for File {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -117,6 +117,7 @@ impl<'de> serde::Deserialize<'de> for File {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for File {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -246,7 +247,7 @@ impl rt::Decode for FileLink {
                     ),
             );
         };
-        let decoded = Self {
+        Ok(Self {
             created: v_created,
             expired: v_expired,
             expires_at: v_expires_at,
@@ -257,11 +258,11 @@ impl rt::Decode for FileLink {
             object: v_object,
             url: v_url,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for FileLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -270,6 +271,7 @@ impl<'de> serde::Deserialize<'de> for FileLink {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for FileLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -174,7 +174,7 @@ impl rt::Decode for FinancialConnectionsAccount {
                     ),
             );
         };
-        let decoded = Self {
+        Ok(Self {
             account_holder: v_account_holder,
             account_numbers: v_account_numbers,
             balance: v_balance,
@@ -196,11 +196,11 @@ impl rt::Decode for FinancialConnectionsAccount {
             supported_payment_method_types: v_supported_payment_method_types,
             transaction_refresh: v_transaction_refresh,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for FinancialConnectionsAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -209,6 +209,7 @@ impl<'de> serde::Deserialize<'de> for FinancialConnectionsAccount {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for FinancialConnectionsAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -319,17 +320,17 @@ impl rt::Decode for BankConnectionsResourceAccountNumberDetails {
                 r.missing(&absent, &["identifier_type", "status", "supported_networks"]),
             );
         };
-        let decoded = Self {
+        Ok(Self {
             expected_expiry_date: v_expected_expiry_date,
             identifier_type: v_identifier_type,
             status: v_status,
             supported_networks: v_supported_networks,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountNumberDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -338,6 +339,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountNumberDetail
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for BankConnectionsResourceAccountNumberDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -492,18 +494,18 @@ impl rt::Decode for BankConnectionsResourceBalance {
         ) else {
             return Err(r.missing(&absent, &["as_of", "current", "type"]));
         };
-        let decoded = Self {
+        Ok(Self {
             as_of: v_as_of,
             cash: v_cash,
             credit: v_credit,
             current: v_current,
             type_: v_type_,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -512,6 +514,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalance {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for BankConnectionsResourceBalance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -556,14 +559,14 @@ impl rt::Decode for BankConnectionsResourceBalanceApiResourceCashBalance {
         if let Err(e) = read {
             return Err(e);
         }
-        let decoded = Self {
+        Ok(Self {
             available: v_available,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for BankConnectionsResourceBalanceApiResourceCashBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -573,6 +576,7 @@ for BankConnectionsResourceBalanceApiResourceCashBalance {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for BankConnectionsResourceBalanceApiResourceCashBalance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -611,11 +615,11 @@ impl rt::Decode for BankConnectionsResourceBalanceApiResourceCreditBalance {
         if let Err(e) = read {
             return Err(e);
         }
-        let decoded = Self { used: v_used, extra };
-        Ok(decoded)
+        Ok(Self { used: v_used, extra })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for BankConnectionsResourceBalanceApiResourceCreditBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -625,6 +629,7 @@ for BankConnectionsResourceBalanceApiResourceCreditBalance {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for BankConnectionsResourceBalanceApiResourceCreditBalance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -674,16 +679,16 @@ impl rt::Decode for BankConnectionsResourceBalanceRefresh {
         else {
             return Err(r.missing(&absent, &["last_attempted_at", "status"]));
         };
-        let decoded = Self {
+        Ok(Self {
             last_attempted_at: v_last_attempted_at,
             next_refresh_available_at: v_next_refresh_available_at,
             status: v_status,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalanceRefresh {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -692,6 +697,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalanceRefresh {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for BankConnectionsResourceBalanceRefresh {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -826,17 +832,17 @@ impl rt::Decode for BankConnectionsResourceTransactionRefresh {
         ) else {
             return Err(r.missing(&absent, &["id", "last_attempted_at", "status"]));
         };
-        let decoded = Self {
+        Ok(Self {
             id: v_id,
             last_attempted_at: v_last_attempted_at,
             next_refresh_available_at: v_next_refresh_available_at,
             status: v_status,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for BankConnectionsResourceTransactionRefresh {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -845,6 +851,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceTransactionRefresh 
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for BankConnectionsResourceTransactionRefresh {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -88,7 +88,7 @@ impl rt::Decode for FinancialConnectionsSession {
                     ),
             );
         };
-        let decoded = Self {
+        Ok(Self {
             account_holder: v_account_holder,
             accounts: v_accounts,
             client_secret: v_client_secret,
@@ -100,11 +100,11 @@ impl rt::Decode for FinancialConnectionsSession {
             prefetch: v_prefetch,
             return_url: v_return_url,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for FinancialConnectionsSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -113,6 +113,7 @@ impl<'de> serde::Deserialize<'de> for FinancialConnectionsSession {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for FinancialConnectionsSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -176,15 +177,15 @@ impl rt::Decode for BankConnectionsResourceLinkAccountSessionFilters {
         if let Err(e) = read {
             return Err(e);
         }
-        let decoded = Self {
+        Ok(Self {
             account_subcategories: v_account_subcategories,
             countries: v_countries,
             extra,
-        };
-        Ok(decoded)
+        })
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for BankConnectionsResourceLinkAccountSessionFilters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -193,6 +194,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceLinkAccountSessionF
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for BankConnectionsResourceLinkAccountSessionFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

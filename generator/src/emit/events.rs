@@ -2,22 +2,80 @@
 //! `Event`'s decoding through it. The event-type enum is an ordinary string enum of the model.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::model::{Events, Field, Presence, Struct, Ty};
 
 use super::items;
+use super::serde::{DecodeFn, Decoding};
 
-/// `Event`, whose decoding types `data.object` once the whole event is read: the object's type
-/// is a sibling field (`type`), so it cannot be known while `data` is decoded.
-pub fn event_struct(s: &Struct, events: &Events) -> TokenStream {
-    let (ty, data, object) = (&events.type_field, &events.data_field, &events.object_field);
-    let object_enum = &events.object_enum;
-    let finish = quote! {
-        let object = std::mem::replace(&mut decoded.#data.#object, #object_enum::Other(rt::Json::Null));
-        decoded.#data.#object = object.typed_as(&decoded.#ty);
+/// `Event`'s `data` struct: decoded by `decode_for_event`, which types `object` as the event
+/// type says; on its own (`Decode`), with no event type, `object` stays JSON. Only a required
+/// `object` is typed this way (the spec's shape); any other presence keeps the generic rule.
+pub fn data_struct(s: &Struct, events: &Events) -> TokenStream {
+    let (type_enum, object_enum) = (&events.type_enum, &events.object_enum);
+    let object = s
+        .fields
+        .iter()
+        .find(|f| f.name == events.object_field && f.presence == Presence::Required);
+    let arm = object.map(|f| {
+        let slot = format_ident!("v_{}", f.name.rust());
+        let read = quote! {
+            match event_type {
+                Some(event_type) => match #object_enum::decode_as(r, event_type) {
+                    Ok(object) => {
+                        #slot = Some(object);
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                },
+                None => r.set(&mut #slot),
+            }
+        };
+        (f.name.wire().to_owned(), read)
+    });
+    let decoding = Decoding {
+        prologue: None,
+        arm,
+        function: Some(DecodeFn {
+            name: quote!(decode_for_event),
+            params: quote!(event_type: Option<&#type_enum>),
+            defaults: quote!(None),
+        }),
     };
-    let item = items::emit_struct_finishing(s, Some(finish));
+    items::emit_struct_with(s, decoding)
+}
+
+/// `Event`, whose decoder reads its `type` ahead (`rt::Reader::tag`: the object is scanned,
+/// nothing is decoded) and decodes `data` with it, so `data.object` is decoded once, as the
+/// type its event type names: Stripe sends `type` after `data`.
+pub fn event_struct(s: &Struct, events: &Events) -> TokenStream {
+    let (type_enum, data_struct) = (&events.type_enum, &events.data_struct);
+    let data_wire = events.data_field.wire().to_owned();
+    let type_wire = events.type_field.wire();
+    let slot = format_ident!("v_{}", events.data_field.rust());
+    let decoding = Decoding {
+        prologue: Some(quote! {
+            let event_type = match r.tag(#type_wire) {
+                Ok(tag) => tag.map(|t| <#type_enum as rt::WireEnum>::from_wire(&t)),
+                Err(e) => return Err(e),
+            };
+        }),
+        arm: Some((
+            data_wire,
+            quote! {
+                match #data_struct::decode_for_event(r, event_type.as_ref()) {
+                    Ok(data) => {
+                        #slot = Some(data);
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
+            },
+        )),
+        function: None,
+    };
+    let item = items::emit_struct_with(s, decoding);
     let name = &events.event;
     let object = match string_field(s, "object") {
         Some((get, Presence::Required)) => get,
@@ -82,8 +140,8 @@ pub fn object_enum(events: &Events) -> TokenStream {
         /// decode as the type its event type names (an event rendered for another API version,
         /// say) is kept as sent, with the error, in `Undecoded`. Decoding never fails and loses
         /// nothing, and encoding gives the object back as it was.
-        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -101,6 +159,7 @@ pub fn object_enum(events: &Events) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "serde")]
         impl<'de> serde::Deserialize<'de> for #name {
             /// On its own an object's type is not known: it is kept as JSON (`Other`).
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -109,18 +168,11 @@ pub fn object_enum(events: &Events) -> TokenStream {
         }
 
         impl #name {
-            /// Types `object` as the object of an event of type `event_type`. Never fails: see
-            /// the type's docs for what is kept as JSON.
-            pub fn decode(event_type: &#type_enum, object: rt::Json) -> Self {
+            /// Decodes the object ahead as the object of an event of type `event_type`. Fails
+            /// only on malformed JSON: see the type's docs for what is kept as JSON.
+            #[doc(hidden)]
+            pub fn decode_as(r: &mut rt::Reader<'_>, event_type: &#type_enum) -> Result<Self, rt::DecodeError> {
                 #decode
-            }
-
-            /// An object still kept as JSON, typed as `event_type` says; others unchanged.
-            fn typed_as(self, event_type: &#type_enum) -> Self {
-                match self {
-                    Self::Other(object) => Self::decode(event_type, object),
-                    typed => typed,
-                }
             }
         }
     }
@@ -154,7 +206,7 @@ fn object_variants(events: &Events) -> Vec<TokenStream> {
         .collect()
 }
 
-/// The body of `EventObject::decode`: a match from event types to the typed object.
+/// The body of `EventObject::decode_as`: a match from event types to the typed object.
 fn decode_body(events: &Events) -> TokenStream {
     let type_enum = &events.type_enum;
     let arms = events.objects.iter().map(|o| {
@@ -170,23 +222,30 @@ fn decode_body(events: &Events) -> TokenStream {
             .map(|t| &t.name);
         quote! {
             #[cfg(feature = #feature)]
-            #(#type_enum::#types)|* => match rt::decode_object(object) {
-                Ok(typed) => Self::#variant(#typed),
-                Err(kept) => Self::Undecoded(kept),
+            #(#type_enum::#types)|* => match rt::decode_object(r) {
+                Ok(Ok(typed)) => Ok(Self::#variant(#typed)),
+                Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                Err(e) => Err(e),
             },
         }
     });
+    let other = quote! {
+        match r.json() {
+            Ok(object) => Ok(Self::Other(object)),
+            Err(e) => Err(e),
+        }
+    };
     // With no typed object, a match would have one arm (clippy's `match_single_binding`).
     if events.objects.is_empty() {
         quote! {
             let _ = event_type;
-            Self::Other(object)
+            #other
         }
     } else {
         quote! {
             match event_type {
                 #(#arms)*
-                _ => Self::Other(object),
+                _ => #other,
             }
         }
     }

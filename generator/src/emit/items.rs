@@ -25,11 +25,11 @@ pub fn doc_attrs(d: &Doc) -> TokenStream {
 /// A model decoded from responses: serde both ways (written out in `emit::serde`), absent and
 /// `null` kept apart, unknown fields kept in `extra`.
 pub fn emit_struct(s: &Struct) -> TokenStream {
-    emit_struct_finishing(s, None)
+    emit_struct_with(s, super::serde::Decoding::default())
 }
 
-/// [`emit_struct`], with `finish` run on each decoded value (see `emit::serde`).
-pub fn emit_struct_finishing(s: &Struct, finish: Option<TokenStream>) -> TokenStream {
+/// [`emit_struct`], with the decoder's hooks (see `emit::serde::Decoding`).
+pub fn emit_struct_with(s: &Struct, decoding: super::serde::Decoding) -> TokenStream {
     let name = &s.name;
     let docs = doc_attrs(&s.doc);
     let fields = s.fields.iter().map(|f| {
@@ -42,7 +42,7 @@ pub fn emit_struct_finishing(s: &Struct, finish: Option<TokenStream>) -> TokenSt
         }
     });
     let extra = format_ident!("{}", crate::model::EXTRA_FIELD);
-    let serde = super::serde::emit_object_serde(s, finish);
+    let serde = super::serde::emit_object_serde_with(s, decoding);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
@@ -266,8 +266,8 @@ pub fn emit_union(u: &Union) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
         pub enum #name {
             #(#[doc = #variant_docs] #variants(#types),)*
             /// A shape this version of the crate does not know, kept as sent.
@@ -280,6 +280,7 @@ pub fn emit_union(u: &Union) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "serde")]
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 rt::deserialize_via_json(deserializer)

@@ -267,6 +267,7 @@ fn module_rs(m: &Module, events: Option<&Events>) -> TokenStream {
             (Some(kept), _) => alias::emit_alias(it, m, kept),
             (None, Item::Struct(s)) => match events {
                 Some(e) if e.event == s.name => events::event_struct(s, e),
+                Some(e) if e.data_struct == s.name => events::data_struct(s, e),
                 _ => items::emit_any_struct(s),
             },
             (None, Item::Enum(e)) => items::emit_enum(e),

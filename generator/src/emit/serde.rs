@@ -4,19 +4,42 @@
 //! Decoding is an `rt::Decode` impl: one plain function per struct, a `match` on each key that
 //! `rt::Reader::object` hands it, unknown keys into `extra` as sent. It is not generic, so it
 //! is compiled once, in this crate; serde's `Deserialize` (generic over the deserializer) was
-//! compiled once per deserializer and was half of the crate's build. `Deserialize` is still
-//! implemented, by one call into the runtime, so the types work with any serde format.
-//! `Serialize` writes the known fields, then `extra`.
+//! compiled once per deserializer and was half of the crate's build. With the crate's `serde`
+//! feature (off by default), `Deserialize` is one call into the runtime, which hands the
+//! value's JSON text to the same `rt::Decode`, and `Serialize` writes the known fields, then
+//! `extra`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::{Presence, Struct, EXTRA_FIELD};
 
-/// `impl rt::Decode`, `impl Deserialize` and `impl Serialize` for a response struct.
-/// `finish`, when given, runs on the decoded value (bound mutably as `decoded`) before it is
-/// returned: `Event` types its `data.object` there, once its `type` is known.
-pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream {
+/// How one struct's decoder departs from the rule (webhook events: see `emit/events.rs`).
+#[derive(Default)]
+pub struct Decoding {
+    /// Statements before the object is read (`Event` reads its `type` ahead).
+    pub prologue: Option<TokenStream>,
+    /// A key's arm instead of the generic one: the wire name and the expression that reads the
+    /// value (it may assign the field's slot, `v_<field>`, and returns `Result<(), _>`).
+    pub arm: Option<(String, TokenStream)>,
+    /// The decoder as an inherent function taking these extra parameters, which `Decode`
+    /// calls with `defaults` (`data` decodes with the event type, when its event reads it).
+    pub function: Option<DecodeFn>,
+}
+
+/// An inherent decoding function with extra parameters.
+pub struct DecodeFn {
+    /// `name(r, params…)`.
+    pub name: TokenStream,
+    /// The extra parameters, as written in the signature.
+    pub params: TokenStream,
+    /// What `Decode::decode` passes for them.
+    pub defaults: TokenStream,
+}
+
+/// `impl rt::Decode`, and with the `serde` feature `impl Deserialize` and `impl Serialize`, for
+/// a response struct, its decoder departing from the rule as `decoding` says.
+pub fn emit_object_serde_with(s: &Struct, decoding: Decoding) -> TokenStream {
     let name = &s.name;
     // Locals are prefixed so that a field called `r` or `key` cannot shadow the decoder's own.
     let slots: Vec<_> = s
@@ -28,6 +51,9 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
     // and the move into the slot are compiled once per type, not once per field.
     let arms = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = f.name.wire();
+        if let Some((_, read)) = decoding.arm.as_ref().filter(|(w, _)| w == wire) {
+            return quote!(#wire => #read,);
+        }
         match f.presence {
             // The field is `Option<T>`: `null` decodes as `None`, like an absent key.
             Presence::Nullable | Presence::Optional => quote!(#wire => r.set_nullable(&mut #slot),),
@@ -94,37 +120,60 @@ pub fn emit_object_serde(s: &Struct, finish: Option<TokenStream>) -> TokenStream
             self.#extra.end(map)
         }
     };
-    let build = match finish {
-        None => quote!(let decoded = Self { #(#inits)* #extra, };),
-        Some(finish) => quote! {
-            let mut decoded = Self { #(#inits)* #extra, };
-            #finish
-        },
+    let prologue = decoding.prologue;
+    let body = quote! {
+        #prologue
+        #decl_slots
+        let mut #extra = rt::Extra::new();
+        let read = r.object(&mut #entry);
+        if let Err(e) = read {
+            return Err(e);
+        }
+        #check_required
+        Ok(Self { #(#inits)* #extra, })
     };
     // `if let Err` rather than `?`, which would compile an error conversion for every struct;
     // hence the allow.
-    quote! {
-        #[allow(clippy::question_mark)]
-        impl rt::Decode for #name {
-            fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
-                #decl_slots
-                let mut #extra = rt::Extra::new();
-                let read = r.object(&mut #entry);
-                if let Err(e) = read {
-                    return Err(e);
+    let decode = match decoding.function {
+        None => quote! {
+            #[allow(clippy::question_mark)]
+            impl rt::Decode for #name {
+                fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+                    #body
                 }
-                #check_required
-                #build
-                Ok(decoded)
             }
-        }
+        },
+        Some(DecodeFn {
+            name: function,
+            params,
+            defaults,
+        }) => quote! {
+            impl #name {
+                #[doc(hidden)]
+                #[allow(clippy::question_mark)]
+                pub fn #function(r: &mut rt::Reader<'_>, #params) -> Result<Self, rt::DecodeError> {
+                    #body
+                }
+            }
 
+            impl rt::Decode for #name {
+                fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+                    Self::#function(r, #defaults)
+                }
+            }
+        },
+    };
+    quote! {
+        #decode
+
+        #[cfg(feature = "serde")]
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 rt::deserialize_via_json(deserializer)
             }
         }
 
+        #[cfg(feature = "serde")]
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #serialize_body

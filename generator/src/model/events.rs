@@ -110,7 +110,7 @@ pub(super) fn type_events(selected: &Selected<'_>, model: &mut Model) -> Result<
     );
 
     let kinds = event_kinds(selected.loaded, listed, &ids, &typed, &mut errors);
-    let (type_field, data_field, object_field) =
+    let (type_field, data_field, data_struct, object_field) =
         match retype_event(model, &event, &type_enum, &object_enum) {
             Ok(f) => f,
             Err(e) => {
@@ -148,6 +148,7 @@ pub(super) fn type_events(selected: &Selected<'_>, model: &mut Model) -> Result<
         event: event.name.clone(),
         type_field,
         data_field,
+        data_struct,
         object_field,
         type_enum,
         object_enum,
@@ -318,13 +319,13 @@ fn check_listed(
 }
 
 /// `Event.type` becomes the event-type enum and `Event.data.object` the object enum. Returns
-/// the names of those three fields.
+/// the names of those three fields, with the struct of `data` before `object`'s.
 fn retype_event(
     model: &mut Model,
     event: &TypeRef,
     type_enum: &TypeName,
     object_enum: &TypeName,
-) -> Result<(FieldName, FieldName, FieldName), Error> {
+) -> Result<(FieldName, FieldName, TypeName, FieldName), Error> {
     let here = |name: &TypeName| TypeRef {
         module: event.module.clone(),
         name: name.clone(),
@@ -382,7 +383,7 @@ fn retype_event(
             "an event `data` without a free-form `object` (webhook events decode it by type)",
         )
     })?;
-    Ok((type_field, data_field, object_field))
+    Ok((type_field, data_field, data_type, object_field))
 }
 
 #[cfg(test)]

@@ -510,6 +510,8 @@ pub struct Events {
     pub type_field: FieldName,
     /// `Event`'s `data` field.
     pub data_field: FieldName,
+    /// The struct of `data` (in [`Events::module`]), decoded with the event's type.
+    pub data_struct: TypeName,
     /// The `object` field of the `data` struct.
     pub object_field: FieldName,
     /// The enum of event types (an [`Item::Enum`] of [`Events::module`]).
