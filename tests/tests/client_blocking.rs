@@ -9,7 +9,7 @@ use stripe_typed::resources::financial_connections_session::{
     FinancialConnectionsSessionId, FinancialConnectionsSessionPermissions as Permission,
     RetrieveFinancialConnectionsSession,
 };
-use stripe_typed::rt::{blocking::Client, ApiErrorType, Error, USER_AGENT};
+use stripe_typed::rt::{blocking::Client, ApiErrorType, ErrorKind, USER_AGENT};
 use tests::server::{Reply, Server};
 
 const KEY: &str = "sk_test_blocking_51H";
@@ -79,14 +79,10 @@ fn blocking_errors_and_timeouts() {
         &RetrieveFinancialConnectionsSession::new(),
     );
     let err = client(&server).send(request.clone()).expect_err("404");
-    match &err {
-        Error::Api {
-            status: 404,
-            request_id,
-            error,
-            ..
-        } => {
-            assert_eq!(request_id.as_deref(), Some("req_b404"));
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(err.request_id(), Some("req_b404"));
+    match err.kind() {
+        ErrorKind::Api(error) => {
             assert_eq!(error.type_, ApiErrorType::InvalidRequestError);
             assert_eq!(error.param.as_deref(), Some("session"));
         }
@@ -102,7 +98,7 @@ fn blocking_errors_and_timeouts() {
         .with_max_retries(0)
         .send(request)
         .expect_err("timeout");
-    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Timeout { .. }), "{err:?}");
 }
 
 /// reqwest's blocking client panics inside an async runtime; the blocking client says so with
@@ -120,7 +116,10 @@ fn blocking_inside_an_async_runtime_is_an_error_not_a_panic() {
         (client.send(request.clone()), client)
     });
     let err = inside.expect_err("inside a runtime");
-    assert!(matches!(err, Error::BlockingInAsyncRuntime), "{err:?}");
+    assert!(
+        matches!(err.kind(), ErrorKind::BlockingInAsyncRuntime),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("spawn_blocking"), "{err}");
     assert!(server.requests().is_empty());
     let session = client.send(request).expect("outside the runtime");
@@ -138,7 +137,10 @@ fn blocking_reads_no_more_than_the_limit() {
         .with_max_response_bytes(SESSION.len() - 1)
         .send(request.clone())
         .expect_err("too large");
-    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    assert!(
+        matches!(err.kind(), ErrorKind::ResponseTooLarge { .. }),
+        "{err:?}"
+    );
     assert_eq!(server.requests().len(), 1, "not retried");
     client(&server)
         .with_max_response_bytes(SESSION.len())

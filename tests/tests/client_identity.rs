@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use stripe_typed::rt::{self, blocking, AppInfo, Client, Error, Method, Request};
+use stripe_typed::rt::{self, blocking, AppInfo, Client, Error, ErrorKind, Method, Request};
 use tests::block_on;
 use tests::server::{Recorded, Reply, Server};
 
@@ -152,8 +152,8 @@ fn invalid_cases() -> Vec<(AppInfo, &'static str, &'static str)> {
 fn app_info_that_cannot_be_sent_is_refused_at_configuration() {
     let server = Server::start(vec![]);
     for (info, field, reason) in invalid_cases() {
-        let expect_refused = |result: Result<(), Error>| match result {
-            Err(Error::InvalidAppInfo {
+        let expect_refused = |result: Result<(), Error>| match result.map_err(Error::into_kind) {
+            Err(ErrorKind::InvalidAppInfo {
                 field: f,
                 reason: r,
             }) => {

@@ -1,7 +1,7 @@
 //! How a client names itself to Stripe: the `User-Agent` and `X-Stripe-Client-User-Agent`
 //! headers, and the application (plugin, platform) built on it ([`AppInfo`]).
 
-use super::{Error, USER_AGENT};
+use super::{Error, ErrorKind, USER_AGENT};
 
 /// The application that uses the client, such as a plugin or a platform, as Stripe's official
 /// libraries let it name itself (stripe-node's `appInfo`, stripe-go's `AppInfo`). Stripe uses it
@@ -11,7 +11,7 @@ use super::{Error, USER_AGENT};
 /// (`stripe-typed/0.1.0 MyPlugin/1.2.3 (https://example.com)`) and sent as the `application`
 /// object of `X-Stripe-Client-User-Agent`. Every field must be printable ASCII without control
 /// characters (the name also not empty), or `with_app_info` fails with
-/// [`Error::InvalidAppInfo`].
+/// [`ErrorKind::InvalidAppInfo`].
 ///
 /// ```
 /// use stripe_typed_runtime::AppInfo;
@@ -79,10 +79,11 @@ impl AppInfo {
     /// Refuses a value that a header cannot carry as is, naming the field.
     fn check(&self) -> Result<(), Error> {
         if self.name.is_empty() {
-            return Err(Error::InvalidAppInfo {
+            return Err(ErrorKind::InvalidAppInfo {
                 field: "name",
                 reason: "is empty",
-            });
+            }
+            .into());
         }
         for (field, value) in self.fields() {
             let reason = if value.chars().any(char::is_control) {
@@ -92,7 +93,7 @@ impl AppInfo {
             } else {
                 continue;
             };
-            return Err(Error::InvalidAppInfo { field, reason });
+            return Err(ErrorKind::InvalidAppInfo { field, reason }.into());
         }
         Ok(())
     }

@@ -3,7 +3,8 @@
 //! It sends the same [`Request`]s with the same headers, retries and decoding as
 //! [`rt::Client`](super::Client); only the waiting blocks the thread. The default transport
 //! (`reqwest::blocking`) cannot block inside an async runtime: used there, it sends nothing and
-//! fails with [`Error::BlockingInAsyncRuntime`] instead of panicking as reqwest would.
+//! fails with [`ErrorKind::BlockingInAsyncRuntime`](super::ErrorKind::BlockingInAsyncRuntime)
+//! instead of panicking as reqwest would.
 
 use std::fmt;
 use std::io::Read;
@@ -34,8 +35,8 @@ pub trait Transport: Send + Sync {
 ///
 /// Inside an async (tokio) runtime, where reqwest's blocking client panics, it sends nothing
 /// and fails with [`TransportErrorKind::InsideAsyncRuntime`] (the client's
-/// [`Error::BlockingInAsyncRuntime`]). The reqwest client is made on first use, so creating a
-/// transport inside a runtime is fine.
+/// [`ErrorKind::BlockingInAsyncRuntime`](super::ErrorKind::BlockingInAsyncRuntime)). The
+/// reqwest client is made on first use, so creating a transport inside a runtime is fine.
 #[derive(Clone, Debug, Default)]
 pub struct ReqwestTransport {
     client: OnceLock<reqwest::blocking::Client>,
@@ -169,9 +170,9 @@ impl Client {
     /// `stripe-typed/<version> <name>/<version> (<url>)` and `X-Stripe-Client-User-Agent` gains
     /// an `application` object with every field set. Both values are made here, once.
     ///
-    /// Fails with [`Error::InvalidAppInfo`], naming the field, when a field is not printable
-    /// ASCII (a control character such as a line break, or a non-ASCII character) or the name
-    /// is empty.
+    /// Fails with [`ErrorKind::InvalidAppInfo`](super::ErrorKind::InvalidAppInfo), naming the
+    /// field, when a field is not printable ASCII (a control character such as a line break,
+    /// or a non-ASCII character) or the name is empty.
     pub fn with_app_info(mut self, info: AppInfo) -> Result<Self, Error> {
         self.config.set_app_info(info)?;
         Ok(self)
@@ -209,7 +210,8 @@ impl Client {
 
     /// Sends uploads whose files total at most `bytes` (default
     /// [`DEFAULT_MAX_UPLOAD_BYTES`](super::DEFAULT_MAX_UPLOAD_BYTES), 16 MiB); a larger one
-    /// fails with [`Error::UploadTooLarge`] before anything is sent.
+    /// fails with [`ErrorKind::UploadTooLarge`](super::ErrorKind::UploadTooLarge) before
+    /// anything is sent.
     pub fn with_max_upload_bytes(mut self, bytes: usize) -> Self {
         self.config.max_upload_bytes = bytes;
         self

@@ -24,9 +24,10 @@ use super::{AppInfo, Error, Request, Transport};
 ///   limiting, which retrying would make worse, so it is returned at once;
 /// - no other status is retried;
 /// - connection failures, broken connections and timeouts are retried (like stripe-node, a
-///   timed-out attempt counts as a connection error; [`Error::Timeout`] is returned when the
-///   last attempt times out), but not failures that cannot heal: a rejected TLS certificate,
-///   an invalid URL or scheme, a request the HTTP stack refuses, an oversized response.
+///   timed-out attempt counts as a connection error;
+///   [`ErrorKind::Timeout`](super::ErrorKind::Timeout) is returned when the last attempt times
+///   out), but not failures that cannot heal: a rejected TLS certificate, an invalid URL or
+///   scheme, a request the HTTP stack refuses, an oversized response.
 ///
 /// Retries wait with exponential backoff and jitter, from 0.5 s up to 5 s. Every POST gets an
 /// `Idempotency-Key`, a random UUID unless the request sets one, and sends the same key on
@@ -35,8 +36,8 @@ use super::{AppInfo, Error, Request, Transport};
 ///
 /// A response body is read up to a limit (32 MiB by default,
 /// [`Client::with_max_response_bytes`]); a longer one fails with
-/// [`Error::ResponseTooLarge`]. Errors keep at most the first
-/// [`BODY_EXCERPT`](super::BODY_EXCERPT) bytes of a body.
+/// [`ErrorKind::ResponseTooLarge`](super::ErrorKind::ResponseTooLarge). Errors keep at most the
+/// first [`BODY_EXCERPT`](super::BODY_EXCERPT) bytes of a body ([`Error::body`]).
 ///
 /// A request with a path parameter that cannot stay one path segment (empty, `.`, `..`) or an
 /// invalid `Idempotency-Key` fails before anything is sent.
@@ -90,9 +91,9 @@ impl Client {
     /// `stripe-typed/<version> <name>/<version> (<url>)` and `X-Stripe-Client-User-Agent` gains
     /// an `application` object with every field set. Both values are made here, once.
     ///
-    /// Fails with [`Error::InvalidAppInfo`], naming the field, when a field is not printable
-    /// ASCII (a control character such as a line break, or a non-ASCII character) or the name
-    /// is empty.
+    /// Fails with [`ErrorKind::InvalidAppInfo`](super::ErrorKind::InvalidAppInfo), naming the
+    /// field, when a field is not printable ASCII (a control character such as a line break,
+    /// or a non-ASCII character) or the name is empty.
     pub fn with_app_info(mut self, info: AppInfo) -> Result<Self, Error> {
         self.config.set_app_info(info)?;
         Ok(self)
@@ -123,7 +124,7 @@ impl Client {
     }
 
     /// Reads at most `bytes` of a response body (default 32 MiB); a longer response fails with
-    /// [`Error::ResponseTooLarge`].
+    /// [`ErrorKind::ResponseTooLarge`](super::ErrorKind::ResponseTooLarge).
     pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
         self.config.max_response_bytes = bytes;
         self
@@ -131,7 +132,8 @@ impl Client {
 
     /// Sends uploads whose files total at most `bytes` (default
     /// [`DEFAULT_MAX_UPLOAD_BYTES`](super::DEFAULT_MAX_UPLOAD_BYTES), 16 MiB); a larger one
-    /// fails with [`Error::UploadTooLarge`] before anything is sent.
+    /// fails with [`ErrorKind::UploadTooLarge`](super::ErrorKind::UploadTooLarge) before
+    /// anything is sent.
     pub fn with_max_upload_bytes(mut self, bytes: usize) -> Self {
         self.config.max_upload_bytes = bytes;
         self

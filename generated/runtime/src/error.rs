@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::json::{Decode, DecodeError, Reader};
 use super::{Json, TransportError, WireEnum};
 
-/// The most bytes of a response body an [`Error`] keeps (`Error::Http` and `Error::Decode`).
+/// The most bytes of a response body an [`Error`] keeps ([`Error::body`]).
 pub const BODY_EXCERPT: usize = 4096;
 
 /// The start of `body`, at most [`BODY_EXCERPT`] bytes cut at a character boundary, lossily
@@ -309,76 +309,76 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// Everything a call can fail with.
+/// Everything a call can fail with: what went wrong ([`Error::kind`]) and, for a request that
+/// was sent, what is known of it, kept once whatever went wrong: the HTTP status
+/// ([`Error::status`]), the `Request-Id` ([`Error::request_id`]), the `Idempotency-Key`
+/// ([`Error::idempotency_key`]) and the start of the response body ([`Error::body`]).
+///
+/// ```
+/// use stripe_typed_runtime::{Error, ErrorKind};
+///
+/// fn advice(err: &Error) -> String {
+///     match err.kind() {
+///         ErrorKind::Api(e) if e.code.as_deref() == Some("card_declined") => {
+///             "ask for another card".to_owned()
+///         }
+///         ErrorKind::Timeout { .. } => match err.idempotency_key() {
+///             Some(key) => format!("send it again with the key {key}"),
+///             None => "send it again".to_owned(),
+///         },
+///         _ => err.to_string(),
+///     }
+/// }
+/// # let _ = advice;
+/// ```
 ///
 /// `Debug` and `Display` never include the secret key, and never a response body, which may
-/// hold secrets such as a `client_secret`; an excerpt of the body is kept in the variants'
-/// fields.
+/// hold secrets such as a `client_secret`: `Debug` shows the length of the body's excerpt
+/// only, and [`Error::body`] returns it.
 ///
 /// Every error of a request that was sent with an `Idempotency-Key` (every POST) carries that
 /// key ([`Error::idempotency_key`]): after a timeout or a lost connection the create may or may
 /// not have happened, and sending the request again with
 /// [`Request::idempotency_key`](super::Request::idempotency_key) set to the same key cannot
 /// apply it twice.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    /// `None` when nothing was sent.
+    context: Option<Box<Context>>,
+}
+
+/// What went wrong, for [`Error::kind`]; the request's context (status, `Request-Id`,
+/// `Idempotency-Key`, body) is on [`Error`] itself.
+#[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum Error {
-    /// Stripe answered with a non-2xx status and its error object.
-    Api {
-        /// The HTTP status, such as 402.
-        status: u16,
-        /// The `Request-Id` header, which Stripe's support asks for.
-        request_id: Option<String>,
-        /// The error object.
-        error: Box<ApiError>,
-        /// The `Idempotency-Key` the request was sent with.
-        idempotency_key: Option<String>,
-    },
-    /// A non-2xx response whose body is not Stripe's error object (for example from a proxy).
-    Http {
-        /// The HTTP status.
-        status: u16,
-        /// The `Request-Id` header, if any.
-        request_id: Option<String>,
-        /// The start of the response body (at most [`BODY_EXCERPT`] bytes), lossily decoded
-        /// as UTF-8.
-        body: String,
-        /// The `Idempotency-Key` the request was sent with.
-        idempotency_key: Option<String>,
-    },
+pub enum ErrorKind {
+    /// Stripe answered with a non-2xx status ([`Error::status`]) and its error object.
+    Api(Box<ApiError>),
+    /// A non-2xx response whose body is not Stripe's error object (for example from a proxy);
+    /// [`Error::status`] and [`Error::body`] tell what came.
+    Http,
     /// No response: the connection failed or broke, or could not be made.
     Transport(TransportError),
     /// No response within the timeout, on the last attempt.
     Timeout {
         /// The timeout of each attempt.
         after: Duration,
-        /// The `Idempotency-Key` the request was sent with.
-        idempotency_key: Option<String>,
     },
     /// The response body is longer than the client reads
     /// (`Client::with_max_response_bytes`); it was not kept.
     ResponseTooLarge {
         /// The limit, in bytes.
         limit: usize,
-        /// The `Idempotency-Key` the request was sent with.
-        idempotency_key: Option<String>,
     },
-    /// A 2xx response whose body does not match the expected type.
+    /// A 2xx response whose body does not match the expected type; [`Error::body`] has its
+    /// start.
     Decode {
         /// Where in the JSON decoding failed, such as `accounts.data[0].balance`; `.` is the
         /// top level.
         path: String,
         /// What was wrong there.
         message: String,
-        /// The HTTP status.
-        status: u16,
-        /// The `Request-Id` header, if any.
-        request_id: Option<String>,
-        /// The start of the response body (at most [`BODY_EXCERPT`] bytes), lossily decoded
-        /// as UTF-8.
-        body: String,
-        /// The `Idempotency-Key` the request was sent with.
-        idempotency_key: Option<String>,
     },
     /// A header value that cannot be sent, such as a `Stripe-Account` with a line break. The
     /// value itself is not kept, since it may be the secret key.
@@ -427,269 +427,207 @@ pub enum Error {
     },
 }
 
+/// What is known of a sent request, whatever went wrong with it.
+#[derive(Clone, Debug)]
+struct Context {
+    /// The HTTP status of the response, when there was one.
+    status: Option<u16>,
+    /// The `Request-Id` header of the response, which Stripe's support asks for.
+    request_id: Option<String>,
+    /// The `Idempotency-Key` the request was sent with.
+    idempotency_key: Option<String>,
+    /// The start of the response body.
+    body: Option<Excerpt>,
+}
+
+/// The start of a response body (at most [`BODY_EXCERPT`] bytes), lossily decoded as UTF-8.
+/// `Debug` shows its length only: a body may hold secrets such as a `client_secret`.
+#[derive(Clone)]
+struct Excerpt(String);
+
+impl fmt::Debug for Excerpt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
+    }
+}
+
+/// An error with no context: nothing was sent.
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error {
+            kind,
+            context: None,
+        }
+    }
+}
+
 impl Error {
+    /// The error `kind` of a request sent with `idempotency_key` that got no usable response.
+    #[cfg(feature = "client")]
+    pub(crate) fn no_response(kind: ErrorKind, idempotency_key: Option<&str>) -> Self {
+        Error {
+            kind,
+            context: Some(Box::new(Context {
+                status: None,
+                request_id: None,
+                idempotency_key: idempotency_key.map(str::to_owned),
+                body: None,
+            })),
+        }
+    }
+
+    /// The error `kind` about `response`, to a request sent with `idempotency_key`: keeps its
+    /// status, `Request-Id` and the start of its body.
+    #[cfg(feature = "client")]
+    pub(crate) fn about_response(
+        kind: ErrorKind,
+        response: &super::HttpResponse,
+        idempotency_key: Option<&str>,
+    ) -> Self {
+        Error {
+            kind,
+            context: Some(Box::new(Context {
+                status: Some(response.status),
+                request_id: response.header("request-id").map(str::to_owned),
+                idempotency_key: idempotency_key.map(str::to_owned),
+                body: Some(Excerpt(excerpt(&response.body))),
+            })),
+        }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// What went wrong, without the context.
+    pub fn into_kind(self) -> ErrorKind {
+        self.kind
+    }
+
+    fn context(&self) -> Option<&Context> {
+        self.context.as_deref()
+    }
+
     /// The HTTP status, for errors that come from a response.
     pub fn status(&self) -> Option<u16> {
-        match self {
-            Error::Api { status, .. }
-            | Error::Http { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
-            _ => None,
-        }
+        self.context()?.status
     }
 
     /// The `Request-Id` of the response, when there was one.
     pub fn request_id(&self) -> Option<&str> {
-        match self {
-            Error::Api { request_id, .. }
-            | Error::Http { request_id, .. }
-            | Error::Decode { request_id, .. } => request_id.as_deref(),
-            _ => None,
-        }
+        self.context()?.request_id.as_deref()
     }
 
     /// The `Idempotency-Key` the failed request was sent with: with it, the same request can be
     /// sent again without the risk of applying it twice. `None` when nothing was sent or the
     /// request had no key (GET and DELETE, unless one was set).
     pub fn idempotency_key(&self) -> Option<&str> {
-        match self {
-            Error::Api {
-                idempotency_key, ..
-            }
-            | Error::Http {
-                idempotency_key, ..
-            }
-            | Error::Timeout {
-                idempotency_key, ..
-            }
-            | Error::ResponseTooLarge {
-                idempotency_key, ..
-            }
-            | Error::Decode {
-                idempotency_key, ..
-            } => idempotency_key.as_deref(),
-            Error::Transport(e) => e.idempotency_key(),
-            _ => None,
-        }
+        self.context()?.idempotency_key.as_deref()
     }
 
-    /// Sets the key on the errors that come from a sent request.
-    #[cfg(feature = "client")]
-    pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> Self {
-        let key = key.map(str::to_owned);
-        match &mut self {
-            Error::Api {
-                idempotency_key, ..
-            }
-            | Error::Http {
-                idempotency_key, ..
-            }
-            | Error::Timeout {
-                idempotency_key, ..
-            }
-            | Error::ResponseTooLarge {
-                idempotency_key, ..
-            }
-            | Error::Decode {
-                idempotency_key, ..
-            } => *idempotency_key = key,
-            Error::Transport(e) => e.set_idempotency_key(key),
-            _ => {}
-        }
-        self
+    /// The start of the response body (at most [`BODY_EXCERPT`] bytes), lossily decoded as
+    /// UTF-8, for errors that come from a response ([`ErrorKind::Api`], [`ErrorKind::Http`],
+    /// [`ErrorKind::Decode`]): such as what a proxy sent instead of Stripe's error object, or
+    /// what did not decode.
+    pub fn body(&self) -> Option<&str> {
+        Some(&self.context()?.body.as_ref()?.0)
     }
 
-    /// Stripe's error object, for [`Error::Api`].
+    /// Stripe's error object, for [`ErrorKind::Api`].
     pub fn api_error(&self) -> Option<&ApiError> {
-        match self {
-            Error::Api { error, .. } => Some(error),
+        match &self.kind {
+            ErrorKind::Api(error) => Some(error),
             _ => None,
         }
     }
 }
 
-impl fmt::Debug for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Api {
-                status,
-                request_id,
-                error,
-                idempotency_key,
-            } => f
-                .debug_struct("Api")
-                .field("status", status)
-                .field("request_id", request_id)
-                .field("error", error)
-                .field("idempotency_key", idempotency_key)
-                .finish(),
-            Error::Http {
-                status,
-                request_id,
-                body,
-                idempotency_key,
-            } => f
-                .debug_struct("Http")
-                .field("status", status)
-                .field("request_id", request_id)
-                .field("body", &format_args!("<{} bytes>", body.len()))
-                .field("idempotency_key", idempotency_key)
-                .finish(),
-            Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
-            Error::Timeout {
-                after,
-                idempotency_key,
-            } => f
-                .debug_struct("Timeout")
-                .field("after", after)
-                .field("idempotency_key", idempotency_key)
-                .finish(),
-            Error::ResponseTooLarge {
-                limit,
-                idempotency_key,
-            } => f
-                .debug_struct("ResponseTooLarge")
-                .field("limit", limit)
-                .field("idempotency_key", idempotency_key)
-                .finish(),
-            Error::Decode {
-                path,
-                message,
-                status,
-                request_id,
-                body,
-                idempotency_key,
-            } => f
-                .debug_struct("Decode")
-                .field("path", path)
-                .field("message", message)
-                .field("status", status)
-                .field("request_id", request_id)
-                .field("body", &format_args!("<{} bytes>", body.len()))
-                .field("idempotency_key", idempotency_key)
-                .finish(),
-            Error::InvalidHeader { name } => {
-                f.debug_struct("InvalidHeader").field("name", name).finish()
-            }
-            Error::InvalidPathParameter { name, reason } => f
-                .debug_struct("InvalidPathParameter")
-                .field("name", name)
-                .field("reason", reason)
-                .finish(),
-            Error::InvalidIdempotencyKey { reason } => f
-                .debug_struct("InvalidIdempotencyKey")
-                .field("reason", reason)
-                .finish(),
-            Error::InvalidAppInfo { field, reason } => f
-                .debug_struct("InvalidAppInfo")
-                .field("field", field)
-                .field("reason", reason)
-                .finish(),
-            Error::UploadTooLarge { size, limit } => f
-                .debug_struct("UploadTooLarge")
-                .field("size", size)
-                .field("limit", limit)
-                .finish(),
-            Error::BlockingInAsyncRuntime => f.write_str("BlockingInAsyncRuntime"),
-            Error::Pagination { reason } => f
-                .debug_struct("Pagination")
-                .field("reason", reason)
-                .finish(),
-        }
-    }
-}
-
-fn request_suffix(f: &mut fmt::Formatter<'_>, request_id: &Option<String>) -> fmt::Result {
-    match request_id {
-        Some(id) => write!(f, " [request {id}]"),
-        None => Ok(()),
-    }
-}
-
+/// What went wrong, then the `Request-Id` when there is one, as ` [request req_123]`.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Api {
-                status,
-                request_id,
-                error,
-                ..
-            } => {
-                write!(f, "Stripe API error {status} {error}")?;
-                request_suffix(f, request_id)
+        let status = self.status();
+        match &self.kind {
+            ErrorKind::Api(error) => {
+                f.write_str("Stripe API error")?;
+                if let Some(code) = status {
+                    write!(f, " {code}")?;
+                }
+                write!(f, " {error}")?
             }
-            Error::Http {
-                status, request_id, ..
-            } => {
-                write!(
-                    f,
-                    "HTTP {status} from the Stripe API without a Stripe error object \
-                     (a proxy or an outage?); the body is in Error::Http"
-                )?;
-                request_suffix(f, request_id)
+            ErrorKind::Http => {
+                match status {
+                    Some(code) => write!(f, "HTTP {code}")?,
+                    None => f.write_str("an HTTP error")?,
+                }
+                f.write_str(
+                    " from the Stripe API without a Stripe error object (a proxy or an \
+                     outage?); Error::body has the start of the body",
+                )?
             }
-            Error::Transport(e) => write!(f, "could not reach the Stripe API: {e}"),
-            Error::Timeout { after, .. } => write!(
+            ErrorKind::Transport(e) => write!(f, "could not reach the Stripe API: {e}")?,
+            ErrorKind::Timeout { after } => write!(
                 f,
                 "the Stripe API did not answer within {after:?}; raise the timeout or retry later \
                  with the same idempotency key (Error::idempotency_key)"
-            ),
-            Error::ResponseTooLarge { limit, .. } => write!(
+            )?,
+            ErrorKind::ResponseTooLarge { limit } => write!(
                 f,
                 "the Stripe API response is larger than {limit} bytes, the most the client reads; \
                  raise it with with_max_response_bytes"
-            ),
-            Error::Decode {
-                path,
-                message,
-                status,
-                request_id,
-                ..
-            } => {
+            )?,
+            ErrorKind::Decode { path, message } => {
+                f.write_str("could not decode the Stripe response")?;
+                if let Some(code) = status {
+                    write!(f, " (HTTP {code})")?;
+                }
                 write!(
                     f,
-                    "could not decode the Stripe response (HTTP {status}) at `{path}`: {message}; \
-                     the API version or the generated models may not match, the body is in Error::Decode"
-                )?;
-                request_suffix(f, request_id)
+                    " at `{path}`: {message}; the API version or the generated models may not \
+                     match, Error::body has the start of the body"
+                )?
             }
-            Error::InvalidHeader { name } => write!(
+            ErrorKind::InvalidHeader { name } => write!(
                 f,
                 "the {name} header value contains characters that cannot be sent in a header"
-            ),
-            Error::InvalidPathParameter { name, reason } => {
-                write!(f, "the path parameter `{name}` {reason}; nothing was sent")
+            )?,
+            ErrorKind::InvalidPathParameter { name, reason } => {
+                write!(f, "the path parameter `{name}` {reason}; nothing was sent")?
             }
-            Error::InvalidIdempotencyKey { reason } => write!(
+            ErrorKind::InvalidIdempotencyKey { reason } => write!(
                 f,
                 "the Idempotency-Key {reason}; Stripe accepts 1 to 255 characters without \
                  control characters; nothing was sent"
-            ),
-            Error::InvalidAppInfo { field, reason } => write!(
+            )?,
+            ErrorKind::InvalidAppInfo { field, reason } => write!(
                 f,
                 "the app info's {field} {reason}; the User-Agent headers accept printable ASCII \
                  only"
-            ),
-            Error::UploadTooLarge { size, limit } => write!(
+            )?,
+            ErrorKind::UploadTooLarge { size, limit } => write!(
                 f,
                 "the upload's files are {size} bytes, more than the limit of {limit} bytes; \
                  nothing was sent"
-            ),
-            Error::BlockingInAsyncRuntime => f.write_str(
+            )?,
+            ErrorKind::BlockingInAsyncRuntime => f.write_str(
                 "the blocking client cannot send from inside an async runtime; use rt::Client \
                  there, or call it inside tokio::task::spawn_blocking; nothing was sent",
-            ),
-            Error::Pagination { reason } => {
-                write!(f, "cannot fetch the next page of results: {reason}")
+            )?,
+            ErrorKind::Pagination { reason } => {
+                write!(f, "cannot fetch the next page of results: {reason}")?
             }
+        }
+        match self.request_id() {
+            Some(id) => write!(f, " [request {id}]"),
+            None => Ok(()),
         }
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Transport(e) => Some(e),
+        match &self.kind {
+            ErrorKind::Transport(e) => Some(e),
             _ => None,
         }
     }
@@ -738,6 +676,52 @@ mod tests {
         let wrong = from_json::<ApiError>(r#"{"type": "api_error", "code": 3}"#).unwrap_err();
         assert_eq!(wrong.path(), "code");
         assert!(serde_json::from_str::<ApiError>(r#"{"code": "x"}"#).is_err());
+    }
+
+    #[test]
+    #[cfg(feature = "client")]
+    fn debug_shows_the_context_once_and_the_body_by_its_length() {
+        let response = crate::HttpResponse::new(
+            502,
+            vec![("Request-Id".to_owned(), "req_1".to_owned())],
+            b"<html>pi_1_secret_xyz</html>".to_vec(),
+        );
+        let err = Error::about_response(ErrorKind::Http, &response, Some("key_1"));
+        assert_eq!(
+            format!("{err:?}"),
+            "Error { kind: Http, context: Some(Context { status: Some(502), \
+             request_id: Some(\"req_1\"), idempotency_key: Some(\"key_1\"), \
+             body: Some(<28 bytes>) }) }"
+        );
+        assert_eq!(err.body(), Some("<html>pi_1_secret_xyz</html>"));
+        assert_eq!(
+            err.to_string(),
+            "HTTP 502 from the Stripe API without a Stripe error object (a proxy or an \
+             outage?); Error::body has the start of the body [request req_1]"
+        );
+        // Nothing sent, no context.
+        let err = Error::from(ErrorKind::InvalidHeader {
+            name: "Authorization",
+        });
+        assert_eq!(
+            format!("{err:?}"),
+            r#"Error { kind: InvalidHeader { name: "Authorization" }, context: None }"#
+        );
+        assert_eq!(
+            (err.status(), err.request_id(), err.body()),
+            (None, None, None)
+        );
+        // An error made without a response says so rather than showing a status.
+        assert!(Error::from(ErrorKind::Http)
+            .to_string()
+            .starts_with("an HTTP error from the Stripe API"));
+        let decode = Error::from(ErrorKind::Decode {
+            path: ".".to_owned(),
+            message: "expected a value".to_owned(),
+        });
+        assert!(decode
+            .to_string()
+            .starts_with("could not decode the Stripe response at `.`"));
     }
 
     #[test]

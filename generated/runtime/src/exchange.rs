@@ -9,12 +9,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::app_info::{AppInfo, Identity};
-use super::error::{api_error_of, error_code_of, excerpt};
+use super::error::{api_error_of, error_code_of};
 use super::multipart;
 use super::request::{Body, DecodeFailure, Decoder};
 use super::{
-    Error, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret, TransportError,
-    TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_UPLOAD_BYTES,
+    Error, ErrorKind, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret,
+    TransportError, TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_UPLOAD_BYTES,
 };
 
 /// The default limit on a response body: far above any Stripe response (a page of 100 objects
@@ -159,10 +159,11 @@ impl Exchange {
         if let Some(Body::Multipart(parts)) = body {
             let size = parts.iter().map(|p| p.file_len()).sum::<usize>();
             if size > config.max_upload_bytes {
-                return Err(Error::UploadTooLarge {
+                return Err(ErrorKind::UploadTooLarge {
                     size,
                     limit: config.max_upload_bytes,
-                });
+                }
+                .into());
             }
         }
         let mut headers = Vec::with_capacity(7);
@@ -171,7 +172,7 @@ impl Exchange {
                 headers.push((name.to_owned(), value));
                 Ok(())
             } else {
-                Err(Error::InvalidHeader { name })
+                Err(ErrorKind::InvalidHeader { name })
             }
         };
         header(
@@ -249,7 +250,7 @@ impl Exchange {
         response: HttpResponse,
         decoder: Decoder<T>,
     ) -> Result<T, Error> {
-        decode(response, decoder).map_err(|e| e.with_idempotency_key(self.idempotency_key()))
+        decode(response, decoder, self.idempotency_key())
     }
 
     /// Decides what follows an attempt's outcome.
@@ -281,20 +282,21 @@ impl Exchange {
         let key = self.idempotency_key();
         Step::Done(match outcome {
             Ok(response) if is_success(response.status) => Ok(response),
-            Ok(response) => Err(error_from_response(response).with_idempotency_key(key)),
-            Err(e) => Err(match e.kind() {
-                TransportErrorKind::Timeout => Error::Timeout {
-                    after: self.request.timeout,
-                    idempotency_key: None,
-                },
-                TransportErrorKind::ResponseTooLarge => Error::ResponseTooLarge {
-                    limit,
-                    idempotency_key: None,
-                },
-                TransportErrorKind::InsideAsyncRuntime => Error::BlockingInAsyncRuntime,
-                _ => Error::Transport(e),
+            Ok(response) => Err(error_from_response(&response, key)),
+            // Nothing was sent, so there is no key to keep.
+            Err(e) if e.kind() == TransportErrorKind::InsideAsyncRuntime => {
+                Err(ErrorKind::BlockingInAsyncRuntime.into())
             }
-            .with_idempotency_key(key)),
+            Err(e) => {
+                let kind = match e.kind() {
+                    TransportErrorKind::Timeout => ErrorKind::Timeout {
+                        after: self.request.timeout,
+                    },
+                    TransportErrorKind::ResponseTooLarge => ErrorKind::ResponseTooLarge { limit },
+                    _ => ErrorKind::Transport(e),
+                };
+                Err(Error::no_response(kind, key))
+            }
         })
     }
 }
@@ -310,7 +312,7 @@ fn check_idempotency_key(key: &str) -> Result<(), Error> {
     } else {
         return Ok(());
     };
-    Err(Error::InvalidIdempotencyKey { reason })
+    Err(ErrorKind::InvalidIdempotencyKey { reason }.into())
 }
 
 fn is_success(status: u16) -> bool {
@@ -362,28 +364,23 @@ pub(crate) fn backoff_delay(retry: u32, initial: Duration, max: Duration, jitter
     scaled.max(initial).min(max)
 }
 
-/// The error for a non-2xx response: Stripe's error object when the body has one.
-pub(crate) fn error_from_response(response: HttpResponse) -> Error {
-    let request_id = response.header("request-id").map(str::to_owned);
-    match api_error_of(&response.body) {
-        Some(error) => Error::Api {
-            status: response.status,
-            request_id,
-            error: Box::new(error),
-            idempotency_key: None,
-        },
-        None => Error::Http {
-            status: response.status,
-            request_id,
-            body: excerpt(&response.body),
-            idempotency_key: None,
-        },
-    }
+/// The error for a non-2xx response to a request sent with `idempotency_key`: Stripe's error
+/// object when the body has one.
+pub(crate) fn error_from_response(response: &HttpResponse, idempotency_key: Option<&str>) -> Error {
+    let kind = match api_error_of(&response.body) {
+        Some(error) => ErrorKind::Api(Box::new(error)),
+        None => ErrorKind::Http,
+    };
+    Error::about_response(kind, response, idempotency_key)
 }
 
 /// Decodes a 2xx response body with `decoder`, checking its UTF-8 once up front rather than
-/// string by string.
-pub(crate) fn decode<T>(response: HttpResponse, decoder: Decoder<T>) -> Result<T, Error> {
+/// string by string; a failure carries `idempotency_key`.
+pub(crate) fn decode<T>(
+    response: HttpResponse,
+    decoder: Decoder<T>,
+    idempotency_key: Option<&str>,
+) -> Result<T, Error> {
     let decoder = match decoder {
         Decoder::Json(decoder) => decoder,
         Decoder::Bytes(wrap) => return Ok(wrap(response.body)),
@@ -398,14 +395,11 @@ pub(crate) fn decode<T>(response: HttpResponse, decoder: Decoder<T>) -> Result<T
             message: format!("the body is not UTF-8: {e}"),
         },
     };
-    Err(Error::Decode {
+    let kind = ErrorKind::Decode {
         path: failure.path,
         message: failure.message,
-        status: response.status,
-        request_id: response.header("request-id").map(str::to_owned),
-        body: excerpt(&response.body),
-        idempotency_key: None,
-    })
+    };
+    Err(Error::about_response(kind, &response, idempotency_key))
 }
 
 /// 16 bytes from the operating system's randomness. Should the OS refuse (the TLS stack could
@@ -610,15 +604,15 @@ mod tests {
             ("a\nb", "contains a control character"),
             ("a\u{7f}", "contains a control character"),
         ] {
-            match Exchange::new(&config(), &req(key)) {
-                Err(Error::InvalidIdempotencyKey { reason: r }) => assert_eq!(r, reason),
+            match Exchange::new(&config(), &req(key)).map_err(Error::into_kind) {
+                Err(ErrorKind::InvalidIdempotencyKey { reason: r }) => assert_eq!(r, reason),
                 other => panic!("{key:?}: {:?}", other.map(|e| e.request())),
             }
         }
         let longest = "é".repeat(255);
         assert!(matches!(
-            Exchange::new(&config(), &req(&longest)),
-            Err(Error::InvalidHeader {
+            Exchange::new(&config(), &req(&longest)).map_err(Error::into_kind),
+            Err(ErrorKind::InvalidHeader {
                 name: "Idempotency-Key"
             })
         ));
@@ -674,23 +668,30 @@ mod tests {
         let get: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned());
         let mut ex = Exchange::new(&small, &get).unwrap();
         // Not retried: the same response would come again.
-        match ex.step(Ok(response(200, &[], "01234567890"))) {
-            Step::Done(Err(Error::ResponseTooLarge { limit: 10, .. })) => {}
+        match failed(ex.step(Ok(response(200, &[], "01234567890")))) {
+            Some(ErrorKind::ResponseTooLarge { limit: 10 }) => {}
             _ => panic!("expected ResponseTooLarge"),
         }
         assert_eq!(ex.request().max_response_bytes, 10);
         let big = format!("{}é{}", "x".repeat(4095), "y".repeat(100_000));
-        match error_from_response(response(502, &[], &big)) {
-            Error::Http { body, .. } => assert_eq!(body, "x".repeat(4095)),
-            other => panic!("{other:?}"),
-        }
-        let decode_err = decode(
+        let err = error_from_response(&response(502, &[], &big), None);
+        assert!(matches!(err.kind(), ErrorKind::Http), "{err:?}");
+        assert_eq!(err.body(), Some(&*"x".repeat(4095)));
+        let err = decode(
             response(200, &[], &format!("[{}", "1,".repeat(50_000))),
             Decoder::Json(decode_json::<Vec<i64>>),
-        );
-        match decode_err {
-            Err(Error::Decode { body, .. }) => assert_eq!(body.len(), 4096),
-            other => panic!("{other:?}"),
+            None,
+        )
+        .unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Decode { .. }), "{err:?}");
+        assert_eq!(err.body().map(str::len), Some(4096));
+    }
+
+    /// What went wrong, when `step` ended the call with an error.
+    fn failed(step: Step) -> Option<ErrorKind> {
+        match step {
+            Step::Done(Err(e)) => Some(e.into_kind()),
+            _ => None,
         }
     }
 
@@ -737,8 +738,8 @@ mod tests {
         let bad = get.clone().stripe_account("acct\r\nX-Evil: 1");
         let err = Exchange::new(&config(), &bad).err().unwrap();
         assert!(matches!(
-            err,
-            Error::InvalidHeader {
+            err.kind(),
+            ErrorKind::InvalidHeader {
                 name: "Stripe-Account"
             }
         ));
@@ -803,8 +804,8 @@ mod tests {
 
         let mut small = config();
         small.max_upload_bytes = 99;
-        match Exchange::new(&small, &post) {
-            Err(Error::UploadTooLarge {
+        match Exchange::new(&small, &post).map_err(Error::into_kind) {
+            Err(ErrorKind::UploadTooLarge {
                 size: 100,
                 limit: 99,
             }) => {}
@@ -818,7 +819,7 @@ mod tests {
     fn binary_responses_are_returned_as_sent() {
         let pdf: Request<crate::Bytes> = Request::binary(Method::Get, "/v1/quotes/q/pdf");
         let body = b"%PDF-1.7\n\xff\xfe".to_vec();
-        let bytes = decode(response_bytes(200, body.clone()), pdf.decoder()).unwrap();
+        let bytes = decode(response_bytes(200, body.clone()), pdf.decoder(), None).unwrap();
         assert_eq!(bytes.into_vec(), body);
     }
 
@@ -836,17 +837,17 @@ mod tests {
         ));
         let timeout = TransportError::new(TransportErrorKind::Timeout, "slow");
         assert!(matches!(ex.step(Err(timeout.clone())), Step::Retry(_)));
-        match ex.step(Err(timeout)) {
-            Step::Done(Err(Error::Timeout { .. })) => {}
+        match failed(ex.step(Err(timeout))) {
+            Some(ErrorKind::Timeout { .. }) => {}
             _ => panic!("expected a timeout"),
         }
 
         let mut ex = Exchange::new(&config(), &req.clone().max_retries(0)).unwrap();
-        match ex.step(Err(TransportError::new(
+        match failed(ex.step(Err(TransportError::new(
             TransportErrorKind::Connect,
             "refused",
-        ))) {
-            Step::Done(Err(Error::Transport(e))) => assert!(e.is_connect()),
+        )))) {
+            Some(ErrorKind::Transport(e)) => assert!(e.is_connect()),
             _ => panic!("expected a transport error"),
         }
 
@@ -856,41 +857,42 @@ mod tests {
             TransportErrorKind::InvalidRequest,
         ] {
             let mut ex = Exchange::new(&config(), &req).unwrap();
-            match ex.step(Err(TransportError::new(kind, "final"))) {
-                Step::Done(Err(Error::Transport(e))) => assert_eq!(e.kind(), kind),
+            match failed(ex.step(Err(TransportError::new(kind, "final")))) {
+                Some(ErrorKind::Transport(e)) => assert_eq!(e.kind(), kind),
                 _ => panic!("{kind:?} was retried"),
             }
         }
         let mut ex = Exchange::new(&config(), &req).unwrap();
         let inside = TransportError::new(TransportErrorKind::InsideAsyncRuntime, "no");
-        assert!(matches!(
-            ex.step(Err(inside)),
-            Step::Done(Err(Error::BlockingInAsyncRuntime))
-        ));
+        let err = match ex.step(Err(inside)) {
+            Step::Done(Err(e)) => e,
+            _ => panic!("expected BlockingInAsyncRuntime"),
+        };
+        assert!(matches!(err.kind(), ErrorKind::BlockingInAsyncRuntime));
+        // Nothing was sent: no context, not even the key.
+        assert_eq!(err.idempotency_key(), None);
     }
 
     #[test]
     fn error_bodies() {
-        let err = error_from_response(response(
-            402,
-            &[("Request-Id", "req_1")],
-            r#"{"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds",
+        let err = error_from_response(
+            &response(
+                402,
+                &[("Request-Id", "req_1")],
+                r#"{"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds",
                 "charge": "ch_1", "message": "Your card has insufficient funds.", "new_field": 1,
                 "payment_intent": {"id": "pi_1", "client_secret": "pi_1_secret_xyz"}}}"#,
-        ));
-        match &err {
-            Error::Api {
-                status: 402,
-                request_id: Some(id),
-                error,
-                ..
-            } => {
-                assert_eq!(id, "req_1");
+            ),
+            None,
+        );
+        match err.kind() {
+            ErrorKind::Api(error) => {
                 assert_eq!(error.type_, ApiErrorType::CardError);
                 assert_eq!(error.decline_code.as_deref(), Some("insufficient_funds"));
             }
             other => panic!("{other:?}"),
         }
+        assert_eq!((err.status(), err.request_id()), (Some(402), Some("req_1")));
         assert_eq!(
             err.to_string(),
             "Stripe API error 402 card_error/card_declined (decline_code: insufficient_funds, \
@@ -903,10 +905,10 @@ mod tests {
         );
         assert!(!debug.contains("secret"), "{debug}");
 
-        let err = error_from_response(response(502, &[], "<html>bad gateway</html>"));
-        assert!(
-            matches!(err, Error::Http { status: 502, ref body, .. } if body.contains("bad gateway"))
-        );
+        let err = error_from_response(&response(502, &[], "<html>bad gateway</html>"), None);
+        assert!(matches!(err.kind(), ErrorKind::Http), "{err:?}");
+        assert_eq!(err.status(), Some(502));
+        assert!(err.body().is_some_and(|b| b.contains("bad gateway")));
         assert!(!format!("{err:?}{err}").contains("bad gateway"));
     }
 
@@ -929,24 +931,22 @@ mod tests {
                 r#"{"data": [{"n": 1}, {"n": "two"}]}"#,
             ),
             Decoder::Json(decode_json::<Page>),
+            None,
         )
         .unwrap_err();
-        match &err {
-            Error::Decode {
-                path, body, status, ..
-            } => {
-                assert_eq!(path, "data[1].n");
-                assert_eq!(*status, 200);
-                assert!(body.contains("two"));
-            }
+        match err.kind() {
+            ErrorKind::Decode { path, .. } => assert_eq!(path, "data[1].n"),
             other => panic!("{other:?}"),
         }
+        assert_eq!((err.status(), err.request_id()), (Some(200), Some("req_2")));
+        assert!(err.body().is_some_and(|b| b.contains("two")));
         assert!(err.to_string().contains("`data[1].n`"), "{err}");
         let trailing = decode(
             response(200, &[], "{} x"),
             Decoder::Json(decode_json::<Json>),
+            None,
         )
         .unwrap_err();
-        assert!(matches!(trailing, Error::Decode { .. }));
+        assert!(matches!(trailing.kind(), ErrorKind::Decode { .. }));
     }
 }

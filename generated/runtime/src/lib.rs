@@ -6,9 +6,9 @@
 //! file uploads and binary responses ([`FileUpload`], [`Bytes`]), the serde glue for
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
 //! [`Timestamp`], [`double_option`], [`WireEnum`]), request descriptions ([`Request`]), errors
-//! ([`Error`], [`ApiError`]), and with features: the clients that execute requests (`Client`,
-//! feature `client`, and `blocking::Client`, feature `blocking`), paging through lists
-//! (`Paginator`, `client`) and webhook signatures (`webhook`, feature `webhook`).
+//! ([`Error`], [`ErrorKind`], [`ApiError`]), and with features: the clients that execute
+//! requests (`Client`, feature `client`, and `blocking::Client`, feature `blocking`), paging
+//! through lists (`Paginator`, `client`) and webhook signatures (`webhook`, feature `webhook`).
 //!
 //! A generated operation returns a [`Request`]; a client sends it:
 //!
@@ -60,7 +60,7 @@ pub mod webhook;
 pub use app_info::AppInfo;
 #[cfg(feature = "client")]
 pub use client::Client;
-pub use error::{ApiError, ApiErrorType, Error, BODY_EXCERPT};
+pub use error::{ApiError, ApiErrorType, Error, ErrorKind, BODY_EXCERPT};
 pub use event::UndecodedObject;
 pub use form::{encode_path, Form, ToForm};
 #[doc(hidden)]

@@ -7,7 +7,7 @@
 use std::fmt;
 
 use super::request::Decoder;
-use super::{Client, Error, HasId, List, Request, SearchResult};
+use super::{Client, Error, ErrorKind, HasId, List, Request, SearchResult};
 
 /// How the next request is derived from a page.
 enum Mode<T> {
@@ -114,7 +114,7 @@ impl<T> Pages<T> {
         if has_more {
             self.next = Some(match self.mode {
                 Mode::List { backwards, id, .. } => {
-                    let last = items.last().and_then(id).ok_or(Error::Pagination {
+                    let last = items.last().and_then(id).ok_or(ErrorKind::Pagination {
                         reason: "the last object on the page has no id",
                     })?;
                     let key = if backwards {
@@ -125,7 +125,7 @@ impl<T> Pages<T> {
                     request.with_query_param(key, last)
                 }
                 Mode::Search { .. } => {
-                    let token = next_page.ok_or(Error::Pagination {
+                    let token = next_page.ok_or(ErrorKind::Pagination {
                         reason: "the search result has more objects but no next_page",
                     })?;
                     request.with_query_param("page", &token)
@@ -171,7 +171,7 @@ impl<'a, T> Paginator<'a, T> {
     ///
     /// After an error from the request, calling it again sends the same request again. A page
     /// that says more objects follow but gives no cursor (a list object without an id, or a
-    /// search result without `next_page`) fails with [`Error::Pagination`] and ends paging.
+    /// search result without `next_page`) fails with [`ErrorKind::Pagination`] and ends paging.
     pub async fn next_page(&mut self) -> Result<Option<Vec<T>>, Error> {
         let page = match self.pages.fetch() {
             None => return Ok(None),

@@ -21,8 +21,8 @@ use super::form::encode_path;
 /// string (`…/accounts//disconnect`), `.` and `..` (which URL parsing resolves, so `..` would
 /// act on the parent object), and values with `/` or `\` (which a server or proxy that decodes
 /// `%2F` would split). A refused path remembers the first refused parameter; clients fail with
-/// [`Error::InvalidPathParameter`](super::Error::InvalidPathParameter) naming it, and nothing
-/// is sent.
+/// [`ErrorKind::InvalidPathParameter`](super::ErrorKind::InvalidPathParameter) naming it, and
+/// nothing is sent.
 ///
 /// Literal text, including a whole path given as a `String` (`Request::new(Method::Get,
 /// "/v1/balance".to_owned())`), is used as is: it is the caller's code, not user input.

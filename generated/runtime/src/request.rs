@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::json::Decode;
 use super::multipart::Part;
-use super::{Bytes, Error, Form, Path, ToForm};
+use super::{Bytes, Error, ErrorKind, Form, Path, ToForm};
 
 /// An HTTP method used by Stripe's API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -276,15 +276,16 @@ impl<T> Request<T> {
     }
 
     /// Whether the request may be sent: a path parameter that cannot stay one path segment
-    /// (see [`Path`]) fails with [`Error::InvalidPathParameter`] naming it. Every client checks
+    /// (see [`Path`]) fails with [`ErrorKind::InvalidPathParameter`] naming it. Every client checks
     /// this before sending anything.
     pub fn check(&self) -> Result<(), Error> {
         match self.path.refusal() {
             None => Ok(()),
-            Some(refusal) => Err(Error::InvalidPathParameter {
+            Some(refusal) => Err(ErrorKind::InvalidPathParameter {
                 name: refusal.name,
                 reason: refusal.reason,
-            }),
+            }
+            .into()),
         }
     }
 
@@ -601,8 +602,13 @@ mod tests {
             Method::Post,
             Path::new("/v1/x/").param("account", "..").push("/y"),
         );
-        match bad.clone().with_response::<()>().check() {
-            Err(Error::InvalidPathParameter {
+        match bad
+            .clone()
+            .with_response::<()>()
+            .check()
+            .map_err(Error::into_kind)
+        {
+            Err(ErrorKind::InvalidPathParameter {
                 name: "account", ..
             }) => {}
             other => panic!("{other:?}"),

@@ -146,13 +146,13 @@ pub enum TransportErrorKind {
 ///
 /// Failures that may heal (timeouts, refused or broken connections) are retried; a request that
 /// failed this way may still have reached Stripe, which is why POSTs always carry an
-/// `Idempotency-Key`.
+/// `Idempotency-Key`; the client's [`Error`](super::Error) that wraps this one has it
+/// ([`Error::idempotency_key`](super::Error::idempotency_key)).
 #[derive(Clone)]
 pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
-    idempotency_key: Option<String>,
 }
 
 impl TransportError {
@@ -162,7 +162,6 @@ impl TransportError {
             kind,
             message: message.into(),
             source: None,
-            idempotency_key: None,
         }
     }
 
@@ -175,7 +174,6 @@ impl TransportError {
             kind,
             message: source.to_string(),
             source: Some(std::sync::Arc::new(source)),
-            idempotency_key: None,
         }
     }
 
@@ -203,16 +201,6 @@ impl TransportError {
             TransportErrorKind::Timeout | TransportErrorKind::Connect | TransportErrorKind::Other
         )
     }
-
-    /// The `Idempotency-Key` of the request that failed, once a client has sent it.
-    pub fn idempotency_key(&self) -> Option<&str> {
-        self.idempotency_key.as_deref()
-    }
-
-    #[cfg(feature = "client")]
-    pub(crate) fn set_idempotency_key(&mut self, key: Option<String>) {
-        self.idempotency_key = key;
-    }
 }
 
 impl fmt::Debug for TransportError {
@@ -220,7 +208,6 @@ impl fmt::Debug for TransportError {
         f.debug_struct("TransportError")
             .field("kind", &self.kind)
             .field("message", &self.message)
-            .field("idempotency_key", &self.idempotency_key)
             .finish()
     }
 }

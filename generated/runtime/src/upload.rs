@@ -8,7 +8,7 @@ use std::sync::Arc;
 /// The default limit on the bytes of the files of one request: 16 MiB, at least the largest
 /// per-purpose limit in Stripe's file upload guide (16 MB, for identity documents and
 /// account requirements; dispute evidence is 5 MB, logos 512 KB). A larger upload fails with
-/// [`Error::UploadTooLarge`](super::Error::UploadTooLarge) before anything is sent;
+/// [`ErrorKind::UploadTooLarge`](super::ErrorKind::UploadTooLarge) before anything is sent;
 /// `Client::with_max_upload_bytes` changes the limit.
 pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 
