@@ -348,3 +348,91 @@ fn blocking_iterator_backwards_search_and_errors() {
     assert!(iter.next().is_none());
     assert_eq!(server.requests().len(), 2);
 }
+
+/// `Paginator` is a `Stream` of objects: the usual adapters work, a page is fetched only when
+/// the objects before it are used up, and paging ends where `next_page` would end it.
+#[test]
+fn the_paginator_is_a_stream_of_objects() {
+    use futures_util::{StreamExt, TryStreamExt};
+
+    let server = Server::start(vec![
+        page(&["cus_1", "cus_2"], true),
+        page(&["cus_3", "cus_4"], true),
+        page(&["cus_5"], false),
+    ]);
+    let client = client_for(&server);
+    let all: Vec<rt::Json> =
+        block_on(client.paginate(list_customers()).try_collect()).expect("all");
+    assert_eq!(ids(&all), ["cus_1", "cus_2", "cus_3", "cus_4", "cus_5"]);
+    assert_eq!(server.replies_left(), 0);
+
+    // `take(3)` needs two pages: the third is never requested.
+    let server = Server::start(vec![
+        page(&["cus_1", "cus_2"], true),
+        page(&["cus_3", "cus_4"], true),
+        page(&["cus_5"], false),
+    ]);
+    let client = client_for(&server);
+    let stream = client.paginate(list_customers());
+    assert_send(&stream);
+    let three: Vec<rt::Json> = block_on(stream.take(3).try_collect()).expect("three");
+    assert_eq!(ids(&three), ["cus_1", "cus_2", "cus_3"]);
+    assert_eq!(server.requests().len(), 2);
+
+    // `max_items` caps the stream as it caps pages; search results stream the same way.
+    let server = Server::start(vec![
+        search_page(&["cus_1", "cus_2"], true, Some("tok_2")),
+        search_page(&["cus_3"], false, None),
+    ]);
+    let client = client_for(&server);
+    let first: Request<SearchResult<rt::Json>> =
+        Request::new(Method::Get, "/v1/customers/search".to_owned());
+    let found: Vec<rt::Json> =
+        block_on(client.paginate_search(first).max_items(2).try_collect()).expect("found");
+    assert_eq!(ids(&found), ["cus_1", "cus_2"]);
+    assert_eq!(server.requests().len(), 1);
+
+    // Part of a page streamed, the rest of it through `next_page`.
+    let server = Server::start(vec![
+        page(&["cus_1", "cus_2"], true),
+        page(&["cus_3"], false),
+    ]);
+    let client = client_for(&server);
+    let mut pages = client.paginate(list_customers());
+    block_on(async {
+        let one = pages.next().await.expect("some").expect("cus_1");
+        assert_eq!(one["id"], "cus_1");
+        let rest = pages.next_page().await.expect("rest").expect("some");
+        assert_eq!(ids(&rest), ["cus_2"]);
+        let next = pages.next_page().await.expect("page 2").expect("some");
+        assert_eq!(ids(&next), ["cus_3"]);
+        assert!(pages.next().await.is_none());
+    });
+}
+
+/// An error is yielded once and ends the stream: `try_collect` returns it, and polling on
+/// after it yields nothing (no request is sent again).
+#[test]
+fn an_error_ends_the_stream_after_it_is_yielded() {
+    use futures_util::StreamExt;
+
+    let server = Server::start(vec![
+        page(&["cus_1"], true),
+        Reply::json(
+            404,
+            r#"{"error": {"type": "invalid_request_error", "code": "resource_missing"}}"#,
+        ),
+        page(&["cus_2"], false),
+    ]);
+    let client = client_for(&server);
+    let mut stream = client.paginate(list_customers());
+    block_on(async {
+        assert!(stream.next().await.expect("cus_1").is_ok());
+        let err = stream.next().await.expect("the error").expect_err("404");
+        assert_eq!(err.status(), Some(404));
+        assert!(stream.next().await.is_none());
+        assert!(stream.next().await.is_none());
+    });
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.replies_left(), 1);
+}

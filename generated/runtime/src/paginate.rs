@@ -5,9 +5,13 @@
 //! [`Pages::advance`]", written once for async ([`Paginator`]) and once for blocking I/O.
 
 use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
 
 use super::request::Decoder;
-use super::{Client, Error, ErrorKind, HasId, List, Request, SearchResult};
+use super::{BoxFuture, Client, Error, ErrorKind, HasId, List, Request, SearchResult};
 
 /// How the next request is derived from a page.
 enum Mode<T> {
@@ -140,7 +144,9 @@ impl<T> Pages<T> {
     }
 }
 
-/// Fetches the pages of a list or search one after another; made by [`Client::paginate`] and
+/// The pages of a list or search, fetched one after another: a [`Stream`] of its objects
+/// (`futures::StreamExt`'s `next`, `take`, `try_collect`, `try_for_each` … work on it), or page
+/// by page with [`next_page`](Paginator::next_page); made by [`Client::paginate`] and
 /// [`Client::paginate_search`].
 ///
 /// A list page is followed by the request with `starting_after` set to the id of the page's
@@ -149,15 +155,40 @@ impl<T> Pages<T> {
 /// each page's objects come in reverse, so that the whole sequence moves away from the cursor
 /// as in Stripe's libraries. A search page is followed by the request with `page` set to its
 /// `next_page`. Every other parameter (`limit`, `expand[]`, filters, options) is sent
-/// unchanged. Paging ends after a page without `has_more`, or at an empty page.
+/// unchanged. Paging ends after a page without `has_more`, or at an empty page. As a stream,
+/// a page is fetched only when the objects before it are used up, and an error is yielded
+/// once and ends the stream, so `try_collect` returns every object or the first error.
 pub struct Paginator<'a, T> {
     client: &'a Client,
     pages: Pages<T>,
+    /// The objects of the current page the stream has not yielded yet.
+    buffered: std::vec::IntoIter<T>,
+    /// The page the stream is fetching.
+    in_flight: Option<BoxFuture<'a, Result<Page<T>, Error>>>,
+    /// Whether the stream has ended (after the last page, or an error).
+    ended: bool,
+}
+
+// Nothing is pinned in place: the in-flight request is boxed, and objects are only moved.
+impl<T> Unpin for Paginator<'_, T> {}
+
+/// Sends the request for a page.
+async fn fetch_page<T>(client: &Client, fetch: Fetch<T>) -> Result<Page<T>, Error> {
+    Ok(match fetch {
+        Fetch::List(request) => Page::List(client.send(request).await?),
+        Fetch::Search(request) => Page::Search(client.send(request).await?),
+    })
 }
 
 impl<'a, T> Paginator<'a, T> {
     pub(crate) fn new(client: &'a Client, pages: Pages<T>) -> Self {
-        Paginator { client, pages }
+        Paginator {
+            client,
+            pages,
+            buffered: Vec::new().into_iter(),
+            in_flight: None,
+            ended: false,
+        }
     }
 
     /// Stops after `max_items` objects in all: the page that reaches the cap is cut short and
@@ -167,16 +198,23 @@ impl<'a, T> Paginator<'a, T> {
         self
     }
 
-    /// Fetches the next page and returns its objects, or `None` when paging is done.
+    /// Fetches the next page and returns its objects, or `None` when paging is done (after
+    /// the stream has yielded part of a page, the rest of that page first).
     ///
     /// After an error from the request, calling it again sends the same request again. A page
     /// that says more objects follow but gives no cursor (a list object without an id, or a
     /// search result without `next_page`) fails with [`ErrorKind::Pagination`] and ends paging.
     pub async fn next_page(&mut self) -> Result<Option<Vec<T>>, Error> {
-        let page = match self.pages.fetch() {
-            None => return Ok(None),
-            Some(Fetch::List(request)) => Page::List(self.client.send(request).await?),
-            Some(Fetch::Search(request)) => Page::Search(self.client.send(request).await?),
+        let rest: Vec<T> = self.buffered.by_ref().collect();
+        if !rest.is_empty() {
+            return Ok(Some(rest));
+        }
+        let page = match self.in_flight.take() {
+            Some(fetching) => fetching.await?,
+            None => match self.pages.fetch() {
+                None => return Ok(None),
+                Some(fetch) => fetch_page(self.client, fetch).await?,
+            },
         };
         self.pages.advance(page)
     }
@@ -192,11 +230,54 @@ impl<'a, T> Paginator<'a, T> {
     }
 }
 
+impl<'a, T: 'a> Stream for Paginator<'a, T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.buffered.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if this.ended {
+                return Poll::Ready(None);
+            }
+            let fetching = match &mut this.in_flight {
+                Some(fetching) => fetching,
+                None => match this.pages.fetch() {
+                    None => {
+                        this.ended = true;
+                        return Poll::Ready(None);
+                    }
+                    Some(fetch) => this
+                        .in_flight
+                        .insert(Box::pin(fetch_page(this.client, fetch))),
+                },
+            };
+            let page = match fetching.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(page) => page,
+            };
+            this.in_flight = None;
+            match page.and_then(|page| this.pages.advance(page)) {
+                Ok(Some(items)) => this.buffered = items.into_iter(),
+                Ok(None) => this.ended = true,
+                Err(e) => {
+                    this.ended = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
+            }
+        }
+    }
+}
+
 impl<T> fmt::Debug for Paginator<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginator")
             .field("next", &self.pages.next)
             .field("remaining", &self.pages.remaining)
+            .field("buffered", &self.buffered.len())
+            .field("fetching", &self.in_flight.is_some())
             .finish_non_exhaustive()
     }
 }
