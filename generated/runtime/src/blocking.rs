@@ -9,7 +9,7 @@
 use std::fmt;
 use std::io::Read;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::exchange::{Config, Exchange, Step};
 use super::paginate::{Fetch, Page, Pages};
@@ -183,6 +183,18 @@ impl Client {
         self.config.app_info()
     }
 
+    /// Reports every attempt to `hook` (method, path, status, `Request-Id`, attempt number,
+    /// whether and why it will be retried, elapsed time, idempotency key; never the API key,
+    /// parameter values or bodies), for logs and metrics: see [`Attempt`](crate::Attempt).
+    /// It runs on the task that sends, after each attempt, so it should be quick.
+    pub fn with_observer(
+        mut self,
+        hook: impl Fn(&crate::Attempt<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.config.observer = Some(crate::observe::Observer::new(hook));
+        self
+    }
+
     /// Retries a failed request at most `retries` times (default 2; 0 disables retries).
     pub fn with_max_retries(mut self, retries: u32) -> Self {
         self.config.max_retries = retries;
@@ -222,8 +234,9 @@ impl Client {
     pub fn send<T>(&self, request: Request<T>) -> Result<T, Error> {
         let mut exchange = Exchange::new(&self.config, &request)?;
         loop {
+            let started = Instant::now();
             let outcome = self.transport.send(exchange.request());
-            match exchange.step(outcome) {
+            match exchange.step(outcome, started.elapsed()) {
                 Step::Retry(delay) => self.transport.sleep(delay),
                 Step::Done(response) => return exchange.decode(response?, request.decoder()),
             }

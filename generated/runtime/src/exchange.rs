@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use super::app_info::{AppInfo, Identity};
 use super::error::{api_error_of, error_code_of};
 use super::multipart;
+use super::observe::{path_of, Attempt, Observer, Retry, RetryReason};
 use super::request::{Body, DecodeFailure, Decoder};
 use super::{
     Error, ErrorKind, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret,
@@ -38,6 +39,8 @@ pub(crate) struct Config {
     /// The `User-Agent` and `X-Stripe-Client-User-Agent` values, made once here rather than
     /// on every request.
     identity: Identity,
+    /// The hook every attempt is reported to.
+    pub(crate) observer: Option<Observer>,
 }
 
 impl Config {
@@ -53,6 +56,7 @@ impl Config {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             identity: Identity::new(),
+            observer: None,
         }
     }
 
@@ -105,6 +109,7 @@ impl std::fmt::Debug for Config {
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("max_retry_delay", &self.max_retry_delay)
             .field("app_info", &self.identity.app_info)
+            .field("observer", &self.observer.is_some())
             .finish()
     }
 }
@@ -126,6 +131,7 @@ pub(crate) struct Exchange {
     initial_delay: Duration,
     max_delay: Duration,
     rng: XorShift,
+    observer: Option<Observer>,
 }
 
 impl Exchange {
@@ -231,6 +237,7 @@ impl Exchange {
             initial_delay: config.initial_retry_delay,
             max_delay: config.max_retry_delay,
             rng: XorShift::seeded(),
+            observer: config.observer.clone(),
         })
     }
 
@@ -254,7 +261,12 @@ impl Exchange {
     }
 
     /// Decides what follows an attempt's outcome.
-    pub(crate) fn step(&mut self, outcome: Result<HttpResponse, TransportError>) -> Step {
+    /// `elapsed` is how long the attempt took, for the observer.
+    pub(crate) fn step(
+        &mut self,
+        outcome: Result<HttpResponse, TransportError>,
+        elapsed: Duration,
+    ) -> Step {
         let limit = self.request.max_response_bytes;
         // A transport that ignores the limit is held to it here.
         let outcome = match outcome {
@@ -264,20 +276,38 @@ impl Exchange {
             )),
             other => other,
         };
-        let retry = match &outcome {
-            Ok(response) if is_success(response.status) => false,
-            Ok(response) => should_retry_response(response),
-            Err(e) => e.is_retryable(),
+        let reason = match &outcome {
+            Ok(response) if is_success(response.status) => None,
+            Ok(response) => retry_reason(response),
+            Err(e) => transport_retry_reason(e.kind()),
         };
-        if retry && self.retries < self.max_retries {
+        let retry = match reason {
+            None => Retry::No,
+            Some(reason) if self.retries >= self.max_retries => Retry::Exhausted(reason),
+            Some(reason) => {
+                let jitter = self.rng.next_unit();
+                let delay =
+                    backoff_delay(self.retries + 1, self.initial_delay, self.max_delay, jitter);
+                Retry::After { reason, delay }
+            }
+        };
+        if let Some(observer) = &self.observer {
+            let response = outcome.as_ref().ok();
+            observer.report(&Attempt {
+                method: self.request.method,
+                path: path_of(&self.request.url),
+                attempt: self.retries + 1,
+                status: response.map(|r| r.status),
+                request_id: response.and_then(|r| r.header("request-id")),
+                transport_error: outcome.as_ref().err().map(TransportError::kind),
+                idempotency_key: self.idempotency_key.as_deref(),
+                elapsed,
+                retry,
+            });
+        }
+        if let Retry::After { delay, .. } = retry {
             self.retries += 1;
-            let jitter = self.rng.next_unit();
-            return Step::Retry(backoff_delay(
-                self.retries,
-                self.initial_delay,
-                self.max_delay,
-                jitter,
-            ));
+            return Step::Retry(delay);
         }
         let key = self.idempotency_key();
         Step::Done(match outcome {
@@ -327,23 +357,36 @@ fn valid_header_value(value: &str) -> bool {
         .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
 }
 
-/// Whether a non-2xx response should be retried, by the rules of stripe-node and stripe-go.
+/// Why a non-2xx response should be retried, by the rules of stripe-node and stripe-go, or
+/// `None` when it should not.
 ///
 /// `Stripe-Should-Retry: true` or `false` decides when present. Otherwise a 409 (conflict) and
 /// any 5xx are retried. A 429 is retried only when its error code is `lock_timeout` (a
 /// request that conflicted with another on the same object): any other 429 is rate limiting,
 /// which retrying would make worse. Nothing else is retried: a 400, 401, 402 or 404 would
 /// fail the same way again.
-pub(crate) fn should_retry_response(response: &HttpResponse) -> bool {
+fn retry_reason(response: &HttpResponse) -> Option<RetryReason> {
     match response.header("stripe-should-retry") {
-        Some("true") => return true,
-        Some("false") => return false,
+        Some("true") => return Some(RetryReason::StripeShouldRetry),
+        Some("false") => return None,
         _ => {}
     }
     match response.status {
-        409 => true,
-        429 => error_code_of(&response.body).as_deref() == Some("lock_timeout"),
-        status => status >= 500,
+        409 => Some(RetryReason::Conflict),
+        429 if error_code_of(&response.body).as_deref() == Some("lock_timeout") => {
+            Some(RetryReason::LockTimeout)
+        }
+        status if status >= 500 => Some(RetryReason::ServerError),
+        _ => None,
+    }
+}
+
+/// Why a transport failure is retried ([`TransportError::is_retryable`]), or `None`.
+fn transport_retry_reason(kind: TransportErrorKind) -> Option<RetryReason> {
+    match kind {
+        TransportErrorKind::Timeout => Some(RetryReason::Timeout),
+        TransportErrorKind::Connect | TransportErrorKind::Other => Some(RetryReason::Connection),
+        _ => None,
     }
 }
 
@@ -543,7 +586,7 @@ mod tests {
             let headers: Vec<(&str, &str)> = header
                 .map(|h| vec![("Stripe-Should-Retry", h)])
                 .unwrap_or_default();
-            should_retry_response(&response(status, &headers, body))
+            retry_reason(&response(status, &headers, body)).is_some()
         };
         let rate_limited = r#"{"error": {"type": "invalid_request_error", "code": "rate_limit"}}"#;
         let lock_timeout =
@@ -637,7 +680,7 @@ mod tests {
         for outcome in outcomes() {
             let mut ex = Exchange::new(&small, &post).unwrap();
             let key = ex.idempotency_key().unwrap().to_owned();
-            let err = match ex.step(outcome) {
+            let err = match ex.step(outcome, Duration::ZERO) {
                 Step::Done(Err(e)) => e,
                 _ => panic!("expected an error"),
             };
@@ -645,7 +688,7 @@ mod tests {
         }
         let mut ex = Exchange::new(&small, &post).unwrap();
         let key = ex.idempotency_key().unwrap().to_owned();
-        let Step::Done(Ok(ok)) = ex.step(Ok(response(200, &[], "[1"))) else {
+        let Step::Done(Ok(ok)) = ex.step(Ok(response(200, &[], "[1")), Duration::ZERO) else {
             panic!("expected a 2xx");
         };
         let err = ex
@@ -655,7 +698,7 @@ mod tests {
         // A GET has no key, and errors before sending have none either.
         let get: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned()).max_retries(0);
         let mut ex = Exchange::new(&config(), &get).unwrap();
-        match ex.step(Ok(response(404, &[], "{}"))) {
+        match ex.step(Ok(response(404, &[], "{}")), Duration::ZERO) {
             Step::Done(Err(e)) => assert_eq!(e.idempotency_key(), None),
             _ => panic!("expected an error"),
         }
@@ -668,7 +711,7 @@ mod tests {
         let get: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned());
         let mut ex = Exchange::new(&small, &get).unwrap();
         // Not retried: the same response would come again.
-        match failed(ex.step(Ok(response(200, &[], "01234567890")))) {
+        match failed(ex.step(Ok(response(200, &[], "01234567890")), Duration::ZERO)) {
             Some(ErrorKind::ResponseTooLarge { limit: 10 }) => {}
             _ => panic!("expected ResponseTooLarge"),
         }
@@ -790,7 +833,7 @@ mod tests {
             .unwrap();
         assert_eq!(boundary.len(), 32, "{content_type}");
         assert!(matches!(
-            ex.step(Ok(response(500, &[], ""))),
+            ex.step(Ok(response(500, &[], "")), Duration::ZERO),
             Step::Retry(_)
         ));
         let second = ex.request();
@@ -832,21 +875,24 @@ mod tests {
         let req: Request<Json> = Request::new(Method::Get, "/v1/x".to_owned());
         let mut ex = Exchange::new(&config(), &req).unwrap();
         assert!(matches!(
-            ex.step(Ok(response(500, &[], ""))),
+            ex.step(Ok(response(500, &[], "")), Duration::ZERO),
             Step::Retry(_)
         ));
         let timeout = TransportError::new(TransportErrorKind::Timeout, "slow");
-        assert!(matches!(ex.step(Err(timeout.clone())), Step::Retry(_)));
-        match failed(ex.step(Err(timeout))) {
+        assert!(matches!(
+            ex.step(Err(timeout.clone()), Duration::ZERO),
+            Step::Retry(_)
+        ));
+        match failed(ex.step(Err(timeout), Duration::ZERO)) {
             Some(ErrorKind::Timeout { .. }) => {}
             _ => panic!("expected a timeout"),
         }
 
         let mut ex = Exchange::new(&config(), &req.clone().max_retries(0)).unwrap();
-        match failed(ex.step(Err(TransportError::new(
-            TransportErrorKind::Connect,
-            "refused",
-        )))) {
+        match failed(ex.step(
+            Err(TransportError::new(TransportErrorKind::Connect, "refused")),
+            Duration::ZERO,
+        )) {
             Some(ErrorKind::Transport(e)) => assert!(e.is_connect()),
             _ => panic!("expected a transport error"),
         }
@@ -857,14 +903,14 @@ mod tests {
             TransportErrorKind::InvalidRequest,
         ] {
             let mut ex = Exchange::new(&config(), &req).unwrap();
-            match failed(ex.step(Err(TransportError::new(kind, "final")))) {
+            match failed(ex.step(Err(TransportError::new(kind, "final")), Duration::ZERO)) {
                 Some(ErrorKind::Transport(e)) => assert_eq!(e.kind(), kind),
                 _ => panic!("{kind:?} was retried"),
             }
         }
         let mut ex = Exchange::new(&config(), &req).unwrap();
         let inside = TransportError::new(TransportErrorKind::InsideAsyncRuntime, "no");
-        let err = match ex.step(Err(inside)) {
+        let err = match ex.step(Err(inside), Duration::ZERO) {
             Step::Done(Err(e)) => e,
             _ => panic!("expected BlockingInAsyncRuntime"),
         };

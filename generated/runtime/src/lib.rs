@@ -39,6 +39,8 @@ mod json;
 mod multipart;
 mod object;
 #[cfg(feature = "client")]
+mod observe;
+#[cfg(feature = "client")]
 mod paginate;
 mod path;
 mod request;
@@ -67,6 +69,8 @@ pub use form::{encode_path, Form, ToForm};
 pub use json::deserialize_via_json;
 pub use json::{from_json, Decode, DecodeError, Reader, MAX_DEPTH};
 pub use object::Extra;
+#[cfg(feature = "client")]
+pub use observe::{Attempt, Retry, RetryReason};
 #[cfg(feature = "client")]
 pub use paginate::Paginator;
 pub use path::Path;
