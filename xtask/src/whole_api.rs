@@ -106,6 +106,9 @@ pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Resul
         lib.replace("../../README.md", "../README.md"),
     )?;
     std::fs::write(crate_dir.join("README.md"), "")?;
+    // The crate's front page, whose examples are doctests of the pinned selection: checked
+    // with the crate, not here.
+    std::fs::write(crate_dir.join("GUIDE.md"), "")?;
     // The runtime is the repository's (a path dependency), with the pinned API version.
     let mut out = out.clone();
     out.files
