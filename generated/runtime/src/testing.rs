@@ -356,19 +356,10 @@ impl Script<'_> {
         error.code = Some("rate_limit".to_owned());
         error.message = Some("Too many requests hit the API too quickly.".to_owned());
         let script = self.api_error(429, error);
-        if let Some(retry) = should_retry {
-            let mut state = script.fake.lock();
-            let last = state
-                .operations
-                .get_mut(script.index)
-                .and_then(|o| o.replies.back_mut());
-            if let Some(Ok(response)) = last {
-                response
-                    .headers
-                    .push(("Stripe-Should-Retry".to_owned(), retry.to_string()));
-            }
+        match should_retry {
+            Some(retry) => script.with_header("Stripe-Should-Retry", &retry.to_string()),
+            None => script,
         }
-        script
     }
 
     /// No response within the attempt's timeout, at once: the client retries it, and returns
@@ -383,6 +374,21 @@ impl Script<'_> {
     /// No response, failing with `error` (a refused connection, a rejected certificate…).
     pub fn fail(self, error: TransportError) -> Self {
         self.then(Err(error))
+    }
+
+    /// Adds a header to the reply scripted last, such as `Stripe-Should-Retry: false` on a
+    /// 500; nothing when that reply is a failure without a response, or there is none.
+    pub fn with_header(self, name: &str, value: &str) -> Self {
+        if let Some(Ok(response)) = self
+            .fake
+            .lock()
+            .operations
+            .get_mut(self.index)
+            .and_then(|o| o.replies.back_mut())
+        {
+            response.headers.push((name.to_owned(), value.to_owned()));
+        }
+        self
     }
 }
 
@@ -415,6 +421,9 @@ fn json_response(status: u16, body: Vec<u8>) -> HttpResponse {
 pub struct SentRequest {
     /// The method.
     pub method: Method,
+    /// The whole URL as sent: the client's base URL (or the operation's server), the path and
+    /// the query string.
+    pub url: String,
     /// The path as sent (percent-encoded), without the query string, such as
     /// `/v1/financial_connections/sessions/fcsess_123`.
     pub path: String,
@@ -458,6 +467,7 @@ impl SentRequest {
         };
         SentRequest {
             method: request.method,
+            url: request.url.clone(),
             path: path.to_owned(),
             query: decode_pairs(query),
             form,
@@ -517,7 +527,7 @@ impl fmt::Debug for SentRequest {
             .collect();
         f.debug_struct("SentRequest")
             .field("method", &self.method)
-            .field("path", &self.path)
+            .field("url", &self.url)
             .field("query", &self.query)
             .field("form", &self.form)
             .field("headers", &headers)
@@ -697,6 +707,10 @@ mod tests {
         let sent = &fake.requests()[0];
         assert_eq!(sent.method, Method::Post);
         assert_eq!(sent.path, "/v1/things/th%2F1");
+        assert_eq!(
+            sent.url,
+            "http://localhost:1/v1/things/th%2F1?expand[0]=accounts"
+        );
         assert_eq!(sent.param("filters[countries][0]"), Some("US"));
         assert_eq!(
             sent.param("return_url"),
