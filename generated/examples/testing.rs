@@ -28,6 +28,20 @@ pub async fn start_linking(
     Ok(session.client_secret.flatten())
 }
 
+/// Runs the code under test once against a fake that times out, to show the error.
+fn main() {
+    let fake = stripe_typed::rt::testing::FakeStripe::new();
+    fake.on(Method::Post, "/v1/financial_connections/sessions")
+        .timeout()
+        .timeout()
+        .timeout();
+    let result = stripe_typed::rt::testing::block_on(start_linking(&fake.client(), "cus_1", "42"));
+    match result {
+        Ok(_) => println!("linked"),
+        Err(e) => println!("{e} (sent {} times)", fake.requests().len()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,19 +98,5 @@ mod tests {
             matches!(err.kind(), ErrorKind::Api(e) if e.code.as_deref() == Some("resource_missing"))
         );
         assert_eq!(err.idempotency_key(), Some("link-43"));
-    }
-}
-
-/// Runs the code under test once against a fake that times out, to show the error.
-fn main() {
-    let fake = stripe_typed::rt::testing::FakeStripe::new();
-    fake.on(Method::Post, "/v1/financial_connections/sessions")
-        .timeout()
-        .timeout()
-        .timeout();
-    let result = stripe_typed::rt::testing::block_on(start_linking(&fake.client(), "cus_1", "42"));
-    match result {
-        Ok(_) => println!("linked"),
-        Err(e) => println!("{e} (sent {} times)", fake.requests().len()),
     }
 }
