@@ -1,6 +1,6 @@
 //! The async client against a scripted server on 127.0.0.1: the exact requests it sends for the
 //! generated Financial Connections Session operations, how it decodes successes and every error
-//! shape, and its retry policy.
+//! shape; and its retry policy, over `rt::testing::FakeStripe` (no socket needed there).
 
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ use stripe_typed::resources::financial_connections_session::{
     FinancialConnectionsSessionPermissions as Permission, FinancialConnectionsSessionPrefetch,
     RetrieveFinancialConnectionsSession,
 };
+use stripe_typed::rt::testing::{FakeStripe, Script};
 use stripe_typed::rt::{self, ApiErrorType, Client, Error, ErrorKind, Expandable, Method};
 use tests::block_on;
 use tests::server::{Recorded, Reply, Server};
@@ -438,41 +439,53 @@ fn decode_error_at_root(reply: Reply) -> String {
     }
 }
 
-fn stripe_error(status: u16) -> Reply {
-    Reply::json(
-        status,
-        r#"{"error": {"type": "api_error", "message": "Try again."}}"#,
-    )
+/// Stripe's error object for a failure on its side.
+fn api_error() -> rt::ApiError {
+    let mut error = rt::ApiError::new(ApiErrorType::ApiError);
+    error.message = Some("Try again.".to_owned());
+    error
 }
+
+fn stripe_error(script: Script<'_>, status: u16) -> Script<'_> {
+    script.api_error(status, api_error())
+}
+
+const CREATE: &str = "/v1/financial_connections/sessions";
+
+// The retry rules need no socket: these run over `rt::testing::FakeStripe`, whose pauses
+// return at once.
 
 #[test]
 fn post_retries_reuse_one_idempotency_key() {
-    let server = Server::start(vec![
-        stripe_error(500),
-        stripe_error(503),
-        Reply::json(200, &session_json()),
-    ]);
-    let session =
-        block_on(client(&server).send(FinancialConnectionsSession::create(&create_params())))
-            .expect("the third attempt succeeds");
+    let fake = FakeStripe::new();
+    let script = stripe_error(fake.on(Method::Post, CREATE), 500);
+    stripe_error(script, 503).json(200, &session_json());
+    let session = block_on(
+        fake.client()
+            .send(FinancialConnectionsSession::create(&create_params())),
+    )
+    .expect("the third attempt succeeds");
     assert_eq!(session.id.as_str(), "fcsess_123");
-    let requests = server.requests();
+    let requests = fake.requests();
     assert_eq!(requests.len(), 3);
-    let key = requests[0].header("idempotency-key").expect("a key");
-    for request in &requests {
-        assert_eq!(request.header("idempotency-key"), Some(key));
+    let key = requests[0].idempotency_key().expect("a key");
+    for (i, request) in requests.iter().enumerate() {
+        assert_eq!(request.idempotency_key(), Some(key));
         assert_eq!(request.body, requests[0].body);
-        assert_eq!(request.target, "/v1/financial_connections/sessions");
+        assert_eq!(request.path, CREATE);
+        assert_eq!(request.attempt as usize, i + 1);
     }
+    assert_eq!(fake.sleeps().len(), 2);
 
     // A key the caller chose is the one sent on every retry.
-    let server = Server::start(vec![stripe_error(409), Reply::json(200, &session_json())]);
+    let fake = FakeStripe::new();
+    stripe_error(fake.on(Method::Post, CREATE), 409).json(200, &session_json());
     let request = FinancialConnectionsSession::create(&create_params()).idempotency_key("order-42");
-    block_on(client(&server).send(request)).expect("the retry succeeds");
-    let keys: Vec<_> = server
+    block_on(fake.client().send(request)).expect("the retry succeeds");
+    let keys: Vec<_> = fake
         .requests()
         .iter()
-        .map(|r| r.header("idempotency-key").map(str::to_owned))
+        .map(|r| r.idempotency_key().map(str::to_owned))
         .collect();
     assert_eq!(
         keys,
@@ -480,27 +493,26 @@ fn post_retries_reuse_one_idempotency_key() {
     );
 
     // Two calls get two keys.
-    let server = Server::start(vec![
-        Reply::json(200, &session_json()),
-        Reply::json(200, &session_json()),
-    ]);
-    let c = client(&server);
+    let fake = FakeStripe::new();
+    fake.on(Method::Post, CREATE)
+        .json(200, &session_json())
+        .json(200, &session_json());
+    let c = fake.client();
     block_on(c.send(FinancialConnectionsSession::create(&create_params()))).expect("first");
     block_on(c.send(FinancialConnectionsSession::create(&create_params()))).expect("second");
-    let requests = server.requests();
-    assert_ne!(
-        requests[0].header("idempotency-key"),
-        requests[1].header("idempotency-key")
-    );
+    let requests = fake.requests();
+    assert_eq!(requests[1].attempt, 1);
+    assert_ne!(requests[0].idempotency_key(), requests[1].idempotency_key());
 }
 
-/// Sends one retrieve through a fresh server scripted with `replies`; returns the result and
-/// how many requests arrived.
+/// Sends one retrieve through a fresh fake whose replies `script` adds; returns the result and
+/// how many requests were sent.
 fn retrieve_against(
-    replies: Vec<Reply>,
+    script: impl FnOnce(Script<'_>) -> Script<'_>,
     max_retries: Option<u32>,
 ) -> (Result<FinancialConnectionsSession, Error>, usize) {
-    let server = Server::start(replies);
+    let fake = FakeStripe::new();
+    script(fake.on(Method::Get, "/v1/financial_connections/sessions/*"));
     let mut request = FinancialConnectionsSession::retrieve(
         &FinancialConnectionsSessionId::new("fcsess_123"),
         &RetrieveFinancialConnectionsSession::new(),
@@ -508,68 +520,96 @@ fn retrieve_against(
     if let Some(n) = max_retries {
         request = request.max_retries(n);
     }
-    let result = block_on(client(&server).send(request));
-    (result, server.requests().len())
+    let result = block_on(fake.client().send(request));
+    (result, fake.requests().len())
+}
+
+/// A script of `status` `times` times.
+fn repeat(status: u16, times: usize) -> impl FnOnce(Script<'_>) -> Script<'_> {
+    move |mut script| {
+        for _ in 0..times {
+            script = stripe_error(script, status);
+        }
+        script
+    }
 }
 
 #[test]
 fn retryable_statuses_are_retried_up_to_the_limit() {
     for status in [409, 500, 502, 503] {
-        let (result, count) = retrieve_against(
-            vec![stripe_error(status), Reply::json(200, &session_json())],
-            None,
-        );
+        let (result, count) =
+            retrieve_against(|s| stripe_error(s, status).json(200, &session_json()), None);
         assert!(result.is_ok(), "{status}: {result:?}");
         assert_eq!(count, 2, "{status}");
     }
     // The default is 2 retries: 3 attempts, then the last error.
-    let (result, count) = retrieve_against(vec![stripe_error(500); 4], None);
+    let (result, count) = retrieve_against(repeat(500, 4), None);
     assert_eq!(count, 3);
     assert_eq!(result.expect_err("500").status(), Some(500));
     // Per request and per client limits.
-    let (result, count) = retrieve_against(vec![stripe_error(500); 4], Some(0));
+    let (result, count) = retrieve_against(repeat(500, 4), Some(0));
     assert_eq!((result.is_err(), count), (true, 1));
-    let (result, count) = retrieve_against(vec![stripe_error(500); 4], Some(3));
+    let (result, count) = retrieve_against(repeat(500, 4), Some(3));
     assert_eq!((result.is_err(), count), (true, 4));
-    let server = Server::start(vec![stripe_error(503); 3]);
+    let fake = FakeStripe::new();
+    repeat(503, 3)(fake.on(Method::Get, "/v1/balance"));
     let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/balance".to_owned());
-    let err = block_on(client(&server).with_max_retries(1).send(request)).expect_err("503");
-    assert_eq!((err.status(), server.requests().len()), (Some(503), 2));
+    let err = block_on(fake.client().with_max_retries(1).send(request)).expect_err("503");
+    assert_eq!((err.status(), fake.requests().len()), (Some(503), 2));
 }
 
 /// Like stripe-node and stripe-go: a 429 is rate limiting, and retrying it would make the
 /// limiting worse, unless Stripe says to retry or the code is `lock_timeout`.
 #[test]
 fn rate_limited_requests_are_not_retried_unless_stripe_says_so() {
-    let rate_limited = Reply::json(
-        429,
-        r#"{"error": {"type": "invalid_request_error", "code": "rate_limit", "message": "Too many requests."}}"#,
+    let (result, count) =
+        retrieve_against(|s| s.rate_limited(None).json(200, &session_json()), None);
+    let err = result.expect_err("429");
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(
+        err.api_error().and_then(|e| e.code.as_deref()),
+        Some("rate_limit")
     );
+    assert_eq!(count, 1);
     let (result, count) = retrieve_against(
-        vec![rate_limited.clone(), Reply::json(200, &session_json())],
+        |s| {
+            s.error(
+                429,
+                ApiErrorType::InvalidRequestError,
+                "lock_timeout",
+                "Locked.",
+            )
+            .json(200, &session_json())
+        },
         None,
     );
-    assert_eq!(result.expect_err("429").status(), Some(429));
-    assert_eq!(count, 1);
-    let lock_timeout = Reply::json(
-        429,
-        r#"{"error": {"type": "invalid_request_error", "code": "lock_timeout"}}"#,
+    assert_eq!((result.is_ok(), count), (true, 2));
+    let (result, count) = retrieve_against(
+        |s| s.rate_limited(Some(true)).json(200, &session_json()),
+        None,
     );
-    let (result, count) =
-        retrieve_against(vec![lock_timeout, Reply::json(200, &session_json())], None);
     assert_eq!((result.is_ok(), count), (true, 2));
-    let told = rate_limited.header("Stripe-Should-Retry", "true");
-    let (result, count) = retrieve_against(vec![told, Reply::json(200, &session_json())], None);
-    assert_eq!((result.is_ok(), count), (true, 2));
+    let (result, count) = retrieve_against(
+        |s| {
+            s.error(
+                429,
+                ApiErrorType::InvalidRequestError,
+                "lock_timeout",
+                "Locked.",
+            )
+            .with_header("Stripe-Should-Retry", "false")
+            .json(200, &session_json())
+        },
+        None,
+    );
+    assert_eq!((result.is_err(), count), (true, 1));
 }
 
 #[test]
 fn client_errors_are_not_retried() {
     for status in [400, 401, 402, 403, 404] {
-        let (result, count) = retrieve_against(
-            vec![stripe_error(status), Reply::json(200, &session_json())],
-            None,
-        );
+        let (result, count) =
+            retrieve_against(|s| stripe_error(s, status).json(200, &session_json()), None);
         assert_eq!(result.expect_err("an error").status(), Some(status));
         assert_eq!(count, 1, "{status}");
     }
@@ -578,24 +618,31 @@ fn client_errors_are_not_retried() {
 #[test]
 fn stripe_should_retry_overrides_the_status() {
     let (result, count) = retrieve_against(
-        vec![
-            stripe_error(500).header("Stripe-Should-Retry", "false"),
-            Reply::json(200, &session_json()),
-        ],
+        |s| {
+            stripe_error(s, 500)
+                .with_header("Stripe-Should-Retry", "false")
+                .json(200, &session_json())
+        },
         None,
     );
     assert_eq!((result.is_err(), count), (true, 1));
     let (result, count) = retrieve_against(
-        vec![
-            stripe_error(400).header("Stripe-Should-Retry", "true"),
-            Reply::json(200, &session_json()),
-        ],
+        |s| {
+            stripe_error(s, 400)
+                .with_header("Stripe-Should-Retry", "true")
+                .json(200, &session_json())
+        },
         None,
     );
     assert_eq!((result.is_ok(), count), (true, 2));
     // Even when Stripe says to retry, the limit holds.
     let (result, count) = retrieve_against(
-        vec![stripe_error(400).header("Stripe-Should-Retry", "true"); 4],
+        |mut s| {
+            for _ in 0..4 {
+                s = stripe_error(s, 400).with_header("Stripe-Should-Retry", "true");
+            }
+            s
+        },
         Some(1),
     );
     assert_eq!((result.is_err(), count), (true, 2));
@@ -660,7 +707,10 @@ fn a_refused_connection_is_a_transport_error() {
 
 #[test]
 fn the_secret_key_never_shows() {
-    let server = Server::start(vec![stripe_error(401)]);
+    let server = Server::start(vec![Reply::json(
+        401,
+        r#"{"error": {"type": "invalid_request_error", "message": "Invalid API Key."}}"#,
+    )]);
     let client = client(&server);
     let debug = format!("{client:?}");
     assert!(!debug.contains(KEY), "{debug}");

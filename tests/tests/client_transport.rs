@@ -1,10 +1,10 @@
-//! The client over a user-supplied in-memory `Transport`: the trait is object-safe, the client
-//! hands it complete requests, and the pauses it asks for between retries stay within the
-//! configured bounds (the requested durations are checked, not measured).
+//! The client over an in-memory `Transport`, `rt::testing::FakeStripe`: the trait is
+//! object-safe, the client hands it complete requests, failures below HTTP map to the right
+//! errors and are retried or not, and the pauses it asks for between retries stay within the
+//! configured bounds (the requested durations are checked, not measured). No socket, and no
+//! async runtime: `rt::testing::block_on` runs the client, as a user's test would.
 
-use std::collections::VecDeque;
-use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use stripe_typed::resources::financial_connections_account::{
@@ -12,88 +12,32 @@ use stripe_typed::resources::financial_connections_account::{
     ListFinancialConnectionsAccountAccountHolder, RefreshFinancialConnectionsAccount,
     RefreshFinancialConnectionsAccountFeatures,
 };
+use stripe_typed::rt::testing::{block_on, FakeStripe, Script};
 use stripe_typed::rt::{
-    self, BoxFuture, Client, ErrorKind, HttpRequest, HttpResponse, List, Method, Path, Request,
-    Transport, TransportError, TransportErrorKind,
+    self, ApiErrorType, Client, ErrorKind, List, Method, Path, Request, TransportError,
+    TransportErrorKind,
 };
 
-type Outcome = Result<HttpResponse, TransportError>;
-
-#[derive(Default)]
-struct Fake {
-    outcomes: Mutex<VecDeque<Outcome>>,
-    sent: Mutex<Vec<HttpRequest>>,
-    slept: Mutex<Vec<Duration>>,
+/// A client over `fake` with the key `sk_test_fake`, as a user would make one.
+fn client(fake: &FakeStripe) -> Client {
+    Client::from_transport("sk_test_fake", Arc::new(fake.clone()))
 }
 
-impl Fake {
-    fn new(outcomes: Vec<Outcome>) -> Arc<Fake> {
-        Arc::new(Fake {
-            outcomes: Mutex::new(outcomes.into()),
-            ..Fake::default()
-        })
-    }
-
-    fn sent(&self) -> Vec<HttpRequest> {
-        self.sent.lock().expect("lock").clone()
-    }
-
-    fn slept(&self) -> Vec<Duration> {
-        self.slept.lock().expect("lock").clone()
-    }
+fn failure(kind: TransportErrorKind) -> TransportError {
+    TransportError::new(kind, "simulated")
 }
 
-impl Transport for Fake {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Outcome> {
-        self.sent.lock().expect("lock").push(request);
-        let outcome = self.outcomes.lock().expect("lock").pop_front();
-        Box::pin(async move {
-            outcome.unwrap_or_else(|| {
-                Err(TransportError::new(
-                    TransportErrorKind::Other,
-                    "no outcome left",
-                ))
-            })
-        })
-    }
-
-    fn sleep(&self, duration: Duration) -> BoxFuture<'_, ()> {
-        self.slept.lock().expect("lock").push(duration);
-        Box::pin(async {})
-    }
-}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("tokio runtime")
-        .block_on(future)
-}
-
-fn ok(body: &str) -> Outcome {
-    Ok(HttpResponse::new(
-        200,
-        vec![("request-id".to_owned(), "req_1".to_owned())],
-        body.as_bytes().to_vec(),
-    ))
-}
-
-fn status(code: u16) -> Outcome {
-    Ok(HttpResponse::new(
-        code,
-        Vec::new(),
-        br#"{"error": {"type": "api_error"}}"#.to_vec(),
-    ))
-}
-
-fn failure(kind: TransportErrorKind) -> Outcome {
-    Err(TransportError::new(kind, "simulated"))
+/// A failed response with Stripe's error object.
+fn status(script: Script<'_>, code: u16) -> Script<'_> {
+    script.error(code, ApiErrorType::ApiError, "simulated", "Simulated.")
 }
 
 #[test]
 fn the_transport_gets_complete_requests() {
-    let fake = Fake::new(vec![ok(r#"{"ok": true}"#)]);
-    let client = Client::from_transport("sk_test_fake", fake.clone())
+    let fake = FakeStripe::new();
+    fake.on(Method::Post, "/v1/things")
+        .json(200, r#"{"ok": true}"#);
+    let client = client(&fake)
         .with_base_url("https://stripe.test/")
         .with_api_version("2024-04-10")
         .with_timeout(Duration::from_secs(7));
@@ -103,13 +47,16 @@ fn the_transport_gets_complete_requests() {
     let value = block_on(client.send(request)).expect("ok");
     assert_eq!(value, serde_json::json!({"ok": true}));
 
-    let sent = fake.sent();
+    let sent = fake.requests();
     assert_eq!(sent.len(), 1);
     let request = &sent[0];
     assert_eq!(request.method, Method::Post);
     assert_eq!(request.url, "https://stripe.test/v1/things");
     assert_eq!(request.timeout, Duration::from_secs(7));
     assert_eq!(request.body, b"=x");
+    assert_eq!(request.form, [(String::new(), "x".to_owned())]);
+    assert_eq!(request.stripe_account(), Some("acct_9"));
+    assert_eq!(request.stripe_version(), Some("2024-04-10"));
     let names: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -131,22 +78,21 @@ fn the_transport_gets_complete_requests() {
 #[test]
 fn retries_pause_within_the_configured_bounds() {
     let (initial, max) = (Duration::from_millis(300), Duration::from_millis(1000));
-    let fake = Fake::new(vec![
-        failure(TransportErrorKind::Connect),
-        status(500),
-        failure(TransportErrorKind::Other),
-        status(503),
-        status(409),
-        ok("{}"),
-    ]);
-    let client = Client::from_transport("sk_test_fake", fake.clone())
+    let fake = FakeStripe::new();
+    let script = fake
+        .on(Method::Delete, "/v1/things/a")
+        .fail(failure(TransportErrorKind::Connect));
+    let script = status(script, 500).fail(failure(TransportErrorKind::Other));
+    status(status(script, 503), 409).json(200, "{}");
+    let client = client(&fake)
         .with_max_retries(5)
         .with_retry_delays(initial, max);
     let request: rt::Request<rt::Json> =
         rt::Request::new(Method::Delete, "/v1/things/a".to_owned());
     block_on(client.send(request)).expect("the sixth attempt succeeds");
-    assert_eq!(fake.sent().len(), 6);
-    let slept = fake.slept();
+    let attempts: Vec<u32> = fake.requests().iter().map(|r| r.attempt).collect();
+    assert_eq!(attempts, [1, 2, 3, 4, 5, 6]);
+    let slept = fake.sleeps();
     assert_eq!(slept.len(), 5);
     for (i, pause) in slept.iter().enumerate() {
         assert!(
@@ -159,28 +105,36 @@ fn retries_pause_within_the_configured_bounds() {
         assert!(*pause * 2 >= base, "retry {}: {pause:?}", i + 1);
     }
     // DELETE carries no idempotency key.
-    assert_eq!(fake.sent()[0].header("idempotency-key"), None);
+    assert_eq!(fake.requests()[0].idempotency_key(), None);
 }
 
 #[test]
 fn transport_failures_map_to_errors() {
-    let fake = Fake::new(vec![failure(TransportErrorKind::Timeout)]);
-    let client = Client::from_transport("sk_test_fake", fake.clone())
+    let fake = FakeStripe::new();
+    fake.on(Method::Get, "/v1/x").timeout();
+    let client = client(&fake)
         .with_max_retries(0)
         .with_timeout(Duration::from_secs(3));
     let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/x".to_owned());
     let err = block_on(client.send(request.clone())).expect_err("timeout");
     assert!(matches!(err.kind(), ErrorKind::Timeout { after } if *after == Duration::from_secs(3)));
-    assert!(fake.slept().is_empty());
+    assert!(fake.sleeps().is_empty());
 
-    let fake = Fake::new(vec![failure(TransportErrorKind::Other); 3]);
-    let client = client.with_transport(fake.clone()).with_max_retries(2);
+    let fake = FakeStripe::new();
+    let other = || failure(TransportErrorKind::Other);
+    fake.on(Method::Get, "/v1/x")
+        .fail(other())
+        .fail(other())
+        .fail(other());
+    let client = client
+        .with_transport(Arc::new(fake.clone()))
+        .with_max_retries(2);
     let err = block_on(client.send(request)).expect_err("transport");
     match err.kind() {
         ErrorKind::Transport(e) => assert_eq!(e.kind(), TransportErrorKind::Other),
         other => panic!("{other:?}"),
     }
-    assert_eq!(fake.sent().len(), 3);
+    assert_eq!(fake.requests().len(), 3);
     assert!(std::error::Error::source(&err).is_some());
 }
 
@@ -191,12 +145,15 @@ fn failures_that_cannot_heal_are_not_retried() {
         TransportErrorKind::InvalidRequest,
         TransportErrorKind::ResponseTooLarge,
     ] {
-        let fake = Fake::new(vec![failure(kind), ok("{}")]);
-        let client = Client::from_transport("sk_test_fake", fake.clone()).with_max_retries(3);
+        let fake = FakeStripe::new();
+        fake.on(Method::Get, "/v1/x")
+            .fail(failure(kind))
+            .json(200, "{}");
+        let client = client(&fake).with_max_retries(3);
         let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/x".to_owned());
         let err = block_on(client.send(request)).expect_err("final");
-        assert_eq!(fake.sent().len(), 1, "{kind:?}");
-        assert!(fake.slept().is_empty(), "{kind:?}");
+        assert_eq!(fake.requests().len(), 1, "{kind:?}");
+        assert!(fake.sleeps().is_empty(), "{kind:?}");
         if kind == TransportErrorKind::ResponseTooLarge {
             assert!(
                 matches!(err.kind(), ErrorKind::ResponseTooLarge { .. }),
@@ -215,8 +172,8 @@ fn failures_that_cannot_heal_are_not_retried() {
 /// anything, by every generated operation and by paging.
 #[test]
 fn refused_path_parameters_never_reach_the_transport() {
-    let fake = Fake::new(vec![ok("{}"); 8]);
-    let client = Client::from_transport("sk_test_fake", fake.clone());
+    let fake = FakeStripe::new();
+    let client = client(&fake);
     for (value, reason) in [
         ("", "is empty"),
         (".", "is `.` or `..`"),
@@ -260,48 +217,54 @@ fn refused_path_parameters_never_reach_the_transport() {
         ),
         "{err:?}"
     );
-    assert!(fake.sent().is_empty(), "{:?}", fake.sent());
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
 /// A create that timed out may have happened; the key it was sent with lets the caller retry
 /// it safely.
 #[test]
 fn every_error_of_a_post_carries_its_idempotency_key() {
-    let fake = Fake::new(vec![failure(TransportErrorKind::Timeout); 3]);
-    let client = Client::from_transport("sk_test_fake", fake.clone());
+    let fake = FakeStripe::new();
+    fake.on(Method::Post, "/v1/charges")
+        .timeout()
+        .timeout()
+        .timeout();
+    let client = client(&fake);
     let request: rt::Request<rt::Json> =
         rt::Request::new(Method::Post, "/v1/charges".to_owned()).form(&Some("x".to_owned()));
     let err = block_on(client.send(request.clone())).expect_err("timeout");
     let key = err.idempotency_key().expect("a key").to_owned();
     let sent: Vec<_> = fake
-        .sent()
+        .requests()
         .iter()
-        .map(|r| r.header("idempotency-key").map(str::to_owned))
+        .map(|r| r.idempotency_key().map(str::to_owned))
         .collect();
     assert_eq!(sent, vec![Some(key.clone()); 3]);
 
-    let fake = Fake::new(vec![ok("{}")]);
-    let client = client.with_transport(fake.clone());
+    fake.on(Method::Post, "/v1/charges").json(200, "{}");
+    fake.clear_requests();
     block_on(client.send(request.idempotency_key(key.clone()))).expect("the retry succeeds");
-    assert_eq!(fake.sent()[0].header("idempotency-key"), Some(key.as_str()));
+    assert_eq!(fake.requests()[0].idempotency_key(), Some(key.as_str()));
 
-    for outcome in [
-        status(402),
-        status(503),
-        failure(TransportErrorKind::Connect),
-        ok("not json"),
-    ] {
-        let fake = Fake::new(vec![outcome]);
+    let outcomes: [fn(Script<'_>) -> Script<'_>; 4] = [
+        |s| status(s, 402),
+        |s| status(s, 503),
+        |s| s.fail(failure(TransportErrorKind::Connect)),
+        |s| s.json(200, "not json"),
+    ];
+    for outcome in outcomes {
+        let fake = FakeStripe::new();
+        outcome(fake.on(Method::Post, "/v1/charges"));
         let client = client
             .clone()
-            .with_transport(fake.clone())
+            .with_transport(Arc::new(fake.clone()))
             .with_max_retries(0);
         let request: rt::Request<rt::Json> =
             rt::Request::new(Method::Post, "/v1/charges".to_owned());
         let err = block_on(client.send(request)).expect_err("an error");
         assert_eq!(
             err.idempotency_key(),
-            fake.sent()[0].header("idempotency-key"),
+            fake.requests()[0].idempotency_key(),
             "{err:?}"
         );
         assert!(err.idempotency_key().is_some(), "{err:?}");
@@ -310,8 +273,10 @@ fn every_error_of_a_post_carries_its_idempotency_key() {
 
 #[test]
 fn responses_over_the_limit_fail_even_from_a_transport_that_ignores_it() {
-    let fake = Fake::new(vec![ok(&format!("\"{}\"", "x".repeat(100)))]);
-    let client = Client::from_transport("sk_test_fake", fake.clone()).with_max_response_bytes(64);
+    let fake = FakeStripe::new();
+    fake.on(Method::Get, "/v1/x")
+        .json(200, &format!("\"{}\"", "x".repeat(100)));
+    let client = client(&fake).with_max_response_bytes(64);
     let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/x".to_owned());
     let err = block_on(client.send(request)).expect_err("too large");
     assert!(
@@ -319,7 +284,7 @@ fn responses_over_the_limit_fail_even_from_a_transport_that_ignores_it() {
         "{err:?}"
     );
     assert!(err.to_string().contains("with_max_response_bytes"), "{err}");
-    assert_eq!(fake.sent()[0].max_response_bytes, 64);
+    assert_eq!(fake.requests().len(), 1);
 }
 
 #[test]
@@ -329,8 +294,8 @@ fn a_list_request_with_a_hostile_filter_shows_no_values_in_debug() {
         &stripe_typed::resources::financial_connections_account::ListFinancialConnectionsAccount::new()
             .account_holder(holder),
     );
-    let fake = Fake::new(vec![]);
-    let client = Client::from_transport("sk_test_fake", fake);
+    let fake = FakeStripe::new();
+    let client = client(&fake);
     let paginator = client.paginate(request.clone());
     for debug in [format!("{request:?}"), format!("{paginator:?}")] {
         assert!(!debug.contains("cus_SECRET"), "{debug}");

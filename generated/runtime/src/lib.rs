@@ -8,7 +8,8 @@
 //! [`Timestamp`], [`double_option`], [`WireEnum`]), request descriptions ([`Request`]), errors
 //! ([`Error`], [`ErrorKind`], [`ApiError`]), and with features: the clients that execute
 //! requests (`Client`, feature `client`, and `blocking::Client`, feature `blocking`), paging
-//! through lists (`Paginator`, `client`) and webhook signatures (`webhook`, feature `webhook`).
+//! through lists (`Paginator`, `client`), webhook signatures (`webhook`, feature `webhook`)
+//! and a test double for code that calls Stripe (`testing`, feature `testing`).
 //!
 //! A generated operation returns a [`Request`]; a client sends it:
 //!
@@ -54,6 +55,9 @@ mod client;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+
+#[cfg(feature = "testing")]
+pub mod testing;
 
 #[cfg(feature = "webhook")]
 pub mod webhook;
