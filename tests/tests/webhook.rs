@@ -460,7 +460,8 @@ fn an_object_that_does_not_fit_its_type_is_kept_with_the_reason() {
         "{}",
         kept.error()
     );
-    assert_eq!(kept.object(), &object);
+    assert_eq!(kept.object(), Some(&object));
+    assert_eq!(serde_json::from_str::<Value>(kept.text()).unwrap(), object);
     assert_eq!(serde_json::to_value(&event).unwrap(), sent);
 }
 

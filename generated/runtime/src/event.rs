@@ -1,28 +1,36 @@
 //! Runtime support for generated webhook events (`resources::event`): keeping an event's object
 //! as sent when it does not decode as the type its event type names.
 
-use super::json::{Decode, DecodeError, Reader};
+use super::json::{from_json, Decode, DecodeError, Reader};
 use super::Json;
 
 /// An event's `data.object` that did not decode as the type its event type names (an event
 /// rendered for another API version, say), kept as sent, with the reason.
 ///
-/// It encodes back to the object unchanged; the error is not part of the JSON.
+/// It encodes back to the exact text it came as (with serde_json); the error is not part of
+/// the JSON.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UndecodedObject {
-    object: Json,
+    text: Box<str>,
+    object: Option<Json>,
     error: String,
 }
 
 impl UndecodedObject {
-    /// The object, as sent.
-    pub fn object(&self) -> &Json {
-        &self.object
+    /// The object, as sent; `None` when [`Json`] cannot hold it (a number beyond `f64`, such
+    /// as `1e400`: [`text`](Self::text) has it).
+    pub fn object(&self) -> Option<&Json> {
+        self.object.as_ref()
     }
 
-    /// The object, as sent, by value.
-    pub fn into_object(self) -> Json {
+    /// The object, as sent, by value (`None` as for [`object`](Self::object)).
+    pub fn into_object(self) -> Option<Json> {
         self.object
+    }
+
+    /// The object's JSON text, exactly as sent.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// Why it did not decode: the message, with the JSON path it stopped at.
@@ -33,20 +41,22 @@ impl UndecodedObject {
 
 impl serde::Serialize for UndecodedObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.object.serialize(serializer)
+        crate::object::Raw(&self.text).serialize(serializer)
     }
 }
 
-/// Decodes the object ahead as `T`, or, when it does not fit, reads it again as JSON and keeps
-/// it with the error (only then is its text read twice). Fails only when the text is not JSON.
+/// Decodes the object ahead as `T`, or, when it does not fit, keeps its text (and its value,
+/// when [`Json`] can hold it) with the error: only then is its text read twice. Fails only
+/// when the text is not JSON.
 // Only the generated `resources::event` calls it.
 pub fn decode_object<T: Decode>(
     r: &mut Reader<'_>,
 ) -> Result<Result<T, UndecodedObject>, DecodeError> {
-    match r.decode_or_json::<T>() {
+    match r.decode_or_raw::<T>() {
         Ok(Ok(typed)) => Ok(Ok(typed)),
-        Ok(Err((object, e))) => Ok(Err(UndecodedObject {
-            object,
+        Ok(Err((text, e))) => Ok(Err(UndecodedObject {
+            text: text.into(),
+            object: from_json::<Json>(text).ok(),
             error: e.to_string(),
         })),
         Err(e) => Err(e),

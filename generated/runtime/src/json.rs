@@ -492,12 +492,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Decodes a `T`, or, if the value is not one, reads it as [`Json`] instead and returns it
-    /// with why it is not a `T`. Fails only when the value is not JSON at all.
+    /// Decodes a `T`, or, if the value is not one, skips it and returns its text with why it
+    /// is not a `T`. Fails only when the value is not JSON at all.
     #[doc(hidden)]
-    pub fn decode_or_json<T: Decode>(
+    pub fn decode_or_raw<T: Decode>(
         &mut self,
-    ) -> Result<Result<T, (Json, DecodeError)>, DecodeError> {
+    ) -> Result<Result<T, (&'a str, DecodeError)>, DecodeError> {
         let mark = Mark {
             pos: self.pos,
             depth: self.depth,
@@ -507,8 +507,8 @@ impl<'a> Reader<'a> {
             Err(e) => {
                 self.pos = mark.pos;
                 self.depth = mark.depth;
-                match self.json() {
-                    Ok(json) => Ok(Err((json, e))),
+                match self.raw() {
+                    Ok(text) => Ok(Err((text, e))),
                     Err(bad) => Err(bad),
                 }
             }

@@ -118,7 +118,7 @@ impl Extra {
 /// and re-escape strings. `serde_json::to_value` parses it (and fails on a number beyond
 /// `f64`, rather than inventing a value); other serde formats see serde_json's raw-value
 /// struct.
-struct Raw<'a>(&'a str);
+pub(crate) struct Raw<'a>(pub(crate) &'a str);
 
 impl Serialize for Raw<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
