@@ -24,16 +24,15 @@ pub trait WireEnum: Sized + Clone + 'static {
     /// The value for a wire string: the one of [`KNOWN`](Self::KNOWN) sent as `s`, else
     /// [`unknown`](Self::unknown); unknown values are kept, never rejected.
     fn from_wire(s: &str) -> Self {
-        // Compiled once per enum, so a loop over indices: an iterator or a closure here would
-        // compile its own `Iter<Self>`, `find` or closure for every enum too.
-        let known = Self::KNOWN;
-        let mut i = 0;
-        while i < known.len() {
-            let value = &known[i];
+        // Compiled once per enum, so a plain loop over a slice pattern: an iterator or a
+        // closure would compile its own `Iter<Self>` or closure for every enum too, and
+        // indexing a bounds check and an overflow check.
+        let mut rest = Self::KNOWN;
+        while let [value, tail @ ..] = rest {
             if value.as_str() == s {
                 return value.clone();
             }
-            i += 1;
+            rest = tail;
         }
         Self::unknown(s)
     }
