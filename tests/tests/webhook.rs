@@ -369,6 +369,14 @@ fn deliver(event: &Value) -> Event {
 
 /// The `financial_connections.account.*` event types of the pinned spec.
 fn account_event_types() -> Vec<String> {
+    event_types()
+        .into_iter()
+        .filter(|t| t.starts_with("financial_connections.account."))
+        .collect()
+}
+
+/// The `enabled_events` of the pinned spec, `*` included.
+fn event_types() -> Vec<String> {
     let spec: Value = serde_json::from_slice(&xtask::pinned_spec().unwrap()).unwrap();
     let all = &spec["paths"]["/v1/webhook_endpoints"]["post"]["requestBody"]["content"]
         ["application/x-www-form-urlencoded"]["schema"]["properties"]["enabled_events"]["items"]
@@ -377,9 +385,20 @@ fn account_event_types() -> Vec<String> {
         .unwrap()
         .iter()
         .filter_map(Value::as_str)
-        .filter(|t| t.starts_with("financial_connections.account."))
         .map(str::to_owned)
         .collect()
+}
+
+#[test]
+fn event_type_knows_every_event_type_of_the_spec_by_its_wire_string() {
+    let mut spec: Vec<String> = event_types().into_iter().filter(|t| t != "*").collect();
+    spec.sort();
+    let known: Vec<&str> = EventType::KNOWN.iter().map(EventType::as_str).collect();
+    assert_eq!(known, spec);
+    for t in EventType::KNOWN {
+        assert_eq!(EventType::from_wire(t.as_str()), *t);
+        assert!(!matches!(t, EventType::Unknown(_)), "{t:?}");
+    }
 }
 
 #[test]

@@ -44,6 +44,13 @@ pub enum ApiErrorType {
 }
 
 impl WireEnum for ApiErrorType {
+    const KNOWN: &'static [Self] = &[
+        Self::ApiError,
+        Self::CardError,
+        Self::IdempotencyError,
+        Self::InvalidRequestError,
+    ];
+
     fn as_str(&self) -> &str {
         match self {
             Self::ApiError => "api_error",
@@ -54,14 +61,8 @@ impl WireEnum for ApiErrorType {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match s {
-            "api_error" => Self::ApiError,
-            "card_error" => Self::CardError,
-            "idempotency_error" => Self::IdempotencyError,
-            "invalid_request_error" => Self::InvalidRequestError,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 crate::impl_wire_enum!(@core ApiErrorType);

@@ -26,8 +26,8 @@
 //! ```
 //!
 //! Everything documented here is the public API, under semver. Items hidden from the docs
-//! (`impl_wire_enum!`, `impl_id!`, `wire_position`, `decode_object`, `__private`) exist for
-//! the generated crate of the same version and may change in any release.
+//! (`impl_wire_enum!`, `impl_id!`, `decode_object`, `__private`) exist for the generated crate
+//! of the same version and may change in any release.
 
 #[cfg(feature = "client")]
 mod app_info;
@@ -91,11 +91,9 @@ pub use upload::{Bytes, FileUpload, DEFAULT_MAX_UPLOAD_BYTES};
 pub use wire::WireEnum;
 
 // Generated code calls `rt::impl_wire_enum!(X);` and `rt::impl_id!(X);` (exported at the
-// crate's root) and these: users see only what they produce.
+// crate's root) and this: users see only what they produce.
 #[doc(hidden)]
 pub use event::decode_object;
-#[doc(hidden)]
-pub use wire::wire_position;
 
 /// What the macros name, so that a crate using them needs no dependency of its own.
 #[doc(hidden)]

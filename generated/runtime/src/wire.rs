@@ -1,24 +1,41 @@
 //! String enums that keep unknown values, and typed ids.
 //!
-//! The generator emits the enum or newtype and its `WireEnum` table; the macros here add the
-//! shared trait impls so that each enum's serde glue is a few calls into one place.
+//! The generator emits the enum or newtype and its `WireEnum` impl (known values, their wire
+//! strings, the catch-all); the macros here add the shared trait impls so that each enum's serde
+//! glue is a few calls into one place.
 
 /// A string enum as Stripe sends it, with a catch-all for values this crate does not know.
 ///
-/// Generated enums implement it, and `impl_wire_enum!` derives `Serialize`, `Deserialize`,
-/// `Display`, `FromStr`, `From<&str>` and [`ToForm`](super::ToForm) from it.
-pub trait WireEnum: Sized {
+/// Generated enums implement it with their known values ([`KNOWN`](Self::KNOWN)), the wire
+/// string of each ([`as_str`](Self::as_str)) and the catch-all ([`unknown`](Self::unknown)), so
+/// each wire string is written once; [`from_wire`](Self::from_wire) is derived from those.
+/// `impl_wire_enum!` derives `Serialize`, `Deserialize`, `Display`, `FromStr`, `From<&str>` and
+/// [`ToForm`](super::ToForm) from it.
+pub trait WireEnum: Sized + Clone + 'static {
+    /// Every value this version of the crate knows, in declaration order.
+    const KNOWN: &'static [Self];
+
     /// The value as sent on the wire.
     fn as_str(&self) -> &str;
-    /// The variant for a wire value; unknown values are kept, never rejected.
-    fn from_wire(s: &str) -> Self;
-}
 
-/// Where `s` is in `wires`: the generated `WireEnum::from_wire` of every enum looks its value
-/// up here, then matches on the position.
-#[doc(hidden)]
-pub fn wire_position(s: &str, wires: &[&str]) -> Option<usize> {
-    wires.iter().position(|w| *w == s)
+    /// The catch-all for a value not in [`KNOWN`](Self::KNOWN), kept as sent.
+    fn unknown(wire: &str) -> Self;
+
+    /// The value for a wire string: the one of [`KNOWN`](Self::KNOWN) sent as `s`, else
+    /// [`unknown`](Self::unknown); unknown values are kept, never rejected.
+    fn from_wire(s: &str) -> Self {
+        // Compiled once per enum, so a plain loop over a slice pattern: an iterator or a
+        // closure would compile its own `Iter<Self>` or closure for every enum too, and
+        // indexing a bounds check and an overflow check.
+        let mut rest = Self::KNOWN;
+        while let [value, tail @ ..] = rest {
+            if value.as_str() == s {
+                return value.clone();
+            }
+            rest = tail;
+        }
+        Self::unknown(s)
+    }
 }
 
 /// Implements `Decode`, `Display`, `FromStr`, `From<&str>` and `ToForm` for a type that
@@ -247,6 +264,7 @@ mod tests {
     }
 
     impl WireEnum for Permission {
+        const KNOWN: &'static [Self] = &[Self::Balances, Self::PaymentMethod];
         fn as_str(&self) -> &str {
             match self {
                 Self::Balances => "balances",
@@ -254,12 +272,8 @@ mod tests {
                 Self::Unknown(s) => s,
             }
         }
-        fn from_wire(s: &str) -> Self {
-            match s {
-                "balances" => Self::Balances,
-                "payment_method" => Self::PaymentMethod,
-                _ => Self::Unknown(s.to_owned()),
-            }
+        fn unknown(wire: &str) -> Self {
+            Self::Unknown(wire.to_owned())
         }
     }
     crate::impl_wire_enum!(@core Permission);
@@ -300,6 +314,21 @@ mod tests {
         let mut form = Form::new();
         Permission::Balances.to_form("p", &mut form);
         assert_eq!(form.finish(), "p=balances");
+    }
+
+    #[test]
+    fn from_wire_finds_each_known_value_by_its_wire_string() {
+        for known in Permission::KNOWN {
+            assert_eq!(Permission::from_wire(known.as_str()), *known);
+        }
+        assert_eq!(
+            Permission::from_wire(""),
+            Permission::Unknown(String::new())
+        );
+        // The catch-all's own value is sent back as it came, even when it looks like a name.
+        let odd = Permission::from_wire("Balances");
+        assert_eq!(odd, Permission::Unknown("Balances".into()));
+        assert_eq!(odd.as_str(), "Balances");
     }
 
     #[test]

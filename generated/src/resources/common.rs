@@ -92,6 +92,7 @@ pub enum BankConnectionsResourceAccountholderType {
 }
 
 impl rt::WireEnum for BankConnectionsResourceAccountholderType {
+    const KNOWN: &'static [Self] = &[Self::Account, Self::Customer];
     fn as_str(&self) -> &str {
         match self {
             Self::Account => "account",
@@ -100,12 +101,8 @@ impl rt::WireEnum for BankConnectionsResourceAccountholderType {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["account", "customer"]) {
-            Some(0) => Self::Account,
-            Some(1) => Self::Customer,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 

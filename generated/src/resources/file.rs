@@ -340,6 +340,27 @@ pub enum FilePurpose {
 }
 
 impl rt::WireEnum for FilePurpose {
+    const KNOWN: &'static [Self] = &[
+        Self::AccountRequirement,
+        Self::AdditionalVerification,
+        Self::BusinessIcon,
+        Self::BusinessLogo,
+        Self::CustomerSignature,
+        Self::DisputeEvidence,
+        Self::DocumentProviderIdentityDocument,
+        Self::FinanceReportRun,
+        Self::FinancialAccountStatement,
+        Self::IdentityDocument,
+        Self::IdentityDocumentDownloadable,
+        Self::IssuingRegulatoryReporting,
+        Self::PciDocument,
+        Self::PlatformTermsOfService,
+        Self::Selfie,
+        Self::SigmaScheduledQuery,
+        Self::TaxDocumentUserUpload,
+        Self::TerminalAndroidApk,
+        Self::TerminalReaderSplashscreen,
+    ];
     fn as_str(&self) -> &str {
         match self {
             Self::AccountRequirement => "account_requirement",
@@ -367,52 +388,8 @@ impl rt::WireEnum for FilePurpose {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(
-            s,
-            &[
-                "account_requirement",
-                "additional_verification",
-                "business_icon",
-                "business_logo",
-                "customer_signature",
-                "dispute_evidence",
-                "document_provider_identity_document",
-                "finance_report_run",
-                "financial_account_statement",
-                "identity_document",
-                "identity_document_downloadable",
-                "issuing_regulatory_reporting",
-                "pci_document",
-                "platform_terms_of_service",
-                "selfie",
-                "sigma_scheduled_query",
-                "tax_document_user_upload",
-                "terminal_android_apk",
-                "terminal_reader_splashscreen",
-            ],
-        ) {
-            Some(0) => Self::AccountRequirement,
-            Some(1) => Self::AdditionalVerification,
-            Some(2) => Self::BusinessIcon,
-            Some(3) => Self::BusinessLogo,
-            Some(4) => Self::CustomerSignature,
-            Some(5) => Self::DisputeEvidence,
-            Some(6) => Self::DocumentProviderIdentityDocument,
-            Some(7) => Self::FinanceReportRun,
-            Some(8) => Self::FinancialAccountStatement,
-            Some(9) => Self::IdentityDocument,
-            Some(10) => Self::IdentityDocumentDownloadable,
-            Some(11) => Self::IssuingRegulatoryReporting,
-            Some(12) => Self::PciDocument,
-            Some(13) => Self::PlatformTermsOfService,
-            Some(14) => Self::Selfie,
-            Some(15) => Self::SigmaScheduledQuery,
-            Some(16) => Self::TaxDocumentUserUpload,
-            Some(17) => Self::TerminalAndroidApk,
-            Some(18) => Self::TerminalReaderSplashscreen,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -546,6 +523,21 @@ pub enum CreateFilePurpose {
 }
 
 impl rt::WireEnum for CreateFilePurpose {
+    const KNOWN: &'static [Self] = &[
+        Self::AccountRequirement,
+        Self::AdditionalVerification,
+        Self::BusinessIcon,
+        Self::BusinessLogo,
+        Self::CustomerSignature,
+        Self::DisputeEvidence,
+        Self::IdentityDocument,
+        Self::IssuingRegulatoryReporting,
+        Self::PciDocument,
+        Self::PlatformTermsOfService,
+        Self::TaxDocumentUserUpload,
+        Self::TerminalAndroidApk,
+        Self::TerminalReaderSplashscreen,
+    ];
     fn as_str(&self) -> &str {
         match self {
             Self::AccountRequirement => "account_requirement",
@@ -565,40 +557,8 @@ impl rt::WireEnum for CreateFilePurpose {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(
-            s,
-            &[
-                "account_requirement",
-                "additional_verification",
-                "business_icon",
-                "business_logo",
-                "customer_signature",
-                "dispute_evidence",
-                "identity_document",
-                "issuing_regulatory_reporting",
-                "pci_document",
-                "platform_terms_of_service",
-                "tax_document_user_upload",
-                "terminal_android_apk",
-                "terminal_reader_splashscreen",
-            ],
-        ) {
-            Some(0) => Self::AccountRequirement,
-            Some(1) => Self::AdditionalVerification,
-            Some(2) => Self::BusinessIcon,
-            Some(3) => Self::BusinessLogo,
-            Some(4) => Self::CustomerSignature,
-            Some(5) => Self::DisputeEvidence,
-            Some(6) => Self::IdentityDocument,
-            Some(7) => Self::IssuingRegulatoryReporting,
-            Some(8) => Self::PciDocument,
-            Some(9) => Self::PlatformTermsOfService,
-            Some(10) => Self::TaxDocumentUserUpload,
-            Some(11) => Self::TerminalAndroidApk,
-            Some(12) => Self::TerminalReaderSplashscreen,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 

@@ -367,6 +367,7 @@ pub enum BankConnectionsResourceAccountNumberDetailsIdentifierType {
 }
 
 impl rt::WireEnum for BankConnectionsResourceAccountNumberDetailsIdentifierType {
+    const KNOWN: &'static [Self] = &[Self::AccountNumber, Self::TokenizedAccountNumber];
     fn as_str(&self) -> &str {
         match self {
             Self::AccountNumber => "account_number",
@@ -375,12 +376,8 @@ impl rt::WireEnum for BankConnectionsResourceAccountNumberDetailsIdentifierType 
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["account_number", "tokenized_account_number"]) {
-            Some(0) => Self::AccountNumber,
-            Some(1) => Self::TokenizedAccountNumber,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -399,6 +396,7 @@ pub enum BankConnectionsResourceAccountNumberDetailsStatus {
 }
 
 impl rt::WireEnum for BankConnectionsResourceAccountNumberDetailsStatus {
+    const KNOWN: &'static [Self] = &[Self::Deactivated, Self::Transactable];
     fn as_str(&self) -> &str {
         match self {
             Self::Deactivated => "deactivated",
@@ -407,12 +405,8 @@ impl rt::WireEnum for BankConnectionsResourceAccountNumberDetailsStatus {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["deactivated", "transactable"]) {
-            Some(0) => Self::Deactivated,
-            Some(1) => Self::Transactable,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -428,6 +422,7 @@ pub enum BankConnectionsResourceAccountNumberDetailsSupportedNetworks {
 }
 
 impl rt::WireEnum for BankConnectionsResourceAccountNumberDetailsSupportedNetworks {
+    const KNOWN: &'static [Self] = &[Self::Ach];
     fn as_str(&self) -> &str {
         match self {
             Self::Ach => "ach",
@@ -435,11 +430,8 @@ impl rt::WireEnum for BankConnectionsResourceAccountNumberDetailsSupportedNetwor
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["ach"]) {
-            Some(0) => Self::Ach,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -726,6 +718,7 @@ pub enum BankConnectionsResourceBalanceRefreshStatus {
 }
 
 impl rt::WireEnum for BankConnectionsResourceBalanceRefreshStatus {
+    const KNOWN: &'static [Self] = &[Self::Failed, Self::Pending, Self::Succeeded];
     fn as_str(&self) -> &str {
         match self {
             Self::Failed => "failed",
@@ -735,13 +728,8 @@ impl rt::WireEnum for BankConnectionsResourceBalanceRefreshStatus {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["failed", "pending", "succeeded"]) {
-            Some(0) => Self::Failed,
-            Some(1) => Self::Pending,
-            Some(2) => Self::Succeeded,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -760,6 +748,7 @@ pub enum BankConnectionsResourceBalanceType {
 }
 
 impl rt::WireEnum for BankConnectionsResourceBalanceType {
+    const KNOWN: &'static [Self] = &[Self::Cash, Self::Credit];
     fn as_str(&self) -> &str {
         match self {
             Self::Cash => "cash",
@@ -768,12 +757,8 @@ impl rt::WireEnum for BankConnectionsResourceBalanceType {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["cash", "credit"]) {
-            Some(0) => Self::Cash,
-            Some(1) => Self::Credit,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -888,6 +873,12 @@ pub enum FinancialConnectionsAccountCategory {
 }
 
 impl rt::WireEnum for FinancialConnectionsAccountCategory {
+    const KNOWN: &'static [Self] = &[
+        Self::Cash,
+        Self::Credit,
+        Self::Investment,
+        Self::Other,
+    ];
     fn as_str(&self) -> &str {
         match self {
             Self::Cash => "cash",
@@ -898,14 +889,8 @@ impl rt::WireEnum for FinancialConnectionsAccountCategory {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["cash", "credit", "investment", "other"]) {
-            Some(0) => Self::Cash,
-            Some(1) => Self::Credit,
-            Some(2) => Self::Investment,
-            Some(3) => Self::Other,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -927,6 +912,12 @@ pub enum FinancialConnectionsAccountPermissions {
 }
 
 impl rt::WireEnum for FinancialConnectionsAccountPermissions {
+    const KNOWN: &'static [Self] = &[
+        Self::Balances,
+        Self::Ownership,
+        Self::PaymentMethod,
+        Self::Transactions,
+    ];
     fn as_str(&self) -> &str {
         match self {
             Self::Balances => "balances",
@@ -937,17 +928,8 @@ impl rt::WireEnum for FinancialConnectionsAccountPermissions {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(
-            s,
-            &["balances", "ownership", "payment_method", "transactions"],
-        ) {
-            Some(0) => Self::Balances,
-            Some(1) => Self::Ownership,
-            Some(2) => Self::PaymentMethod,
-            Some(3) => Self::Transactions,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -968,6 +950,7 @@ pub enum FinancialConnectionsAccountStatus {
 }
 
 impl rt::WireEnum for FinancialConnectionsAccountStatus {
+    const KNOWN: &'static [Self] = &[Self::Active, Self::Disconnected, Self::Inactive];
     fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -977,13 +960,8 @@ impl rt::WireEnum for FinancialConnectionsAccountStatus {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["active", "disconnected", "inactive"]) {
-            Some(0) => Self::Active,
-            Some(1) => Self::Disconnected,
-            Some(2) => Self::Inactive,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -1023,6 +1001,14 @@ pub enum FinancialConnectionsAccountSubcategory {
 }
 
 impl rt::WireEnum for FinancialConnectionsAccountSubcategory {
+    const KNOWN: &'static [Self] = &[
+        Self::Checking,
+        Self::CreditCard,
+        Self::LineOfCredit,
+        Self::Mortgage,
+        Self::Other,
+        Self::Savings,
+    ];
     fn as_str(&self) -> &str {
         match self {
             Self::Checking => "checking",
@@ -1035,26 +1021,8 @@ impl rt::WireEnum for FinancialConnectionsAccountSubcategory {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(
-            s,
-            &[
-                "checking",
-                "credit_card",
-                "line_of_credit",
-                "mortgage",
-                "other",
-                "savings",
-            ],
-        ) {
-            Some(0) => Self::Checking,
-            Some(1) => Self::CreditCard,
-            Some(2) => Self::LineOfCredit,
-            Some(3) => Self::Mortgage,
-            Some(4) => Self::Other,
-            Some(5) => Self::Savings,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -1070,6 +1038,7 @@ pub enum FinancialConnectionsAccountSubscriptions {
 }
 
 impl rt::WireEnum for FinancialConnectionsAccountSubscriptions {
+    const KNOWN: &'static [Self] = &[Self::Transactions];
     fn as_str(&self) -> &str {
         match self {
             Self::Transactions => "transactions",
@@ -1077,11 +1046,8 @@ impl rt::WireEnum for FinancialConnectionsAccountSubscriptions {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["transactions"]) {
-            Some(0) => Self::Transactions,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -1099,6 +1065,7 @@ pub enum FinancialConnectionsAccountSupportedPaymentMethodTypes {
 }
 
 impl rt::WireEnum for FinancialConnectionsAccountSupportedPaymentMethodTypes {
+    const KNOWN: &'static [Self] = &[Self::Link, Self::UsBankAccount];
     fn as_str(&self) -> &str {
         match self {
             Self::Link => "link",
@@ -1107,12 +1074,8 @@ impl rt::WireEnum for FinancialConnectionsAccountSupportedPaymentMethodTypes {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["link", "us_bank_account"]) {
-            Some(0) => Self::Link,
-            Some(1) => Self::UsBankAccount,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -1292,6 +1255,7 @@ pub enum RefreshFinancialConnectionsAccountFeatures {
 }
 
 impl rt::WireEnum for RefreshFinancialConnectionsAccountFeatures {
+    const KNOWN: &'static [Self] = &[Self::Balance, Self::Ownership, Self::Transactions];
     fn as_str(&self) -> &str {
         match self {
             Self::Balance => "balance",
@@ -1301,13 +1265,8 @@ impl rt::WireEnum for RefreshFinancialConnectionsAccountFeatures {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["balance", "ownership", "transactions"]) {
-            Some(0) => Self::Balance,
-            Some(1) => Self::Ownership,
-            Some(2) => Self::Transactions,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 

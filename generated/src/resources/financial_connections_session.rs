@@ -228,6 +228,13 @@ pub enum BankConnectionsResourceLinkAccountSessionFiltersAccountSubcategories {
 
 impl rt::WireEnum
 for BankConnectionsResourceLinkAccountSessionFiltersAccountSubcategories {
+    const KNOWN: &'static [Self] = &[
+        Self::Checking,
+        Self::CreditCard,
+        Self::LineOfCredit,
+        Self::Mortgage,
+        Self::Savings,
+    ];
     fn as_str(&self) -> &str {
         match self {
             Self::Checking => "checking",
@@ -239,18 +246,8 @@ for BankConnectionsResourceLinkAccountSessionFiltersAccountSubcategories {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(
-            s,
-            &["checking", "credit_card", "line_of_credit", "mortgage", "savings"],
-        ) {
-            Some(0) => Self::Checking,
-            Some(1) => Self::CreditCard,
-            Some(2) => Self::LineOfCredit,
-            Some(3) => Self::Mortgage,
-            Some(4) => Self::Savings,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -274,6 +271,12 @@ pub enum FinancialConnectionsSessionPermissions {
 }
 
 impl rt::WireEnum for FinancialConnectionsSessionPermissions {
+    const KNOWN: &'static [Self] = &[
+        Self::Balances,
+        Self::Ownership,
+        Self::PaymentMethod,
+        Self::Transactions,
+    ];
     fn as_str(&self) -> &str {
         match self {
             Self::Balances => "balances",
@@ -284,17 +287,8 @@ impl rt::WireEnum for FinancialConnectionsSessionPermissions {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(
-            s,
-            &["balances", "ownership", "payment_method", "transactions"],
-        ) {
-            Some(0) => Self::Balances,
-            Some(1) => Self::Ownership,
-            Some(2) => Self::PaymentMethod,
-            Some(3) => Self::Transactions,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 
@@ -314,6 +308,11 @@ pub enum FinancialConnectionsSessionPrefetch {
 }
 
 impl rt::WireEnum for FinancialConnectionsSessionPrefetch {
+    const KNOWN: &'static [Self] = &[
+        Self::Balances,
+        Self::Ownership,
+        Self::Transactions,
+    ];
     fn as_str(&self) -> &str {
         match self {
             Self::Balances => "balances",
@@ -323,13 +322,8 @@ impl rt::WireEnum for FinancialConnectionsSessionPrefetch {
         }
     }
 
-    fn from_wire(s: &str) -> Self {
-        match rt::wire_position(s, &["balances", "ownership", "transactions"]) {
-            Some(0) => Self::Balances,
-            Some(1) => Self::Ownership,
-            Some(2) => Self::Transactions,
-            _ => Self::Unknown(s.to_owned()),
-        }
+    fn unknown(wire: &str) -> Self {
+        Self::Unknown(wire.to_owned())
     }
 }
 

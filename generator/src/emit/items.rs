@@ -182,6 +182,10 @@ pub fn emit_any_struct(s: &Struct) -> TokenStream {
 
 /// A string enum that keeps values newer than the spec in its catch-all variant, and
 /// serializes them back unchanged.
+///
+/// Each wire string is written once, in `as_str`: `rt::WireEnum::from_wire` finds a value among
+/// `KNOWN` by it, so the enum needs no table of strings, no positions and no `from_wire` of its
+/// own.
 pub fn emit_enum(e: &StringEnum) -> TokenStream {
     let name = &e.name;
     let unknown = &e.unknown;
@@ -189,9 +193,6 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
     let idents: Vec<_> = e.variants.iter().collect();
     let wires: Vec<_> = e.variants.iter().map(|v| v.wire()).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
-    // One lookup in the runtime instead of a string `match` per enum: a `match` on strings
-    // compiles to a comparison per arm, a `match` on positions to one jump table.
-    let positions = (0..wires.len()).map(proc_macro2::Literal::usize_unsuffixed);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -203,6 +204,8 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
         }
 
         impl rt::WireEnum for #name {
+            const KNOWN: &'static [Self] = &[#(Self::#idents),*];
+
             fn as_str(&self) -> &str {
                 match self {
                     #(Self::#idents => #wires,)*
@@ -210,11 +213,8 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
                 }
             }
 
-            fn from_wire(s: &str) -> Self {
-                match rt::wire_position(s, &[#(#wires),*]) {
-                    #(Some(#positions) => Self::#idents,)*
-                    _ => Self::#unknown(s.to_owned()),
-                }
+            fn unknown(wire: &str) -> Self {
+                Self::#unknown(wire.to_owned())
             }
         }
 
