@@ -114,6 +114,114 @@ impl std::fmt::Debug for Config {
     }
 }
 
+/// The settings both clients share, as builder methods and getters of a client type with a
+/// `config: Config` field: written once here, expanded in `impl Client` of `client.rs` and
+/// `blocking.rs`.
+macro_rules! config_methods {
+    () => {
+        /// Sends through `transport` instead.
+        pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
+            self.transport = transport;
+            self
+        }
+
+        /// Sends every request to `base_url`, such as a mock server or a proxy. By default a
+        /// request goes to its operation's server: `https://api.stripe.com`, or for file
+        /// uploads and downloads `https://files.stripe.com`, as the spec says. A base URL set
+        /// here replaces them all (setting `https://api.stripe.com` restores the default).
+        pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+            self.config.set_base_url(base_url.into());
+            self
+        }
+
+        /// Sends this `Stripe-Version` (default [`API_VERSION`](crate::API_VERSION)). The
+        /// generated models match the default; other versions may not decode.
+        pub fn with_api_version(mut self, version: impl Into<String>) -> Self {
+            self.config.api_version = version.into();
+            self
+        }
+
+        /// Names the application built on the client (a plugin, a platform) to Stripe, as the
+        /// official libraries' app info does: `User-Agent` becomes
+        /// `stripe-typed/<version> <name>/<version> (<url>)` and `X-Stripe-Client-User-Agent`
+        /// gains an `application` object with every field set. Both values are made here, once.
+        ///
+        /// Fails with [`ErrorKind::InvalidAppInfo`](crate::ErrorKind::InvalidAppInfo), naming
+        /// the field, when a field is not printable ASCII (a control character such as a line
+        /// break, or a non-ASCII character) or the name is empty.
+        pub fn with_app_info(mut self, info: AppInfo) -> Result<Self, Error> {
+            self.config.set_app_info(info)?;
+            Ok(self)
+        }
+
+        /// The app info set with [`with_app_info`](Self::with_app_info), if any.
+        pub fn app_info(&self) -> Option<&AppInfo> {
+            self.config.app_info()
+        }
+
+        /// Reports every attempt to `hook` (method, path, status, `Request-Id`, attempt
+        /// number, whether and why it will be retried, elapsed time, idempotency key; never
+        /// the API key, parameter values or bodies), for logs and metrics: see
+        /// [`Attempt`](crate::Attempt). It runs where the request is sent, after each attempt,
+        /// so it should be quick.
+        pub fn with_observer(
+            mut self,
+            hook: impl Fn(&crate::Attempt<'_>) + Send + Sync + 'static,
+        ) -> Self {
+            self.config.observer = Some(crate::observe::Observer::new(hook));
+            self
+        }
+
+        /// Retries a failed request at most `retries` times (default 2; 0 disables retries).
+        pub fn with_max_retries(mut self, retries: u32) -> Self {
+            self.config.max_retries = retries;
+            self
+        }
+
+        /// Gives up on an attempt after `timeout` (default 80 s, as Stripe's libraries).
+        pub fn with_timeout(mut self, timeout: Duration) -> Self {
+            self.config.timeout = timeout;
+            self
+        }
+
+        /// Waits between `initial` (default 0.5 s) and `max` (default 5 s) before a retry.
+        pub fn with_retry_delays(mut self, initial: Duration, max: Duration) -> Self {
+            self.config.initial_retry_delay = initial;
+            self.config.max_retry_delay = max.max(initial);
+            self
+        }
+
+        /// Reads at most `bytes` of a response body (default 32 MiB); a longer response fails
+        /// with [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge).
+        pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
+            self.config.max_response_bytes = bytes;
+            self
+        }
+
+        /// Sends uploads whose files total at most `bytes` (default
+        /// [`DEFAULT_MAX_UPLOAD_BYTES`](crate::DEFAULT_MAX_UPLOAD_BYTES), 16 MiB); a larger one
+        /// fails with [`ErrorKind::UploadTooLarge`](crate::ErrorKind::UploadTooLarge) before
+        /// anything is sent.
+        pub fn with_max_upload_bytes(mut self, bytes: usize) -> Self {
+            self.config.max_upload_bytes = bytes;
+            self
+        }
+
+        /// The base URL set with [`with_base_url`](Self::with_base_url), or
+        /// `https://api.stripe.com` (then operations with their own server, such as uploads,
+        /// go there).
+        pub fn base_url(&self) -> &str {
+            self.config.base_url()
+        }
+
+        /// The `Stripe-Version` requests carry unless they set their own.
+        pub fn api_version(&self) -> &str {
+            &self.config.api_version
+        }
+    };
+}
+pub(crate) use config_methods;
+
 /// What a client does after an attempt.
 pub(crate) enum Step {
     /// Wait this long, then send [`Exchange::request`] again.

@@ -36,6 +36,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::transport::{redacted_headers, RedactedUrl};
 use super::{
     ApiError, ApiErrorType, BoxFuture, Client, HttpRequest, HttpResponse, Method, Transport,
     TransportError, TransportErrorKind,
@@ -415,7 +416,8 @@ fn json_response(status: u16, body: Vec<u8>) -> HttpResponse {
 
 /// One request as the client sent it to a [`FakeStripe`], decoded.
 ///
-/// `Debug` shows everything but the `Authorization` header, which holds the secret key.
+/// `Debug` leaves out the `Authorization` header (the secret key) and parameter values (as a
+/// request's `Debug` does: they may be card numbers or secrets); read them with `param`.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SentRequest {
@@ -514,23 +516,17 @@ impl SentRequest {
 
 impl fmt::Debug for SentRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                if name.eq_ignore_ascii_case("authorization") {
-                    (name.as_str(), "<redacted>")
-                } else {
-                    (name.as_str(), value.as_str())
-                }
-            })
-            .collect();
+        // Parameter names only, as a request's `Debug`: values may be card numbers or secrets
+        // (`param` reads them).
+        let names = |pairs: &[(String, String)]| -> Vec<String> {
+            pairs.iter().map(|(name, _)| name.clone()).collect()
+        };
         f.debug_struct("SentRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
-            .field("query", &self.query)
-            .field("form", &self.form)
-            .field("headers", &headers)
+            .field("url", &RedactedUrl(&self.url))
+            .field("query", &names(&self.query))
+            .field("form", &names(&self.form))
+            .field("headers", &redacted_headers(&self.headers))
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("attempt", &self.attempt)
             .field("timeout", &self.timeout)
@@ -734,6 +730,14 @@ mod tests {
         let debug = format!("{sent:?} {fake:?}");
         assert!(!debug.contains(FAKE_SECRET_KEY), "{debug}");
         assert!(debug.contains("order-42"), "{debug}");
+        // Parameter names, not values (in the form or the query string).
+        assert!(
+            debug.contains("filters[countries][0]") && debug.contains("expand[0]"),
+            "{debug}"
+        );
+        for value in ["US", "x.test", "accounts", "é%"] {
+            assert!(!debug.contains(value), "{value} in {debug}");
+        }
         fake.clear_requests();
         assert!(fake.requests().is_empty());
     }

@@ -41,17 +41,7 @@ impl HttpRequest {
 /// string's parameter names only (a GET may carry a `client_secret`).
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                if name.eq_ignore_ascii_case("authorization") {
-                    (name.as_str(), "<redacted>")
-                } else {
-                    (name.as_str(), value.as_str())
-                }
-            })
-            .collect();
+        let headers = redacted_headers(&self.headers);
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &RedactedUrl(&self.url))
@@ -64,7 +54,22 @@ impl fmt::Debug for HttpRequest {
 }
 
 /// A URL with its query values left out: `https://api.stripe.com/v1/x?client_secret=…`.
-struct RedactedUrl<'a>(&'a str);
+/// `headers` for `Debug`: the `Authorization` header's value (the secret key) left out.
+pub(crate) fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            if name.eq_ignore_ascii_case("authorization") {
+                (name.as_str(), "<redacted>")
+            } else {
+                (name.as_str(), value.as_str())
+            }
+        })
+        .collect()
+}
+
+/// A URL for `Debug`: its query string's parameter names only.
+pub(crate) struct RedactedUrl<'a>(pub(crate) &'a str);
 
 impl fmt::Debug for RedactedUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
