@@ -114,7 +114,9 @@ fn main() {
             ("  the same through serde (*)", serde),
         ],
     );
-    println!("  (*) `serde_json::from_str`: the types' `Deserialize` goes through `rt::Json`");
+    println!(
+        "  (*) `serde_json::from_str` (feature `serde`): serde_json finds the value's text, `rt::Decode` reads it"
+    );
     group(
         "encode:",
         [

@@ -266,6 +266,9 @@ fn decode() -> Result<()> {
             "stripe-typed",
             "--bench",
             "decode",
+            // It compares with serde's path, which is behind this feature.
+            "--features",
+            "serde",
         ])
         .current_dir(crate::repo_root())
         .status()
@@ -305,7 +308,15 @@ fn decode_payment_intent() -> Result<()> {
         ),
     )?;
     let status = Command::new(cargo())
-        .args(["bench", "--quiet", "--bench", "decode", "--manifest-path"])
+        .args([
+            "bench",
+            "--quiet",
+            "--bench",
+            "decode",
+            "--features",
+            "serde",
+            "--manifest-path",
+        ])
         .arg(&manifest)
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .status()
