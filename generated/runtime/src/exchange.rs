@@ -11,8 +11,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use super::app_info::{AppInfo, Identity};
 use super::error::{api_error_of, error_code_of};
 use super::multipart;
-use super::observe::{path_of, Attempt, Observer, Retry, RetryReason};
+use super::observe::{Attempt, Observer, Retry, RetryReason};
 use super::request::{Body, DecodeFailure, Decoder};
+use super::transport::split_url;
 use super::{
     Error, ErrorKind, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret,
     TransportError, TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_UPLOAD_BYTES,
@@ -387,7 +388,7 @@ impl Exchange {
         let reason = match &outcome {
             Ok(response) if is_success(response.status) => None,
             Ok(response) => retry_reason(response),
-            Err(e) => transport_retry_reason(e.kind()),
+            Err(e) => transport_retry_reason(e),
         };
         let retry = match reason {
             None => Retry::No,
@@ -403,7 +404,7 @@ impl Exchange {
             let response = outcome.as_ref().ok();
             observer.report(&Attempt {
                 method: self.request.method,
-                path: path_of(&self.request.url),
+                path: split_url(&self.request.url).0,
                 attempt: self.retries + 1,
                 status: response.map(|r| r.status),
                 request_id: response.and_then(|r| r.header("request-id")),
@@ -489,13 +490,15 @@ fn retry_reason(response: &HttpResponse) -> Option<RetryReason> {
     }
 }
 
-/// Why a transport failure is retried ([`TransportError::is_retryable`]), or `None`.
-fn transport_retry_reason(kind: TransportErrorKind) -> Option<RetryReason> {
-    match kind {
-        TransportErrorKind::Timeout => Some(RetryReason::Timeout),
-        TransportErrorKind::Connect | TransportErrorKind::Other => Some(RetryReason::Connection),
-        _ => None,
+/// Why a transport failure is retried ([`TransportError::is_retryable`] says whether), or `None`.
+fn transport_retry_reason(e: &TransportError) -> Option<RetryReason> {
+    if !e.is_retryable() {
+        return None;
     }
+    Some(match e.kind() {
+        TransportErrorKind::Timeout => RetryReason::Timeout,
+        _ => RetryReason::Connection,
+    })
 }
 
 /// The pause before retry number `retry` (1 for the first retry).

@@ -94,16 +94,13 @@ impl fmt::Debug for Observer {
     }
 }
 
-/// The path of an absolute URL, without its query string.
-pub(crate) fn path_of(url: &str) -> &str {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = after_scheme.find('/').map_or("/", |at| &after_scheme[at..]);
-    path.split_once('?').map_or(path, |(path, _)| path)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::transport::split_url;
+
+    fn path_of(url: &str) -> &str {
+        split_url(url).0
+    }
 
     #[test]
     fn paths_leave_out_host_and_query() {

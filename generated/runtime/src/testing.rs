@@ -36,7 +36,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::transport::{redacted_headers, RedactedUrl};
+use super::transport::{redacted_headers, split_url, RedactedUrl};
 use super::{
     ApiError, ApiErrorType, BoxFuture, Client, HttpRequest, HttpResponse, Method, Transport,
     TransportError, TransportErrorKind,
@@ -447,18 +447,7 @@ pub struct SentRequest {
 
 impl SentRequest {
     fn from_http(request: HttpRequest) -> Self {
-        let after_scheme = match request.url.find("://") {
-            Some(i) => &request.url[i + 3..],
-            None => request.url.as_str(),
-        };
-        let path_and_query = match after_scheme.find('/') {
-            Some(i) if request.url.contains("://") => &after_scheme[i..],
-            Some(_) => after_scheme,
-            None => "/",
-        };
-        let (path, query) = path_and_query
-            .split_once('?')
-            .unwrap_or((path_and_query, ""));
+        let (path, query) = split_url(&request.url);
         let is_form = request
             .header("content-type")
             .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));

@@ -54,6 +54,17 @@ impl fmt::Debug for HttpRequest {
 }
 
 /// A URL with its query values left out: `https://api.stripe.com/v1/x?client_secret=…`.
+/// An absolute URL's path (from the first `/` after the host; `/` when there is none) and
+/// its query string (empty when there is none): what the observer reports and the test
+/// double records.
+#[cfg(feature = "client")]
+pub(crate) fn split_url(url: &str) -> (&str, &str) {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let (before_query, query) = after_scheme.split_once('?').unwrap_or((after_scheme, ""));
+    let path = before_query.find('/').map_or("/", |at| &before_query[at..]);
+    (path, query)
+}
+
 /// `headers` for `Debug`: the `Authorization` header's value (the secret key) left out.
 pub(crate) fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
     headers
@@ -201,6 +212,7 @@ impl TransportError {
     /// A rejected certificate, an invalid request or an oversized response would fail the same
     /// way again.
     pub fn is_retryable(&self) -> bool {
+        // The one list of retried kinds; `exchange` names the reason for each.
         matches!(
             self.kind,
             TransportErrorKind::Timeout | TransportErrorKind::Connect | TransportErrorKind::Other

@@ -278,7 +278,7 @@ fn decode_event<E: Event>(payload: &str, ignore_api_version: bool) -> Result<E, 
         Err(e) => {
             // A payload of another API version may fail for that reason: say so first (only
             // for a version that is there: a payload without one is no event at all).
-            if let Ok(Version(Some(version))) = from_json::<Version>(payload) {
+            if let Some(version) = api_version_of(payload) {
                 check_version(Some(&version))?;
             }
             return Err(WebhookError::NotAnEvent {
@@ -295,22 +295,13 @@ fn decode_event<E: Event>(payload: &str, ignore_api_version: bool) -> Result<E, 
     Ok(event)
 }
 
-/// An object's `api_version`, when it is a string; every other field is skipped.
-struct Version(Option<String>);
-
-impl Decode for Version {
-    fn decode(r: &mut Reader<'_>) -> Result<Self, crate::DecodeError> {
-        let mut version = None;
-        r.object(&mut |r, key| {
-            if key == "api_version" && r.at_string()? {
-                version = Some(r.string()?);
-            } else {
-                r.raw()?;
-            }
-            Ok(())
-        })?;
-        Ok(Version(version))
-    }
+/// The `api_version` of a payload that is one JSON object, when it is a string.
+fn api_version_of(payload: &str) -> Option<String> {
+    let mut r = Reader::new(payload);
+    let version = r.tag("api_version").ok()??;
+    // Only for a payload that is JSON throughout: the tag is read ahead, the rest checked.
+    r.raw().and_then(|_| r.finish()).ok()?;
+    Some(version.into_owned())
 }
 
 /// `Stripe-Signature`, parsed: `t` (its text is what was signed) and the `v1` values.
