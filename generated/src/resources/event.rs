@@ -75,12 +75,13 @@ impl rt::Decode for Event {
                     "context" => r.set_nullable(&mut v_context),
                     "created" => r.set(&mut v_created),
                     "data" => {
-                        match NotificationEventData::decode_for_event(
+                        let read = NotificationEventData::decode_for_event(
                             r,
                             event_type.as_ref(),
-                        ) {
-                            Ok(data) => {
-                                v_data = Some(data);
+                        );
+                        match read {
+                            Ok(value) => {
+                                v_data = Some(value);
                                 Ok(())
                             }
                             Err(e) => Err(e),
@@ -229,17 +230,16 @@ impl NotificationEventData {
             .object(
                 &mut |r, key| match key {
                     "object" => {
-                        match event_type {
-                            Some(event_type) => {
-                                match EventObject::decode_as(r, event_type) {
-                                    Ok(object) => {
-                                        v_object = Some(object);
-                                        Ok(())
-                                    }
-                                    Err(e) => Err(e),
-                                }
+                        let read = match event_type {
+                            Some(event_type) => EventObject::decode_as(r, event_type),
+                            None => <EventObject as rt::Decode>::decode(r),
+                        };
+                        match read {
+                            Ok(value) => {
+                                v_object = Some(value);
+                                Ok(())
                             }
-                            None => r.set(&mut v_object),
+                            Err(e) => Err(e),
                         }
                     }
                     "previous_attributes" => r.set_nullable(&mut v_previous_attributes),

@@ -2,7 +2,7 @@
 //! `Event`'s decoding through it. The event-type enum is an ordinary string enum of the model.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::model::{Events, Field, Presence, Struct, Ty};
 
@@ -19,17 +19,10 @@ pub fn data_struct(s: &Struct, events: &Events) -> TokenStream {
         .iter()
         .find(|f| f.name == events.object_field && f.presence == Presence::Required);
     let arm = object.map(|f| {
-        let slot = format_ident!("v_{}", f.name.rust());
         let read = quote! {
             match event_type {
-                Some(event_type) => match #object_enum::decode_as(r, event_type) {
-                    Ok(object) => {
-                        #slot = Some(object);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                },
-                None => r.set(&mut #slot),
+                Some(event_type) => #object_enum::decode_as(r, event_type),
+                None => <#object_enum as rt::Decode>::decode(r),
             }
         };
         (f.name.wire().to_owned(), read)
@@ -53,7 +46,6 @@ pub fn event_struct(s: &Struct, events: &Events) -> TokenStream {
     let (type_enum, data_struct) = (&events.type_enum, &events.data_struct);
     let data_wire = events.data_field.wire().to_owned();
     let type_wire = events.type_field.wire();
-    let slot = format_ident!("v_{}", events.data_field.rust());
     let decoding = Decoding {
         prologue: Some(quote! {
             let event_type = match r.tag(#type_wire) {
@@ -63,15 +55,7 @@ pub fn event_struct(s: &Struct, events: &Events) -> TokenStream {
         }),
         arm: Some((
             data_wire,
-            quote! {
-                match #data_struct::decode_for_event(r, event_type.as_ref()) {
-                    Ok(data) => {
-                        #slot = Some(data);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
-            },
+            quote!(#data_struct::decode_for_event(r, event_type.as_ref())),
         )),
         function: None,
     };

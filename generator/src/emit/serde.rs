@@ -19,8 +19,9 @@ use crate::model::{Presence, Struct, EXTRA_FIELD};
 pub struct Decoding {
     /// Statements before the object is read (`Event` reads its `type` ahead).
     pub prologue: Option<TokenStream>,
-    /// A key's arm instead of the generic one: the wire name and the expression that reads the
-    /// value (it may assign the field's slot, `v_<field>`, and returns `Result<(), _>`).
+    /// How one key's value is read instead of the generic way: the wire name and an
+    /// expression of type `Result<T, rt::DecodeError>`, `T` the field's type without its
+    /// presence wrapper.
     pub arm: Option<(String, TokenStream)>,
     /// The decoder as an inherent function taking these extra parameters, which `Decode`
     /// calls with `defaults` (`data` decodes with the event type, when its event reads it).
@@ -52,7 +53,23 @@ pub fn emit_object_serde_with(s: &Struct, decoding: Decoding) -> TokenStream {
     let arms = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = f.name.wire();
         if let Some((_, read)) = decoding.arm.as_ref().filter(|(w, _)| w == wire) {
-            return quote!(#wire => #read,);
+            // `OptionalNullable` slots hold `Option<T>`; the others `T`.
+            let value = match f.presence {
+                Presence::OptionalNullable => quote!(Some(value)),
+                _ => quote!(value),
+            };
+            return quote! {
+                #wire => {
+                    let read = #read;
+                    match read {
+                        Ok(value) => {
+                            #slot = Some(#value);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+            };
         }
         match f.presence {
             // The field is `Option<T>`: `null` decodes as `None`, like an absent key.
