@@ -11,6 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use xtask::whole_api::{absolute_runtime_path, manifest_section};
+
 use generator::{load::sha256_hex, Manifest, Output, Selection};
 
 fn fixtures() -> Vec<PathBuf> {
@@ -38,25 +40,13 @@ fn generate(path: &Path) -> Output {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The lines of `[section]` in a manifest.
-fn section<'t>(manifest: &'t str, name: &str) -> Vec<&'t str> {
-    let header = format!("[{name}]");
-    manifest
-        .lines()
-        .skip_while(|l| *l != header)
-        .skip(1)
-        .take_while(|l| !l.starts_with('['))
-        .filter(|l| !l.trim().is_empty())
-        .collect()
-}
-
 /// `generated/Cargo.toml` for a fixture: the same required dependencies (workspace ones spelled
 /// out) and runtime features, but those features are empty and off, so the optional transport
 /// dependencies are never built.
 fn fixture_manifest(name: &str) -> String {
     let generated = std::fs::read_to_string(xtask::generated_root().join("Cargo.toml")).unwrap();
     let root = std::fs::read_to_string(xtask::repo_root().join("Cargo.toml")).unwrap();
-    let workspace_deps: Vec<&str> = section(&root, "workspace.dependencies")
+    let workspace_deps: Vec<&str> = manifest_section(&root, "workspace.dependencies")
         .into_iter()
         .filter(|l| !l.starts_with('#'))
         .collect();
@@ -65,7 +55,7 @@ fn fixture_manifest(name: &str) -> String {
         "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
          publish = false\n# generated package start\n# generated package end\n\n[dependencies]\n"
     );
-    for dep in section(&generated, "dependencies") {
+    for dep in manifest_section(&generated, "dependencies") {
         // serde is kept (the `serde` feature's impls are checked too, with `--all-features`);
         // the transport's optional dependencies are not.
         if dep.starts_with('#') || (dep.contains("optional = true") && !dep.starts_with("serde ")) {
@@ -79,16 +69,13 @@ fn fixture_manifest(name: &str) -> String {
                 .unwrap_or_else(|| panic!("{dep} is not a workspace dependency"))
                 .to_string(),
             // The runtime, by its absolute path.
-            false => dep.replace(
-                "path = \"runtime\"",
-                &format!("path = {:?}", xtask::generated_root().join("runtime")),
-            ),
+            false => absolute_runtime_path(dep),
         };
         manifest.push_str(&dep);
         manifest.push('\n');
     }
     manifest.push_str("\n[features]\n");
-    for feature in section(&generated, "features") {
+    for feature in manifest_section(&generated, "features") {
         if feature.starts_with("# generated start") {
             break;
         }

@@ -351,12 +351,8 @@ fn build(dir: &Path, features: Option<&[&str]>, cold: bool) -> Result<Duration> 
     if cold {
         let _ = std::fs::remove_dir_all(&target);
     } else {
-        // The runtime with it, where it is a dependency: the crate alone is both.
-        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
-        let mut clean = vec!["clean", "--package", "stripe-typed"];
-        if manifest.contains("stripe-typed-runtime") {
-            clean.extend(["--package", "stripe-typed-runtime"]);
-        }
+        let mut clean = vec!["clean"];
+        clean.extend(crate::whole_api::clean_crate_alone(dir)?);
         let status = cargo_in(&clean).status().context("running cargo clean")?;
         if !status.success() {
             bail!("cargo clean in {} failed ({status})", dir.display());

@@ -530,13 +530,8 @@ pub fn sizes() -> Result<()> {
     let target = dir.parent().context("no parent")?.join("target");
     let build_crate = |runs: usize| -> Result<Stat> {
         let mut times = Vec::new();
-        // The runtime too, where it is a dependency (not in the crate without code): the crate
-        // alone is what a user's build of it pays.
-        let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
-        let mut clean = vec!["clean", "--quiet", "--package", "stripe-typed"];
-        if manifest.contains("stripe-typed-runtime") {
-            clean.extend(["--package", "stripe-typed-runtime"]);
-        }
+        let mut clean = vec!["clean", "--quiet"];
+        clean.extend(crate::whole_api::clean_crate_alone(&dir)?);
         for _ in 0..runs {
             let clean = cargo_in(&dir)
                 .args(&clean)

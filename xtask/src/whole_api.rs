@@ -119,22 +119,49 @@ pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Resul
     generator::write::write(&out, crate_dir).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+/// The lines of `[name]` in a Cargo manifest, blank lines left out.
+pub fn manifest_section<'t>(manifest: &'t str, name: &str) -> Vec<&'t str> {
+    let header = format!("[{name}]");
+    manifest
+        .lines()
+        .skip_while(|l| *l != header)
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .filter(|l| !l.trim().is_empty())
+        .collect()
+}
+
+/// A dependency line of `generated/Cargo.toml` with the runtime's relative path made absolute,
+/// for a copy of the crate elsewhere; other lines unchanged.
+pub fn absolute_runtime_path(dependency: &str) -> String {
+    dependency.replace(
+        "path = \"runtime\"",
+        &format!("path = {:?}", crate::generated_root().join("runtime")),
+    )
+}
+
+/// `cargo clean` arguments for "the crate alone" of the scratch crate at `dir`: the
+/// generated crate, and the runtime where it is a dependency (the crate without code has the
+/// runtime's dependencies instead).
+pub fn clean_crate_alone(dir: &Path) -> Result<Vec<&'static str>> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
+    let mut packages = vec!["--package", "stripe-typed"];
+    if manifest.contains("stripe-typed-runtime") {
+        packages.extend(["--package", "stripe-typed-runtime"]);
+    }
+    Ok(packages)
+}
+
 /// The generated crate's manifest as a package of its own: it inherits nothing from our
 /// workspace, builds no examples or benches, and depends on the runtime by its absolute path.
 /// Without `runtime`, the runtime's own dependencies and features stand in for it.
 fn standalone_manifest(generated: &Path, runtime: bool) -> Result<String> {
     let manifest = std::fs::read_to_string(generated.join("Cargo.toml"))?;
     let runtime_manifest = std::fs::read_to_string(generated.join("runtime/Cargo.toml"))?;
-    let runtime_section = |name: &str| -> Vec<String> {
-        let header = format!("[{name}]");
-        runtime_manifest
-            .lines()
-            .skip_while(|l| *l != header)
-            .skip(1)
-            .take_while(|l| !l.starts_with('['))
-            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-            .map(str::to_owned)
-            .collect()
+    let runtime_section = |name| {
+        manifest_section(&runtime_manifest, name)
+            .into_iter()
+            .filter(|l| !l.starts_with('#'))
     };
     let mut standalone = String::new();
     let mut skip = false;
@@ -154,14 +181,11 @@ fn standalone_manifest(generated: &Path, runtime: bool) -> Result<String> {
             l if l.starts_with("serde = { workspace = true") => {
                 "serde = { version = \"1\", features = [\"derive\"], optional = true }".to_owned()
             }
-            l if l.contains("path = \"runtime\"") && runtime => line.replace(
-                "path = \"runtime\"",
-                &format!("path = {:?}", generated.join("runtime")),
-            ),
+            l if l.contains("path = \"runtime\"") && runtime => absolute_runtime_path(line),
             l if l.contains("path = \"runtime\"") => {
                 for dep in runtime_section("dependencies") {
                     if !dep.starts_with("serde ") {
-                        standalone.push_str(&dep);
+                        standalone.push_str(dep);
                         standalone.push('\n');
                     }
                 }
@@ -172,10 +196,9 @@ fn standalone_manifest(generated: &Path, runtime: bool) -> Result<String> {
             l if !runtime && section == "[features]" && l.contains("\"stripe-typed-runtime/") => {
                 let name = l.split('=').next().unwrap_or_default().trim();
                 match runtime_section("features")
-                    .into_iter()
                     .find(|f| f.split('=').next().unwrap_or_default().trim() == name)
                 {
-                    Some(own) => own,
+                    Some(own) => own.to_owned(),
                     None => continue,
                 }
             }
