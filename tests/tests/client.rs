@@ -21,9 +21,7 @@ const CLIENT_SECRET: &str = "fcsess_client_secret_KRJ6uW4ZD1xbGXaR2Dwf4kVq";
 
 /// A client for `server` whose retries wait 1–2 ms.
 fn client(server: &Server) -> Client {
-    Client::new(KEY)
-        .with_base_url(server.url())
-        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
+    server.client(KEY)
 }
 
 fn session_json() -> String {

@@ -19,9 +19,7 @@ const SESSION: &str = r#"{"id": "fcsess_9", "object": "financial_connections.ses
   "client_secret": "fcsess_client_secret_zzz", "livemode": true, "permissions": ["transactions"]}"#;
 
 fn client(server: &Server) -> Client {
-    Client::new(KEY)
-        .with_base_url(server.url())
-        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
+    server.blocking_client(KEY)
 }
 
 #[test]

@@ -1,8 +1,6 @@
 //! How both clients name themselves: `User-Agent` and `X-Stripe-Client-User-Agent`, without and
 //! with app info, and app info that cannot be sent refused when the client is configured.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 use stripe_typed::rt::{self, blocking, AppInfo, Client, Error, ErrorKind, Method, Request};
 use tests::block_on;
@@ -22,15 +20,11 @@ fn balance() -> Request<rt::Json> {
 }
 
 fn async_client(server: &Server) -> Client {
-    Client::new(KEY)
-        .with_base_url(server.url())
-        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
+    server.client(KEY)
 }
 
 fn blocking_client(server: &Server) -> blocking::Client {
-    blocking::Client::new(KEY)
-        .with_base_url(server.url())
-        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
+    server.blocking_client(KEY)
 }
 
 /// Sends one GET with each client, configured by `configure`, and returns what the server saw.

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use stripe_typed::resources::financial_connections_session::*;
-use stripe_typed::rt::{self, blocking, Attempt, Client, Method, Request, Retry, RetryReason};
+use stripe_typed::rt::{self, Attempt, Client, Method, Request, Retry, RetryReason};
 use tests::block_on;
 use tests::server::{Reply, Server};
 
@@ -118,10 +118,7 @@ fn check(seen: &[Seen]) {
 fn the_async_client_reports_every_attempt_and_nothing_secret() {
     let server = Server::start(replies());
     let (seen, hook) = recorder();
-    let client = Client::new(KEY)
-        .with_base_url(server.url())
-        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
-        .with_observer(hook);
+    let client = server.client(KEY).with_observer(hook);
     let session = block_on(client.send(create())).expect("session");
     assert_eq!(session.id.as_str(), "fcsess_1");
     check(&seen.lock().unwrap());
@@ -137,10 +134,7 @@ fn the_async_client_reports_every_attempt_and_nothing_secret() {
 fn the_blocking_client_reports_the_same() {
     let server = Server::start(replies());
     let (seen, hook) = recorder();
-    let client = blocking::Client::new(KEY)
-        .with_base_url(server.url())
-        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
-        .with_observer(hook);
+    let client = server.blocking_client(KEY).with_observer(hook);
     client.send(create()).expect("session");
     check(&seen.lock().unwrap());
 }
@@ -152,11 +146,7 @@ fn exhausted_retries_queries_and_connection_failures() {
     let rate = r#"{"error":{"type":"invalid_request_error","code":"lock_timeout"}}"#;
     let server = Server::start(vec![Reply::json(429, rate), Reply::json(429, rate)]);
     let (seen, hook) = recorder();
-    let client = Client::new(KEY)
-        .with_base_url(server.url())
-        .with_max_retries(1)
-        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
-        .with_observer(hook);
+    let client = server.client(KEY).with_max_retries(1).with_observer(hook);
     let list: Request<rt::Json> = Request::new(Method::Get, "/v1/customers".to_owned())
         .with_query_param("email", "person@example.com");
     block_on(client.send(list)).expect_err("429 twice");

@@ -25,9 +25,7 @@ use tests::block_on;
 use tests::server::{Recorded, Reply, Server};
 
 fn client(server: &Server) -> Client {
-    Client::new("sk_test_operations")
-        .with_base_url(server.url())
-        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
+    server.client("sk_test_operations")
 }
 
 fn account_json(id: &str, status: &str) -> String {

@@ -52,15 +52,11 @@ fn params() -> CreateFile {
 }
 
 fn async_client(server: &Server) -> Client {
-    Client::new(KEY)
-        .with_base_url(server.url())
-        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
+    server.client(KEY)
 }
 
 fn blocking_client(server: &Server) -> blocking::Client {
-    blocking::Client::new(KEY)
-        .with_base_url(server.url())
-        .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
+    server.blocking_client(KEY)
 }
 
 #[test]
