@@ -25,6 +25,56 @@ pub mod financial_connections_account;
 #[rustfmt::skip]
 pub mod financial_connections_session;
 
+/// The `v2.billing.meter_event` resource: its types and request functions.
+#[cfg(feature = "v2_billing_meter_event")]
+#[rustfmt::skip]
+pub mod v2_billing_meter_event;
+
+/// The `v2.billing.meter_event_adjustment` resource: its types and request functions.
+#[cfg(feature = "v2_billing_meter_event_adjustment")]
+#[rustfmt::skip]
+pub mod v2_billing_meter_event_adjustment;
+
+/// The `v2.billing.meter_event_session` resource: its types and request functions.
+#[cfg(feature = "v2_billing_meter_event_session")]
+#[rustfmt::skip]
+pub mod v2_billing_meter_event_session;
+
+/// The `v2.core.account` resource: its types and request functions.
+#[cfg(feature = "v2_core_account")]
+#[rustfmt::skip]
+pub mod v2_core_account;
+
+/// The `v2.core.account_link` resource: its types and request functions.
+#[cfg(feature = "v2_core_account_link")]
+#[rustfmt::skip]
+pub mod v2_core_account_link;
+
+/// The `v2.core.account_person` resource: its types and request functions.
+#[cfg(feature = "v2_core_account_person")]
+#[rustfmt::skip]
+pub mod v2_core_account_person;
+
+/// The `v2.core.account_person_token` resource: its types and request functions.
+#[cfg(feature = "v2_core_account_person_token")]
+#[rustfmt::skip]
+pub mod v2_core_account_person_token;
+
+/// The `v2.core.account_token` resource: its types and request functions.
+#[cfg(feature = "v2_core_account_token")]
+#[rustfmt::skip]
+pub mod v2_core_account_token;
+
+/// The `v2.core.event` resource: its types and request functions.
+#[cfg(feature = "v2_core_event")]
+#[rustfmt::skip]
+pub mod v2_core_event;
+
+/// The `v2.core.event_destination` resource: its types and request functions.
+#[cfg(feature = "v2_core_event_destination")]
+#[rustfmt::skip]
+pub mod v2_core_event_destination;
+
 /// `with_resource!(module: items)` expands `items` only when the resource `module` is
 /// generated and its feature is enabled.
 macro_rules! with_resource {
@@ -39,6 +89,36 @@ macro_rules! with_resource {
     };
     (financial_connections_session : $($item:item)*) => {
         $(#[cfg(feature = "financial_connections_session")] $item)*
+    };
+    (v2_billing_meter_event : $($item:item)*) => {
+        $(#[cfg(feature = "v2_billing_meter_event")] $item)*
+    };
+    (v2_billing_meter_event_adjustment : $($item:item)*) => {
+        $(#[cfg(feature = "v2_billing_meter_event_adjustment")] $item)*
+    };
+    (v2_billing_meter_event_session : $($item:item)*) => {
+        $(#[cfg(feature = "v2_billing_meter_event_session")] $item)*
+    };
+    (v2_core_account : $($item:item)*) => {
+        $(#[cfg(feature = "v2_core_account")] $item)*
+    };
+    (v2_core_account_link : $($item:item)*) => {
+        $(#[cfg(feature = "v2_core_account_link")] $item)*
+    };
+    (v2_core_account_person : $($item:item)*) => {
+        $(#[cfg(feature = "v2_core_account_person")] $item)*
+    };
+    (v2_core_account_person_token : $($item:item)*) => {
+        $(#[cfg(feature = "v2_core_account_person_token")] $item)*
+    };
+    (v2_core_account_token : $($item:item)*) => {
+        $(#[cfg(feature = "v2_core_account_token")] $item)*
+    };
+    (v2_core_event : $($item:item)*) => {
+        $(#[cfg(feature = "v2_core_event")] $item)*
+    };
+    (v2_core_event_destination : $($item:item)*) => {
+        $(#[cfg(feature = "v2_core_event_destination")] $item)*
     };
     ($other:ident : $($item:item)*) => {};
 }

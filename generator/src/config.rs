@@ -74,6 +74,21 @@ pub struct Selection {
     /// the object as JSON on purpose. See `model::events`, the model's events pass.
     #[serde(default)]
     pub event_objects: BTreeMap<String, Option<String>>,
+    /// Operations (by `operationId`) whose success response names no resource and whose path
+    /// is under no resource's (the meter event stream answers `{}`): the resource whose type
+    /// gets the function, and the function's name.
+    #[serde(default)]
+    pub operation_resources: BTreeMap<String, OperationPlace>,
+}
+
+/// Where an operation of [`Selection::operation_resources`] goes.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationPlace {
+    /// The resource (`x-resourceId`, or a v2 object's `object` value).
+    pub resource: String,
+    /// The function's name, e.g. `stream_events`.
+    pub function: String,
 }
 
 /// Stripe's secrets, always typed `rt::Secret` when a selected schema or parameter has them,
@@ -99,6 +114,9 @@ pub const DEFAULT_SECRET_FIELDS: &[&str] = &[
     // Government id numbers of people (Connect onboarding, identity reports).
     "id_number",
     "ssn_last_4",
+    // v2: the meter event stream's bearer token, and an event destination's signing secret.
+    "v2.billing.meter_event_session.authentication_token",
+    "signing_secret",
 ];
 
 /// An entry of `spec/select.yaml` that matches nothing in the spec being generated from: an

@@ -47,8 +47,8 @@ pub fn model(
 pub fn generate(spec: &[u8], manifest: &Manifest, selection: &Selection) -> Result<Output, Errors> {
     let model = model(spec, manifest, selection)?;
     let mut out = emit::emit(&model)?;
+    out.files.extend(pinned::runtime_files(&model)?);
     out.config_warnings = model.config_warnings;
-    out.files.push(pinned::api_version_file(&model.spec)?);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }

@@ -1,16 +1,62 @@
 //! What follows the pin rather than the selection: the runtime's API version constant
-//! `rt::API_VERSION` (`runtime/src/api_version.rs`) and the crate description in
+//! `rt::API_VERSION` (`runtime/src/api_version.rs`), the codes of v2 errors
+//! (`rt::v2::ErrorCode`, `runtime/src/v2/error_code.rs`) and the crate description in
 //! `Cargo.toml`. Generating them, instead of writing them by hand, means a spec bump cannot
 //! leave them behind, and `cargo xtask codegen --check` sees when they drift.
 
 use quote::quote;
 
+use crate::emit::items::enum_with_wire_table;
 use crate::emit::{header, File};
 use crate::error::{Error, Pointer};
-use crate::model::Spec;
+use crate::model::{Model, Spec};
 
 /// The generated file that holds `API_VERSION`, relative to the generated crate's root.
 pub const API_VERSION_FILE: &str = "runtime/src/api_version.rs";
+
+/// The generated file that holds `rt::v2::ErrorCode`.
+pub const V2_ERROR_CODE_FILE: &str = "runtime/src/v2/error_code.rs";
+
+/// Every file of the runtime the generator writes; write replaces only these outside the
+/// generated tree.
+pub const RUNTIME_FILES: &[&str] = &[API_VERSION_FILE, V2_ERROR_CODE_FILE];
+
+/// The runtime's generated files.
+pub fn runtime_files(model: &Model) -> Result<Vec<File>, Error> {
+    Ok(vec![
+        api_version_file(&model.spec)?,
+        v2_error_code_file(model)?,
+    ])
+}
+
+/// `runtime/src/v2/error_code.rs`: `ErrorCode`, every code of the spec's `v2.error.*` schemas
+/// with a catch-all, declared by the runtime's hand-written `v2` module.
+fn v2_error_code_file(model: &Model) -> Result<File, Error> {
+    let codes = &model.v2_error_codes;
+    let name = &codes.name;
+    let body = enum_with_wire_table(codes, &quote!(crate));
+    let tokens = quote! {
+        #body
+
+        crate::impl_wire_enum!(@core #name);
+        crate::impl_wire_enum!(@serde #name);
+    };
+    formatted(&model.spec, V2_ERROR_CODE_FILE, tokens)
+}
+
+/// A file of the runtime: `tokens` formatted, under the generated header.
+fn formatted(spec: &Spec, path: &str, tokens: proc_macro2::TokenStream) -> Result<File, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::internal(
+            &Pointer::root(),
+            format!("emitted tokens for {path} do not parse: {e}"),
+        )
+    })?;
+    Ok(File {
+        path: path.to_owned(),
+        contents: format!("{}{}", header(spec), prettyplease::unparse(&file)),
+    })
+}
 
 /// `runtime/src/api_version.rs`: one constant, declared and re-exported by the runtime's
 /// hand-written `lib.rs`.
@@ -20,16 +66,7 @@ pub fn api_version_file(spec: &Spec) -> Result<File, Error> {
         /// The Stripe API version the generated models match, sent as `Stripe-Version` by default.
         pub const API_VERSION: &str = #version;
     };
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::internal(
-            &Pointer::root(),
-            format!("emitted tokens for {API_VERSION_FILE} do not parse: {e}"),
-        )
-    })?;
-    Ok(File {
-        path: API_VERSION_FILE.to_owned(),
-        contents: format!("{}{}", header(spec), prettyplease::unparse(&file)),
-    })
+    formatted(spec, API_VERSION_FILE, tokens)
 }
 
 /// The `description = "…"` line of the generated crate's `Cargo.toml`, which names the API

@@ -61,6 +61,19 @@ pub fn prune(loaded: &Loaded, selection: &Selection) -> (Option<Selection>, Vec<
         used
     });
 
+    pruned.operation_resources.retain(|id, _| {
+        let used = operation_ids.contains(id.as_str());
+        if !used {
+            warnings.push(ConfigWarning {
+                at: Pointer::root().push("operation_resources").push(id),
+                what: format!(
+                    "this spec ({version}) has no operation `{id}`, so nothing is placed for it; remove it unless a spec you generate from has it"
+                ),
+            });
+        }
+        used
+    });
+
     let schemas = schema_names(loaded);
     pruned.renames.retain(|schema, to| {
         let used = schemas.contains(schema.as_str());

@@ -230,7 +230,7 @@ pub fn summarize(model: &Model) -> Summary {
                     kind: match s.role {
                         Role::Resource => Kind::Resource,
                         Role::Object => Kind::Object,
-                        Role::Params => Kind::Params,
+                        Role::Params | Role::JsonParams => Kind::Params,
                     },
                     fields: s
                         .fields
@@ -274,7 +274,7 @@ pub fn summarize(model: &Model) -> Summary {
                         .iter()
                         .map(|m| (m.name.rust().to_owned(), type_text(&m.ty)))
                         .collect(),
-                    unknown: (u.role != Role::Params).then(|| "Unknown".to_owned()),
+                    unknown: (!u.role.is_params()).then(|| "Unknown".to_owned()),
                     of: None,
                     alias_of: None,
                 },

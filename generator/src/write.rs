@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::Output;
 use crate::error::{Error, ErrorKind, Pointer};
-use crate::pinned::{cargo_description, API_VERSION_FILE};
+use crate::pinned::{cargo_description, RUNTIME_FILES};
 
 /// A fenced block of `Cargo.toml` that write owns.
 struct Fence {
@@ -147,7 +147,7 @@ pub fn write_with(out: &Output, root: &Path, also: &[Replace]) -> Result<(), Err
     let cargo = cargo_toml(&normalize(&read(&cargo_path)?), out, &cargo_path)?;
     for f in &out.files {
         let ok = f.path == OWNED_FILE
-            || f.path == API_VERSION_FILE
+            || RUNTIME_FILES.contains(&f.path.as_str())
             || f.path
                 .strip_prefix(OWNED_DIR)
                 .and_then(|p| p.strip_prefix('/'))

@@ -115,7 +115,7 @@ pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Resul
     // The runtime is the repository's (a path dependency), with the pinned API version.
     let mut out = out.clone();
     out.files
-        .retain(|f| f.path != generator::pinned::API_VERSION_FILE);
+        .retain(|f| !generator::pinned::RUNTIME_FILES.contains(&f.path.as_str()));
     generator::write::write(&out, crate_dir).map_err(|e| anyhow::anyhow!("{e}"))
 }
 

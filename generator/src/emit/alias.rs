@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::Pointer;
-use crate::model::{Item, Module, Operation, PathPart, Role};
+use crate::model::{Item, Module, Operation, PathPart};
 use crate::naming::TypeName;
 
 use super::items::doc_attrs;
@@ -54,7 +54,7 @@ fn stands_for(item: &Item, module: &Module) -> Option<String> {
             let op_at = Pointer::root().push("paths").push(path).push(method);
             let op = module.ops.iter().find(|o| o.at == op_at)?;
             let is_params =
-                matches!(item, Item::Struct(s) if s.role == Role::Params && s.name == op.params);
+                matches!(item, Item::Struct(s) if s.role.is_params() && s.name == op.params);
             if is_params {
                 return Some(format!("Parameters of {}", op_text(op)));
             }

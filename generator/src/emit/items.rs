@@ -105,7 +105,11 @@ pub fn emit_params(s: &Struct) -> TokenStream {
         )
     };
     let setters = s.fields.iter().filter_map(setter);
-    let to_form = params_to_form(s);
+    let to_form = if s.role == Role::JsonParams {
+        params_to_json(s)
+    } else {
+        params_to_form(s)
+    };
     quote! {
         #docs
         #[derive(Clone, Debug, #derive_default PartialEq)]
@@ -172,11 +176,31 @@ fn params_to_form(s: &Struct) -> TokenStream {
     }
 }
 
+/// Writes the parameters as a JSON object (v2 bodies): each field under its wire name, absent
+/// ones left out (`rt::JsonWriter::field` skips them), `null` where a value is `None` inside.
+fn params_to_json(s: &Struct) -> TokenStream {
+    let name = &s.name;
+    let fields = s.fields.iter().map(|f| {
+        let fname = &f.name;
+        let wire = f.name.wire();
+        quote!(w.field(#wire, &self.#fname);)
+    });
+    quote! {
+        impl rt::ToJson for #name {
+            fn to_json(&self, w: &mut rt::JsonWriter) {
+                w.begin_object();
+                #(#fields)*
+                w.end_object();
+            }
+        }
+    }
+}
+
 /// Dispatches a struct by role.
 pub fn emit_any_struct(s: &Struct) -> TokenStream {
     match s.role {
         Role::Resource | Role::Object => emit_struct(s),
-        Role::Params => emit_params(s),
+        Role::Params | Role::JsonParams => emit_params(s),
     }
 }
 
@@ -187,6 +211,18 @@ pub fn emit_any_struct(s: &Struct) -> TokenStream {
 /// `KNOWN` by it, so the enum needs no table of strings, no positions and no `from_wire` of its
 /// own.
 pub fn emit_enum(e: &StringEnum) -> TokenStream {
+    let name = &e.name;
+    let body = enum_with_wire_table(e, &quote!(rt));
+    quote! {
+        #body
+
+        rt::impl_wire_enum!(#name);
+    }
+}
+
+/// A string enum and its `WireEnum` impl, the trait named through `krate` (`rt`, or `crate`
+/// inside the runtime, whose `rt::v2::ErrorCode` the generator writes too).
+pub fn enum_with_wire_table(e: &StringEnum, krate: &TokenStream) -> TokenStream {
     let name = &e.name;
     let unknown = &e.unknown;
     let docs = doc_attrs(&e.doc);
@@ -203,7 +239,7 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
             #unknown(String),
         }
 
-        impl rt::WireEnum for #name {
+        impl #krate::WireEnum for #name {
             const KNOWN: &'static [Self] = &[#(Self::#idents),*];
 
             fn as_str(&self) -> &str {
@@ -217,8 +253,6 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
                 Self::#unknown(wire.to_owned())
             }
         }
-
-        rt::impl_wire_enum!(#name);
     }
 }
 
@@ -235,7 +269,7 @@ pub fn emit_union(u: &Union) -> TokenStream {
         (None, _) => format!(" The `{}` shape.", m.name.wire()),
     });
     let decode = match &u.tag {
-        UnionTag::Encoded => {
+        UnionTag::Encoded if u.role != Role::JsonParams => {
             return quote! {
                 #docs
                 #[derive(Clone, Debug, PartialEq)]
@@ -247,6 +281,23 @@ pub fn emit_union(u: &Union) -> TokenStream {
                     fn to_form(&self, key: &str, form: &mut rt::Form) {
                         match self {
                             #(Self::#variants(v) => v.to_form(key, form),)*
+                        }
+                    }
+                }
+            };
+        }
+        UnionTag::Encoded => {
+            return quote! {
+                #docs
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum #name {
+                    #(#[doc = #variant_docs] #variants(#types),)*
+                }
+
+                impl rt::ToJson for #name {
+                    fn to_json(&self, w: &mut rt::JsonWriter) {
+                        match self {
+                            #(Self::#variants(v) => v.to_json(w),)*
                         }
                     }
                 }
@@ -406,6 +457,7 @@ pub fn emit_ops(on: &TypeRef, ops: &[Operation]) -> TokenStream {
             ParamsIn::Body => quote!(.form(params)),
             ParamsIn::Multipart => quote!(.multipart(params)),
             ParamsIn::Query => quote!(.query(params)),
+            ParamsIn::Json => quote!(.json(params)),
         };
         let server = op.server.as_deref().map(|url| quote!(.server(#url)));
         // A binary body is not decoded: `Request::binary` returns it as `rt::Bytes`.

@@ -3,7 +3,7 @@
 mod alias;
 mod doc;
 mod events;
-mod items;
+pub(crate) mod items;
 mod serde;
 pub(crate) mod types;
 
@@ -323,13 +323,11 @@ fn foreign_refs(m: &Module) -> BTreeSet<&TypeRef> {
             Ty::Named(r) | Ty::Expandable(Some(r)) if &r.module != here => {
                 out.insert(r);
             }
-            Ty::Vec(i)
-            | Ty::Map(i)
-            | Ty::List(i)
-            | Ty::Search(i)
-            | Ty::Boxed(i)
-            | Ty::Clearable(i) => walk(i, here, out),
-            _ => {}
+            other => {
+                if let Some(i) = other.inner() {
+                    walk(i, here, out);
+                }
+            }
         }
     }
     let mut out = BTreeSet::new();

@@ -53,6 +53,17 @@ pub fn rust_type(t: &Ty) -> TokenStream {
         }
         Ty::File => quote!(rt::FileUpload),
         Ty::Bytes => quote!(rt::Bytes),
+        Ty::DateTime => quote!(rt::DateTime),
+        Ty::Decimal => quote!(rt::Decimal),
+        Ty::V2List(inner) => {
+            let inner = rust_type(inner);
+            quote!(rt::v2::List<#inner>)
+        }
+        Ty::V2Deleted => quote!(rt::v2::Deleted),
+        Ty::Nullable(inner) => {
+            let inner = rust_type(inner);
+            quote!(Option<#inner>)
+        }
     }
 }
 

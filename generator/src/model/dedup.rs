@@ -113,6 +113,8 @@ fn ty_shape(t: &Ty, aliases: &BTreeMap<TypeName, TypeName>, here: &ModName) -> S
         Ty::Search(i) => format!("Search<{}>", inner(i)),
         Ty::Boxed(i) => format!("Box<{}>", inner(i)),
         Ty::Clearable(i) => format!("Clearable<{}>", inner(i)),
+        Ty::V2List(i) => format!("V2List<{}>", inner(i)),
+        Ty::Nullable(i) => format!("Nullable<{}>", inner(i)),
         other => format!("{other:?}"),
     }
 }

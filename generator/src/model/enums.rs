@@ -8,7 +8,7 @@ use openapiv3::Schema;
 use crate::error::Pointer;
 use crate::naming::{self, ModName, TypeName};
 
-use super::ir::{Field, Item, Role, StringEnum, Ty, TypeRef};
+use super::ir::{Field, Item, StringEnum, Ty, TypeRef};
 use super::{doc, name_error, Lower};
 
 impl Lower<'_> {
@@ -82,7 +82,7 @@ impl Lower<'_> {
         for items in self.items.values_mut() {
             for (_, it) in items.iter_mut() {
                 if let Item::Struct(s) = it {
-                    if s.role == Role::Params {
+                    if s.role.is_params() {
                         for f in &mut s.fields {
                             replace_named(&mut f.ty, &replace);
                         }
@@ -125,7 +125,7 @@ fn pair_enums<'m>(
             {
                 replace.insert(p.name.clone(), r.clone());
             }
-            (Some(Item::Struct(ps)), Some(Item::Struct(rs))) if ps.role == Role::Params => {
+            (Some(Item::Struct(ps)), Some(Item::Struct(rs))) if ps.role.is_params() => {
                 pair_enums(&ps.fields, &rs.fields, find, replace, depth + 1);
             }
             _ => {}
@@ -148,12 +148,10 @@ fn replace_named(ty: &mut Ty, map: &BTreeMap<TypeName, TypeRef>) {
                 *t = r.clone();
             }
         }
-        Ty::Vec(inner)
-        | Ty::Map(inner)
-        | Ty::List(inner)
-        | Ty::Search(inner)
-        | Ty::Boxed(inner)
-        | Ty::Clearable(inner) => replace_named(inner, map),
-        _ => {}
+        other => {
+            if let Some(inner) = other.inner_mut() {
+                replace_named(inner, map);
+            }
+        }
     }
 }

@@ -20,7 +20,7 @@ use crate::select::events::{
 use crate::select::Selected;
 
 use super::{
-    name_error, Doc, EventKind, Events, Item, Model, ObjectVariant, Role, StringEnum, Ty, TypeRef,
+    name_error, Doc, EventKind, Events, Item, Model, ObjectVariant, StringEnum, Ty, TypeRef,
 };
 
 /// How an event type's object was found.
@@ -137,7 +137,7 @@ pub(super) fn type_events(selected: &Selected<'_>, model: &mut Model) -> Result<
         let at = m
             .items
             .iter()
-            .position(|it| matches!(it, Item::Struct(s) if s.role == Role::Params))
+            .position(|it| matches!(it, Item::Struct(s) if s.role.is_params()))
             .unwrap_or(m.items.len());
         m.items.insert(at, type_item);
     }

@@ -36,6 +36,9 @@ pub struct Model {
     /// Entries of `spec/select.yaml` that match nothing in this spec and were ignored (see
     /// [`stale`](crate::stale)), sorted.
     pub config_warnings: Vec<ConfigWarning>,
+    /// The codes of v2 errors, whatever is selected: the runtime's `rt::v2::ErrorCode` (see
+    /// [`pinned`](crate::pinned)).
+    pub v2_error_codes: StringEnum,
 }
 
 /// What became of every operation (`get`, `post`, `delete`) of the spec: generated, or not
@@ -196,8 +199,17 @@ pub enum Role {
     Resource,
     /// A model decoded from responses.
     Object,
-    /// Request parameters, form-encoded.
+    /// Request parameters, form-encoded (v1) or in a v2 query string.
     Params,
+    /// Request parameters written as a JSON body (v2).
+    JsonParams,
+}
+
+impl Role {
+    /// Whether the struct holds request parameters (encoded, never decoded).
+    pub fn is_params(self) -> bool {
+        matches!(self, Role::Params | Role::JsonParams)
+    }
 }
 
 /// The field of every response struct that keeps the keys the spec does not list, so a spec
@@ -311,6 +323,49 @@ pub enum Ty {
     File,
     /// A binary response body (a PDF), returned as sent: `rt::Bytes`.
     Bytes,
+    /// A v2 timestamp (`format: date-time`), kept as sent: `rt::DateTime`.
+    DateTime,
+    /// A v2 decimal string (`format: decimal`), kept as sent: `rt::Decimal`.
+    Decimal,
+    /// A v2 list, paged by `next_page_url`: `rt::v2::List<T>`.
+    V2List(Box<Ty>),
+    /// v2's deleted object (`{id, object}`): `rt::v2::Deleted`.
+    V2Deleted,
+    /// A value that may be `null` where presence does not apply (a map's values: v2 removes a
+    /// metadata key sent as `null`): `Option<T>`.
+    Nullable(Box<Ty>),
+}
+
+impl Ty {
+    /// The type a wrapper holds (`Vec<T>`, `Option<T>`, a list, a box...), if this is one.
+    pub fn inner(&self) -> Option<&Ty> {
+        match self {
+            Ty::Vec(i)
+            | Ty::Map(i)
+            | Ty::List(i)
+            | Ty::Search(i)
+            | Ty::Boxed(i)
+            | Ty::Clearable(i)
+            | Ty::V2List(i)
+            | Ty::Nullable(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// [`Ty::inner`], mutably.
+    pub fn inner_mut(&mut self) -> Option<&mut Ty> {
+        match self {
+            Ty::Vec(i)
+            | Ty::Map(i)
+            | Ty::List(i)
+            | Ty::Search(i)
+            | Ty::Boxed(i)
+            | Ty::Clearable(i)
+            | Ty::V2List(i)
+            | Ty::Nullable(i) => Some(i),
+            _ => None,
+        }
+    }
 }
 
 /// A reference to a generated type in some module.
@@ -497,6 +552,8 @@ pub enum ParamsIn {
     Body,
     /// A `multipart/form-data` body (file uploads).
     Multipart,
+    /// A JSON body (v2).
+    Json,
 }
 
 /// Typed webhook events: what emit needs to decode `Event.data.object` by the event's `type`.

@@ -21,6 +21,7 @@ mod operations;
 mod schema;
 mod template;
 mod unions;
+mod v2_errors;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -232,9 +233,10 @@ impl<'a> Lower<'a> {
     }
 
     fn finish(mut self, spec: SpecInfo) -> Result<Model, Vec<Error>> {
-        if !self.errors.is_empty() {
+        let v2_error_codes = v2_errors::codes(self.sel.loaded, &mut self.errors);
+        let Some(v2_error_codes) = v2_error_codes.filter(|_| self.errors.is_empty()) else {
             return Err(self.errors);
-        }
+        };
         let mut all: BTreeSet<ModName> = self.module_names.iter().cloned().collect();
         all.extend(self.items.keys().cloned());
         let mut modules = Vec::new();
@@ -275,6 +277,7 @@ impl<'a> Lower<'a> {
             events: None,
             coverage,
             config_warnings: Vec::new(),
+            v2_error_codes,
         })
     }
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Pointer};
 use crate::naming::{self, FnName, ModName, TypeName};
-use crate::select::{canonical_path, under, Method, Returns, SelectedOp, SelectedResource};
+use crate::select::{under, Method, Returns, SelectedOp, SelectedResource};
 
 use super::ir::{
     self, Doc, Field, Item, NotGenerated, Operation, OperationKey, ParamsIn, Presence, Reason,
@@ -27,7 +27,7 @@ struct Target<'r> {
     ty: &'r TypeRef,
     /// Its typed id, if it has one.
     id_type: Option<&'r TypeRef>,
-    /// Where its endpoints live (see [`canonical_path`]).
+    /// Where its endpoints live (see [`SelectedResource::canonical`]).
     canonical: String,
 }
 
@@ -45,7 +45,7 @@ impl Lower<'_> {
             id: &r.id,
             ty: &resource,
             id_type: id_type.as_ref(),
-            canonical: canonical_path(&r.id),
+            canonical: r.canonical.clone(),
         };
         let mut ops = Vec::new();
         for (verb, op) in self.functions_of(r, &target.canonical) {
@@ -100,7 +100,10 @@ impl Lower<'_> {
     ) -> Vec<(String, &'r SelectedOp)> {
         let mut by_verb: BTreeMap<String, Vec<&SelectedOp>> = BTreeMap::new();
         for op in &r.ops {
-            let verb = verb_for(op.method, &op.path, canonical, &op.returns)
+            let verb = op
+                .function
+                .clone()
+                .or_else(|| verb_for(op.method, &op.path, canonical, &op.returns))
                 .unwrap_or_else(|| op.operation_id.clone());
             by_verb.entry(verb).or_default().push(op);
         }
@@ -183,15 +186,17 @@ impl Lower<'_> {
                 names.push((within.to_owned(), name.to_owned()));
             }
         }
-        let body = op
-            .at
-            .push("requestBody")
-            .push("content")
-            .push("application/x-www-form-urlencoded")
-            .push("schema")
-            .push("properties");
-        if let Some(props) = loaded.get(&body).and_then(Value::as_object) {
-            names.extend(props.keys().map(|k| ("body".to_owned(), k.clone())));
+        for media in [FORM, JSON] {
+            let body = op
+                .at
+                .push("requestBody")
+                .push("content")
+                .push(media)
+                .push("schema")
+                .push("properties");
+            if let Some(props) = loaded.get(&body).and_then(Value::as_object) {
+                names.extend(props.keys().map(|k| ("body".to_owned(), k.clone())));
+            }
         }
         names.sort();
         names
@@ -239,12 +244,18 @@ impl Lower<'_> {
         self.errors
             .extend(template::unused(&op.at, &declared, &path));
 
-        let scope = Scope::new(module, Role::Params, target.id);
+        // A v2 body is JSON, so are the types nested in it (the query of a v2 GET is a form).
+        let role = if media == JSON {
+            Role::JsonParams
+        } else {
+            Role::Params
+        };
+        let scope = Scope::new(module, role, target.id);
         let mut fields = self.lower_query(&query, &params_name, scope);
         let params_in = self.lower_form_body(op, media, &params_name, &mut fields, scope);
         fields.sort_by(|a, b| a.name.wire().cmp(b.name.wire()));
         self.reuse_resource_enums(&mut fields, target.ty, module);
-        self.push_params(&params_name, fields, target, &name, &op.at, module);
+        self.push_params(&params_name, fields, role, target, &name, &op.at, module);
         let returns = self.returns(op, target.ty, scope);
         let Template { parts, params } = path;
         Some(Operation {
@@ -263,12 +274,17 @@ impl Lower<'_> {
         })
     }
 
-    /// The media type of the request body: form-encoded, or `multipart/form-data` (file
-    /// uploads); `None` after an error for anything else, which the runtime does not encode.
+    /// The media type of the request body: form-encoded, `multipart/form-data` (file
+    /// uploads) or JSON (v2, whose POSTs without a body send `{}` too, as Stripe's libraries
+    /// do); `None` after an error for anything else, which the runtime does not encode.
     fn body_media(&mut self, op: &SelectedOp) -> Option<&'static str> {
         let content_at = op.at.push("requestBody").push("content");
         let content = self.sel.loaded.get(&content_at).and_then(Value::as_object);
         let has = |media: &str| content.is_some_and(|m| m.contains_key(media));
+        let v2_post = op.method == Method::Post && op.path.starts_with("/v2/");
+        if has(JSON) || (v2_post && content.is_none_or(|m| m.is_empty())) {
+            return Some(JSON);
+        }
         if has(FORM) || content.is_none_or(|m| m.is_empty()) {
             return Some(FORM);
         }
@@ -406,6 +422,7 @@ impl Lower<'_> {
         scope: Scope<'_>,
     ) -> ParamsIn {
         let mut params_in = match op.method {
+            _ if media == JSON => ParamsIn::Json,
             Method::Post if media == MULTIPART => ParamsIn::Multipart,
             Method::Post => ParamsIn::Body,
             Method::Get | Method::Delete => ParamsIn::Query,
@@ -433,7 +450,9 @@ impl Lower<'_> {
                 ));
             }
         }
-        self.check_encoding(&body_at);
+        if media != JSON {
+            self.check_encoding(&body_at);
+        }
         let schema_at = body_at.push("schema");
         match self.sel.loaded.typed::<Schema>(&schema_at, "schema") {
             Ok(Schema {
@@ -479,6 +498,7 @@ impl Lower<'_> {
         &mut self,
         name: &TypeName,
         fields: Vec<Field>,
+        role: Role,
         target: &Target<'_>,
         function: &FnName,
         at: &Pointer,
@@ -486,7 +506,7 @@ impl Lower<'_> {
     ) {
         self.push_item(
             module,
-            Role::Params,
+            role,
             Item::Struct(Struct {
                 name: name.clone(),
                 doc: Doc(None),
@@ -495,7 +515,7 @@ impl Lower<'_> {
                     target.ty.name, function
                 )),
                 fields,
-                role: Role::Params,
+                role,
                 at: at.clone(),
             }),
         );
@@ -512,6 +532,11 @@ impl Lower<'_> {
             }
             Returns::Bytes => Ty::Bytes,
             Returns::OrDeleted(p) => self.or_deleted(resource, p, scope),
+            Returns::V2List => Ty::V2List(Box::new(Ty::Named(resource.clone()))),
+            Returns::V2Deleted(_) => Ty::V2Deleted,
+            Returns::Other(p) => self.lower_ref(&format!("#{}", p.as_json_pointer()), &op.at, scope),
+            // Nothing to decode: whatever comes is kept.
+            Returns::Empty => Ty::Json,
         }
     }
 }
@@ -520,6 +545,8 @@ impl Lower<'_> {
 const FORM: &str = "application/x-www-form-urlencoded";
 /// The media type of file uploads.
 const MULTIPART: &str = "multipart/form-data";
+/// The media type of v2 bodies.
+const JSON: &str = "application/json";
 
 /// The IR's method for select's.
 pub(super) fn method(m: Method) -> ir::Method {
@@ -534,7 +561,7 @@ pub(super) fn method(m: Method) -> ir::Method {
 /// resource's own path, so users see `create`/`retrieve`/`refresh`, never
 /// `post_financial_connections_sessions`. `None` when the shape says nothing.
 fn verb_for(method: Method, path: &str, canonical: &str, returns: &Returns) -> Option<String> {
-    let is_list = matches!(returns, Returns::List { .. });
+    let is_list = matches!(returns, Returns::List { .. } | Returns::V2List);
     // Under another path (a legacy alias like `/v1/linked_accounts/{account}/refresh`, or a
     // parent like `/v1/customers/{customer}/balance_transactions/{transaction}`), the
     // collection is everything before the last parameter.
@@ -567,7 +594,9 @@ fn verb_for(method: Method, path: &str, canonical: &str, returns: &Returns) -> O
     let action = words.join("_");
     Some(match (method, returns) {
         (Method::Get, Returns::List { search: true }) => "search".into(),
-        (Method::Get, Returns::List { search: false }) => format!("list_{action}"),
+        (Method::Get, Returns::List { search: false } | Returns::V2List) => {
+            format!("list_{action}")
+        }
         (Method::Delete, _) => format!("delete_{action}"),
         _ => action,
     })

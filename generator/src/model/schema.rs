@@ -170,7 +170,7 @@ impl Lower<'_> {
             f.name = n;
         }
         // Response structs keep unknown keys in a field of their own (see `emit::serde`).
-        if scope.role != Role::Params {
+        if !scope.role.is_params() {
             for f in fields.iter().filter(|f| f.name.rust() == EXTRA_FIELD) {
                 self.errors.push(Error::new(
                     f.at.clone(),
@@ -283,6 +283,23 @@ impl Lower<'_> {
                         == VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) =>
             {
                 Ty::File
+            }
+            // v2's timestamps (v1 has none: it sends unix seconds).
+            SchemaKind::Type(Type::String(st))
+                if st.enumeration.is_empty()
+                    && st.format
+                        == VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) =>
+            {
+                Ty::DateTime
+            }
+            // v2's decimals. v1's (`unit_amount_decimal`) stay `String` for now: typing them
+            // would break every v1 user that sets one, for no gain in what is kept.
+            SchemaKind::Type(Type::String(st))
+                if st.enumeration.is_empty()
+                    && is_v2(at)
+                    && matches!(&st.format, VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal") =>
+            {
+                Ty::Decimal
             }
             SchemaKind::Type(Type::String(st)) => {
                 self.lower_string(&st.enumeration, s, at, hint, scope)
@@ -432,9 +449,23 @@ impl Lower<'_> {
         };
         let ty = match value {
             ReferenceOr::Reference { reference } => self.lower_ref(reference, value_at, scope),
+            // v2 update bodies remove a metadata key sent as `null`.
+            ReferenceOr::Item(vs) if vs.schema_data.nullable => Ty::Nullable(Box::new(
+                self.lower_schema(vs, value_at, &value_hint, scope),
+            )),
             ReferenceOr::Item(vs) => self.lower_schema(vs, value_at, &value_hint, scope),
         };
         Ty::Map(Box::new(ty))
+    }
+}
+
+/// Whether `at` is in Stripe's v2 API: a `v2.*` component, or under a `/v2/` path.
+pub(super) fn is_v2(at: &Pointer) -> bool {
+    let mut tokens = at.tokens();
+    match (tokens.next().as_deref(), tokens.next()) {
+        (Some("components"), Some(_)) => tokens.next().is_some_and(|n| n.starts_with("v2.")),
+        (Some("paths"), Some(path)) => path.starts_with("/v2/"),
+        _ => false,
     }
 }
 

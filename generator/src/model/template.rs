@@ -48,7 +48,10 @@ pub(super) fn parse(
         }
         let name = naming::field(wire).map_err(|e| name_error(op_at, e))?;
         let prefix = &path[..path.len() - rest.len() + open];
-        let is_own_id = params.is_empty() && prefix.starts_with(canonical);
+        // A v2 collection is exact and may hold a parent's id
+        // (`/v2/core/accounts/{account_id}/persons`): the own id follows it directly.
+        let is_own_id = (params.is_empty() && prefix.starts_with(canonical))
+            || prefix.strip_prefix(canonical) == Some("/");
         let ty = match (is_own_id, id_type) {
             (true, Some(id)) => Ty::Named(id.clone()),
             _ => Ty::Str,

@@ -293,7 +293,7 @@ impl Lower<'_> {
 /// deleted objects carry the live one's `object` value, so when a member is deleted,
 /// `deleted: true` is read first and each side is then told apart on its own.
 fn union_tag(role: Role, members: &[UnionMember]) -> UnionTag {
-    if role == Role::Params {
+    if role.is_params() {
         return UnionTag::Encoded;
     }
     if !members.iter().any(|m| m.deleted) {

@@ -22,6 +22,7 @@ use crate::load::Loaded;
 
 pub mod events;
 mod operations;
+mod v2;
 
 pub use operations::{canonical_path, under};
 use operations::{operations, path_owner, Found, ResourceIndex};
@@ -62,6 +63,16 @@ pub enum Returns {
     OrDeleted(Pointer),
     /// A binary body about the resource (a quote's PDF), returned as sent.
     Bytes,
+    /// A v2 list (`{data, next_page_url, previous_page_url}`) of the resource.
+    V2List,
+    /// v2's shared deleted object (`v2.deleted_object`, at the pointer), after a delete of the
+    /// resource whose path it is.
+    V2Deleted(Pointer),
+    /// Another schema (at the pointer), from an action on the resource whose path it is:
+    /// `POST /v2/core/event_destinations/{id}/ping` answers an event.
+    Other(Pointer),
+    /// An object with no properties (`{}`): the meter event stream's answer.
+    Empty,
 }
 
 /// Why an operation of the spec is not selected.
@@ -103,15 +114,22 @@ pub struct SelectedOp {
     pub operation_id: String,
     /// What it returns.
     pub returns: Returns,
+    /// The function name `operation_resources` in spec/select.yaml gives it, if it places it.
+    pub function: Option<String>,
 }
 
 /// One selected resource.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SelectedResource {
-    /// `x-resourceId`, e.g. `financial_connections.session`.
+    /// `x-resourceId`, e.g. `financial_connections.session`; for v2, the object's own
+    /// `object` value (`v2.core.account`).
     pub id: String,
     /// Its component schema.
     pub schema: Pointer,
+    /// Where its own endpoints live, for verbs and paths (see [`canonical_path`]):
+    /// `/v1/financial_connections/session`, or a v2 resource's collection,
+    /// `/v2/core/accounts/{account_id}/persons`.
+    pub canonical: String,
     /// Its operations, by path then method.
     pub ops: Vec<SelectedOp>,
 }
@@ -167,6 +185,7 @@ pub fn select<'a>(
             Some(schema) => resources.push(SelectedResource {
                 id: name.clone(),
                 schema: schema.clone(),
+                canonical: canonical_path(name),
                 ops: Vec::new(),
             }),
             // The pointer is into spec/select.yaml, so it uses the name's place in that file.
@@ -192,7 +211,15 @@ pub fn select<'a>(
     let mut warnings = Vec::new();
     let mut left_out = Vec::new();
     let index = ResourceIndex::new(loaded, by_resource_id);
-    for (op, found) in operations(loaded, &index, &mut errors) {
+    let found = operations(loaded, &index, &mut errors);
+    let collections = v2::collections(&found);
+    for r in &mut resources {
+        if let Some(c) = collections.get(&r.schema) {
+            r.canonical = c.clone();
+        }
+    }
+    for (op, found) in found {
+        let found = v2::place(&op, found, &collections, &index, selection);
         // Skipped before anything reads them, so a skipped operation cannot fail the run, and
         // its parameters and body add no types.
         let skipped = selection.skip_operations.contains(&op.operation_id);
@@ -204,12 +231,17 @@ pub fn select<'a>(
                     continue;
                 };
                 if !skipped {
-                    r.ops.push(op.selected(returns));
+                    let function = selection
+                        .operation_resources
+                        .get(&op.operation_id)
+                        .map(|p| p.function.clone());
+                    r.ops.push(op.selected(returns, function));
                     continue;
                 }
                 LeftOut::Skipped
             }
-            Found::Cannot(why) => match path_owner(&op.path, &resources) {
+            // Only v2 operations are placed by path; a v1 one answering `{}` names nothing.
+            Found::ByPath(_) | Found::Cannot(_) => match path_owner(&op.path, &resources) {
                 Some(_) if skipped => LeftOut::Skipped,
                 // An operation of a selected resource is never dropped silently.
                 Some(resource) => {
@@ -218,12 +250,12 @@ pub fn select<'a>(
                         ErrorKind::Ungenerated {
                             operation_id: op.operation_id.clone(),
                             resource: resource.to_owned(),
-                            why,
+                            why: found_why(found),
                         },
                     ));
                     continue;
                 }
-                None => LeftOut::Ungenerated(why),
+                None => LeftOut::Ungenerated(found_why(found)),
             },
         };
         if why == LeftOut::Skipped {
@@ -247,6 +279,14 @@ pub fn select<'a>(
         })
     } else {
         Err(errors)
+    }
+}
+
+/// Why an operation that no resource was found for cannot be generated.
+fn found_why(found: Found) -> String {
+    match found {
+        Found::Cannot(why) => why,
+        _ => "its success response names no resource".to_owned(),
     }
 }
 
@@ -295,6 +335,13 @@ fn closure(
                 roots.push(at);
             }
         }
+        // What an action answers when it is not the resource (an event destination's ping
+        // answers an event) is generated with it, unless it is a selected resource.
+        if let Returns::Other(schema) = &op.returns {
+            if !resource_schemas.contains(schema) {
+                roots.push(schema.clone());
+            }
+        }
     }
     let mut seen = BTreeSet::new();
     let mut stack = roots;
@@ -325,7 +372,8 @@ fn is_component(p: &Pointer) -> bool {
     t.len() == 3 && t[0] == "components" && t[1] == "schemas"
 }
 
-/// `x-resourceId` -> component pointer, for every component that has one.
+/// `x-resourceId` -> component pointer, for every component that has one, and each v2 object
+/// schema by its own name (v2 has no `x-*` keys: see [`v2::is_object`]).
 fn resource_ids(loaded: &Loaded) -> BTreeMap<&str, Pointer> {
     let mut out = BTreeMap::new();
     let Some(schemas) = loaded
@@ -339,6 +387,9 @@ fn resource_ids(loaded: &Loaded) -> BTreeMap<&str, Pointer> {
         if let Some(id) = schema.get("x-resourceId").and_then(Value::as_str) {
             // Schemas iterate by name, so a duplicated id means the first name, every time.
             out.entry(id).or_insert_with(|| Pointer::schema(name));
+        } else if v2::is_object(name, schema) {
+            out.entry(name.as_str())
+                .or_insert_with(|| Pointer::schema(name));
         }
     }
     out

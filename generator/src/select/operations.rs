@@ -20,13 +20,14 @@ pub(super) struct SpecOp {
 }
 
 impl SpecOp {
-    pub(super) fn selected(self, returns: Returns) -> SelectedOp {
+    pub(super) fn selected(self, returns: Returns, function: Option<String>) -> SelectedOp {
         SelectedOp {
             at: self.at,
             path: self.path,
             method: self.method,
             operation_id: self.operation_id,
             returns,
+            function,
         }
     }
 
@@ -45,6 +46,10 @@ impl SpecOp {
 pub(super) enum Found {
     /// It is about the resource whose schema is at the pointer.
     Of(Pointer, Returns),
+    /// It is about the resource whose path it is under, whatever that is (a v2 delete answers
+    /// the shared `v2.deleted_object`; the meter event stream answers `{}`): see
+    /// [`v2::place`](super::v2::place).
+    ByPath(Returns),
     /// It cannot be generated, for this reason.
     Cannot(String),
 }
@@ -80,6 +85,10 @@ impl ResourceIndex {
             by_schema,
             unions,
         }
+    }
+
+    pub(super) fn schema_of(&self, id: &str) -> Option<&Pointer> {
+        self.by_id.get(id)
     }
 
     pub(super) fn id_of(&self, schema: &Pointer) -> Option<&str> {
@@ -212,6 +221,30 @@ fn classify(
         };
     };
     let at = success.push("application/json").push("schema");
+    // A v2 list is inline, without `object`: `{data, next_page_url, previous_page_url}`.
+    if let (Some(items), Some(_)) = (
+        schema.pointer("/properties/data/items"),
+        schema.pointer("/properties/next_page_url"),
+    ) {
+        let items_at = at.push("properties").push("data").push("items");
+        return match classify_one(loaded, index, items, &items_at, errors) {
+            Found::Of(target, Returns::Resource) => Found::Of(target, Returns::V2List),
+            Found::Of(..) | Found::ByPath(_) => {
+                Found::Cannot("its success response is a v2 list of deleted objects".to_owned())
+            }
+            cannot => cannot,
+        };
+    }
+    // `{"type": "object", "properties": {}}`: nothing to decode.
+    if schema.get("$ref").is_none()
+        && schema.get("type").and_then(Value::as_str) == Some("object")
+        && schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(serde_json::Map::is_empty)
+    {
+        return Found::ByPath(Returns::Empty);
+    }
     let object = schema
         .pointer("/properties/object/enum/0")
         .and_then(Value::as_str);
@@ -233,7 +266,7 @@ fn classify(
     };
     match classify_one(loaded, index, items, &items_at, errors) {
         Found::Of(target, Returns::Resource) => Found::Of(target, Returns::List { search }),
-        Found::Of(..) => {
+        Found::Of(..) | Found::ByPath(_) => {
             Found::Cannot("its success response is a list of deleted objects".to_owned())
         }
         cannot => cannot,
@@ -259,6 +292,10 @@ fn classify_one(
         };
         // `deleted_foo` carries `x-resourceId: deleted_foo`; it belongs to `foo`.
         let name = target.tokens().last().unwrap_or_default();
+        // v2 deletes all answer one schema, which names no resource: the path does.
+        if name == super::v2::DELETED {
+            return Found::ByPath(Returns::V2Deleted(target));
+        }
         if let Some(live) = name
             .strip_prefix("deleted_")
             .and_then(|l| index.by_id.get(l))
@@ -307,16 +344,17 @@ fn classify_one(
 /// The selected resource whose own path `path` is under (the longest such), if any: the
 /// resource an operation is about when its response does not say.
 pub(super) fn path_owner<'r>(path: &str, resources: &'r [SelectedResource]) -> Option<&'r str> {
-    longest_owner(
-        path,
-        resources.iter().map(|r| (r.id.as_str(), r.id.as_str())),
-    )
+    resources
+        .iter()
+        .filter(|r| under(path, &r.canonical).is_some())
+        .max_by_key(|r| r.canonical.len())
+        .map(|r| r.id.as_str())
 }
 
 /// Of `candidates` (resource id, what to return for it), the one whose own path `path` is
 /// under, the longest if several are (`/v1/financial_connections/sessions/{session}` is the
-/// session's, not a shorter resource's). The one rule for an operation whose response says
-/// nothing about its resource, among all resources or the selected ones.
+/// session's, not a shorter resource's): the rule for an operation whose response says
+/// nothing about its resource ([`path_owner`] is the same among the selected ones).
 fn longest_owner<'a, T>(path: &str, candidates: impl Iterator<Item = (&'a str, T)>) -> Option<T> {
     candidates
         .map(|(id, owner)| (canonical_path(id), owner))
@@ -326,9 +364,15 @@ fn longest_owner<'a, T>(path: &str, candidates: impl Iterator<Item = (&'a str, T
 }
 
 /// Where a resource's own endpoints live: `financial_connections.session` ->
-/// `/v1/financial_connections/session` (a prefix of `/v1/financial_connections/sessions`).
+/// `/v1/financial_connections/session` (a prefix of `/v1/financial_connections/sessions`);
+/// `v2.core.account` -> `/v2/core/account`. Select replaces a v2 resource's with its
+/// collection as its operations' paths show it ([`v2::collections`](super::v2::collections)),
+/// since nested ones (`/v2/core/accounts/{account_id}/persons`) do not follow the id.
 pub fn canonical_path(resource_id: &str) -> String {
-    format!("/v1/{}", resource_id.replace('.', "/"))
+    match resource_id.strip_prefix("v2.") {
+        Some(rest) => format!("/v2/{}", rest.replace('.', "/")),
+        None => format!("/v1/{}", resource_id.replace('.', "/")),
+    }
 }
 
 /// The path segments after a resource's own collection path, if the path is under it:
