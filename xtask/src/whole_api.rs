@@ -14,21 +14,18 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-/// Every `x-resourceId` in the spec, sorted.
+/// Every resource of the spec (`x-resourceId`, and v2 objects by name), sorted.
 pub fn all_resources(spec: &[u8]) -> Result<Vec<String>> {
     let doc: Value = serde_json::from_slice(spec).context("parsing the pinned spec")?;
-    let schemas = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .context("the spec has no components.schemas")?;
-    let mut ids: Vec<String> = schemas
-        .values()
-        .filter_map(|s| s.get("x-resourceId")?.as_str().map(str::to_owned))
+    let ids: Vec<String> = generator::select::resource_ids(&doc)
+        .into_keys()
         // `deleted_*` objects are the delete operations' responses, not resources of their own.
         .filter(|id| !id.starts_with("deleted_"))
+        .map(str::to_owned)
         .collect();
-    ids.sort();
-    ids.dedup();
+    if ids.is_empty() {
+        bail!("the spec has no resources (no x-resourceId, no v2 object) in components.schemas");
+    }
     Ok(ids)
 }
 
@@ -247,21 +244,24 @@ pub fn run(only: Option<&str>, preview: Option<(&Path, &str)>) -> Result<()> {
     }
 }
 
-/// Prints how many of the spec's v1 operations were generated, and each one that was not,
-/// with the reason (from the generator's coverage, not from its warnings).
+/// Prints how many of the spec's v1 and v2 operations were generated, and each one that was
+/// not, with the reason (from the generator's coverage, not from its warnings).
 pub fn print_coverage(coverage: &generator::model::Coverage) {
-    let (generated, total) = coverage.count("/v1/");
-    println!("generated {generated} of {total} v1 operations");
-    let left: Vec<_> = coverage
-        .not_generated
-        .iter()
-        .filter(|n| n.key.path.starts_with("/v1/"))
-        .collect();
-    if !left.is_empty() {
-        println!("not generated:");
-    }
-    for n in left {
-        println!("  {} ({}): {}", n.key, n.operation_id, n.reason);
+    for api in ["v1", "v2"] {
+        let prefix = format!("/{api}/");
+        let (generated, total) = coverage.count(&prefix);
+        println!("generated {generated} of {total} {api} operations");
+        let left: Vec<_> = coverage
+            .not_generated
+            .iter()
+            .filter(|n| n.key.path.starts_with(&prefix))
+            .collect();
+        if !left.is_empty() {
+            println!("{api} operations not generated:");
+        }
+        for n in left {
+            println!("  {} ({}): {}", n.key, n.operation_id, n.reason);
+        }
     }
 }
 

@@ -498,6 +498,199 @@ impl rt::ToForm for RetrieveV2CoreEvent {
     fn to_form(&self, _key: &str, _form: &mut rt::Form) {}
 }
 
+/// The object a thin event is about (its `related_object`), fetched from the URL the
+/// event gives: typed by the object's own `object` value when its resource is
+/// selected (and its feature on), JSON in `Other` otherwise; an object that does not
+/// decode as its type is kept as sent, with the error, in `Undecoded`. Decoding never
+/// fails on valid JSON and loses nothing.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
+#[non_exhaustive]
+pub enum ThinEventObject {
+    /// `object: "file"`.
+    #[cfg(feature = "file")]
+    File(Box<super::file::File>),
+    /// `object: "financial_connections.account"`.
+    #[cfg(feature = "financial_connections_account")]
+    FinancialConnectionsAccount(
+        Box<super::financial_connections_account::FinancialConnectionsAccount>,
+    ),
+    /// `object: "financial_connections.session"`.
+    #[cfg(feature = "financial_connections_session")]
+    FinancialConnectionsSession(
+        Box<super::financial_connections_session::FinancialConnectionsSession>,
+    ),
+    /// `object: "v2.billing.meter_event"`.
+    #[cfg(feature = "v2_billing_meter_event")]
+    V2BillingMeterEvent(Box<super::v2_billing_meter_event::V2BillingMeterEvent>),
+    /// `object: "v2.billing.meter_event_adjustment"`.
+    #[cfg(feature = "v2_billing_meter_event_adjustment")]
+    V2BillingMeterEventAdjustment(
+        Box<super::v2_billing_meter_event_adjustment::V2BillingMeterEventAdjustment>,
+    ),
+    /// `object: "v2.billing.meter_event_session"`.
+    #[cfg(feature = "v2_billing_meter_event_session")]
+    V2BillingMeterEventSession(
+        Box<super::v2_billing_meter_event_session::V2BillingMeterEventSession>,
+    ),
+    /// `object: "v2.core.account"`.
+    #[cfg(feature = "v2_core_account")]
+    V2CoreAccount(Box<super::v2_core_account::V2CoreAccount>),
+    /// `object: "v2.core.account_link"`.
+    #[cfg(feature = "v2_core_account_link")]
+    V2CoreAccountLink(Box<super::v2_core_account_link::V2CoreAccountLink>),
+    /// `object: "v2.core.account_person"`.
+    #[cfg(feature = "v2_core_account_person")]
+    V2CoreAccountPerson(Box<super::v2_core_account_person::V2CoreAccountPerson>),
+    /// `object: "v2.core.account_person_token"`.
+    #[cfg(feature = "v2_core_account_person_token")]
+    V2CoreAccountPersonToken(
+        Box<super::v2_core_account_person_token::V2CoreAccountPersonToken>,
+    ),
+    /// `object: "v2.core.account_token"`.
+    #[cfg(feature = "v2_core_account_token")]
+    V2CoreAccountToken(Box<super::v2_core_account_token::V2CoreAccountToken>),
+    /// `object: "v2.core.event_destination"`.
+    #[cfg(feature = "v2_core_event_destination")]
+    V2CoreEventDestination(
+        Box<super::v2_core_event_destination::V2CoreEventDestination>,
+    ),
+    /// An object this crate does not type, kept as sent.
+    Other(rt::Json),
+    /// An object that did not decode as the type its `object` names, kept as sent.
+    Undecoded(rt::UndecodedObject),
+}
+
+impl rt::Decode for ThinEventObject {
+    fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+        let object = match r.tag("object") {
+            Ok(object) => object,
+            Err(e) => return Err(e),
+        };
+        match object.as_deref() {
+            #[cfg(feature = "file")]
+            Some("file") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => Ok(Self::File(Box::new(typed))),
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "financial_connections_account")]
+            Some("financial_connections.account") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => {
+                        Ok(Self::FinancialConnectionsAccount(Box::new(typed)))
+                    }
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "financial_connections_session")]
+            Some("financial_connections.session") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => {
+                        Ok(Self::FinancialConnectionsSession(Box::new(typed)))
+                    }
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "v2_billing_meter_event")]
+            Some("v2.billing.meter_event") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => Ok(Self::V2BillingMeterEvent(Box::new(typed))),
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "v2_billing_meter_event_adjustment")]
+            Some("v2.billing.meter_event_adjustment") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => {
+                        Ok(Self::V2BillingMeterEventAdjustment(Box::new(typed)))
+                    }
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "v2_billing_meter_event_session")]
+            Some("v2.billing.meter_event_session") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => {
+                        Ok(Self::V2BillingMeterEventSession(Box::new(typed)))
+                    }
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "v2_core_account")]
+            Some("v2.core.account") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => Ok(Self::V2CoreAccount(Box::new(typed))),
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "v2_core_account_link")]
+            Some("v2.core.account_link") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => Ok(Self::V2CoreAccountLink(Box::new(typed))),
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "v2_core_account_person")]
+            Some("v2.core.account_person") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => Ok(Self::V2CoreAccountPerson(Box::new(typed))),
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "v2_core_account_person_token")]
+            Some("v2.core.account_person_token") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => Ok(Self::V2CoreAccountPersonToken(Box::new(typed))),
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "v2_core_account_token")]
+            Some("v2.core.account_token") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => Ok(Self::V2CoreAccountToken(Box::new(typed))),
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            #[cfg(feature = "v2_core_event_destination")]
+            Some("v2.core.event_destination") => {
+                match rt::decode_object(r) {
+                    Ok(Ok(typed)) => Ok(Self::V2CoreEventDestination(Box::new(typed))),
+                    Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                    Err(e) => Err(e),
+                }
+            }
+            _ => {
+                match r.json() {
+                    Ok(object) => Ok(Self::Other(object)),
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ThinEventObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_via_json(deserializer)
+    }
+}
+
 impl rt::HasId for V2CoreEvent {
     fn object_id(&self) -> Option<&str> {
         Some(self.id.as_str())

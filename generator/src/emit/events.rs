@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Events, Field, Presence, Struct, Ty};
+use crate::model::{Events, Field, ObjectVariant, Presence, Struct, ThinEvents, Ty};
 
 use super::items;
 use super::serde::{DecodeFn, Decoding};
@@ -168,24 +168,13 @@ fn object_variants(events: &Events) -> Vec<TokenStream> {
         .objects
         .iter()
         .map(|o| {
-            let (variant, module, ty) = (&o.name, &o.ty.module, &o.ty.name);
-            let feature = module.rust();
             let of: Vec<String> = events
                 .types
                 .iter()
-                .filter(|t| t.object.as_ref() == Some(variant))
+                .filter(|t| t.object.as_ref() == Some(&o.name))
                 .map(|t| format!("`{}`", t.name.wire()))
                 .collect();
-            let text = format!(" `{}`, the object of {}.", variant.wire(), of.join(", "));
-            let held = match o.boxed {
-                true => quote!(Box<super::#module::#ty>),
-                false => quote!(super::#module::#ty),
-            };
-            quote! {
-                #[doc = #text]
-                #[cfg(feature = #feature)]
-                #variant(#held),
-            }
+            variant(o, &format!(" `{}`, the object of {}.", o.name.wire(), of.join(", ")))
         })
         .collect()
 }
@@ -195,10 +184,7 @@ fn decode_body(events: &Events) -> TokenStream {
     let type_enum = &events.type_enum;
     let arms = events.objects.iter().map(|o| {
         let (variant, feature) = (&o.name, o.ty.module.rust());
-        let typed = match o.boxed {
-            true => quote!(Box::new(typed)),
-            false => quote!(typed),
-        };
+        let typed = held(o, quote!(typed));
         let types = events
             .types
             .iter()
@@ -232,5 +218,102 @@ fn decode_body(events: &Events) -> TokenStream {
                 _ => #other,
             }
         }
+    }
+}
+
+/// `ThinEventObject`: the object a thin event's `related_object` names, as fetched from its
+/// URL. A thin event carries no object, so the fetched one says what it is: it is decoded by
+/// its own `object` value (read ahead, `rt::Reader::tag`), as the selected resource of that
+/// name; anything else stays JSON, and an object that does not fit its type is kept as sent.
+pub fn thin_object_enum(thin: &ThinEvents) -> TokenStream {
+    let name = &thin.object_enum;
+    let variants = thin.objects.iter().map(|o| {
+        let text = format!(" `object: \"{}\"`.", o.name.wire());
+        variant(o, &text)
+    });
+    let arms = thin.objects.iter().map(|o| {
+        let (variant, feature, wire) = (&o.name, o.ty.module.rust(), o.name.wire());
+        let typed = held(o, quote!(typed));
+        quote! {
+            #[cfg(feature = #feature)]
+            Some(#wire) => match rt::decode_object(r) {
+                Ok(Ok(typed)) => Ok(Self::#variant(#typed)),
+                Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+                Err(e) => Err(e),
+            },
+        }
+    });
+    let other = quote! {
+        match r.json() {
+            Ok(object) => Ok(Self::Other(object)),
+            Err(e) => Err(e),
+        }
+    };
+    let decode = if thin.objects.is_empty() {
+        quote!(#other)
+    } else {
+        quote! {
+            let object = match r.tag("object") {
+                Ok(object) => object,
+                Err(e) => return Err(e),
+            };
+            match object.as_deref() {
+                #(#arms)*
+                _ => #other,
+            }
+        }
+    };
+    quote! {
+        /// The object a thin event is about (its `related_object`), fetched from the URL the
+        /// event gives: typed by the object's own `object` value when its resource is
+        /// selected (and its feature on), JSON in `Other` otherwise; an object that does not
+        /// decode as its type is kept as sent, with the error, in `Undecoded`. Decoding never
+        /// fails on valid JSON and loses nothing.
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// An object this crate does not type, kept as sent.
+            Other(rt::Json),
+            /// An object that did not decode as the type its `object` names, kept as sent.
+            Undecoded(rt::UndecodedObject),
+        }
+
+        impl rt::Decode for #name {
+            fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+                #decode
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::deserialize_via_json(deserializer)
+            }
+        }
+    }
+}
+
+/// A typed variant of an object enum, behind its resource's feature.
+fn variant(o: &ObjectVariant, doc: &str) -> TokenStream {
+    let (variant, module, ty) = (&o.name, &o.ty.module, &o.ty.name);
+    let feature = module.rust();
+    let held = match o.boxed {
+        true => quote!(Box<super::#module::#ty>),
+        false => quote!(super::#module::#ty),
+    };
+    quote! {
+        #[doc = #doc]
+        #[cfg(feature = #feature)]
+        #variant(#held),
+    }
+}
+
+/// `value` as a variant holds it: boxed or not.
+fn held(o: &ObjectVariant, value: TokenStream) -> TokenStream {
+    match o.boxed {
+        true => quote!(Box::new(#value)),
+        false => value,
     }
 }

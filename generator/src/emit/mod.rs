@@ -15,7 +15,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Pointer};
-use crate::model::{ConfigWarning, Coverage, Events, Item, Model, Module, Spec, Ty, TypeRef};
+use crate::model::{
+    ConfigWarning, Coverage, Events, Item, Model, Module, Spec, ThinEvents, Ty, TypeRef,
+};
 use crate::naming::ModName;
 
 /// One generated file, relative to the generated crate's root.
@@ -169,7 +171,7 @@ impl Source<'_> {
     fn tokens(&self, model: &Model) -> TokenStream {
         match self {
             Source::Index => resources_rs(model),
-            Source::Module(m) => module_rs(m, model.events.as_ref()),
+            Source::Module(m) => module_rs(m, model.events.as_ref(), model.thin_events.as_ref()),
         }
     }
 }
@@ -257,9 +259,13 @@ fn resources_rs(model: &Model) -> TokenStream {
     }
 }
 
-fn module_rs(m: &Module, events: Option<&Events>) -> TokenStream {
-    // Webhook events live in the `event` resource's module.
+fn module_rs(m: &Module, events: Option<&Events>, thin: Option<&ThinEvents>) -> TokenStream {
+    // Webhook events live in the `event` resource's module, thin events' objects in
+    // `v2.core.event`'s.
     let events = events.filter(|e| e.module == m.name);
+    let thin_object_enum = thin
+        .filter(|t| t.module == m.name)
+        .map(events::thin_object_enum);
     let items = m
         .items
         .iter()
@@ -309,6 +315,8 @@ fn module_rs(m: &Module, events: Option<&Events>) -> TokenStream {
         #(#items)*
 
         #object_enum
+
+        #thin_object_enum
 
         #(#has_id)*
 

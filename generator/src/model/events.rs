@@ -20,7 +20,7 @@ use crate::select::events::{
 use crate::select::Selected;
 
 use super::{
-    name_error, Doc, EventKind, Events, Item, Model, ObjectVariant, StringEnum, Ty, TypeRef,
+    name_error, Doc, EventKind, Events, Item, Model, ObjectVariant, StringEnum, ThinEvents, Ty, TypeRef,
 };
 
 /// How an event type's object was found.
@@ -163,6 +163,59 @@ pub(super) fn type_events(selected: &Selected<'_>, model: &mut Model) -> Result<
                 boxed: true,
             })
             .collect(),
+    });
+    Ok(())
+}
+
+/// The resource of thin events (v2): [`Model::thin_events`] is made when it is selected.
+pub const THIN_EVENT_RESOURCE: &str = "v2.core.event";
+
+/// Records what thin events may be about: every selected resource but the events, each a
+/// variant of `ThinEventObject` in `v2.core.event`'s module. Does nothing without that resource.
+pub(super) fn thin_events(selected: &Selected<'_>, model: &mut Model) -> Result<(), Vec<Error>> {
+    let Some(thin) = selected
+        .resources
+        .iter()
+        .find(|r| r.id == THIN_EVENT_RESOURCE)
+    else {
+        return Ok(());
+    };
+    let typed = typed_resources(selected, model);
+    let Some(module) = typed.get(THIN_EVENT_RESOURCE).map(|t| t.module.clone()) else {
+        return Err(vec![Error::unsupported(
+            &thin.schema,
+            "a `v2.core.event` resource that is not an object",
+        )]);
+    };
+    let object_enum = match naming::type_name("thin_event_object") {
+        Ok(n) => n,
+        Err(e) => return Err(vec![name_error(&thin.schema, e)]),
+    };
+    let mut errors = Vec::new();
+    check_unclaimed(model, &[&object_enum], &thin.schema, &mut errors);
+    let mut objects = Vec::new();
+    for (id, ty) in typed {
+        if id == THIN_EVENT_RESOURCE || id == EVENT_RESOURCE {
+            continue;
+        }
+        match naming::variant(id) {
+            // Boxed, as the event objects are.
+            Ok(name) => objects.push(ObjectVariant {
+                name,
+                ty,
+                boxed: true,
+            }),
+            Err(e) => errors.push(name_error(&thin.schema, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    objects.sort_by(|a, b| a.name.rust().cmp(b.name.rust()));
+    model.thin_events = Some(ThinEvents {
+        module,
+        object_enum,
+        objects,
     });
     Ok(())
 }

@@ -31,6 +31,8 @@ pub struct Model {
     pub warnings: Vec<String>,
     /// Typed webhook events, when the selection has the `event` resource (see [`events`](super::events)).
     pub events: Option<Events>,
+    /// The objects thin events are about, when the selection has `v2.core.event`.
+    pub thin_events: Option<ThinEvents>,
     /// What became of every operation of the spec.
     pub coverage: Coverage,
     /// Entries of `spec/select.yaml` that match nothing in this spec and were ignored (see
@@ -579,6 +581,20 @@ pub struct Events {
     pub types: Vec<EventKind>,
     /// The typed variants of the object enum, sorted by name: one per selected resource that
     /// some event type is about.
+    pub objects: Vec<ObjectVariant>,
+}
+
+/// What a thin event (`v2.core.event`) is about: its `related_object`, fetched by its URL,
+/// decoded by the fetched object's own `object` value. Thin events name no schema, so every
+/// selected resource may be one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThinEvents {
+    /// The module of `v2.core.event`, which holds the enum.
+    pub module: ModName,
+    /// The enum of related objects (emitted from this IR).
+    pub object_enum: TypeName,
+    /// Its typed variants, sorted by name: one per selected resource (but events); the wire
+    /// name is the resource's `object` value.
     pub objects: Vec<ObjectVariant>,
 }
 

@@ -37,6 +37,7 @@ use crate::select::{LeftOut, Owner, Selected};
 pub fn lower(selected: &Selected<'_>, spec: SpecInfo) -> Result<Model, Vec<Error>> {
     let mut model = lower_types(selected, spec)?;
     events::type_events(selected, &mut model)?;
+    events::thin_events(selected, &mut model)?;
     cycles::box_recursive(&mut model.modules);
     dedup::alias_duplicates(&mut model.modules);
     Ok(model)
@@ -275,6 +276,7 @@ impl<'a> Lower<'a> {
             modules,
             warnings: self.warnings,
             events: None,
+            thin_events: None,
             coverage,
             config_warnings: Vec::new(),
             v2_error_codes,

@@ -174,7 +174,7 @@ pub fn select<'a>(
     selection: &'a Selection,
 ) -> Result<Selected<'a>, Vec<Error>> {
     let mut errors = Vec::new();
-    let by_resource_id = resource_ids(loaded);
+    let by_resource_id = resource_ids(&loaded.doc);
     let mut resources = Vec::new();
     let webhooks = events::webhook_resource(loaded);
     let mut wanted: Vec<&String> = selection.resources.iter().chain(&webhooks).collect();
@@ -374,10 +374,9 @@ fn is_component(p: &Pointer) -> bool {
 
 /// `x-resourceId` -> component pointer, for every component that has one, and each v2 object
 /// schema by its own name (v2 has no `x-*` keys: see [`v2::is_object`]).
-fn resource_ids(loaded: &Loaded) -> BTreeMap<&str, Pointer> {
+pub fn resource_ids(doc: &Value) -> BTreeMap<&str, Pointer> {
     let mut out = BTreeMap::new();
-    let Some(schemas) = loaded
-        .doc
+    let Some(schemas) = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
     else {
