@@ -207,6 +207,9 @@ event_objects:
   thing.created: ~
   issuing_token.*: issuing.token
   thing: ~
+operation_resources:
+  PostThings: {resource: thing, function: send}
+  PostV2Gone: {resource: v2.gone, function: send}
 ",
         )
         .unwrap();
@@ -217,6 +220,10 @@ event_objects:
         assert_eq!(pruned.skip_operations, ["PostThings"]);
         assert_eq!(pruned.renames.keys().collect::<Vec<_>>(), ["thing_detail"]);
         assert_eq!(
+            pruned.operation_resources.keys().collect::<Vec<_>>(),
+            ["PostThings"]
+        );
+        assert_eq!(
             pruned.event_objects.keys().collect::<Vec<_>>(),
             ["thing.created", "thing_note.*"]
         );
@@ -226,6 +233,7 @@ event_objects:
             [
                 "spec/select.yaml#/event_objects/issuing_token.*: no event type of this spec (2024-04-10) matches `issuing_token.*`, so the entry is ignored; remove it unless a spec you generate from has these events",
                 "spec/select.yaml#/event_objects/thing: no event type of this spec (2024-04-10) matches `thing`, so the entry is ignored; remove it unless a spec you generate from has these events",
+                "spec/select.yaml#/operation_resources/PostV2Gone: this spec (2024-04-10) has no operation `PostV2Gone`, so nothing is placed for it; remove it unless a spec you generate from has it",
                 "spec/select.yaml#/renames/error: this spec (2024-04-10) has no component schema `error`, so nothing is renamed to `ApiErrorObject`; remove it unless a spec you generate from has it",
                 "spec/select.yaml#/secret_fields/2: this spec (2024-04-10) has no component schema or `x-resourceId` `gone`, so `gone.code` matches nothing; remove it unless a spec you generate from has it",
                 "spec/select.yaml#/secret_fields/3: this spec (2024-04-10) has no component schema or `x-resourceId` `issuing.card`, so `issuing.card.number` (it is built in, too) matches nothing; remove it unless a spec you generate from has it",

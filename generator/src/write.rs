@@ -279,6 +279,7 @@ fn rename_all(steps: &[(PathBuf, PathBuf)]) -> Result<(), Error> {
 
 #[cfg(test)]
 mod tests {
+    use crate::pinned::API_VERSION_FILE;
     use super::*;
     use crate::emit::File;
 

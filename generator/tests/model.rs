@@ -498,3 +498,105 @@ fn an_operation_of_a_selected_resource_that_cannot_be_generated_is_an_error_unle
     );
     assert_eq!(m.coverage.count("/v1/"), (1, 3));
 }
+
+fn v2_fixture() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v2.yaml");
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn v2_operations_belong_to_the_collection_their_path_is_under() {
+    let m = model(&v2_fixture()).unwrap();
+    assert_eq!(
+        functions(&m),
+        [
+            ("create", "PostV2BillingSession"),
+            ("stream_events", "PostV2BillingStream"),
+            ("retrieve", "GetV2CoreEventsId"),
+            ("create", "PostV2CoreThings"),
+            ("retrieve", "GetV2CoreThingsId"),
+            ("update", "PostV2CoreThingsId"),
+            ("list", "GetV2CoreThings"),
+            ("delete", "DeleteV2CoreThingsId"),
+            ("ping", "PostV2CoreThingsIdPing"),
+            ("retrieve", "GetV2CoreThingsThingIdPartsId"),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    // The ping answers an event, and is the thing's: its path is under the things.
+    assert_eq!(returns_named(op(&m, "PostV2CoreThingsIdPing")), "V2CoreEvent");
+    assert!(
+        matches!(&op(&m, "GetV2CoreThings").returns, Ty::V2List(item)
+            if matches!(item.as_ref(), Ty::Named(t) if t.name.rust() == "V2CoreThing")),
+        "{:?}",
+        op(&m, "GetV2CoreThings").returns
+    );
+    assert_eq!(op(&m, "DeleteV2CoreThingsId").returns, Ty::V2Deleted);
+    assert_eq!(op(&m, "PostV2BillingStream").returns, Ty::Json);
+    assert_eq!(
+        op(&m, "PostV2BillingStream").server.as_deref(),
+        Some("https://meter-events.stripe.com")
+    );
+    // A nested collection's own id is typed; its parent's is a string.
+    let part = op(&m, "GetV2CoreThingsThingIdPartsId");
+    let params: Vec<(&str, bool)> = part
+        .path_params
+        .iter()
+        .map(|p| (p.name.wire(), matches!(p.ty, Ty::Named(_))))
+        .collect();
+    assert_eq!(params, [("thing_id", false), ("id", true)]);
+    assert_eq!(m.coverage.count("/v2/"), (10, 10));
+    let create = find_struct(&m, "CreateV2CoreThing");
+    assert_eq!(create.role, generator::model::Role::JsonParams);
+    assert_eq!(field_ty(create, "starts_at"), &Ty::DateTime);
+    assert_eq!(field_ty(create, "share"), &Ty::Decimal);
+    let update = find_struct(&m, "UpdateV2CoreThing");
+    assert_eq!(
+        field_ty(update, "metadata"),
+        &Ty::Map(Box::new(Ty::Nullable(Box::new(Ty::Str))))
+    );
+    let codes: Vec<&str> = m
+        .v2_error_codes
+        .variants
+        .iter()
+        .map(|v| v.wire())
+        .collect();
+    assert_eq!(codes, ["thing_locked"]);
+}
+
+#[test]
+fn a_v2_operation_no_path_or_config_places_is_listed_with_why() {
+    let spec = v2_fixture().replace(
+        "  operation_resources:\n    PostV2BillingStream: {resource: v2.billing.session, function: stream_events}\n",
+        "",
+    );
+    let m = model(&spec).unwrap();
+    let listed: Vec<(&str, String)> = m
+        .coverage
+        .not_generated
+        .iter()
+        .map(|n| (n.operation_id.as_str(), n.reason.to_string()))
+        .collect();
+    assert_eq!(
+        listed,
+        [(
+            "PostV2BillingStream",
+            "its success response names no resource and its path is under no resource's collection; place it with operation_resources in spec/select.yaml".to_owned()
+        )]
+    );
+    assert_eq!(m.coverage.count("/v2/"), (9, 10));
+
+    let spec = v2_fixture().replace(
+        "{resource: v2.billing.session, function",
+        "{resource: v2.billing.nothing, function",
+    );
+    let m = model(&spec).unwrap();
+    assert!(
+        m.coverage.not_generated[0]
+            .reason
+            .to_string()
+            .contains("places it on `v2.billing.nothing`, which is no resource of this spec"),
+        "{:?}",
+        m.coverage.not_generated
+    );
+}
