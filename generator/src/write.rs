@@ -1,7 +1,7 @@
 //! Stage 5: put the files in place atomically, or report which ones differ (check mode).
 //!
-//! This module owns exactly `src/resources.rs`, `src/resources/`, `runtime/src/api_version.rs`,
-//! `api.json` (the API summary change reports compare against) and two fenced blocks in
+//! This module owns exactly `src/resources.rs`, `src/resources/`, the runtime's generated files
+//! ([`RUNTIME_FILES`]: `api_version.rs`, `v2/error_code.rs`), `api.json` (the API summary change reports compare against) and two fenced blocks in
 //! `Cargo.toml`: the features between `# generated start` and `# generated end`, and the crate
 //! description between `# generated package start` and `# generated package end`. The new
 //! tree is built in a temporary directory beside the target and swapped in with renames; any
@@ -228,7 +228,7 @@ fn stage_and_swap(
     }
     steps.push((staged_dir.clone(), live_dir));
     // A file outside the tree that is unchanged is left alone, so that its mtime does not
-    // make cargo rebuild its crate (the runtime's `api_version.rs`).
+    // make cargo rebuild its crate (the runtime's generated files).
     let mut files: Vec<(PathBuf, PathBuf, &str)> = out
         .files
         .iter()

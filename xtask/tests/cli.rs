@@ -61,6 +61,7 @@ impl Repo {
             "generated/Cargo.toml",
             "generated/api.json",
             "generated/runtime/src/api_version.rs",
+            "generated/runtime/src/v2/error_code.rs",
             "generated/src/resources.rs",
         ] {
             write(&root.join(file), &std::fs::read(real.join(file)).unwrap());
