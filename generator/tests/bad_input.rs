@@ -221,7 +221,7 @@ fn corpus() -> Vec<Case> {
         case("path_unclosed_brace", Spec("path_unclosed_brace.yaml"), "#/paths/~1v1~1things~1{thing/get:", "a path with an unclosed `{`"),
         case("ref_parameter", Spec("ref_parameter.yaml"), "#/paths/~1v1~1things/post/parameters/0:", "a $ref parameter"),
         case("parameters_not_a_list", Spec("parameters_not_a_list.yaml"), "#/paths/~1v1~1things/post/parameters:", "not a valid OpenAPI 3 operation"),
-        case("json_request_body", Spec("json_request_body.yaml"), "#/paths/~1v1~1things/post/requestBody:", "a request body that is neither form-encoded nor multipart"),
+        case("text_request_body", Spec("text_request_body.yaml"), "#/paths/~1v1~1things/post/requestBody:", "a request body that is neither form-encoded, multipart nor JSON"),
         case("server_with_variables", Spec("server_with_variables.yaml"), "#/paths/~1v1~1things/post/servers/0/url:", "a server that is not a literal https:// URL"),
         case("get_with_body", Spec("get_with_body.yaml"), "#/paths/~1v1~1things/get/requestBody/content/application~1x-www-form-urlencoded:", "a request body on a GET operation"),
         case("form_encoding_not_deep_object", Spec("form_encoding_not_deep_object.yaml"), "#/paths/~1v1~1things/post/requestBody/content/application~1x-www-form-urlencoded/encoding/a:", "form encoding style `form` with explode: false"),

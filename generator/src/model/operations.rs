@@ -294,7 +294,7 @@ impl Lower<'_> {
         self.errors.push(Error::unsupported(
             &op.at.push("requestBody"),
             format!(
-                "a request body that is neither form-encoded nor multipart (list `{}` under skip_operations in spec/select.yaml to leave it out)",
+                "a request body that is neither form-encoded, multipart nor JSON (list `{}` under skip_operations in spec/select.yaml to leave it out)",
                 op.operation_id
             ),
         ));
