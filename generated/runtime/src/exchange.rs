@@ -223,6 +223,17 @@ macro_rules! config_methods {
 }
 pub(crate) use config_methods;
 
+/// What [`Exchange::build`] needs of a request, gathered so that building is not generic.
+struct Call<'a> {
+    method: Method,
+    /// A request to the v2 API (see `Request::is_v2`).
+    v2: bool,
+    base_url: &'a str,
+    path_and_query: String,
+    body: Option<&'a Body>,
+    options: &'a RequestOptions,
+}
+
 /// What a client does after an attempt.
 pub(crate) enum Step {
     /// Wait this long, then send [`Exchange::request`] again.
@@ -254,22 +265,26 @@ impl Exchange {
         // every crate that sends requests.
         Exchange::build(
             config,
-            request.method(),
-            config.url_for(request.server_url()),
-            request.path_and_query(),
-            request.raw_body(),
-            request.options(),
+            Call {
+                method: request.method(),
+                v2: request.is_v2(),
+                base_url: config.url_for(request.server_url()),
+                path_and_query: request.path_and_query(),
+                body: request.raw_body(),
+                options: request.options(),
+            },
         )
     }
 
-    fn build(
-        config: &Config,
-        method: Method,
-        base_url: &str,
-        path_and_query: String,
-        body: Option<&Body>,
-        options: &RequestOptions,
-    ) -> Result<Self, Error> {
+    fn build(config: &Config, call: Call<'_>) -> Result<Self, Error> {
+        let Call {
+            method,
+            v2,
+            base_url,
+            path_and_query,
+            body,
+            options,
+        } = call;
         // Checked before encoding: a file over the limit is not copied into a body.
         if let Some(Body::Multipart(parts)) = body {
             let size = parts.iter().map(|p| p.file_len()).sum::<usize>();
@@ -303,6 +318,13 @@ impl Exchange {
         )?;
         // Encoded once: every retry sends these same bytes.
         let body = match body {
+            // stripe-node sends a v2 POST without parameters as the JSON `{}` (its
+            // `_makeRequest` encodes an empty object); stripe-go sends no body when the params
+            // are nil. `{}` is what every generated call without parameters sends.
+            None if v2 && method == Method::Post => {
+                header("Content-Type", "application/json".to_owned())?;
+                b"{}".to_vec()
+            }
             None => Vec::new(),
             Some(Body::Form(form)) => {
                 header(
@@ -315,6 +337,10 @@ impl Exchange {
                 let encoded = multipart::encode(parts, &mut new_boundary);
                 header("Content-Type", encoded.content_type())?;
                 encoded.body
+            }
+            Some(Body::Json(json)) => {
+                header("Content-Type", "application/json".to_owned())?;
+                json.as_bytes().to_vec()
             }
         };
         if let Some(account) = &options.stripe_account {
@@ -901,6 +927,30 @@ mod tests {
         bad_key.secret_key = Secret::new("sk_test_\nsecret");
         let err = Exchange::new(&bad_key, &get).err().unwrap();
         assert!(!format!("{err:?} {err}").contains("secret"));
+    }
+
+    #[test]
+    fn json_bodies_and_v2_posts_without_parameters() {
+        let req: Request<Json> = Request::new(Method::Post, "/v2/core/accounts")
+            .json(&serde_json::json!({"display_name": "x"}));
+        let http = Exchange::new(&config(), &req).unwrap().request();
+        assert_eq!(http.header("content-type"), Some("application/json"));
+        assert_eq!(http.body, br#"{"display_name":"x"}"#);
+        // A v2 POST without parameters sends `{}`, as stripe-node does.
+        let bare: Request<Json> =
+            Request::new(Method::Post, "/v2/core/event_destinations/ed_1/ping");
+        let http = Exchange::new(&config(), &bare).unwrap().request();
+        assert_eq!(http.header("content-type"), Some("application/json"));
+        assert_eq!(http.body, b"{}");
+        // A v1 one sends nothing, and v2 GETs and DELETEs have no body.
+        let v1: Request<Json> = Request::new(Method::Post, "/v1/x");
+        let http = Exchange::new(&config(), &v1).unwrap().request();
+        assert_eq!((http.header("content-type"), http.body.len()), (None, 0));
+        for method in [Method::Get, Method::Delete] {
+            let r: Request<Json> = Request::new(method, "/v2/core/accounts/acct_1");
+            let http = Exchange::new(&config(), &r).unwrap().request();
+            assert_eq!((http.header("content-type"), http.body.len()), (None, 0));
+        }
     }
 
     #[test]

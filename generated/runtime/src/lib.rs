@@ -37,6 +37,7 @@ mod event;
 mod exchange;
 mod form;
 mod json;
+mod json_writer;
 mod multipart;
 mod object;
 #[cfg(feature = "client")]
@@ -72,6 +73,7 @@ pub use form::{encode_path, Form, ToForm};
 #[doc(hidden)]
 pub use json::deserialize_via_json;
 pub use json::{from_json, Decode, DecodeError, Reader, MAX_DEPTH};
+pub use json_writer::{JsonWriter, ToJson};
 pub use object::Extra;
 #[cfg(feature = "client")]
 pub use observe::{Attempt, Retry, RetryReason};

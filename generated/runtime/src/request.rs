@@ -7,16 +7,16 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::json::Decode;
+use super::json::{Decode, Reader};
 use super::multipart::Part;
-use super::{Bytes, Error, ErrorKind, Form, Path, ToForm};
+use super::{Bytes, Error, ErrorKind, Form, JsonWriter, Path, ToForm, ToJson};
 
 /// An HTTP method used by Stripe's API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     /// `GET`: reads; parameters go in the query string.
     Get,
-    /// `POST`: creates and updates; parameters go in a form body.
+    /// `POST`: creates and updates; parameters go in a form body (v1) or a JSON body (v2).
     Post,
     /// `DELETE`: deletes.
     Delete,
@@ -80,11 +80,13 @@ pub struct Request<T> {
     response: PhantomData<fn() -> T>,
 }
 
-/// A request body: form-encoded parameters, or the parts of a multipart upload.
+/// A request body: form-encoded parameters, the parts of a multipart upload, or a JSON text
+/// (v2).
 #[derive(Clone)]
 pub(crate) enum Body {
     Form(String),
     Multipart(Vec<Part>),
+    Json(String),
 }
 
 impl<T: Decode> Request<T> {
@@ -154,6 +156,16 @@ impl<T> Request<T> {
     /// Sets the form-encoded body from the parameters (sent even when empty).
     pub fn form<P: ToForm + ?Sized>(mut self, params: &P) -> Self {
         self.body = Some(Body::Form(Form::encode(params)));
+        self
+    }
+
+    /// Sets a JSON body from the parameters, as Stripe's v2 API takes them: sent with
+    /// `Content-Type: application/json`, the text [`JsonWriter::encode`] writes.
+    ///
+    /// A v2 `POST` without a body (`Request::new(Method::Post, "/v2/...")` and no call to this)
+    /// is sent with the body `{}`, as stripe-node sends a v2 `POST` without parameters.
+    pub fn json<P: ToJson + ?Sized>(mut self, params: &P) -> Self {
+        self.body = Some(Body::Json(JsonWriter::encode(params)));
         self
     }
 
@@ -269,6 +281,17 @@ impl<T> Request<T> {
         self.method
     }
 
+    /// Whether this is a request to Stripe's v2 API: its path is `/v2` or starts with `/v2/`.
+    ///
+    /// stripe-node and stripe-go decide the same way, by the path's prefix (`getAPIMode` in
+    /// stripe-node's `src/utils.ts`, `extractVersion` in stripe-go's `stripe.go`); it decides
+    /// how the query string encodes lists, the body for a `POST` without parameters, which
+    /// requests get an idempotency key, the retry rules and how an error body is read.
+    #[cfg(feature = "client")]
+    pub(crate) fn is_v2(&self) -> bool {
+        is_v2_path(self.path.as_str())
+    }
+
     /// The encoded path, such as `/v1/financial_connections/sessions/fcsess_123`. Check
     /// [`Request::check`] before sending it by other means than this crate's clients.
     pub fn path(&self) -> &str {
@@ -303,11 +326,11 @@ impl<T> Request<T> {
         }
     }
 
-    /// The form-encoded body, if the request has one (not a multipart one: see
-    /// [`Request::is_multipart`]).
+    /// The form-encoded or JSON body, if the request has one (not a multipart one: see
+    /// [`Request::is_multipart`]; [`Request::is_json`] tells JSON from a form).
     pub fn body(&self) -> Option<&str> {
         match &self.body {
-            Some(Body::Form(form)) => Some(form),
+            Some(Body::Form(text) | Body::Json(text)) => Some(text),
             _ => None,
         }
     }
@@ -315,6 +338,11 @@ impl<T> Request<T> {
     /// Whether the body is a multipart upload.
     pub fn is_multipart(&self) -> bool {
         matches!(self.body, Some(Body::Multipart(_)))
+    }
+
+    /// Whether the body is JSON ([`Request::json`]).
+    pub fn is_json(&self) -> bool {
+        matches!(self.body, Some(Body::Json(_)))
     }
 
     /// The body, for the exchange.
@@ -344,6 +372,13 @@ impl<T> Clone for Request<T> {
     }
 }
 
+/// Whether `path` is one of Stripe's v2 API: `/v2` or under `/v2/`.
+#[cfg(feature = "client")]
+pub(crate) fn is_v2_path(path: &str) -> bool {
+    path.strip_prefix("/v2")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The names of an encoded form's parameters (`card[number]`), without their values.
 struct Names<'a>(&'a str);
 
@@ -354,6 +389,26 @@ impl fmt::Debug for Names<'_> {
         f.debug_list()
             .entries(names.map(|pair| pair.split('=').next().unwrap_or_default()))
             .finish()
+    }
+}
+
+/// The top-level field names of a JSON body, without their values (nested names are not
+/// shown: they are values of a top-level field).
+struct JsonNames<'a>(&'a str);
+
+impl fmt::Debug for JsonNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names = Vec::new();
+        let mut r = Reader::new(self.0);
+        let read = r.object(&mut |r, key| {
+            names.push(key.to_owned());
+            r.raw().map(drop)
+        });
+        match read {
+            Ok(()) => f.debug_list().entries(&names).finish(),
+            // Not an object (a body set by hand): its length only.
+            Err(_) => write!(f, "<{} bytes>", self.0.len()),
+        }
     }
 }
 
@@ -368,6 +423,7 @@ impl<T> fmt::Debug for Request<T> {
         match &self.body {
             None => debug.field("body", &None::<()>),
             Some(Body::Form(form)) => debug.field("body", &Some(Names(form))),
+            Some(Body::Json(json)) => debug.field("json", &JsonNames(json)),
             // Parts show their names and files' names and sizes only.
             Some(Body::Multipart(parts)) => debug.field("multipart", parts),
         };
@@ -592,6 +648,57 @@ mod tests {
             format!("{get:?}").contains("query: [], body: None"),
             "{get:?}"
         );
+    }
+
+    #[test]
+    fn json_bodies_show_their_top_level_names_only() {
+        let params = serde_json::json!({
+            "display_name": "Jenny Rosen",
+            "identity": {"individual": {"id_number": "000-00-0000"}},
+        });
+        let r: Request<Json> = Request::new(Method::Post, "/v2/core/accounts").json(&params);
+        assert!(r.is_json() && !r.is_multipart());
+        assert_eq!(
+            r.body(),
+            Some(
+                r#"{"display_name":"Jenny Rosen","identity":{"individual":{"id_number":"000-00-0000"}}}"#
+            )
+        );
+        let debug = format!("{r:?}");
+        assert!(
+            debug.contains(r#"json: ["display_name", "identity"]"#),
+            "{debug}"
+        );
+        for value in ["Jenny", "individual", "id_number", "000"] {
+            assert!(!debug.contains(value), "{value} in {debug}");
+        }
+        // A body that is not an object shows its length only.
+        let list: Request<Json> = Request::new(Method::Post, "/v2/x").json(&vec!["a b".to_owned()]);
+        assert!(format!("{list:?}").contains("json: <7 bytes>"), "{list:?}");
+        let form: Request<Json> = Request::new(Method::Post, "/v1/x").form(&Some("v".to_owned()));
+        assert!(!form.is_json());
+    }
+
+    #[test]
+    #[cfg(feature = "client")]
+    fn v2_is_told_by_the_path_prefix() {
+        for (path, v2) in [
+            ("/v2/core/accounts", true),
+            ("/v2", true),
+            ("/v2/", true),
+            ("/v1/customers", false),
+            ("/v20/x", false),
+            ("/v2x", false),
+            ("v2/core/accounts", false),
+            ("", false),
+        ] {
+            assert_eq!(is_v2_path(path), v2, "{path}");
+            assert_eq!(
+                Request::<Json>::new(Method::Get, path).is_v2(),
+                v2,
+                "{path}"
+            );
+        }
     }
 
     #[test]
