@@ -192,8 +192,13 @@ impl<T> Request<T> {
     }
 
     /// Sets the query string from the parameters; no parameters means no `?`.
+    ///
+    /// Lists are indexed (`include[0]=a&include[1]=b`) and nested objects bracketed
+    /// (`created[gt]=...`), for v1 and v2 paths alike, as Stripe's libraries encode them since
+    /// November 2025 (before, they sent a v2 list as repeated keys, `include=a&include=b`).
+    /// Set the path first: whether a request is v2 is read from its path.
     pub fn query<P: ToForm + ?Sized>(mut self, params: &P) -> Self {
-        self.query = Form::encode(params);
+        self.query = Form::encode_query(params, self.path.as_str());
         self
     }
 
@@ -373,7 +378,6 @@ impl<T> Clone for Request<T> {
 }
 
 /// Whether `path` is one of Stripe's v2 API: `/v2` or under `/v2/`.
-#[cfg(feature = "client")]
 pub(crate) fn is_v2_path(path: &str) -> bool {
     path.strip_prefix("/v2")
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
@@ -616,6 +620,25 @@ mod tests {
             r.path_and_query(),
             "/v1/x?a=x%26y&ending_before=&a_b=3&k%3D=5"
         );
+    }
+
+    #[test]
+    fn v2_queries_and_single_parameters() {
+        let r: Request<Json> = Request::new(Method::Get, "/v2/core/accounts")
+            .query(&vec![
+                "configuration.customer".to_owned(),
+                "identity".to_owned(),
+            ])
+            .with_query_param("limit", "10")
+            .with_query_param("page", "tok/1+2");
+        assert_eq!(
+            r.path_and_query(),
+            "/v2/core/accounts?[0]=configuration.customer&[1]=identity&limit=10&page=tok%2F1%2B2"
+        );
+        let r = r
+            .with_query_param("page", "tok_2")
+            .with_query_param("[0]", "x");
+        assert_eq!(r.query_string(), "[0]=x&[1]=identity&limit=10&page=tok_2");
     }
 
     #[test]
