@@ -5,7 +5,8 @@
 //! once: decoding ([`Decode`], [`from_json`]), form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]),
 //! file uploads and binary responses ([`FileUpload`], [`Bytes`]), the serde glue for
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
-//! [`Timestamp`], [`double_option`], [`WireEnum`]), request descriptions ([`Request`]), errors
+//! [`Timestamp`], [`double_option`], [`WireEnum`]), v2's string formats ([`DateTime`],
+//! [`Decimal`]), request descriptions ([`Request`]), errors
 //! ([`Error`], [`ErrorKind`], [`ApiError`]), and with features: the clients that execute
 //! requests (`Client`, feature `client`, and `blocking::Client`, feature `blocking`), paging
 //! through lists (`Paginator`, `client`), webhook signatures (`webhook`, feature `webhook`)
@@ -36,6 +37,7 @@ mod event;
 #[cfg(feature = "client")]
 mod exchange;
 mod form;
+mod formats;
 mod json;
 mod json_writer;
 mod multipart;
@@ -70,6 +72,7 @@ pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error, ErrorKind, BODY_EXCERPT};
 pub use event::UndecodedObject;
 pub use form::{encode_path, Form, ToForm};
+pub use formats::{DateTime, DateTimeError, Decimal, DecimalError};
 #[doc(hidden)]
 pub use json::deserialize_via_json;
 pub use json::{from_json, Decode, DecodeError, Reader, MAX_DEPTH};
