@@ -522,7 +522,7 @@ impl Error {
 
     /// The `Idempotency-Key` the failed request was sent with: with it, the same request can be
     /// sent again without the risk of applying it twice. `None` when nothing was sent or the
-    /// request had no key (GET and DELETE, unless one was set).
+    /// request had no key (GETs and v1 DELETEs, unless one was set).
     pub fn idempotency_key(&self) -> Option<&str> {
         self.context()?.idempotency_key.as_deref()
     }

@@ -31,6 +31,8 @@ pub(crate) struct Config {
     /// operation's server, or [`DEFAULT_BASE_URL`].
     pub(crate) base_url: Option<String>,
     pub(crate) api_version: String,
+    /// The `Stripe-Context` of every request that does not set its own.
+    pub(crate) stripe_context: Option<String>,
     pub(crate) max_retries: u32,
     pub(crate) timeout: Duration,
     pub(crate) initial_retry_delay: Duration,
@@ -50,6 +52,7 @@ impl Config {
             secret_key: Secret::new(secret_key),
             base_url: None,
             api_version: API_VERSION.to_owned(),
+            stripe_context: None,
             max_retries: 2,
             timeout: Duration::from_secs(80),
             initial_retry_delay: Duration::from_millis(500),
@@ -103,6 +106,7 @@ impl std::fmt::Debug for Config {
             .field("secret_key", &self.secret_key)
             .field("base_url", &self.base_url)
             .field("api_version", &self.api_version)
+            .field("stripe_context", &self.stripe_context)
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
             .field("initial_retry_delay", &self.initial_retry_delay)
@@ -140,6 +144,23 @@ macro_rules! config_methods {
         pub fn with_api_version(mut self, version: impl Into<String>) -> Self {
             self.config.api_version = version.into();
             self
+        }
+
+        /// Acts in `context` (the `Stripe-Context` header: an account id, or segments joined
+        /// by `/`) on every request that does not set its own
+        /// ([`Request::stripe_context`](crate::Request::stripe_context)), v1 and v2 alike, as
+        /// stripe-node and stripe-go send it. An empty context sends none. A context with a
+        /// character that cannot be sent in a header (a line break, a non-ASCII character)
+        /// fails each request with [`ErrorKind::InvalidHeader`](crate::ErrorKind::InvalidHeader)
+        /// before anything is sent.
+        pub fn with_stripe_context(mut self, context: impl Into<String>) -> Self {
+            self.config.stripe_context = Some(context.into());
+            self
+        }
+
+        /// The context set with [`with_stripe_context`](Self::with_stripe_context), if any.
+        pub fn stripe_context(&self) -> Option<&str> {
+            self.config.stripe_context.as_deref()
         }
 
         /// Names the application built on the client (a plugin, a platform) to Stripe, as the
@@ -244,6 +265,8 @@ pub(crate) enum Step {
 
 /// One call in progress: the HTTP request sent on every attempt, and the retry state.
 pub(crate) struct Exchange {
+    /// A request to the v2 API: its retry rules and error bodies differ.
+    v2: bool,
     request: HttpRequest,
     idempotency_key: Option<String>,
     retries: u32,
@@ -305,10 +328,9 @@ impl Exchange {
                 Err(ErrorKind::InvalidHeader { name })
             }
         };
-        header(
-            "Authorization",
-            format!("Bearer {}", config.secret_key.expose()),
-        )?;
+        // A request's own key (the meter event stream's session token) replaces the client's.
+        let key = options.api_key.as_ref().unwrap_or(&config.secret_key);
+        header("Authorization", format!("Bearer {}", key.expose()))?;
         let version = options.api_version.as_ref().unwrap_or(&config.api_version);
         header("Stripe-Version", version.clone())?;
         header("User-Agent", config.identity.user_agent.clone())?;
@@ -346,10 +368,21 @@ impl Exchange {
         if let Some(account) = &options.stripe_account {
             header("Stripe-Account", account.clone())?;
         }
-        // Like Stripe's libraries, every POST carries a key so that a retry cannot apply twice.
+        // The request's context, else the client's; an empty one is none (stripe-node's
+        // `_normalizeStripeContext` drops empty contexts too).
+        let context = options
+            .stripe_context
+            .as_ref()
+            .or(config.stripe_context.as_ref());
+        if let Some(context) = context.filter(|c| !c.is_empty()) {
+            header("Stripe-Context", context.clone())?;
+        }
+        // Like Stripe's libraries, every v1 POST and every v2 POST and DELETE carries a key, so
+        // that a retry cannot apply twice (stripe-node's `_defaultIdempotencyKey`).
+        let generated = method == Method::Post || (v2 && method == Method::Delete);
         let key = match &options.idempotency_key {
             Some(key) => Some(key.clone()),
-            None if method == Method::Post => Some(new_idempotency_key()),
+            None if generated => Some(new_idempotency_key()),
             None => None,
         };
         if let Some(key) = &key {
@@ -358,6 +391,7 @@ impl Exchange {
 
         let url = format!("{}{}", base_url.trim_end_matches('/'), path_and_query);
         Ok(Exchange {
+            v2,
             request: HttpRequest {
                 method,
                 url,
@@ -413,7 +447,7 @@ impl Exchange {
         };
         let reason = match &outcome {
             Ok(response) if is_success(response.status) => None,
-            Ok(response) => retry_reason(response),
+            Ok(response) => retry_reason(response, self.v2),
             Err(e) => transport_retry_reason(e),
         };
         let retry = match reason {
@@ -496,11 +530,18 @@ fn valid_header_value(value: &str) -> bool {
 /// `None` when it should not.
 ///
 /// `Stripe-Should-Retry: true` or `false` decides when present. Otherwise a 409 (conflict) and
-/// any 5xx are retried. A 429 is retried only when its error code is `lock_timeout` (a
-/// request that conflicted with another on the same object): any other 429 is rate limiting,
-/// which retrying would make worse. Nothing else is retried: a 400, 401, 402 or 404 would
-/// fail the same way again.
-fn retry_reason(response: &HttpResponse) -> Option<RetryReason> {
+/// any 5xx are retried. A v1 429 is retried only when its error code is `lock_timeout` (a
+/// request that conflicted with another on the same object; stripe-go's `Error.canRetry`):
+/// any other 429 is rate limiting, which retrying would make worse. Nothing else is retried: a
+/// 400, 401, 402 or 404 would fail the same way again.
+///
+/// A v2 response (`v2`) follows stripe-node's `_shouldRetry`, which is the same for v1 and v2:
+/// the header, then 409 and 5xx; no 429 is retried (`lock_timeout` is a v1 code; v2's 429 is
+/// `rate_limit`, which stripe-go's `RateLimitError.canRetry` refuses too). stripe-go retries
+/// no v2 response that carries an error object (`V2RawError.canRetry` is false, checked before
+/// the header); we follow stripe-node instead, because every v2 POST and DELETE carries an
+/// idempotency key, so a retried 409 or 5xx cannot apply twice.
+fn retry_reason(response: &HttpResponse, v2: bool) -> Option<RetryReason> {
     match response.header("stripe-should-retry") {
         Some("true") => return Some(RetryReason::StripeShouldRetry),
         Some("false") => return None,
@@ -508,7 +549,7 @@ fn retry_reason(response: &HttpResponse) -> Option<RetryReason> {
     }
     match response.status {
         409 => Some(RetryReason::Conflict),
-        429 if error_code_of(&response.body).as_deref() == Some("lock_timeout") => {
+        429 if !v2 && error_code_of(&response.body).as_deref() == Some("lock_timeout") => {
             Some(RetryReason::LockTimeout)
         }
         status if status >= 500 => Some(RetryReason::ServerError),
@@ -723,7 +764,7 @@ mod tests {
             let headers: Vec<(&str, &str)> = header
                 .map(|h| vec![("Stripe-Should-Retry", h)])
                 .unwrap_or_default();
-            retry_reason(&response(status, &headers, body)).is_some()
+            retry_reason(&response(status, &headers, body), false).is_some()
         };
         let rate_limited = r#"{"error": {"type": "invalid_request_error", "code": "rate_limit"}}"#;
         let lock_timeout =
@@ -744,6 +785,35 @@ mod tests {
             assert!(retry(status, Some("true"), ""), "{status}");
         }
         assert!(retry(500, Some("maybe"), ""));
+    }
+
+    #[test]
+    fn v2_retry_decisions_follow_stripe_node() {
+        let retry = |status: u16, header: Option<&str>, body: &str| {
+            let headers: Vec<(&str, &str)> = header
+                .map(|h| vec![("Stripe-Should-Retry", h)])
+                .unwrap_or_default();
+            retry_reason(&response(status, &headers, body), true)
+        };
+        let error = |code: &str| format!(r#"{{"error": {{"type": "x", "code": "{code}"}}}}"#);
+        assert_eq!(
+            retry(409, None, &error("idempotency_error")),
+            Some(RetryReason::Conflict)
+        );
+        for status in [500, 502, 503] {
+            assert_eq!(retry(status, None, ""), Some(RetryReason::ServerError));
+            assert_eq!(retry(status, Some("false"), ""), None);
+        }
+        // No 429 is retried, a lock timeout included, unless Stripe says so.
+        assert_eq!(retry(429, None, &error("rate_limit")), None);
+        assert_eq!(retry(429, None, &error("lock_timeout")), None);
+        assert_eq!(
+            retry(429, Some("true"), &error("rate_limit")),
+            Some(RetryReason::StripeShouldRetry)
+        );
+        for status in [400, 401, 403, 404] {
+            assert_eq!(retry(status, None, &error("not_found")), None);
+        }
     }
 
     #[test]
@@ -951,6 +1021,91 @@ mod tests {
             let http = Exchange::new(&config(), &r).unwrap().request();
             assert_eq!((http.header("content-type"), http.body.len()), (None, 0));
         }
+    }
+
+    #[test]
+    fn context_api_key_and_v2_idempotency_headers() {
+        let send =
+            |config: &Config, r: &Request<Json>| Exchange::new(config, r).map(|e| e.request());
+        let mut with_context = config();
+        with_context.stripe_context = Some("acct_1".to_owned());
+        // The client's context on v1 and v2; a request's own replaces it; empty means none.
+        for path in ["/v1/customers", "/v2/core/accounts"] {
+            let get: Request<Json> = Request::new(Method::Get, path);
+            let http = send(&with_context, &get).unwrap();
+            assert_eq!(http.header("stripe-context"), Some("acct_1"));
+            let own = get.clone().stripe_context("acct_1/acct_2");
+            assert_eq!(
+                send(&with_context, &own).unwrap().header("stripe-context"),
+                Some("acct_1/acct_2")
+            );
+            let none = get.clone().stripe_context("");
+            assert_eq!(
+                send(&with_context, &none).unwrap().header("stripe-context"),
+                None
+            );
+            assert_eq!(
+                send(&config(), &get).unwrap().header("stripe-context"),
+                None
+            );
+        }
+        let mut empty = config();
+        empty.stripe_context = Some(String::new());
+        let get: Request<Json> = Request::new(Method::Get, "/v2/core/accounts");
+        assert_eq!(send(&empty, &get).unwrap().header("stripe-context"), None);
+        // User input that would break the header is refused before sending, named, not shown.
+        for bad in ["acct_1\r\nX-Evil: 1", "acct_\u{7f}", "acct_é"] {
+            let err = send(&config(), &get.clone().stripe_context(bad)).unwrap_err();
+            assert!(
+                matches!(
+                    err.kind(),
+                    ErrorKind::InvalidHeader {
+                        name: "Stripe-Context"
+                    }
+                ),
+                "{err:?}"
+            );
+            assert!(!format!("{err:?} {err}").contains("acct_"), "{err:?}");
+            let mut client_wide = config();
+            client_wide.stripe_context = Some(bad.to_owned());
+            assert!(send(&client_wide, &get).is_err());
+        }
+        // A request's own key replaces the client's, and never shows in Debug.
+        let stream: Request<Json> = Request::new(Method::Post, "/v2/billing/meter_event_stream")
+            .api_key("ek_test_session_token");
+        let http = send(&config(), &stream).unwrap();
+        assert_eq!(
+            http.header("authorization"),
+            Some("Bearer ek_test_session_token")
+        );
+        assert!(!format!("{stream:?} {http:?}").contains("session_token"));
+        let err = send(&config(), &stream.clone().api_key("ek\nx")).unwrap_err();
+        assert!(matches!(
+            err.kind(),
+            ErrorKind::InvalidHeader {
+                name: "Authorization"
+            }
+        ));
+        // v2 DELETEs get a key as v2 POSTs do; v1 DELETEs and every GET do not.
+        let key = |method, path: &str| {
+            let r: Request<Json> = Request::new(method, path);
+            send(&config(), &r)
+                .unwrap()
+                .header("idempotency-key")
+                .map(str::len)
+        };
+        assert_eq!(
+            key(Method::Delete, "/v2/core/accounts/acct_1/persons/p_1"),
+            Some(36)
+        );
+        assert_eq!(key(Method::Post, "/v2/core/accounts"), Some(36));
+        assert_eq!(key(Method::Delete, "/v1/customers/cus_1"), None);
+        assert_eq!(key(Method::Get, "/v2/core/accounts"), None);
+        let own: Request<Json> = Request::new(Method::Delete, "/v2/x").idempotency_key("mine");
+        assert_eq!(
+            send(&config(), &own).unwrap().header("idempotency-key"),
+            Some("mine")
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::json::{Decode, Reader};
 use super::multipart::Part;
-use super::{Bytes, Error, ErrorKind, Form, JsonWriter, Path, ToForm, ToJson};
+use super::{Bytes, Error, ErrorKind, Form, JsonWriter, Path, Secret, ToForm, ToJson};
 
 /// An HTTP method used by Stripe's API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -40,13 +40,22 @@ impl fmt::Display for Method {
 }
 
 /// Options that apply to one request and override the client's settings.
+///
+/// `Debug` does not print the API key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestOptions {
     /// The connected account to act as (Connect's `Stripe-Account` header).
     pub stripe_account: Option<String>,
-    /// The `Idempotency-Key`; POSTs get a generated one when this is `None`. A key set here
-    /// must be 1 to 255 characters without control characters.
+    /// The context to act in (the `Stripe-Context` header: an account id, or segments joined
+    /// by `/`), instead of the client's (`with_stripe_context`); `Some("")` sends no context
+    /// even when the client has one.
+    pub stripe_context: Option<String>,
+    /// The API key to authenticate with instead of the client's secret key, such as the
+    /// session token that authenticates v2's meter event stream.
+    pub api_key: Option<Secret>,
+    /// The `Idempotency-Key`; v1 POSTs and v2 POSTs and DELETEs get a generated one when this
+    /// is `None`. A key set here must be 1 to 255 characters without control characters.
     pub idempotency_key: Option<String>,
     /// The `Stripe-Version` for this request instead of the client's.
     pub api_version: Option<String>,
@@ -253,6 +262,21 @@ impl<T> Request<T> {
     /// Acts as the connected account `account` (`Stripe-Account` header).
     pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
         self.options.stripe_account = Some(account.into());
+        self
+    }
+
+    /// Acts in the context `context` (the `Stripe-Context` header), instead of the client's.
+    /// An empty context sends none, even when the client has one.
+    pub fn stripe_context(mut self, context: impl Into<String>) -> Self {
+        self.options.stripe_context = Some(context.into());
+        self
+    }
+
+    /// Authenticates with `key` instead of the client's secret key: another account's key,
+    /// or the session token of v2's meter event stream (`POST /v2/billing/meter_event_stream`,
+    /// authenticated by the `authentication_token` of a meter event session).
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.options.api_key = Some(key.into());
         self
     }
 
@@ -566,6 +590,8 @@ mod tests {
         let r: Request<Json> = Request::new(Method::Get, "/v1/x/a%2Fb".to_owned())
             .query(&vec!["y".to_owned()])
             .stripe_account("acct_1")
+            .stripe_context("acct_2/ctx")
+            .api_key("ek_test_session")
             .idempotency_key("k")
             .api_version("2020-08-27")
             .timeout(Duration::from_secs(3))
@@ -577,6 +603,12 @@ mod tests {
         assert_eq!(r.body(), None);
         let o = r.options();
         assert_eq!(o.stripe_account.as_deref(), Some("acct_1"));
+        assert_eq!(o.stripe_context.as_deref(), Some("acct_2/ctx"));
+        assert_eq!(
+            o.api_key.as_ref().map(Secret::expose),
+            Some("ek_test_session")
+        );
+        assert!(!format!("{r:?}").contains("ek_test"), "{r:?}");
         assert_eq!(o.idempotency_key.as_deref(), Some("k"));
         assert_eq!(o.api_version.as_deref(), Some("2020-08-27"));
         assert_eq!(o.timeout, Some(Duration::from_secs(3)));
