@@ -19,7 +19,7 @@ use super::{AppInfo, Error, Request, Transport};
 /// Requests to Stripe's v2 API are told by their path (`/v2/...`), as stripe-node and
 /// stripe-go tell them: their bodies are JSON ([`Request::json`]; `{}` for a POST without
 /// parameters), and a non-2xx response's error object is read as v2's
-/// (`ErrorKind::ApiV2`).
+/// ([`ErrorKind::ApiV2`](super::ErrorKind::ApiV2)).
 ///
 /// Failed attempts are retried (at most 2 times by default) by the rules of Stripe's official
 /// libraries (stripe-node, stripe-go):

@@ -14,6 +14,7 @@ use super::multipart;
 use super::observe::{Attempt, Observer, Retry, RetryReason};
 use super::request::{Body, DecodeFailure, Decoder};
 use super::transport::split_url;
+use super::v2::api_error_of as v2_api_error_of;
 use super::{
     Error, ErrorKind, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret,
     TransportError, TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_UPLOAD_BYTES,
@@ -481,7 +482,7 @@ impl Exchange {
         let key = self.idempotency_key();
         Step::Done(match outcome {
             Ok(response) if is_success(response.status) => Ok(response),
-            Ok(response) => Err(error_from_response(&response, key)),
+            Ok(response) => Err(error_from_response(&response, key, self.v2)),
             // Nothing was sent, so there is no key to keep.
             Err(e) if e.kind() == TransportErrorKind::InsideAsyncRuntime => {
                 Err(ErrorKind::BlockingInAsyncRuntime.into())
@@ -586,12 +587,19 @@ pub(crate) fn backoff_delay(retry: u32, initial: Duration, max: Duration, jitter
 }
 
 /// The error for a non-2xx response to a request sent with `idempotency_key`: Stripe's error
-/// object when the body has one.
-pub(crate) fn error_from_response(response: &HttpResponse, idempotency_key: Option<&str>) -> Error {
-    let kind = match api_error_of(&response.body) {
-        Some(error) => ErrorKind::Api(Box::new(error)),
-        None => ErrorKind::Http,
+/// object when the body has one, v2's for a request to the v2 API (`v2`), as stripe-node's
+/// `generateV2Error` and stripe-go's `responseToErrorV2` read them.
+pub(crate) fn error_from_response(
+    response: &HttpResponse,
+    idempotency_key: Option<&str>,
+    v2: bool,
+) -> Error {
+    let kind = if v2 {
+        v2_api_error_of(&response.body).map(|e| ErrorKind::ApiV2(Box::new(e)))
+    } else {
+        api_error_of(&response.body).map(|e| ErrorKind::Api(Box::new(e)))
     };
+    let kind = kind.unwrap_or(ErrorKind::Http);
     Error::about_response(kind, response, idempotency_key)
 }
 
@@ -924,7 +932,7 @@ mod tests {
         }
         assert_eq!(ex.request().max_response_bytes, 10);
         let big = format!("{}é{}", "x".repeat(4095), "y".repeat(100_000));
-        let err = error_from_response(&response(502, &[], &big), None);
+        let err = error_from_response(&response(502, &[], &big), None, false);
         assert!(matches!(err.kind(), ErrorKind::Http), "{err:?}");
         assert_eq!(err.body(), Some(&*"x".repeat(4095)));
         let err = decode(
@@ -1246,6 +1254,7 @@ mod tests {
                 "payment_intent": {"id": "pi_1", "client_secret": "pi_1_secret_xyz"}}}"#,
             ),
             None,
+            false,
         );
         match err.kind() {
             ErrorKind::Api(error) => {
@@ -1267,11 +1276,57 @@ mod tests {
         );
         assert!(!debug.contains("secret"), "{debug}");
 
-        let err = error_from_response(&response(502, &[], "<html>bad gateway</html>"), None);
+        let err = error_from_response(&response(502, &[], "<html>bad gateway</html>"), None, false);
         assert!(matches!(err.kind(), ErrorKind::Http), "{err:?}");
         assert_eq!(err.status(), Some(502));
         assert!(err.body().is_some_and(|b| b.contains("bad gateway")));
         assert!(!format!("{err:?}{err}").contains("bad gateway"));
+    }
+
+    #[test]
+    fn v2_error_bodies() {
+        let body = r#"{"error": {"type": "invalid_request_error", "code": "not_found",
+            "message": "No such account: 'acct_x'", "user_message": "Not found."}}"#;
+        let err = error_from_response(
+            &response(404, &[("Request-Id", "req_2")], body),
+            Some("k"),
+            true,
+        );
+        let e = err.v2_api_error().expect("a v2 error");
+        assert_eq!(e.code, crate::v2::ErrorCode::NotFound);
+        assert_eq!(e.user_message.as_deref(), Some("Not found."));
+        assert!(err.api_error().is_none());
+        assert_eq!(
+            (err.status(), err.request_id(), err.idempotency_key()),
+            (Some(404), Some("req_2"), Some("k"))
+        );
+        assert_eq!(
+            err.to_string(),
+            "Stripe API v2 error 404 invalid_request_error/not_found: No such account: 'acct_x' \
+             [request req_2]"
+        );
+        // The same body on a v1 path is v1's error object (with `type` it decodes there too).
+        let v1 = error_from_response(&response(404, &[], body), None, false);
+        assert!(v1.api_error().is_some() && v1.v2_api_error().is_none());
+        // A body that is not an error object is Http, as for v1, with the body's start kept.
+        for junk in [
+            "<html>502</html>",
+            r#"{"error": "x"}"#,
+            r#"{"error": {"code": 5}}"#,
+            "",
+        ] {
+            let err = error_from_response(&response(502, &[], junk), None, true);
+            assert!(matches!(err.kind(), ErrorKind::Http), "{junk}: {err:?}");
+            assert_eq!(err.body(), Some(junk));
+        }
+        // Through the exchange: a v2 path reads v2's object.
+        let get: Request<Json> =
+            Request::new(Method::Get, "/v2/core/accounts/acct_x").max_retries(0);
+        let mut ex = Exchange::new(&config(), &get).unwrap();
+        match failed(ex.step(Ok(response(404, &[], body)), Duration::ZERO)) {
+            Some(ErrorKind::ApiV2(e)) => assert_eq!(e.code, crate::v2::ErrorCode::NotFound),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
 //! [`Timestamp`], [`double_option`], [`WireEnum`]), v2's string formats ([`DateTime`],
 //! [`Decimal`]), request descriptions ([`Request`]), errors
-//! ([`Error`], [`ErrorKind`], [`ApiError`]), and with features: the clients that execute
+//! ([`Error`], [`ErrorKind`], [`ApiError`]), the shapes of Stripe's v2 API ([`v2`]: its list
+//! pages, deleted objects and errors), and with features: the clients that execute
 //! requests (`Client`, feature `client`, and `blocking::Client`, feature `blocking`), paging
 //! through lists (`Paginator`, `client`), webhook signatures (`webhook`, feature `webhook`)
 //! and a test double for code that calls Stripe (`testing`, feature `testing`).
@@ -64,6 +65,8 @@ pub mod testing;
 
 #[cfg(feature = "webhook")]
 pub mod webhook;
+
+pub mod v2;
 
 #[cfg(feature = "client")]
 pub use app_info::AppInfo;
