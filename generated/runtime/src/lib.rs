@@ -84,7 +84,7 @@ pub use object::Extra;
 #[cfg(feature = "client")]
 pub use observe::{Attempt, Retry, RetryReason};
 #[cfg(feature = "client")]
-pub use paginate::Paginator;
+pub use paginate::{Page, Paginator};
 pub use path::Path;
 pub use request::{Method, Request, RequestOptions};
 #[cfg(feature = "reqwest")]

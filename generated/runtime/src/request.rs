@@ -248,6 +248,15 @@ impl<T> Request<T> {
         self
     }
 
+    /// The same request to `path` with the query string `query` (both already encoded), such
+    /// as a v2 list's checked `next_page_url`.
+    #[cfg(feature = "client")]
+    pub(crate) fn with_target(mut self, path: &str, query: &str) -> Self {
+        self.path = Path::from(path);
+        self.query = query.to_owned();
+        self
+    }
+
     /// Whether the query string sets `key` (an unreserved name such as `ending_before`) to a
     /// non-empty value.
     #[cfg(feature = "client")]
