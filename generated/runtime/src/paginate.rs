@@ -37,7 +37,8 @@ pub trait Page: Sized + sealed::Sealed {
     /// This page's objects in iteration order, and the request for the page after it,
     /// derived from `sent` (the request that fetched this page); `None` after the last page.
     /// A page that says more objects follow but gives no usable cursor fails with
-    /// [`ErrorKind::Pagination`].
+    /// [`ErrorKind::Pagination`]: at once (v1, whose objects are then not returned), or after
+    /// its objects, as the next page's outcome (a v2 page whose `next_page_url` is refused).
     #[doc(hidden)]
     fn turn(self, sent: Request<()>, backwards: bool) -> Result<Turn<Self::Item>, Error>;
 }
@@ -68,7 +69,7 @@ impl<T: HasId> Page for List<T> {
         }
         // An empty page ends paging even if it claims more: there is no cursor to follow.
         if items.is_empty() || !self.has_more {
-            return Ok((items, None));
+            return Ok((items, Ok(None)));
         }
         let last = items
             .last()
@@ -82,7 +83,7 @@ impl<T: HasId> Page for List<T> {
             "starting_after"
         };
         let next = sent.with_query_param(key, last);
-        Ok((items, Some(next)))
+        Ok((items, Ok(Some(next))))
     }
 }
 
@@ -92,36 +93,36 @@ impl<T> Page for SearchResult<T> {
 
     fn turn(self, sent: Request<()>, _: bool) -> Result<Turn<T>, Error> {
         if self.data.is_empty() || !self.has_more {
-            return Ok((self.data, None));
+            return Ok((self.data, Ok(None)));
         }
         let token = self.next_page.flatten().ok_or(ErrorKind::Pagination {
             reason: "the search result has more objects but no next_page",
         })?;
-        Ok((self.data, Some(sent.with_query_param("page", &token))))
+        Ok((self.data, Ok(Some(sent.with_query_param("page", &token)))))
     }
 }
 
 /// A v2 list: the next request is the page's `next_page_url` (a path and query on the same
 /// host, checked first: see [`Paginator`]), with the first request's options, until it is
 /// `null`. As in stripe-node's `V2ListIterator`, an empty page with a `next_page_url` does not
-/// end paging.
+/// end paging. A refused URL does not cost the page its objects: the error comes after them.
 impl<T> Page for v2::List<T> {
     type Item = T;
 
     fn turn(self, sent: Request<()>, _: bool) -> Result<Turn<T>, Error> {
-        let Some(url) = self.next_page_url else {
-            return Ok((self.data, None));
+        let next = match self.next_page_url {
+            None => Ok(None),
+            Some(url) => match next_page_target(&url) {
+                // Following a page to itself would never end.
+                Ok(_) if url == sent.path_and_query() => Err(ErrorKind::Pagination {
+                    reason: "the next_page_url is the URL of the page itself",
+                }
+                .into()),
+                Ok((path, query)) => Ok(Some(sent.with_target(path, query))),
+                Err(reason) => Err(ErrorKind::Pagination { reason }.into()),
+            },
         };
-        let (path, query) =
-            next_page_target(&url).map_err(|reason| ErrorKind::Pagination { reason })?;
-        // Following a page to itself would never end.
-        if url == sent.path_and_query() {
-            return Err(ErrorKind::Pagination {
-                reason: "the next_page_url is the URL of the page itself",
-            }
-            .into());
-        }
-        Ok((self.data, Some(sent.with_target(path, query))))
+        Ok((self.data, next))
     }
 }
 
@@ -166,8 +167,12 @@ pub(crate) fn next_page_target(url: &str) -> Result<(&str, &str), &'static str> 
     Ok((path, query))
 }
 
-/// A page's objects and the request for the page after it.
-pub(crate) type Turn<T> = (Vec<T>, Option<Request<()>>);
+/// The request for a page, in flight.
+pub(crate) type Fetching<'a, T> = BoxFuture<'a, Result<Turn<T>, Error>>;
+
+/// A page's objects, and the request for the page after it (`None` after the last page), or
+/// why there is none although more objects follow.
+pub(crate) type Turn<T> = (Vec<T>, Result<Option<Request<()>>, Error>);
 
 /// Paging through pages of one type: what [`Pages`] needs of it, with the page type erased.
 pub(crate) trait Source<'a, T>: Send {
@@ -238,11 +243,12 @@ impl<'a, P: Page + 'a> Source<'a, P::Item> for Cursor<P> {
     }
 }
 
-/// Paging as both clients do it: the page type's [`Source`], and how many objects may still
-/// be returned.
+/// Paging as both clients do it: the page type's [`Source`], how many objects may still be
+/// returned, and an error that comes after the objects of the page that caused it.
 pub(crate) struct Pages<'a, T> {
     source: Box<dyn Source<'a, T> + 'a>,
     remaining: Option<usize>,
+    pending: Option<Error>,
 }
 
 impl<'a, T> Pages<'a, T> {
@@ -254,6 +260,7 @@ impl<'a, T> Pages<'a, T> {
                 next: Some(first),
             }),
             remaining: None,
+            pending: None,
         }
     }
 
@@ -262,25 +269,29 @@ impl<'a, T> Pages<'a, T> {
         self.remaining = Some(max_items);
     }
 
-    /// Sends the request for the next page; `None` once paging is done.
-    pub(crate) fn fetch(
-        &self,
-        client: &'a Client,
-    ) -> Option<BoxFuture<'a, Result<Turn<T>, Error>>> {
+    /// Sends the request for the next page, or returns the error the last page left (to be
+    /// handed to [`Pages::advance`] as the outcome); `None` once paging is done.
+    pub(crate) fn fetch(&mut self, client: &'a Client) -> Option<Result<Fetching<'a, T>, Error>> {
         if self.remaining == Some(0) {
             return None;
         }
-        self.source.fetch(client)
+        if let Some(e) = self.pending.take() {
+            return Some(Err(e));
+        }
+        self.source.fetch(client).map(Ok)
     }
 
     /// [`fetch`](Self::fetch) with the blocking client.
     #[cfg(feature = "blocking")]
     pub(crate) fn fetch_blocking(
-        &self,
+        &mut self,
         client: &crate::blocking::Client,
     ) -> Option<Result<Turn<T>, Error>> {
         if self.remaining == Some(0) {
             return None;
+        }
+        if let Some(e) = self.pending.take() {
+            return Some(Err(e));
         }
         self.source.fetch_blocking(client)
     }
@@ -288,7 +299,8 @@ impl<'a, T> Pages<'a, T> {
     /// Takes the outcome of [`Pages::fetch`] and returns the page's objects (`None` when
     /// paging is done; an empty page when a v2 page was empty but others follow), preparing
     /// the request that follows. After a failed request the same request is sent again next
-    /// time; a page without a usable cursor ([`ErrorKind::Pagination`]) ends paging.
+    /// time; a page without a usable cursor ([`ErrorKind::Pagination`]) ends paging, its error
+    /// returned now, or after the page's objects when its type says so (v2).
     pub(crate) fn advance(
         &mut self,
         turn: Result<Turn<T>, Error>,
@@ -302,6 +314,10 @@ impl<'a, T> Pages<'a, T> {
                 return Err(e);
             }
         };
+        let next = next.unwrap_or_else(|e| {
+            self.pending = Some(e);
+            None
+        });
         let more = next.is_some();
         self.source.advance(next);
         if let Some(remaining) = &mut self.remaining {
@@ -309,7 +325,10 @@ impl<'a, T> Pages<'a, T> {
             *remaining -= items.len();
         }
         if items.is_empty() && !more {
-            return Ok(None);
+            return match self.pending.take() {
+                Some(e) => Err(e),
+                None => Ok(None),
+            };
         }
         Ok(Some(items))
     }
@@ -354,7 +373,7 @@ pub struct Paginator<'a, T> {
     /// The objects of the current page the stream has not yielded yet.
     buffered: std::vec::IntoIter<T>,
     /// The page the stream is fetching.
-    in_flight: Option<BoxFuture<'a, Result<Turn<T>, Error>>>,
+    in_flight: Option<Fetching<'a, T>>,
     /// Whether the stream has ended (after the last page, or an error).
     ended: bool,
 }
@@ -398,7 +417,8 @@ impl<'a, T> Paginator<'a, T> {
                 Some(fetching) => fetching.await,
                 None => match self.pages.fetch(self.client) {
                     None => return Ok(None),
-                    Some(fetching) => fetching.await,
+                    Some(Ok(fetching)) => fetching.await,
+                    Some(Err(e)) => Err(e),
                 },
             };
             match self.pages.advance(turn)? {
@@ -431,17 +451,18 @@ impl<'a, T: 'a> Stream for Paginator<'a, T> {
             if this.ended {
                 return Poll::Ready(None);
             }
-            let fetching = match &mut this.in_flight {
-                Some(fetching) => fetching,
+            let turn = match &mut this.in_flight {
+                Some(fetching) => fetching.as_mut().poll(cx),
                 None => match this.pages.fetch(this.client) {
                     None => {
                         this.ended = true;
                         return Poll::Ready(None);
                     }
-                    Some(fetching) => this.in_flight.insert(fetching),
+                    Some(Ok(fetching)) => this.in_flight.insert(fetching).as_mut().poll(cx),
+                    Some(Err(e)) => Poll::Ready(Err(e)),
                 },
             };
-            let turn = match fetching.as_mut().poll(cx) {
+            let turn = match turn {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(turn) => turn,
             };
