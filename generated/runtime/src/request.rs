@@ -103,7 +103,8 @@ impl<T: Decode> Request<T> {
     /// a generated model, or [`Json`](super::Json) for anything.
     ///
     /// `path` is a [`Path`] built from parameters, or a whole literal path that starts with
-    /// `/v1/` given as a `String` or `&str` and sent as is.
+    /// `/v1/` or `/v2/` given as a `String` or `&str` and sent as is. A `/v2/` path makes it a
+    /// request to Stripe's v2 API (see [`Request::json`] and `rt::v2`).
     pub fn new(method: Method, path: impl Into<Path>) -> Self {
         Request::with_decoder_new(method, path.into(), slot::typed())
     }
