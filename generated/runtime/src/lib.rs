@@ -3,6 +3,7 @@
 //!
 //! Generated modules describe Stripe objects and operations; everything they share lives here
 //! once: decoding ([`Decode`], [`from_json`]), form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]),
+//! JSON request bodies for Stripe's v2 API ([`ToJson`], [`JsonWriter`]),
 //! file uploads and binary responses ([`FileUpload`], [`Bytes`]), the serde glue for
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
 //! [`Timestamp`], [`double_option`], [`WireEnum`]), v2's string formats ([`DateTime`],
@@ -10,7 +11,7 @@
 //! ([`Error`], [`ErrorKind`], [`ApiError`]), the shapes of Stripe's v2 API ([`v2`]: its list
 //! pages, deleted objects and errors), and with features: the clients that execute
 //! requests (`Client`, feature `client`, and `blocking::Client`, feature `blocking`), paging
-//! through lists (`Paginator`, `client`), webhook signatures (`webhook`, feature `webhook`)
+//! through lists, v1's and v2's (`Paginator`, `Page`, `client`), webhook signatures (`webhook`, feature `webhook`)
 //! and a test double for code that calls Stripe (`testing`, feature `testing`).
 //!
 //! A generated operation returns a [`Request`]; a client sends it:
