@@ -483,7 +483,10 @@ mod tests {
             [("a".to_owned(), [("b".to_owned(), vec![1])].into())].into();
         assert_eq!(JsonWriter::encode(&nested), r#"{"a":{"b":[1]}}"#);
         assert_eq!(JsonWriter::encode(&&&"ref"), r#""ref""#);
-        assert!(Some(&None::<i64>).is_some_and(|v| v.is_absent()));
+        // References and boxes are absent when what they point at is.
+        assert!(ToJson::is_absent(&&None::<i64>));
+        assert!(Box::new(None::<i64>).is_absent());
+        assert!(!Some(None::<i64>).is_absent());
     }
 
     /// A field or item whose impl writes nothing still leaves JSON behind.
