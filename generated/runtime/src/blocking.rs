@@ -12,10 +12,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::exchange::{Config, Exchange, Step};
-use super::paginate::{Fetch, Page, Pages};
+use super::paginate::Pages;
 use super::transport::reqwest_impl;
 use super::{
-    AppInfo, Error, HasId, HttpRequest, HttpResponse, List, Request, SearchResult, TransportError,
+    AppInfo, Error, HttpRequest, HttpResponse, Page, Request, SearchResult, TransportError,
     TransportErrorKind,
 };
 
@@ -156,35 +156,41 @@ impl Client {
         }
     }
 
-    /// Iterates over every object of the list that `first` requests, fetching pages as needed,
-    /// as [`rt::Paginator`](super::Paginator) does; see [`Paginator`].
-    pub fn paginate<T: HasId>(&self, first: Request<List<T>>) -> Paginator<'_, T> {
-        Paginator::new(self, Pages::list(first))
+    /// Iterates over every object of the list or search results that `first` requests (a v1
+    /// [`List`](super::List), a [`SearchResult`] or a [`v2::List`](super::v2::List)), fetching
+    /// pages as needed, as [`rt::Paginator`](super::Paginator) does; see [`Paginator`].
+    pub fn paginate<'a, P: Page + 'a>(&'a self, first: Request<P>) -> Paginator<'a, P::Item> {
+        Paginator::new(self, Pages::new(first))
     }
 
-    /// Iterates over every object of the search that `first` requests, following `next_page`.
-    pub fn paginate_search<T>(&self, first: Request<SearchResult<T>>) -> Paginator<'_, T> {
-        Paginator::new(self, Pages::search(first))
+    /// Iterates over every object of the search that `first` requests, following `next_page`:
+    /// the same as [`Client::paginate`], which takes searches too.
+    pub fn paginate_search<'a, T: 'a>(
+        &'a self,
+        first: Request<SearchResult<T>>,
+    ) -> Paginator<'a, T> {
+        self.paginate(first)
     }
 }
 
 /// An iterator over the objects of a list or search, fetching each page when the previous one
-/// is used up; made by [`Client::paginate`] and [`Client::paginate_search`].
+/// is used up; made by [`Client::paginate`].
 ///
 /// It follows the same cursors as the async [`rt::Paginator`](super::Paginator) (including
-/// paging backwards from `ending_before`) and sends each request with the client's retries.
+/// paging backwards from `ending_before`, and a v2 list's checked `next_page_url`) and sends
+/// each request with the client's retries.
 /// An error is yielded once and ends the iteration, so
 /// `collect::<Result<Vec<_>, _>>()` returns every object or the first error. To cap the number
 /// of objects, use [`Iterator::take`]: no page is fetched before it is needed.
 pub struct Paginator<'a, T> {
     client: &'a Client,
-    pages: Pages<T>,
+    pages: Pages<'a, T>,
     page: std::vec::IntoIter<T>,
     ended: bool,
 }
 
 impl<'a, T> Paginator<'a, T> {
-    fn new(client: &'a Client, pages: Pages<T>) -> Self {
+    fn new(client: &'a Client, pages: Pages<'a, T>) -> Self {
         Paginator {
             client,
             pages,
@@ -193,13 +199,17 @@ impl<'a, T> Paginator<'a, T> {
         }
     }
 
+    /// The next page's objects (`None` when paging is done); empty v2 pages are skipped.
     fn next_page(&mut self) -> Result<Option<Vec<T>>, Error> {
-        let page = match self.pages.fetch() {
-            None => return Ok(None),
-            Some(Fetch::List(request)) => Page::List(self.client.send(request)?),
-            Some(Fetch::Search(request)) => Page::Search(self.client.send(request)?),
-        };
-        self.pages.advance(page)
+        loop {
+            let Some(turn) = self.pages.fetch_blocking(self.client) else {
+                return Ok(None);
+            };
+            match self.pages.advance(turn)? {
+                Some(items) if items.is_empty() => continue,
+                page => return Ok(page),
+            }
+        }
     }
 }
 

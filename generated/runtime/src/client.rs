@@ -13,15 +13,23 @@ use super::{AppInfo, Error, Request, Transport};
 /// [`API_VERSION`](super::API_VERSION), the version the generated models match),
 /// `User-Agent: stripe-typed/<version>` and `X-Stripe-Client-User-Agent`, a JSON object of the
 /// crate's version, the language and the OS and architecture; [`Client::with_app_info`] adds the
-/// application built on the client to both.
+/// application built on the client to both. `Stripe-Account` and `Stripe-Context` go out when a
+/// request or the client ([`Client::with_stripe_context`]) sets them.
+///
+/// Requests to Stripe's v2 API are told by their path (`/v2/...`), as stripe-node and
+/// stripe-go tell them: their bodies are JSON ([`Request::json`]; `{}` for a POST without
+/// parameters), and a non-2xx response's error object is read as v2's
+/// ([`ErrorKind::ApiV2`](super::ErrorKind::ApiV2)).
 ///
 /// Failed attempts are retried (at most 2 times by default) by the rules of Stripe's official
 /// libraries (stripe-node, stripe-go):
 ///
 /// - a `Stripe-Should-Retry: true` or `false` header on the response decides;
 /// - otherwise 409 (conflict) and 5xx responses are retried;
-/// - a 429 is retried only when its error code is `lock_timeout`: any other 429 is rate
-///   limiting, which retrying would make worse, so it is returned at once;
+/// - a v1 429 is retried only when its error code is `lock_timeout`: any other 429 is rate
+///   limiting, which retrying would make worse, so it is returned at once; no v2 429 is
+///   retried (stripe-go's rule; stripe-go retries no v2 error response at all, while we follow
+///   stripe-node, which retries v2's 409s and 5xx as v1's);
 /// - no other status is retried;
 /// - connection failures, broken connections and timeouts are retried (like stripe-node, a
 ///   timed-out attempt counts as a connection error;
@@ -29,18 +37,20 @@ use super::{AppInfo, Error, Request, Transport};
 ///   out), but not failures that cannot heal: a rejected TLS certificate, an invalid URL or
 ///   scheme, a request the HTTP stack refuses, an oversized response.
 ///
-/// Retries wait with exponential backoff and jitter, from 0.5 s up to 5 s. Every POST gets an
-/// `Idempotency-Key`, a random UUID unless the request sets one, and sends the same key on
-/// every retry, so a retried create never happens twice; every error of the call carries the
-/// key ([`Error::idempotency_key`]) so that the caller can retry later with it too.
+/// Retries wait with exponential backoff and jitter, from 0.5 s up to 5 s. Every POST, and
+/// every v2 DELETE (as stripe-node does), gets an `Idempotency-Key`, a random UUID unless the
+/// request sets one, and sends the same key on every retry, so a retried create never happens
+/// twice; every error of the call carries the key ([`Error::idempotency_key`]) so that the
+/// caller can retry later with it too.
 ///
 /// A response body is read up to a limit (32 MiB by default,
 /// [`Client::with_max_response_bytes`]); a longer one fails with
 /// [`ErrorKind::ResponseTooLarge`](super::ErrorKind::ResponseTooLarge). Errors keep at most the
 /// first [`BODY_EXCERPT`](super::BODY_EXCERPT) bytes of a body ([`Error::body`]).
 ///
-/// A request with a path parameter that cannot stay one path segment (empty, `.`, `..`) or an
-/// invalid `Idempotency-Key` fails before anything is sent.
+/// A request with a path parameter that cannot stay one path segment (empty, `.`, `..`), an
+/// invalid `Idempotency-Key`, or a header value that cannot be sent (a `Stripe-Account` or
+/// `Stripe-Context` with a control character) fails before anything is sent.
 ///
 /// `Debug` does not print the secret key. Cloning is cheap and clones share the transport.
 #[derive(Clone)]

@@ -223,7 +223,7 @@ pub(crate) fn error_code_of(body: &[u8]) -> Option<String> {
 /// Runs `error` on the value of the `error` key of `body`: whether the body is one JSON object
 /// with an `error` that `error` read without failing, all of it read.
 #[cfg(feature = "client")]
-fn read_error_object(
+pub(crate) fn read_error_object(
     body: &[u8],
     error: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), DecodeError>,
 ) -> bool {
@@ -356,7 +356,11 @@ pub struct Error {
 pub enum ErrorKind {
     /// Stripe answered with a non-2xx status ([`Error::status`]) and its error object.
     Api(Box<ApiError>),
-    /// A non-2xx response whose body is not Stripe's error object (for example from a proxy);
+    /// Stripe's v2 API (a request to a `/v2/` path) answered with a non-2xx status
+    /// ([`Error::status`]) and its error object, whose shape differs from v1's.
+    ApiV2(Box<crate::v2::ApiError>),
+    /// A non-2xx response whose body is not Stripe's error object (v1's or, for a `/v2/`
+    /// path, v2's; for example from a proxy);
     /// [`Error::status`] and [`Error::body`] tell what came.
     Http,
     /// No response: the connection failed or broke, or could not be made.
@@ -522,23 +526,31 @@ impl Error {
 
     /// The `Idempotency-Key` the failed request was sent with: with it, the same request can be
     /// sent again without the risk of applying it twice. `None` when nothing was sent or the
-    /// request had no key (GET and DELETE, unless one was set).
+    /// request had no key (GETs and v1 DELETEs, unless one was set).
     pub fn idempotency_key(&self) -> Option<&str> {
         self.context()?.idempotency_key.as_deref()
     }
 
     /// The start of the response body (at most [`BODY_EXCERPT`] bytes), lossily decoded as
-    /// UTF-8, for errors that come from a response ([`ErrorKind::Api`], [`ErrorKind::Http`],
-    /// [`ErrorKind::Decode`]): such as what a proxy sent instead of Stripe's error object, or
-    /// what did not decode.
+    /// UTF-8, for errors that come from a response ([`ErrorKind::Api`], [`ErrorKind::ApiV2`],
+    /// [`ErrorKind::Http`], [`ErrorKind::Decode`]): such as what a proxy sent instead of
+    /// Stripe's error object, or what did not decode.
     pub fn body(&self) -> Option<&str> {
         Some(&self.context()?.body.as_ref()?.0)
     }
 
-    /// Stripe's error object, for [`ErrorKind::Api`].
+    /// Stripe's error object, for [`ErrorKind::Api`] (v1).
     pub fn api_error(&self) -> Option<&ApiError> {
         match &self.kind {
             ErrorKind::Api(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Stripe's v2 error object, for [`ErrorKind::ApiV2`] (a request to a `/v2/` path).
+    pub fn v2_api_error(&self) -> Option<&crate::v2::ApiError> {
+        match &self.kind {
+            ErrorKind::ApiV2(error) => Some(error),
             _ => None,
         }
     }
@@ -551,6 +563,13 @@ impl fmt::Display for Error {
         match &self.kind {
             ErrorKind::Api(error) => {
                 f.write_str("Stripe API error")?;
+                if let Some(code) = status {
+                    write!(f, " {code}")?;
+                }
+                write!(f, " {error}")?
+            }
+            ErrorKind::ApiV2(error) => {
+                f.write_str("Stripe API v2 error")?;
                 if let Some(code) = status {
                     write!(f, " {code}")?;
                 }

@@ -14,6 +14,7 @@ use super::multipart;
 use super::observe::{Attempt, Observer, Retry, RetryReason};
 use super::request::{Body, DecodeFailure, Decoder};
 use super::transport::split_url;
+use super::v2::api_error_of as v2_api_error_of;
 use super::{
     Error, ErrorKind, HttpRequest, HttpResponse, Method, Request, RequestOptions, Secret,
     TransportError, TransportErrorKind, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_UPLOAD_BYTES,
@@ -31,6 +32,8 @@ pub(crate) struct Config {
     /// operation's server, or [`DEFAULT_BASE_URL`].
     pub(crate) base_url: Option<String>,
     pub(crate) api_version: String,
+    /// The `Stripe-Context` of every request that does not set its own.
+    pub(crate) stripe_context: Option<String>,
     pub(crate) max_retries: u32,
     pub(crate) timeout: Duration,
     pub(crate) initial_retry_delay: Duration,
@@ -50,6 +53,7 @@ impl Config {
             secret_key: Secret::new(secret_key),
             base_url: None,
             api_version: API_VERSION.to_owned(),
+            stripe_context: None,
             max_retries: 2,
             timeout: Duration::from_secs(80),
             initial_retry_delay: Duration::from_millis(500),
@@ -103,6 +107,7 @@ impl std::fmt::Debug for Config {
             .field("secret_key", &self.secret_key)
             .field("base_url", &self.base_url)
             .field("api_version", &self.api_version)
+            .field("stripe_context", &self.stripe_context)
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
             .field("initial_retry_delay", &self.initial_retry_delay)
@@ -140,6 +145,23 @@ macro_rules! config_methods {
         pub fn with_api_version(mut self, version: impl Into<String>) -> Self {
             self.config.api_version = version.into();
             self
+        }
+
+        /// Acts in `context` (the `Stripe-Context` header: an account id, or segments joined
+        /// by `/`) on every request that does not set its own
+        /// ([`Request::stripe_context`](crate::Request::stripe_context)), v1 and v2 alike, as
+        /// stripe-node and stripe-go send it. An empty context sends none. A context with a
+        /// character that cannot be sent in a header (a line break, a non-ASCII character)
+        /// fails each request with [`ErrorKind::InvalidHeader`](crate::ErrorKind::InvalidHeader)
+        /// before anything is sent.
+        pub fn with_stripe_context(mut self, context: impl Into<String>) -> Self {
+            self.config.stripe_context = Some(context.into());
+            self
+        }
+
+        /// The context set with [`with_stripe_context`](Self::with_stripe_context), if any.
+        pub fn stripe_context(&self) -> Option<&str> {
+            self.config.stripe_context.as_deref()
         }
 
         /// Names the application built on the client (a plugin, a platform) to Stripe, as the
@@ -223,6 +245,17 @@ macro_rules! config_methods {
 }
 pub(crate) use config_methods;
 
+/// What [`Exchange::build`] needs of a request, gathered so that building is not generic.
+struct Call<'a> {
+    method: Method,
+    /// A request to the v2 API (see `Request::is_v2`).
+    v2: bool,
+    base_url: &'a str,
+    path_and_query: String,
+    body: Option<&'a Body>,
+    options: &'a RequestOptions,
+}
+
 /// What a client does after an attempt.
 pub(crate) enum Step {
     /// Wait this long, then send [`Exchange::request`] again.
@@ -233,6 +266,8 @@ pub(crate) enum Step {
 
 /// One call in progress: the HTTP request sent on every attempt, and the retry state.
 pub(crate) struct Exchange {
+    /// A request to the v2 API: its retry rules and error bodies differ.
+    v2: bool,
     request: HttpRequest,
     idempotency_key: Option<String>,
     retries: u32,
@@ -254,22 +289,26 @@ impl Exchange {
         // every crate that sends requests.
         Exchange::build(
             config,
-            request.method(),
-            config.url_for(request.server_url()),
-            request.path_and_query(),
-            request.raw_body(),
-            request.options(),
+            Call {
+                method: request.method(),
+                v2: request.is_v2(),
+                base_url: config.url_for(request.server_url()),
+                path_and_query: request.path_and_query(),
+                body: request.raw_body(),
+                options: request.options(),
+            },
         )
     }
 
-    fn build(
-        config: &Config,
-        method: Method,
-        base_url: &str,
-        path_and_query: String,
-        body: Option<&Body>,
-        options: &RequestOptions,
-    ) -> Result<Self, Error> {
+    fn build(config: &Config, call: Call<'_>) -> Result<Self, Error> {
+        let Call {
+            method,
+            v2,
+            base_url,
+            path_and_query,
+            body,
+            options,
+        } = call;
         // Checked before encoding: a file over the limit is not copied into a body.
         if let Some(Body::Multipart(parts)) = body {
             let size = parts.iter().map(|p| p.file_len()).sum::<usize>();
@@ -290,10 +329,9 @@ impl Exchange {
                 Err(ErrorKind::InvalidHeader { name })
             }
         };
-        header(
-            "Authorization",
-            format!("Bearer {}", config.secret_key.expose()),
-        )?;
+        // A request's own key (the meter event stream's session token) replaces the client's.
+        let key = options.api_key.as_ref().unwrap_or(&config.secret_key);
+        header("Authorization", format!("Bearer {}", key.expose()))?;
         let version = options.api_version.as_ref().unwrap_or(&config.api_version);
         header("Stripe-Version", version.clone())?;
         header("User-Agent", config.identity.user_agent.clone())?;
@@ -303,6 +341,13 @@ impl Exchange {
         )?;
         // Encoded once: every retry sends these same bytes.
         let body = match body {
+            // stripe-node sends a v2 POST without parameters as the JSON `{}` (its
+            // `_makeRequest` encodes an empty object); stripe-go sends no body when the params
+            // are nil. `{}` is what every generated call without parameters sends.
+            None if v2 && method == Method::Post => {
+                header("Content-Type", "application/json".to_owned())?;
+                b"{}".to_vec()
+            }
             None => Vec::new(),
             Some(Body::Form(form)) => {
                 header(
@@ -316,14 +361,29 @@ impl Exchange {
                 header("Content-Type", encoded.content_type())?;
                 encoded.body
             }
+            Some(Body::Json(json)) => {
+                header("Content-Type", "application/json".to_owned())?;
+                json.as_bytes().to_vec()
+            }
         };
         if let Some(account) = &options.stripe_account {
             header("Stripe-Account", account.clone())?;
         }
-        // Like Stripe's libraries, every POST carries a key so that a retry cannot apply twice.
+        // The request's context, else the client's; an empty one is none (stripe-node's
+        // `_normalizeStripeContext` drops empty contexts too).
+        let context = options
+            .stripe_context
+            .as_ref()
+            .or(config.stripe_context.as_ref());
+        if let Some(context) = context.filter(|c| !c.is_empty()) {
+            header("Stripe-Context", context.clone())?;
+        }
+        // Like Stripe's libraries, every v1 POST and every v2 POST and DELETE carries a key, so
+        // that a retry cannot apply twice (stripe-node's `_defaultIdempotencyKey`).
+        let generated = method == Method::Post || (v2 && method == Method::Delete);
         let key = match &options.idempotency_key {
             Some(key) => Some(key.clone()),
-            None if method == Method::Post => Some(new_idempotency_key()),
+            None if generated => Some(new_idempotency_key()),
             None => None,
         };
         if let Some(key) = &key {
@@ -332,6 +392,7 @@ impl Exchange {
 
         let url = format!("{}{}", base_url.trim_end_matches('/'), path_and_query);
         Ok(Exchange {
+            v2,
             request: HttpRequest {
                 method,
                 url,
@@ -387,7 +448,7 @@ impl Exchange {
         };
         let reason = match &outcome {
             Ok(response) if is_success(response.status) => None,
-            Ok(response) => retry_reason(response),
+            Ok(response) => retry_reason(response, self.v2),
             Err(e) => transport_retry_reason(e),
         };
         let retry = match reason {
@@ -421,7 +482,7 @@ impl Exchange {
         let key = self.idempotency_key();
         Step::Done(match outcome {
             Ok(response) if is_success(response.status) => Ok(response),
-            Ok(response) => Err(error_from_response(&response, key)),
+            Ok(response) => Err(error_from_response(&response, key, self.v2)),
             // Nothing was sent, so there is no key to keep.
             Err(e) if e.kind() == TransportErrorKind::InsideAsyncRuntime => {
                 Err(ErrorKind::BlockingInAsyncRuntime.into())
@@ -470,11 +531,18 @@ fn valid_header_value(value: &str) -> bool {
 /// `None` when it should not.
 ///
 /// `Stripe-Should-Retry: true` or `false` decides when present. Otherwise a 409 (conflict) and
-/// any 5xx are retried. A 429 is retried only when its error code is `lock_timeout` (a
-/// request that conflicted with another on the same object): any other 429 is rate limiting,
-/// which retrying would make worse. Nothing else is retried: a 400, 401, 402 or 404 would
-/// fail the same way again.
-fn retry_reason(response: &HttpResponse) -> Option<RetryReason> {
+/// any 5xx are retried. A v1 429 is retried only when its error code is `lock_timeout` (a
+/// request that conflicted with another on the same object; stripe-go's `Error.canRetry`):
+/// any other 429 is rate limiting, which retrying would make worse. Nothing else is retried: a
+/// 400, 401, 402 or 404 would fail the same way again.
+///
+/// A v2 response (`v2`) follows stripe-node's `_shouldRetry`, which is the same for v1 and v2:
+/// the header, then 409 and 5xx; no 429 is retried (`lock_timeout` is a v1 code; v2's 429 is
+/// `rate_limit`, which stripe-go's `RateLimitError.canRetry` refuses too). stripe-go retries
+/// no v2 response that carries an error object (`V2RawError.canRetry` is false, checked before
+/// the header); we follow stripe-node instead, because every v2 POST and DELETE carries an
+/// idempotency key, so a retried 409 or 5xx cannot apply twice.
+fn retry_reason(response: &HttpResponse, v2: bool) -> Option<RetryReason> {
     match response.header("stripe-should-retry") {
         Some("true") => return Some(RetryReason::StripeShouldRetry),
         Some("false") => return None,
@@ -482,7 +550,7 @@ fn retry_reason(response: &HttpResponse) -> Option<RetryReason> {
     }
     match response.status {
         409 => Some(RetryReason::Conflict),
-        429 if error_code_of(&response.body).as_deref() == Some("lock_timeout") => {
+        429 if !v2 && error_code_of(&response.body).as_deref() == Some("lock_timeout") => {
             Some(RetryReason::LockTimeout)
         }
         status if status >= 500 => Some(RetryReason::ServerError),
@@ -519,12 +587,19 @@ pub(crate) fn backoff_delay(retry: u32, initial: Duration, max: Duration, jitter
 }
 
 /// The error for a non-2xx response to a request sent with `idempotency_key`: Stripe's error
-/// object when the body has one.
-pub(crate) fn error_from_response(response: &HttpResponse, idempotency_key: Option<&str>) -> Error {
-    let kind = match api_error_of(&response.body) {
-        Some(error) => ErrorKind::Api(Box::new(error)),
-        None => ErrorKind::Http,
+/// object when the body has one, v2's for a request to the v2 API (`v2`), as stripe-node's
+/// `generateV2Error` and stripe-go's `responseToErrorV2` read them.
+pub(crate) fn error_from_response(
+    response: &HttpResponse,
+    idempotency_key: Option<&str>,
+    v2: bool,
+) -> Error {
+    let kind = if v2 {
+        v2_api_error_of(&response.body).map(|e| ErrorKind::ApiV2(Box::new(e)))
+    } else {
+        api_error_of(&response.body).map(|e| ErrorKind::Api(Box::new(e)))
     };
+    let kind = kind.unwrap_or(ErrorKind::Http);
     Error::about_response(kind, response, idempotency_key)
 }
 
@@ -697,7 +772,7 @@ mod tests {
             let headers: Vec<(&str, &str)> = header
                 .map(|h| vec![("Stripe-Should-Retry", h)])
                 .unwrap_or_default();
-            retry_reason(&response(status, &headers, body)).is_some()
+            retry_reason(&response(status, &headers, body), false).is_some()
         };
         let rate_limited = r#"{"error": {"type": "invalid_request_error", "code": "rate_limit"}}"#;
         let lock_timeout =
@@ -718,6 +793,35 @@ mod tests {
             assert!(retry(status, Some("true"), ""), "{status}");
         }
         assert!(retry(500, Some("maybe"), ""));
+    }
+
+    #[test]
+    fn v2_retry_decisions_follow_stripe_node() {
+        let retry = |status: u16, header: Option<&str>, body: &str| {
+            let headers: Vec<(&str, &str)> = header
+                .map(|h| vec![("Stripe-Should-Retry", h)])
+                .unwrap_or_default();
+            retry_reason(&response(status, &headers, body), true)
+        };
+        let error = |code: &str| format!(r#"{{"error": {{"type": "x", "code": "{code}"}}}}"#);
+        assert_eq!(
+            retry(409, None, &error("idempotency_error")),
+            Some(RetryReason::Conflict)
+        );
+        for status in [500, 502, 503] {
+            assert_eq!(retry(status, None, ""), Some(RetryReason::ServerError));
+            assert_eq!(retry(status, Some("false"), ""), None);
+        }
+        // No 429 is retried, a lock timeout included, unless Stripe says so.
+        assert_eq!(retry(429, None, &error("rate_limit")), None);
+        assert_eq!(retry(429, None, &error("lock_timeout")), None);
+        assert_eq!(
+            retry(429, Some("true"), &error("rate_limit")),
+            Some(RetryReason::StripeShouldRetry)
+        );
+        for status in [400, 401, 403, 404] {
+            assert_eq!(retry(status, None, &error("not_found")), None);
+        }
     }
 
     #[test]
@@ -828,7 +932,7 @@ mod tests {
         }
         assert_eq!(ex.request().max_response_bytes, 10);
         let big = format!("{}é{}", "x".repeat(4095), "y".repeat(100_000));
-        let err = error_from_response(&response(502, &[], &big), None);
+        let err = error_from_response(&response(502, &[], &big), None, false);
         assert!(matches!(err.kind(), ErrorKind::Http), "{err:?}");
         assert_eq!(err.body(), Some(&*"x".repeat(4095)));
         let err = decode(
@@ -901,6 +1005,115 @@ mod tests {
         bad_key.secret_key = Secret::new("sk_test_\nsecret");
         let err = Exchange::new(&bad_key, &get).err().unwrap();
         assert!(!format!("{err:?} {err}").contains("secret"));
+    }
+
+    #[test]
+    fn json_bodies_and_v2_posts_without_parameters() {
+        let req: Request<Json> = Request::new(Method::Post, "/v2/core/accounts")
+            .json(&serde_json::json!({"display_name": "x"}));
+        let http = Exchange::new(&config(), &req).unwrap().request();
+        assert_eq!(http.header("content-type"), Some("application/json"));
+        assert_eq!(http.body, br#"{"display_name":"x"}"#);
+        // A v2 POST without parameters sends `{}`, as stripe-node does.
+        let bare: Request<Json> =
+            Request::new(Method::Post, "/v2/core/event_destinations/ed_1/ping");
+        let http = Exchange::new(&config(), &bare).unwrap().request();
+        assert_eq!(http.header("content-type"), Some("application/json"));
+        assert_eq!(http.body, b"{}");
+        // A v1 one sends nothing, and v2 GETs and DELETEs have no body.
+        let v1: Request<Json> = Request::new(Method::Post, "/v1/x");
+        let http = Exchange::new(&config(), &v1).unwrap().request();
+        assert_eq!((http.header("content-type"), http.body.len()), (None, 0));
+        for method in [Method::Get, Method::Delete] {
+            let r: Request<Json> = Request::new(method, "/v2/core/accounts/acct_1");
+            let http = Exchange::new(&config(), &r).unwrap().request();
+            assert_eq!((http.header("content-type"), http.body.len()), (None, 0));
+        }
+    }
+
+    #[test]
+    fn context_api_key_and_v2_idempotency_headers() {
+        let send =
+            |config: &Config, r: &Request<Json>| Exchange::new(config, r).map(|e| e.request());
+        let mut with_context = config();
+        with_context.stripe_context = Some("acct_1".to_owned());
+        // The client's context on v1 and v2; a request's own replaces it; empty means none.
+        for path in ["/v1/customers", "/v2/core/accounts"] {
+            let get: Request<Json> = Request::new(Method::Get, path);
+            let http = send(&with_context, &get).unwrap();
+            assert_eq!(http.header("stripe-context"), Some("acct_1"));
+            let own = get.clone().stripe_context("acct_1/acct_2");
+            assert_eq!(
+                send(&with_context, &own).unwrap().header("stripe-context"),
+                Some("acct_1/acct_2")
+            );
+            let none = get.clone().stripe_context("");
+            assert_eq!(
+                send(&with_context, &none).unwrap().header("stripe-context"),
+                None
+            );
+            assert_eq!(
+                send(&config(), &get).unwrap().header("stripe-context"),
+                None
+            );
+        }
+        let mut empty = config();
+        empty.stripe_context = Some(String::new());
+        let get: Request<Json> = Request::new(Method::Get, "/v2/core/accounts");
+        assert_eq!(send(&empty, &get).unwrap().header("stripe-context"), None);
+        // User input that would break the header is refused before sending, named, not shown.
+        for bad in ["acct_1\r\nX-Evil: 1", "acct_\u{7f}", "acct_é"] {
+            let err = send(&config(), &get.clone().stripe_context(bad)).unwrap_err();
+            assert!(
+                matches!(
+                    err.kind(),
+                    ErrorKind::InvalidHeader {
+                        name: "Stripe-Context"
+                    }
+                ),
+                "{err:?}"
+            );
+            assert!(!format!("{err:?} {err}").contains("acct_"), "{err:?}");
+            let mut client_wide = config();
+            client_wide.stripe_context = Some(bad.to_owned());
+            assert!(send(&client_wide, &get).is_err());
+        }
+        // A request's own key replaces the client's, and never shows in Debug.
+        let stream: Request<Json> = Request::new(Method::Post, "/v2/billing/meter_event_stream")
+            .api_key("ek_test_session_token");
+        let http = send(&config(), &stream).unwrap();
+        assert_eq!(
+            http.header("authorization"),
+            Some("Bearer ek_test_session_token")
+        );
+        assert!(!format!("{stream:?} {http:?}").contains("session_token"));
+        let err = send(&config(), &stream.clone().api_key("ek\nx")).unwrap_err();
+        assert!(matches!(
+            err.kind(),
+            ErrorKind::InvalidHeader {
+                name: "Authorization"
+            }
+        ));
+        // v2 DELETEs get a key as v2 POSTs do; v1 DELETEs and every GET do not.
+        let key = |method, path: &str| {
+            let r: Request<Json> = Request::new(method, path);
+            send(&config(), &r)
+                .unwrap()
+                .header("idempotency-key")
+                .map(str::len)
+        };
+        assert_eq!(
+            key(Method::Delete, "/v2/core/accounts/acct_1/persons/p_1"),
+            Some(36)
+        );
+        assert_eq!(key(Method::Post, "/v2/core/accounts"), Some(36));
+        assert_eq!(key(Method::Delete, "/v1/customers/cus_1"), None);
+        assert_eq!(key(Method::Get, "/v2/core/accounts"), None);
+        let own: Request<Json> = Request::new(Method::Delete, "/v2/x").idempotency_key("mine");
+        assert_eq!(
+            send(&config(), &own).unwrap().header("idempotency-key"),
+            Some("mine")
+        );
     }
 
     #[test]
@@ -1041,6 +1254,7 @@ mod tests {
                 "payment_intent": {"id": "pi_1", "client_secret": "pi_1_secret_xyz"}}}"#,
             ),
             None,
+            false,
         );
         match err.kind() {
             ErrorKind::Api(error) => {
@@ -1062,11 +1276,57 @@ mod tests {
         );
         assert!(!debug.contains("secret"), "{debug}");
 
-        let err = error_from_response(&response(502, &[], "<html>bad gateway</html>"), None);
+        let err = error_from_response(&response(502, &[], "<html>bad gateway</html>"), None, false);
         assert!(matches!(err.kind(), ErrorKind::Http), "{err:?}");
         assert_eq!(err.status(), Some(502));
         assert!(err.body().is_some_and(|b| b.contains("bad gateway")));
         assert!(!format!("{err:?}{err}").contains("bad gateway"));
+    }
+
+    #[test]
+    fn v2_error_bodies() {
+        let body = r#"{"error": {"type": "invalid_request_error", "code": "not_found",
+            "message": "No such account: 'acct_x'", "user_message": "Not found."}}"#;
+        let err = error_from_response(
+            &response(404, &[("Request-Id", "req_2")], body),
+            Some("k"),
+            true,
+        );
+        let e = err.v2_api_error().expect("a v2 error");
+        assert_eq!(e.code, crate::v2::ErrorCode::NotFound);
+        assert_eq!(e.user_message.as_deref(), Some("Not found."));
+        assert!(err.api_error().is_none());
+        assert_eq!(
+            (err.status(), err.request_id(), err.idempotency_key()),
+            (Some(404), Some("req_2"), Some("k"))
+        );
+        assert_eq!(
+            err.to_string(),
+            "Stripe API v2 error 404 invalid_request_error/not_found: No such account: 'acct_x' \
+             [request req_2]"
+        );
+        // The same body on a v1 path is v1's error object (with `type` it decodes there too).
+        let v1 = error_from_response(&response(404, &[], body), None, false);
+        assert!(v1.api_error().is_some() && v1.v2_api_error().is_none());
+        // A body that is not an error object is Http, as for v1, with the body's start kept.
+        for junk in [
+            "<html>502</html>",
+            r#"{"error": "x"}"#,
+            r#"{"error": {"code": 5}}"#,
+            "",
+        ] {
+            let err = error_from_response(&response(502, &[], junk), None, true);
+            assert!(matches!(err.kind(), ErrorKind::Http), "{junk}: {err:?}");
+            assert_eq!(err.body(), Some(junk));
+        }
+        // Through the exchange: a v2 path reads v2's object.
+        let get: Request<Json> =
+            Request::new(Method::Get, "/v2/core/accounts/acct_x").max_retries(0);
+        let mut ex = Exchange::new(&config(), &get).unwrap();
+        match failed(ex.step(Ok(response(404, &[], body)), Duration::ZERO)) {
+            Some(ErrorKind::ApiV2(e)) => assert_eq!(e.code, crate::v2::ErrorCode::NotFound),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -5,11 +5,16 @@
 //! `filters[countries][0]=US`). Keys keep their brackets literal, as Stripe's own libraries send
 //! them; everything else that is not unreserved (`A-Z a-z 0-9 - . _ ~`) is percent-encoded as
 //! UTF-8, with a space as `%20`.
+//!
+//! Query strings of Stripe's v2 API are encoded the same way, lists included
+//! (`include[0]=a&include[1]=b`), as Stripe's libraries encode them since November 2025; see
+//! [`V2_QUERY_REPEATS_KEYS`] for the other form they used before.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::multipart::{Part, PartValue};
+use super::request::is_v2_path;
 use super::{Clearable, FileUpload, Json, Number, Secret, Timestamp};
 
 /// A value that can be written as form fields under a key.
@@ -35,7 +40,21 @@ pub struct Form {
     encoded: String,
     /// `Some` when collecting multipart parts instead of encoding.
     parts: Option<Vec<Part>>,
+    /// Sequences repeat their key (`include=a&include=b`) instead of indexing it
+    /// (`include[0]=a`); see [`V2_QUERY_REPEATS_KEYS`].
+    repeat_keys: bool,
 }
+
+/// Whether a v2 query string writes a list as its key repeated (`include=a&include=b`) rather
+/// than indexed like v1 (`include[0]=a&include[1]=b`).
+///
+/// `false`, as Stripe's libraries do today: stripe-node and stripe-go sent v2 lists as repeated
+/// keys from v2's launch (API version 2024-09-30.acacia) and switched to indexed keys in November
+/// 2025 "to align with v1" (stripe-node #2497, `src/utils.ts`; stripe-go v84.0.0 #2210,
+/// `form/form.go`), with API version 2025-11-17.clover; the pinned version is later. Nested
+/// objects are bracketed either way (`created[gt]=...`). `true` would bring back the repeated
+/// form, which [`Form`] still writes when asked to (tested below).
+pub(crate) const V2_QUERY_REPEATS_KEYS: bool = false;
 
 impl Form {
     /// An empty form.
@@ -93,7 +112,11 @@ impl Form {
     /// Writes the `index`th item of a sequence under `key[index]` (not generic, like
     /// [`Form::field`]).
     fn item(&mut self, key: &str, index: usize, value: &dyn ToForm) {
-        value.to_form(&format!("{key}[{index}]"), self);
+        if self.repeat_keys {
+            value.to_form(key, self);
+        } else {
+            value.to_form(&format!("{key}[{index}]"), self);
+        }
     }
 
     /// Whether nothing has been pushed.
@@ -113,11 +136,22 @@ impl Form {
         form.finish()
     }
 
+    /// Encodes a query string for a request to `path`: as [`Form::encode`] does, except that
+    /// a v2 path's lists repeat their key when [`V2_QUERY_REPEATS_KEYS`] says so.
+    pub(crate) fn encode_query<T: ToForm + ?Sized>(value: &T, path: &str) -> String {
+        let mut form = Form {
+            repeat_keys: V2_QUERY_REPEATS_KEYS && is_v2_path(path),
+            ..Form::new()
+        };
+        value.to_form("", &mut form);
+        form.finish()
+    }
+
     /// The parts of a multipart upload of `value`, written with the empty key.
     pub(crate) fn parts(value: &dyn ToForm) -> Vec<Part> {
         let mut form = Form {
-            encoded: String::new(),
             parts: Some(Vec::new()),
+            ..Form::new()
         };
         value.to_form("", &mut form);
         form.parts.unwrap_or_default()
@@ -462,6 +496,57 @@ mod tests {
         form.field("", "empty", &Clearable::Set(Vec::<String>::new()));
         form.field("", "cleared", &Clearable::<Vec<String>>::Clear);
         assert_eq!(form.finish(), "cleared=");
+    }
+
+    #[test]
+    fn v2_queries_index_lists_as_v1_unless_told_to_repeat_keys() {
+        struct ListEvents {
+            include: Vec<String>,
+            types: Vec<String>,
+            created: Created,
+            limit: Option<i64>,
+        }
+        struct Created {
+            gt: String,
+        }
+        impl ToForm for Created {
+            fn to_form(&self, key: &str, form: &mut Form) {
+                form.field(key, "gt", &self.gt);
+            }
+        }
+        impl ToForm for ListEvents {
+            fn to_form(&self, key: &str, form: &mut Form) {
+                form.field(key, "include", &self.include);
+                form.field(key, "types", &self.types);
+                form.field(key, "created", &self.created);
+                form.field(key, "limit", &self.limit);
+            }
+        }
+        let params = ListEvents {
+            include: vec!["a".into(), "b c".into()],
+            types: vec!["v1.billing.meter.error_report_triggered".into()],
+            created: Created {
+                gt: "2024-09-30T00:00:00Z".into(),
+            },
+            limit: Some(2),
+        };
+        let indexed = "include[0]=a&include[1]=b%20c\
+             &types[0]=v1.billing.meter.error_report_triggered\
+             &created[gt]=2024-09-30T00%3A00%3A00Z&limit=2";
+        assert_eq!(Form::encode_query(&params, "/v2/core/events"), indexed);
+        assert_eq!(Form::encode_query(&params, "/v1/events"), indexed);
+        assert_eq!(Form::encode(&params), indexed);
+        // The other form, which a v2 query took before November 2025.
+        let mut repeated = Form {
+            repeat_keys: true,
+            ..Form::new()
+        };
+        params.to_form("", &mut repeated);
+        assert_eq!(
+            repeated.finish(),
+            "include=a&include=b%20c&types=v1.billing.meter.error_report_triggered\
+             &created[gt]=2024-09-30T00%3A00%3A00Z&limit=2"
+        );
     }
 
     #[test]

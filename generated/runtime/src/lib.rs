@@ -3,12 +3,15 @@
 //!
 //! Generated modules describe Stripe objects and operations; everything they share lives here
 //! once: decoding ([`Decode`], [`from_json`]), form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]),
+//! JSON request bodies for Stripe's v2 API ([`ToJson`], [`JsonWriter`]),
 //! file uploads and binary responses ([`FileUpload`], [`Bytes`]), the serde glue for
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
-//! [`Timestamp`], [`double_option`], [`WireEnum`]), request descriptions ([`Request`]), errors
-//! ([`Error`], [`ErrorKind`], [`ApiError`]), and with features: the clients that execute
+//! [`Timestamp`], [`double_option`], [`WireEnum`]), v2's string formats ([`DateTime`],
+//! [`Decimal`]), request descriptions ([`Request`]), errors
+//! ([`Error`], [`ErrorKind`], [`ApiError`]), the shapes of Stripe's v2 API ([`v2`]: its list
+//! pages, deleted objects and errors), and with features: the clients that execute
 //! requests (`Client`, feature `client`, and `blocking::Client`, feature `blocking`), paging
-//! through lists (`Paginator`, `client`), webhook signatures (`webhook`, feature `webhook`)
+//! through lists, v1's and v2's (`Paginator`, `Page`, `client`), webhook signatures (`webhook`, feature `webhook`)
 //! and a test double for code that calls Stripe (`testing`, feature `testing`).
 //!
 //! A generated operation returns a [`Request`]; a client sends it:
@@ -36,7 +39,9 @@ mod event;
 #[cfg(feature = "client")]
 mod exchange;
 mod form;
+mod formats;
 mod json;
+mod json_writer;
 mod multipart;
 mod object;
 #[cfg(feature = "client")]
@@ -62,6 +67,8 @@ pub mod testing;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 
+pub mod v2;
+
 #[cfg(feature = "client")]
 pub use app_info::AppInfo;
 #[cfg(feature = "client")]
@@ -69,14 +76,16 @@ pub use client::Client;
 pub use error::{ApiError, ApiErrorType, Error, ErrorKind, BODY_EXCERPT};
 pub use event::UndecodedObject;
 pub use form::{encode_path, Form, ToForm};
+pub use formats::{DateTime, DateTimeError, Decimal, DecimalError};
 #[doc(hidden)]
 pub use json::deserialize_via_json;
 pub use json::{from_json, Decode, DecodeError, Reader, MAX_DEPTH};
+pub use json_writer::{JsonWriter, ToJson};
 pub use object::Extra;
 #[cfg(feature = "client")]
 pub use observe::{Attempt, Retry, RetryReason};
 #[cfg(feature = "client")]
-pub use paginate::Paginator;
+pub use paginate::{Page, Paginator};
 pub use path::Path;
 pub use request::{Method, Request, RequestOptions};
 #[cfg(feature = "reqwest")]

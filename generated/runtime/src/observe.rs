@@ -31,7 +31,8 @@ pub struct Attempt<'a> {
     pub request_id: Option<&'a str>,
     /// Why no response arrived, when none did.
     pub transport_error: Option<TransportErrorKind>,
-    /// The `Idempotency-Key` sent with every attempt of the call (POSTs always have one).
+    /// The `Idempotency-Key` sent with every attempt of the call (POSTs and v2 DELETEs always
+    /// have one).
     pub idempotency_key: Option<&'a str>,
     /// How long the attempt took, from sending to the whole response (or the failure).
     pub elapsed: Duration,

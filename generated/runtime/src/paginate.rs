@@ -1,8 +1,12 @@
 //! Automatic paging through lists and search results, as Stripe's libraries do it.
 //!
-//! [`Pages`] is the cursor logic both clients share: which request comes next and when to stop.
-//! A client's paging loop is then only "send [`Pages::fetch`], hand the page to
-//! [`Pages::advance`]", written once for async ([`Paginator`]) and once for blocking I/O.
+//! Each page type says how the request for the page after it is made ([`Page`]: a cursor set
+//! in the query for v1 lists and searches, the `next_page_url` of a v2 list). [`Pages`] is what
+//! both clients share around it: which request comes next, how many objects may still be
+//! returned, and when to stop. A client's paging loop is then only "send [`Pages::fetch`], hand
+//! the outcome to [`Pages::advance`]", written once for async ([`Paginator`]) and once for
+//! blocking I/O. The page type is hidden behind `dyn Source`, so a paginator is named by the
+//! type of its objects whatever kind of list it pages through.
 
 use std::fmt;
 use std::pin::Pin;
@@ -11,69 +15,252 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use super::request::Decoder;
-use super::{BoxFuture, Client, Error, ErrorKind, HasId, List, Request, SearchResult};
+use super::{v2, BoxFuture, Client, Error, ErrorKind, HasId, List, Request, SearchResult};
 
-/// How the next request is derived from a page.
-enum Mode<T> {
-    /// A list: the next request sets `starting_after` (or `ending_before`, paging backwards) to
-    /// the id of the page's last object in iteration order.
-    List {
-        backwards: bool,
-        id: fn(&T) -> Option<&str>,
-        decode: Decoder<List<T>>,
-    },
-    /// A search: the next request sets `page` to the result's `next_page`.
-    Search { decode: Decoder<SearchResult<T>> },
-}
+/// A page of results that the clients can page through (`client.paginate(request)`): a v1
+/// [`List`] of objects with ids, a [`SearchResult`], or a [`v2::List`].
+///
+/// It is implemented by those three only (it is sealed); its methods are the clients'
+/// business and hidden from the docs.
+pub trait Page: Sized + sealed::Sealed {
+    /// The type of the objects on a page.
+    type Item;
 
-/// The request for the next page, typed by what it returns.
-pub(crate) enum Fetch<T> {
-    List(Request<List<T>>),
-    Search(Request<SearchResult<T>>),
-}
-
-/// A page as received, for [`Pages::advance`].
-pub(crate) enum Page<T> {
-    List(List<T>),
-    Search(SearchResult<T>),
-}
-
-/// Where paging stands: the next request (`None` once done) and how many objects may still be
-/// returned.
-pub(crate) struct Pages<T> {
-    next: Option<Request<()>>,
-    mode: Mode<T>,
-    remaining: Option<usize>,
-}
-
-impl<T> Pages<T> {
-    /// Paging through a list from `first`. It pages backwards, like Stripe's libraries, when
-    /// `first` sets `ending_before` but not `starting_after`.
-    pub(crate) fn list(first: Request<List<T>>) -> Self
-    where
-        T: HasId,
-    {
-        let backwards =
-            first.has_query_param("ending_before") && !first.has_query_param("starting_after");
-        Pages {
-            mode: Mode::List {
-                backwards,
-                id: T::object_id,
-                decode: first.decoder(),
-            },
-            next: Some(first.with_decoder(Decoder::Json(|_| Ok(())))),
-            remaining: None,
-        }
+    /// Whether paging from `first` goes backwards: a v1 list whose first request sets
+    /// `ending_before` but not `starting_after`.
+    #[doc(hidden)]
+    fn backwards(first: &Request<Self>) -> bool {
+        let _ = first;
+        false
     }
 
-    /// Paging through a search from `first`.
-    pub(crate) fn search(first: Request<SearchResult<T>>) -> Self {
-        Pages {
-            mode: Mode::Search {
-                decode: first.decoder(),
+    /// This page's objects in iteration order, and the request for the page after it,
+    /// derived from `sent` (the request that fetched this page); `None` after the last page.
+    /// A page that says more objects follow but gives no usable cursor fails with
+    /// [`ErrorKind::Pagination`]: at once (v1, whose objects are then not returned), or after
+    /// its objects, as the next page's outcome (a v2 page whose `next_page_url` is refused).
+    #[doc(hidden)]
+    fn turn(self, sent: Request<()>, backwards: bool) -> Result<Turn<Self::Item>, Error>;
+}
+
+mod sealed {
+    /// Only the runtime's page types are pages.
+    pub trait Sealed {}
+    impl<T> Sealed for crate::List<T> {}
+    impl<T> Sealed for crate::SearchResult<T> {}
+    impl<T> Sealed for crate::v2::List<T> {}
+}
+
+/// A v1 list: the next request sets `starting_after` (or `ending_before`, paging backwards)
+/// to the id of the page's last object in iteration order, while `has_more` says more follow.
+impl<T: HasId> Page for List<T> {
+    type Item = T;
+
+    fn backwards(first: &Request<Self>) -> bool {
+        first.has_query_param("ending_before") && !first.has_query_param("starting_after")
+    }
+
+    fn turn(self, sent: Request<()>, backwards: bool) -> Result<Turn<T>, Error> {
+        let mut items = self.data;
+        if backwards {
+            // Stripe orders every page newest first; going backwards, the objects nearest the
+            // cursor are at the end of the page.
+            items.reverse();
+        }
+        // An empty page ends paging even if it claims more: there is no cursor to follow.
+        if items.is_empty() || !self.has_more {
+            return Ok((items, Ok(None)));
+        }
+        let last = items
+            .last()
+            .and_then(T::object_id)
+            .ok_or(ErrorKind::Pagination {
+                reason: "the last object on the page has no id",
+            })?;
+        let key = if backwards {
+            "ending_before"
+        } else {
+            "starting_after"
+        };
+        let next = sent.with_query_param(key, last);
+        Ok((items, Ok(Some(next))))
+    }
+}
+
+/// A search: the next request sets `page` to the result's `next_page`.
+impl<T> Page for SearchResult<T> {
+    type Item = T;
+
+    fn turn(self, sent: Request<()>, _: bool) -> Result<Turn<T>, Error> {
+        if self.data.is_empty() || !self.has_more {
+            return Ok((self.data, Ok(None)));
+        }
+        let token = self.next_page.flatten().ok_or(ErrorKind::Pagination {
+            reason: "the search result has more objects but no next_page",
+        })?;
+        Ok((self.data, Ok(Some(sent.with_query_param("page", &token)))))
+    }
+}
+
+/// A v2 list: the next request is the page's `next_page_url` (a path and query on the same
+/// host, checked first: see [`Paginator`]), with the first request's options, until it is
+/// `null`. As in stripe-node's `V2ListIterator`, an empty page with a `next_page_url` does not
+/// end paging. A refused URL does not cost the page its objects: the error comes after them.
+impl<T> Page for v2::List<T> {
+    type Item = T;
+
+    fn turn(self, sent: Request<()>, _: bool) -> Result<Turn<T>, Error> {
+        let next = match self.next_page_url {
+            None => Ok(None),
+            Some(url) => match next_page_target(&url) {
+                // Following a page to itself would never end.
+                Ok(_) if url == sent.path_and_query() => Err(ErrorKind::Pagination {
+                    reason: "the next_page_url is the URL of the page itself",
+                }
+                .into()),
+                Ok((path, query)) => Ok(Some(sent.with_target(path, query))),
+                Err(reason) => Err(ErrorKind::Pagination { reason }.into()),
             },
-            next: Some(first.with_decoder(Decoder::Json(|_| Ok(())))),
+        };
+        Ok((self.data, next))
+    }
+}
+
+/// The longest `next_page_url` followed: far above Stripe's (a path and one page token).
+const MAX_NEXT_PAGE_URL: usize = 8192;
+
+/// The path and query string of a v2 list's `next_page_url`, or why it is not followed.
+///
+/// The URL comes from a response, so it is checked as hostile input: it must be a path under
+/// `/v2/` (so no scheme, no host, no `//host`: the request stays on the host the first page
+/// came from, with the same credentials), of visible ASCII (no control character, space or
+/// non-ASCII byte; `\` and `#` refused too), with well-formed percent-escapes and no `.` or
+/// `..` segment (spelled with `%2e` too), which URL parsing would resolve to another path.
+pub(crate) fn next_page_target(url: &str) -> Result<(&str, &str), &'static str> {
+    if url.len() > MAX_NEXT_PAGE_URL {
+        return Err("the next_page_url is longer than 8192 bytes");
+    }
+    if !url.starts_with("/v2/") {
+        return Err("the next_page_url is not a /v2/ path on the API host");
+    }
+    if url
+        .bytes()
+        .any(|b| !b.is_ascii_graphic() || b == b'\\' || b == b'#')
+    {
+        return Err("the next_page_url has a character that cannot be sent in a URL");
+    }
+    let bytes = url.as_bytes();
+    for (i, _) in url.match_indices('%') {
+        let hex = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_hexdigit);
+        if !hex(i + 1) || !hex(i + 2) {
+            return Err("the next_page_url has a malformed percent-escape");
+        }
+    }
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let dot_segment = path.split('/').any(|segment| {
+        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+        segment == "." || segment == ".."
+    });
+    if dot_segment {
+        return Err("the next_page_url has a `.` or `..` segment");
+    }
+    Ok((path, query))
+}
+
+/// The request for a page, in flight.
+pub(crate) type Fetching<'a, T> = BoxFuture<'a, Result<Turn<T>, Error>>;
+
+/// A page's objects, and the request for the page after it (`None` after the last page), or
+/// why there is none although more objects follow.
+pub(crate) type Turn<T> = (Vec<T>, Result<Option<Request<()>>, Error>);
+
+/// Paging through pages of one type: what [`Pages`] needs of it, with the page type erased.
+pub(crate) trait Source<'a, T>: Send {
+    /// Sends the next page's request with `client` and turns the page; `None` once paging is
+    /// done. The future owns what it needs, so the paginator can hold it.
+    fn fetch(&self, client: &'a Client) -> Option<BoxFuture<'a, Result<Turn<T>, Error>>>;
+
+    /// [`fetch`](Self::fetch) with the blocking client.
+    #[cfg(feature = "blocking")]
+    fn fetch_blocking(&self, client: &crate::blocking::Client) -> Option<Result<Turn<T>, Error>>;
+
+    /// Moves on to `next` (`None`: paging is done).
+    fn advance(&mut self, next: Option<Request<()>>);
+
+    /// The request for the next page, for `Debug`.
+    fn next_request(&self) -> Option<&dyn fmt::Debug>;
+}
+
+/// Where paging through pages of type `P` stands.
+struct Cursor<P> {
+    /// The request for the next page, with the first request's decoder; `None` once done.
+    next: Option<Request<P>>,
+    /// Whether a v1 list is paged backwards ([`Page::backwards`]).
+    backwards: bool,
+}
+
+impl<P> Cursor<P> {
+    /// The next request, and the same without its decoder to derive the one after it from.
+    fn requests(&self) -> Option<(Request<P>, Request<()>)> {
+        let request = self.next.clone()?;
+        let sent = request.clone().with_decoder(Decoder::Json(|_| Ok(())));
+        Some((request, sent))
+    }
+}
+
+impl<'a, P: Page + 'a> Source<'a, P::Item> for Cursor<P> {
+    fn fetch(&self, client: &'a Client) -> Option<BoxFuture<'a, Result<Turn<P::Item>, Error>>> {
+        let (request, sent) = self.requests()?;
+        let backwards = self.backwards;
+        Some(Box::pin(async move {
+            let page = client.send(request).await?;
+            page.turn(sent, backwards)
+        }))
+    }
+
+    #[cfg(feature = "blocking")]
+    fn fetch_blocking(
+        &self,
+        client: &crate::blocking::Client,
+    ) -> Option<Result<Turn<P::Item>, Error>> {
+        let (request, sent) = self.requests()?;
+        Some(
+            client
+                .send(request)
+                .and_then(|page| page.turn(sent, self.backwards)),
+        )
+    }
+
+    fn advance(&mut self, next: Option<Request<()>>) {
+        self.next = match (next, &self.next) {
+            (Some(next), Some(current)) => Some(next.with_decoder(current.decoder())),
+            _ => None,
+        };
+    }
+
+    fn next_request(&self) -> Option<&dyn fmt::Debug> {
+        self.next.as_ref().map(|r| r as &dyn fmt::Debug)
+    }
+}
+
+/// Paging as both clients do it: the page type's [`Source`], how many objects may still be
+/// returned, and an error that comes after the objects of the page that caused it.
+pub(crate) struct Pages<'a, T> {
+    source: Box<dyn Source<'a, T> + 'a>,
+    remaining: Option<usize>,
+    pending: Option<Error>,
+}
+
+impl<'a, T> Pages<'a, T> {
+    /// Paging from `first`.
+    pub(crate) fn new<P: Page<Item = T> + 'a>(first: Request<P>) -> Self {
+        Pages {
+            source: Box::new(Cursor {
+                backwards: P::backwards(&first),
+                next: Some(first),
+            }),
             remaining: None,
+            pending: None,
         }
     }
 
@@ -82,89 +269,111 @@ impl<T> Pages<T> {
         self.remaining = Some(max_items);
     }
 
-    /// The request for the next page; `None` once paging is done.
-    pub(crate) fn fetch(&self) -> Option<Fetch<T>> {
+    /// Sends the request for the next page, or returns the error the last page left (to be
+    /// handed to [`Pages::advance`] as the outcome); `None` once paging is done.
+    pub(crate) fn fetch(&mut self, client: &'a Client) -> Option<Result<Fetching<'a, T>, Error>> {
         if self.remaining == Some(0) {
             return None;
         }
-        let next = self.next.clone()?;
-        Some(match self.mode {
-            Mode::List { decode, .. } => Fetch::List(next.with_decoder(decode)),
-            Mode::Search { decode } => Fetch::Search(next.with_decoder(decode)),
-        })
+        if let Some(e) = self.pending.take() {
+            return Some(Err(e));
+        }
+        self.source.fetch(client).map(Ok)
     }
 
-    /// Takes the page that answered [`Pages::fetch`]'s request and returns its objects in
-    /// iteration order (`None` when it is empty), preparing the request that follows.
-    pub(crate) fn advance(&mut self, page: Page<T>) -> Result<Option<Vec<T>>, Error> {
-        let Some(request) = self.next.take() else {
-            return Ok(None);
-        };
-        let (mut items, has_more, next_page) = match page {
-            Page::List(list) => (list.data, list.has_more, None),
-            Page::Search(result) => (result.data, result.has_more, result.next_page.flatten()),
-        };
-        if items.is_empty() {
-            return Ok(None);
+    /// [`fetch`](Self::fetch) with the blocking client.
+    #[cfg(feature = "blocking")]
+    pub(crate) fn fetch_blocking(
+        &mut self,
+        client: &crate::blocking::Client,
+    ) -> Option<Result<Turn<T>, Error>> {
+        if self.remaining == Some(0) {
+            return None;
         }
-        if let Mode::List {
-            backwards: true, ..
-        } = self.mode
-        {
-            // Stripe orders every page newest first; going backwards, the objects nearest the
-            // cursor are at the end of the page.
-            items.reverse();
+        if let Some(e) = self.pending.take() {
+            return Some(Err(e));
         }
-        if has_more {
-            self.next = Some(match self.mode {
-                Mode::List { backwards, id, .. } => {
-                    let last = items.last().and_then(id).ok_or(ErrorKind::Pagination {
-                        reason: "the last object on the page has no id",
-                    })?;
-                    let key = if backwards {
-                        "ending_before"
-                    } else {
-                        "starting_after"
-                    };
-                    request.with_query_param(key, last)
+        self.source.fetch_blocking(client)
+    }
+
+    /// Takes the outcome of [`Pages::fetch`] and returns the page's objects (`None` when
+    /// paging is done; an empty page when a v2 page was empty but others follow), preparing
+    /// the request that follows. After a failed request the same request is sent again next
+    /// time; a page without a usable cursor ([`ErrorKind::Pagination`]) ends paging, its error
+    /// returned now, or after the page's objects when its type says so (v2).
+    pub(crate) fn advance(
+        &mut self,
+        turn: Result<Turn<T>, Error>,
+    ) -> Result<Option<Vec<T>>, Error> {
+        let (mut items, next) = match turn {
+            Ok(turn) => turn,
+            Err(e) => {
+                if matches!(e.kind(), ErrorKind::Pagination { .. }) {
+                    self.source.advance(None);
                 }
-                Mode::Search { .. } => {
-                    let token = next_page.ok_or(ErrorKind::Pagination {
-                        reason: "the search result has more objects but no next_page",
-                    })?;
-                    request.with_query_param("page", &token)
-                }
-            });
-        }
+                return Err(e);
+            }
+        };
+        let next = next.unwrap_or_else(|e| {
+            self.pending = Some(e);
+            None
+        });
+        let more = next.is_some();
+        self.source.advance(next);
         if let Some(remaining) = &mut self.remaining {
             items.truncate(*remaining);
             *remaining -= items.len();
         }
+        if items.is_empty() && !more {
+            return match self.pending.take() {
+                Some(e) => Err(e),
+                None => Ok(None),
+            };
+        }
         Ok(Some(items))
+    }
+
+    /// The request for the next page, for `Debug`.
+    pub(crate) fn next_request(&self) -> Option<&dyn fmt::Debug> {
+        self.source.next_request()
+    }
+
+    /// How many objects may still be returned, for `Debug`.
+    pub(crate) fn remaining(&self) -> Option<usize> {
+        self.remaining
     }
 }
 
 /// The pages of a list or search, fetched one after another: a [`Stream`] of its objects
 /// (`futures::StreamExt`'s `next`, `take`, `try_collect`, `try_for_each` … work on it), or page
-/// by page with [`next_page`](Paginator::next_page); made by [`Client::paginate`] and
-/// [`Client::paginate_search`].
+/// by page with [`next_page`](Paginator::next_page); made by [`Client::paginate`].
 ///
-/// A list page is followed by the request with `starting_after` set to the id of the page's
+/// A v1 list page is followed by the request with `starting_after` set to the id of the page's
 /// last object; when the first request sets `ending_before` (and not `starting_after`), paging
 /// goes backwards instead with `ending_before` set to the id of the page's first object, and
 /// each page's objects come in reverse, so that the whole sequence moves away from the cursor
 /// as in Stripe's libraries. A search page is followed by the request with `page` set to its
 /// `next_page`. Every other parameter (`limit`, `expand[]`, filters, options) is sent
-/// unchanged. Paging ends after a page without `has_more`, or at an empty page. As a stream,
-/// a page is fetched only when the objects before it are used up, and an error is yielded
-/// once and ends the stream, so `try_collect` returns every object or the first error.
+/// unchanged. Paging ends after a page without `has_more`, or at an empty page.
+///
+/// A v2 list page ([`v2::List`]) is followed by requesting its `next_page_url`, with the same
+/// options (account, context, API key, retries) on the same host, until it is `null`, as
+/// stripe-node's `V2ListIterator` does; an empty v2 page does not end paging when it has a
+/// `next_page_url`. The URL comes from the response, so it is checked first: one that is not a
+/// `/v2/` path (a scheme, a host), or has a `..` segment, a control character or a malformed
+/// escape, or points at the page itself, ends paging with [`ErrorKind::Pagination`] and is not
+/// requested.
+///
+/// As a stream, a page is fetched only when the objects before it are used up, and an error
+/// is yielded once and ends the stream, so `try_collect` returns every object or the first
+/// error.
 pub struct Paginator<'a, T> {
     client: &'a Client,
-    pages: Pages<T>,
+    pages: Pages<'a, T>,
     /// The objects of the current page the stream has not yielded yet.
     buffered: std::vec::IntoIter<T>,
     /// The page the stream is fetching.
-    in_flight: Option<BoxFuture<'a, Result<Page<T>, Error>>>,
+    in_flight: Option<Fetching<'a, T>>,
     /// Whether the stream has ended (after the last page, or an error).
     ended: bool,
 }
@@ -172,16 +381,8 @@ pub struct Paginator<'a, T> {
 // Nothing is pinned in place: the in-flight request is boxed, and objects are only moved.
 impl<T> Unpin for Paginator<'_, T> {}
 
-/// Sends the request for a page.
-async fn fetch_page<T>(client: &Client, fetch: Fetch<T>) -> Result<Page<T>, Error> {
-    Ok(match fetch {
-        Fetch::List(request) => Page::List(client.send(request).await?),
-        Fetch::Search(request) => Page::Search(client.send(request).await?),
-    })
-}
-
 impl<'a, T> Paginator<'a, T> {
-    pub(crate) fn new(client: &'a Client, pages: Pages<T>) -> Self {
+    pub(crate) fn new(client: &'a Client, pages: Pages<'a, T>) -> Self {
         Paginator {
             client,
             pages,
@@ -199,24 +400,32 @@ impl<'a, T> Paginator<'a, T> {
     }
 
     /// Fetches the next page and returns its objects, or `None` when paging is done (after
-    /// the stream has yielded part of a page, the rest of that page first).
+    /// the stream has yielded part of a page, the rest of that page first). Empty v2 pages
+    /// are skipped: a page returned here is never empty.
     ///
     /// After an error from the request, calling it again sends the same request again. A page
-    /// that says more objects follow but gives no cursor (a list object without an id, or a
-    /// search result without `next_page`) fails with [`ErrorKind::Pagination`] and ends paging.
+    /// that says more objects follow but gives no cursor (a list object without an id, a
+    /// search result without `next_page`, a v2 `next_page_url` that is refused) fails with
+    /// [`ErrorKind::Pagination`] and ends paging.
     pub async fn next_page(&mut self) -> Result<Option<Vec<T>>, Error> {
         let rest: Vec<T> = self.buffered.by_ref().collect();
         if !rest.is_empty() {
             return Ok(Some(rest));
         }
-        let page = match self.in_flight.take() {
-            Some(fetching) => fetching.await?,
-            None => match self.pages.fetch() {
-                None => return Ok(None),
-                Some(fetch) => fetch_page(self.client, fetch).await?,
-            },
-        };
-        self.pages.advance(page)
+        loop {
+            let turn = match self.in_flight.take() {
+                Some(fetching) => fetching.await,
+                None => match self.pages.fetch(self.client) {
+                    None => return Ok(None),
+                    Some(Ok(fetching)) => fetching.await,
+                    Some(Err(e)) => Err(e),
+                },
+            };
+            match self.pages.advance(turn)? {
+                Some(items) if items.is_empty() => continue,
+                page => return Ok(page),
+            }
+        }
     }
 
     /// Fetches every remaining page (up to [`max_items`](Paginator::max_items) objects) and
@@ -242,24 +451,23 @@ impl<'a, T: 'a> Stream for Paginator<'a, T> {
             if this.ended {
                 return Poll::Ready(None);
             }
-            let fetching = match &mut this.in_flight {
-                Some(fetching) => fetching,
-                None => match this.pages.fetch() {
+            let turn = match &mut this.in_flight {
+                Some(fetching) => fetching.as_mut().poll(cx),
+                None => match this.pages.fetch(this.client) {
                     None => {
                         this.ended = true;
                         return Poll::Ready(None);
                     }
-                    Some(fetch) => this
-                        .in_flight
-                        .insert(Box::pin(fetch_page(this.client, fetch))),
+                    Some(Ok(fetching)) => this.in_flight.insert(fetching).as_mut().poll(cx),
+                    Some(Err(e)) => Poll::Ready(Err(e)),
                 },
             };
-            let page = match fetching.as_mut().poll(cx) {
+            let turn = match turn {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(page) => page,
+                Poll::Ready(turn) => turn,
             };
             this.in_flight = None;
-            match page.and_then(|page| this.pages.advance(page)) {
+            match this.pages.advance(turn) {
                 Ok(Some(items)) => this.buffered = items.into_iter(),
                 Ok(None) => this.ended = true,
                 Err(e) => {
@@ -274,8 +482,8 @@ impl<'a, T: 'a> Stream for Paginator<'a, T> {
 impl<T> fmt::Debug for Paginator<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginator")
-            .field("next", &self.pages.next)
-            .field("remaining", &self.pages.remaining)
+            .field("next", &self.pages.next_request())
+            .field("remaining", &self.pages.remaining())
             .field("buffered", &self.buffered.len())
             .field("fetching", &self.in_flight.is_some())
             .finish_non_exhaustive()
@@ -283,12 +491,14 @@ impl<T> fmt::Debug for Paginator<'_, T> {
 }
 
 impl Client {
-    /// Pages through the list that `first` requests; see [`Paginator`].
+    /// Pages through the list or search results that `first` requests: a v1 [`List`] (by
+    /// `starting_after`), a [`SearchResult`] (by `next_page`) or a [`v2::List`] (by
+    /// `next_page_url`); see [`Paginator`].
     ///
     /// ```no_run
     /// # #[cfg(feature = "reqwest")]
     /// # async fn demo() -> Result<(), stripe_typed_runtime::Error> {
-    /// use stripe_typed_runtime::{self as rt, Client, List, Method, Request};
+    /// use stripe_typed_runtime::{self as rt, v2, Client, List, Method, Request};
     ///
     /// let client = Client::new("sk_test_...");
     /// let first: Request<List<rt::Json>> =
@@ -297,16 +507,73 @@ impl Client {
     /// while let Some(customers) = pages.next_page().await? {
     ///     println!("{} customers", customers.len());
     /// }
+    ///
+    /// let accounts: Request<v2::List<rt::Json>> = Request::new(Method::Get, "/v2/core/accounts");
+    /// let all = client.paginate(accounts).max_items(500).collect_all().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn paginate<T: HasId>(&self, first: Request<List<T>>) -> Paginator<'_, T> {
-        Paginator::new(self, Pages::list(first))
+    pub fn paginate<'a, P: Page + 'a>(&'a self, first: Request<P>) -> Paginator<'a, P::Item> {
+        Paginator::new(self, Pages::new(first))
     }
 
-    /// Pages through the search results that `first` requests, following `next_page`; see
-    /// [`Paginator`].
-    pub fn paginate_search<T>(&self, first: Request<SearchResult<T>>) -> Paginator<'_, T> {
-        Paginator::new(self, Pages::search(first))
+    /// Pages through the search results that `first` requests, following `next_page`: the
+    /// same as [`Client::paginate`], which takes searches too.
+    pub fn paginate_search<'a, T: 'a>(
+        &'a self,
+        first: Request<SearchResult<T>>,
+    ) -> Paginator<'a, T> {
+        self.paginate(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_page_urls_are_checked_as_hostile_input() {
+        for (url, path, query) in [
+            (
+                "/v2/core/accounts?page=abc",
+                "/v2/core/accounts",
+                "page=abc",
+            ),
+            ("/v2/core/accounts", "/v2/core/accounts", ""),
+            (
+                "/v2/core/events?page=a%2Fb&limit=10&types[0]=x",
+                "/v2/core/events",
+                "page=a%2Fb&limit=10&types[0]=x",
+            ),
+            ("/v2/core/a.b/..c?page=..", "/v2/core/a.b/..c", "page=.."),
+        ] {
+            assert_eq!(next_page_target(url), Ok((path, query)), "{url}");
+        }
+        for url in [
+            "",
+            "https://evil.example/v2/core/accounts",
+            "//evil.example/v2/core/accounts",
+            "/v1/customers?page=a",
+            "v2/core/accounts",
+            "/v2",
+            "/v2/../v1/customers",
+            "/v2/core/./accounts",
+            "/v2/core/%2e%2E/x",
+            "/v2/core/.%2e",
+            "/v2/core/accounts?page=a b",
+            "/v2/core/accounts?page=a\r\nX-Evil: 1",
+            "/v2/core/accounts\t",
+            "/v2/core/accounts?page=é",
+            "/v2/core\\..\\accounts",
+            "/v2/core/accounts#frag",
+            "/v2/core/accounts?page=%zz",
+            "/v2/core/accounts?page=%2",
+            "/v2/core/accounts?page=\u{7f}",
+        ] {
+            assert!(next_page_target(url).is_err(), "{url:?} accepted");
+        }
+        let long = format!("/v2/core/accounts?page={}", "a".repeat(MAX_NEXT_PAGE_URL));
+        assert!(next_page_target(&long).is_err());
     }
 }

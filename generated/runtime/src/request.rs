@@ -7,16 +7,16 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::json::Decode;
+use super::json::{Decode, Reader};
 use super::multipart::Part;
-use super::{Bytes, Error, ErrorKind, Form, Path, ToForm};
+use super::{Bytes, Error, ErrorKind, Form, JsonWriter, Path, Secret, ToForm, ToJson};
 
 /// An HTTP method used by Stripe's API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     /// `GET`: reads; parameters go in the query string.
     Get,
-    /// `POST`: creates and updates; parameters go in a form body.
+    /// `POST`: creates and updates; parameters go in a form body (v1) or a JSON body (v2).
     Post,
     /// `DELETE`: deletes.
     Delete,
@@ -40,13 +40,22 @@ impl fmt::Display for Method {
 }
 
 /// Options that apply to one request and override the client's settings.
+///
+/// `Debug` does not print the API key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestOptions {
     /// The connected account to act as (Connect's `Stripe-Account` header).
     pub stripe_account: Option<String>,
-    /// The `Idempotency-Key`; POSTs get a generated one when this is `None`. A key set here
-    /// must be 1 to 255 characters without control characters.
+    /// The context to act in (the `Stripe-Context` header: an account id, or segments joined
+    /// by `/`), instead of the client's (`with_stripe_context`); `Some("")` sends no context
+    /// even when the client has one.
+    pub stripe_context: Option<String>,
+    /// The API key to authenticate with instead of the client's secret key, such as the
+    /// session token that authenticates v2's meter event stream.
+    pub api_key: Option<Secret>,
+    /// The `Idempotency-Key`; v1 POSTs and v2 POSTs and DELETEs get a generated one when this
+    /// is `None`. A key set here must be 1 to 255 characters without control characters.
     pub idempotency_key: Option<String>,
     /// The `Stripe-Version` for this request instead of the client's.
     pub api_version: Option<String>,
@@ -80,11 +89,13 @@ pub struct Request<T> {
     response: PhantomData<fn() -> T>,
 }
 
-/// A request body: form-encoded parameters, or the parts of a multipart upload.
+/// A request body: form-encoded parameters, the parts of a multipart upload, or a JSON text
+/// (v2).
 #[derive(Clone)]
 pub(crate) enum Body {
     Form(String),
     Multipart(Vec<Part>),
+    Json(String),
 }
 
 impl<T: Decode> Request<T> {
@@ -92,7 +103,8 @@ impl<T: Decode> Request<T> {
     /// a generated model, or [`Json`](super::Json) for anything.
     ///
     /// `path` is a [`Path`] built from parameters, or a whole literal path that starts with
-    /// `/v1/` given as a `String` or `&str` and sent as is.
+    /// `/v1/` or `/v2/` given as a `String` or `&str` and sent as is. A `/v2/` path makes it a
+    /// request to Stripe's v2 API (see [`Request::json`] and `rt::v2`).
     pub fn new(method: Method, path: impl Into<Path>) -> Self {
         Request::with_decoder_new(method, path.into(), slot::typed())
     }
@@ -157,6 +169,16 @@ impl<T> Request<T> {
         self
     }
 
+    /// Sets a JSON body from the parameters, as Stripe's v2 API takes them: sent with
+    /// `Content-Type: application/json`, the text [`JsonWriter::encode`] writes.
+    ///
+    /// A v2 `POST` without a body (`Request::new(Method::Post, "/v2/...")` and no call to this)
+    /// is sent with the body `{}`, as stripe-node sends a v2 `POST` without parameters.
+    pub fn json<P: ToJson + ?Sized>(mut self, params: &P) -> Self {
+        self.body = Some(Body::Json(JsonWriter::encode(params)));
+        self
+    }
+
     /// Sets a `multipart/form-data` body (RFC 7578) from the parameters, as file uploads are
     /// sent: one part per parameter, named as form encoding names it (`file_link_data[create]`,
     /// `expand[0]`), and a file part for each [`FileUpload`](super::FileUpload). The client
@@ -180,8 +202,13 @@ impl<T> Request<T> {
     }
 
     /// Sets the query string from the parameters; no parameters means no `?`.
+    ///
+    /// Lists are indexed (`include[0]=a&include[1]=b`) and nested objects bracketed
+    /// (`created[gt]=...`), for v1 and v2 paths alike, as Stripe's libraries encode them since
+    /// November 2025 (before, they sent a v2 list as repeated keys, `include=a&include=b`).
+    /// Set the path first: whether a request is v2 is read from its path.
     pub fn query<P: ToForm + ?Sized>(mut self, params: &P) -> Self {
-        self.query = Form::encode(params);
+        self.query = Form::encode_query(params, self.path.as_str());
         self
     }
 
@@ -222,6 +249,15 @@ impl<T> Request<T> {
         self
     }
 
+    /// The same request to `path` with the query string `query` (both already encoded), such
+    /// as a v2 list's checked `next_page_url`.
+    #[cfg(feature = "client")]
+    pub(crate) fn with_target(mut self, path: &str, query: &str) -> Self {
+        self.path = Path::from(path);
+        self.query = query.to_owned();
+        self
+    }
+
     /// Whether the query string sets `key` (an unreserved name such as `ending_before`) to a
     /// non-empty value.
     #[cfg(feature = "client")]
@@ -236,6 +272,21 @@ impl<T> Request<T> {
     /// Acts as the connected account `account` (`Stripe-Account` header).
     pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
         self.options.stripe_account = Some(account.into());
+        self
+    }
+
+    /// Acts in the context `context` (the `Stripe-Context` header), instead of the client's.
+    /// An empty context sends none, even when the client has one.
+    pub fn stripe_context(mut self, context: impl Into<String>) -> Self {
+        self.options.stripe_context = Some(context.into());
+        self
+    }
+
+    /// Authenticates with `key` instead of the client's secret key: another account's key,
+    /// or the session token of v2's meter event stream (`POST /v2/billing/meter_event_stream`,
+    /// authenticated by the `authentication_token` of a meter event session).
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.options.api_key = Some(key.into());
         self
     }
 
@@ -267,6 +318,17 @@ impl<T> Request<T> {
     /// The HTTP method.
     pub fn method(&self) -> Method {
         self.method
+    }
+
+    /// Whether this is a request to Stripe's v2 API: its path is `/v2` or starts with `/v2/`.
+    ///
+    /// stripe-node and stripe-go decide the same way, by the path's prefix (`getAPIMode` in
+    /// stripe-node's `src/utils.ts`, `extractVersion` in stripe-go's `stripe.go`); it decides
+    /// how the query string encodes lists, the body for a `POST` without parameters, which
+    /// requests get an idempotency key, the retry rules and how an error body is read.
+    #[cfg(feature = "client")]
+    pub(crate) fn is_v2(&self) -> bool {
+        is_v2_path(self.path.as_str())
     }
 
     /// The encoded path, such as `/v1/financial_connections/sessions/fcsess_123`. Check
@@ -303,11 +365,11 @@ impl<T> Request<T> {
         }
     }
 
-    /// The form-encoded body, if the request has one (not a multipart one: see
-    /// [`Request::is_multipart`]).
+    /// The form-encoded or JSON body, if the request has one (not a multipart one: see
+    /// [`Request::is_multipart`]; [`Request::is_json`] tells JSON from a form).
     pub fn body(&self) -> Option<&str> {
         match &self.body {
-            Some(Body::Form(form)) => Some(form),
+            Some(Body::Form(text) | Body::Json(text)) => Some(text),
             _ => None,
         }
     }
@@ -315,6 +377,11 @@ impl<T> Request<T> {
     /// Whether the body is a multipart upload.
     pub fn is_multipart(&self) -> bool {
         matches!(self.body, Some(Body::Multipart(_)))
+    }
+
+    /// Whether the body is JSON ([`Request::json`]).
+    pub fn is_json(&self) -> bool {
+        matches!(self.body, Some(Body::Json(_)))
     }
 
     /// The body, for the exchange.
@@ -344,6 +411,12 @@ impl<T> Clone for Request<T> {
     }
 }
 
+/// Whether `path` is one of Stripe's v2 API: `/v2` or under `/v2/`.
+pub(crate) fn is_v2_path(path: &str) -> bool {
+    path.strip_prefix("/v2")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The names of an encoded form's parameters (`card[number]`), without their values.
 struct Names<'a>(&'a str);
 
@@ -354,6 +427,26 @@ impl fmt::Debug for Names<'_> {
         f.debug_list()
             .entries(names.map(|pair| pair.split('=').next().unwrap_or_default()))
             .finish()
+    }
+}
+
+/// The top-level field names of a JSON body, without their values (nested names are not
+/// shown: they are values of a top-level field).
+struct JsonNames<'a>(&'a str);
+
+impl fmt::Debug for JsonNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names = Vec::new();
+        let mut r = Reader::new(self.0);
+        let read = r.object(&mut |r, key| {
+            names.push(key.to_owned());
+            r.raw().map(drop)
+        });
+        match read {
+            Ok(()) => f.debug_list().entries(&names).finish(),
+            // Not an object (a body set by hand): its length only.
+            Err(_) => write!(f, "<{} bytes>", self.0.len()),
+        }
     }
 }
 
@@ -368,6 +461,7 @@ impl<T> fmt::Debug for Request<T> {
         match &self.body {
             None => debug.field("body", &None::<()>),
             Some(Body::Form(form)) => debug.field("body", &Some(Names(form))),
+            Some(Body::Json(json)) => debug.field("json", &JsonNames(json)),
             // Parts show their names and files' names and sizes only.
             Some(Body::Multipart(parts)) => debug.field("multipart", parts),
         };
@@ -506,6 +600,8 @@ mod tests {
         let r: Request<Json> = Request::new(Method::Get, "/v1/x/a%2Fb".to_owned())
             .query(&vec!["y".to_owned()])
             .stripe_account("acct_1")
+            .stripe_context("acct_2/ctx")
+            .api_key("ek_test_session")
             .idempotency_key("k")
             .api_version("2020-08-27")
             .timeout(Duration::from_secs(3))
@@ -517,6 +613,12 @@ mod tests {
         assert_eq!(r.body(), None);
         let o = r.options();
         assert_eq!(o.stripe_account.as_deref(), Some("acct_1"));
+        assert_eq!(o.stripe_context.as_deref(), Some("acct_2/ctx"));
+        assert_eq!(
+            o.api_key.as_ref().map(Secret::expose),
+            Some("ek_test_session")
+        );
+        assert!(!format!("{r:?}").contains("ek_test"), "{r:?}");
         assert_eq!(o.idempotency_key.as_deref(), Some("k"));
         assert_eq!(o.api_version.as_deref(), Some("2020-08-27"));
         assert_eq!(o.timeout, Some(Duration::from_secs(3)));
@@ -563,6 +665,25 @@ mod tests {
     }
 
     #[test]
+    fn v2_queries_and_single_parameters() {
+        let r: Request<Json> = Request::new(Method::Get, "/v2/core/accounts")
+            .query(&vec![
+                "configuration.customer".to_owned(),
+                "identity".to_owned(),
+            ])
+            .with_query_param("limit", "10")
+            .with_query_param("page", "tok/1+2");
+        assert_eq!(
+            r.path_and_query(),
+            "/v2/core/accounts?[0]=configuration.customer&[1]=identity&limit=10&page=tok%2F1%2B2"
+        );
+        let r = r
+            .with_query_param("page", "tok_2")
+            .with_query_param("[0]", "x");
+        assert_eq!(r.query_string(), "[0]=x&[1]=identity&limit=10&page=tok_2");
+    }
+
+    #[test]
     fn debug_shows_parameter_names_never_values() {
         let mut card = Form::new();
         card.push("card[number]", "4242424242424242");
@@ -592,6 +713,57 @@ mod tests {
             format!("{get:?}").contains("query: [], body: None"),
             "{get:?}"
         );
+    }
+
+    #[test]
+    fn json_bodies_show_their_top_level_names_only() {
+        let params = serde_json::json!({
+            "display_name": "Jenny Rosen",
+            "identity": {"individual": {"id_number": "000-00-0000"}},
+        });
+        let r: Request<Json> = Request::new(Method::Post, "/v2/core/accounts").json(&params);
+        assert!(r.is_json() && !r.is_multipart());
+        assert_eq!(
+            r.body(),
+            Some(
+                r#"{"display_name":"Jenny Rosen","identity":{"individual":{"id_number":"000-00-0000"}}}"#
+            )
+        );
+        let debug = format!("{r:?}");
+        assert!(
+            debug.contains(r#"json: ["display_name", "identity"]"#),
+            "{debug}"
+        );
+        for value in ["Jenny", "individual", "id_number", "000"] {
+            assert!(!debug.contains(value), "{value} in {debug}");
+        }
+        // A body that is not an object shows its length only.
+        let list: Request<Json> = Request::new(Method::Post, "/v2/x").json(&vec!["a b".to_owned()]);
+        assert!(format!("{list:?}").contains("json: <7 bytes>"), "{list:?}");
+        let form: Request<Json> = Request::new(Method::Post, "/v1/x").form(&Some("v".to_owned()));
+        assert!(!form.is_json());
+    }
+
+    #[test]
+    #[cfg(feature = "client")]
+    fn v2_is_told_by_the_path_prefix() {
+        for (path, v2) in [
+            ("/v2/core/accounts", true),
+            ("/v2", true),
+            ("/v2/", true),
+            ("/v1/customers", false),
+            ("/v20/x", false),
+            ("/v2x", false),
+            ("v2/core/accounts", false),
+            ("", false),
+        ] {
+            assert_eq!(is_v2_path(path), v2, "{path}");
+            assert_eq!(
+                Request::<Json>::new(Method::Get, path).is_v2(),
+                v2,
+                "{path}"
+            );
+        }
     }
 
     #[test]

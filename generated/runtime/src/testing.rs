@@ -38,8 +38,8 @@ use serde::Serialize;
 
 use super::transport::{redacted_headers, split_url, RedactedUrl};
 use super::{
-    ApiError, ApiErrorType, BoxFuture, Client, HttpRequest, HttpResponse, Method, Transport,
-    TransportError, TransportErrorKind,
+    v2, ApiError, ApiErrorType, BoxFuture, Client, HttpRequest, HttpResponse, Json, Method,
+    Transport, TransportError, TransportErrorKind,
 };
 
 /// The secret key of the clients [`FakeStripe::client`] makes.
@@ -340,6 +340,26 @@ impl Script<'_> {
         self.then(outcome)
     }
 
+    /// A failed response with `status` and v2's error object `error`, which the client
+    /// returns as [`ErrorKind::ApiV2`](super::ErrorKind::ApiV2) for a request to a `/v2/`
+    /// path (or retries, by its rules).
+    pub fn v2_api_error(self, status: u16, error: v2::ApiError) -> Self {
+        let outcome = match serde_json::to_vec(&V2ErrorBody { error: &error }) {
+            Ok(body) => Ok(json_response(status, body)),
+            Err(e) => Err(TransportError::new(
+                TransportErrorKind::InvalidRequest,
+                format!("FakeStripe could not encode the scripted error: {e}"),
+            )),
+        };
+        self.then(outcome)
+    }
+
+    /// A failed response with `status` and a v2 error object of `code` (such as
+    /// [`v2::ErrorCode::NotFound`]) and `message`.
+    pub fn v2_error(self, status: u16, code: v2::ErrorCode, message: &str) -> Self {
+        self.v2_api_error(status, v2::ApiError::new(code, message))
+    }
+
     /// A failed response with `status` and an error object of `type_`, `code` (such as
     /// `resource_missing`) and `message`.
     pub fn error(self, status: u16, type_: ApiErrorType, code: &str, message: &str) -> Self {
@@ -406,6 +426,11 @@ struct ErrorBody<'a> {
     error: &'a ApiError,
 }
 
+#[derive(Serialize)]
+struct V2ErrorBody<'a> {
+    error: &'a v2::ApiError,
+}
+
 fn json_response(status: u16, body: Vec<u8>) -> HttpResponse {
     HttpResponse::new(
         status,
@@ -417,7 +442,8 @@ fn json_response(status: u16, body: Vec<u8>) -> HttpResponse {
 /// One request as the client sent it to a [`FakeStripe`], decoded.
 ///
 /// `Debug` leaves out the `Authorization` header (the secret key) and parameter values (as a
-/// request's `Debug` does: they may be card numbers or secrets); read them with `param`.
+/// request's `Debug` does: they may be card numbers or secrets, and shows a JSON body's
+/// top-level names only); read them with `param` or `json`.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SentRequest {
@@ -433,8 +459,12 @@ pub struct SentRequest {
     pub query: Vec<(String, String)>,
     /// The form body's parameters, decoded, in order: `("filters[countries][0]", "US")`.
     /// Empty for a request without a form body (a multipart upload's is in
-    /// [`SentRequest::body`]).
+    /// [`SentRequest::body`], a JSON one in [`SentRequest::json`]).
     pub form: Vec<(String, String)>,
+    /// A JSON body (v2's parameters), decoded: `sent.json.as_ref().unwrap()["metadata"]["k"]`,
+    /// or `.pointer("/identity/country")`. `None` for a request without a JSON body (or one
+    /// whose body is not JSON).
+    pub json: Option<Json>,
     /// Every header, in order, as the client sent it.
     pub headers: Vec<(String, String)>,
     /// The body as sent.
@@ -456,12 +486,20 @@ impl SentRequest {
         } else {
             Vec::new()
         };
+        let is_json = request
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/json"));
+        let json = is_json
+            .then(|| std::str::from_utf8(&request.body).ok())
+            .flatten()
+            .and_then(|text| crate::from_json::<Json>(text).ok());
         SentRequest {
             method: request.method,
             url: request.url.clone(),
             path: path.to_owned(),
             query: decode_pairs(query),
             form,
+            json,
             headers: request.headers,
             body: request.body,
             attempt: 1,
@@ -470,7 +508,8 @@ impl SentRequest {
     }
 
     /// The value of parameter `key` (as Stripe names it, such as `filters[countries][0]`), in
-    /// the form body or else the query string; the first when it repeats.
+    /// the form body or else the query string; the first when it repeats. A JSON body's
+    /// values are in [`SentRequest::json`].
     pub fn param(&self, key: &str) -> Option<&str> {
         self.form
             .iter()
@@ -487,7 +526,7 @@ impl SentRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The `Idempotency-Key` (every POST has one; the same on every retry).
+    /// The `Idempotency-Key` (every POST and v2 DELETE has one; the same on every retry).
     pub fn idempotency_key(&self) -> Option<&str> {
         self.header("idempotency-key")
     }
@@ -495,6 +534,11 @@ impl SentRequest {
     /// The connected account acted as (`Stripe-Account`), if any.
     pub fn stripe_account(&self) -> Option<&str> {
         self.header("stripe-account")
+    }
+
+    /// The context acted in (`Stripe-Context`), if any.
+    pub fn stripe_context(&self) -> Option<&str> {
+        self.header("stripe-context")
     }
 
     /// The `Stripe-Version` sent.
@@ -515,11 +559,26 @@ impl fmt::Debug for SentRequest {
             .field("url", &RedactedUrl(&self.url))
             .field("query", &names(&self.query))
             .field("form", &names(&self.form))
+            .field("json", &self.json.as_ref().map(JsonNames))
             .field("headers", &redacted_headers(&self.headers))
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("attempt", &self.attempt)
             .field("timeout", &self.timeout)
             .finish()
+    }
+}
+
+/// A JSON body's top-level names, without their values (the names of an object's keys; an
+/// array or a scalar shows its kind only).
+struct JsonNames<'a>(&'a Json);
+
+impl fmt::Debug for JsonNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Json::Object(entries) => f.debug_list().entries(entries.keys()).finish(),
+            Json::Array(items) => write!(f, "<an array of {}>", items.len()),
+            _ => f.write_str("<a scalar>"),
+        }
     }
 }
 
@@ -740,6 +799,69 @@ mod tests {
                 form.push(&k, &v);
             }
         }
+    }
+
+    #[test]
+    fn json_bodies_are_recorded_decoded_and_named_in_debug() {
+        let fake = FakeStripe::new();
+        fake.on(Method::Post, "/v2/core/accounts").json(200, "{}");
+        let params = serde_json::json!({
+            "display_name": "Jenny Rosen",
+            "metadata": {"order": null},
+            "identity": {"country": "us"},
+        });
+        let request = Request::<Json>::new(Method::Post, "/v2/core/accounts")
+            .json(&params)
+            .stripe_context("acct_1");
+        block_on(fake.client().send(request)).expect("ok");
+        let sent = &fake.requests()[0];
+        assert_eq!(sent.json.as_ref(), Some(&params));
+        assert_eq!(
+            sent.json
+                .as_ref()
+                .and_then(|j| j.pointer("/identity/country")),
+            Some(&Json::from("us"))
+        );
+        assert!(sent.form.is_empty());
+        assert_eq!(sent.param("display_name"), None);
+        assert_eq!(sent.stripe_context(), Some("acct_1"));
+        assert_eq!(sent.idempotency_key().map(str::len), Some(36));
+        let debug = format!("{sent:?}");
+        assert!(
+            debug.contains(r#"json: Some(["display_name", "identity", "metadata"])"#),
+            "{debug}"
+        );
+        for value in ["Jenny", "order", "country"] {
+            assert!(!debug.contains(value), "{value} in {debug}");
+        }
+        // A v2 POST without parameters is recorded as the `{}` it sends.
+        fake.on(Method::Post, "/v2/core/event_destinations/*/ping")
+            .json(200, "{}");
+        let ping = Request::<Json>::new(Method::Post, "/v2/core/event_destinations/ed_1/ping");
+        block_on(fake.client().send(ping)).expect("ok");
+        assert_eq!(fake.requests()[1].json, Some(serde_json::json!({})));
+    }
+
+    #[test]
+    fn v2_errors_are_scripted_typed() {
+        let fake = FakeStripe::new();
+        fake.on(Method::Get, "/v2/core/accounts/*")
+            .v2_error(404, v2::ErrorCode::NotFound, "No such account.")
+            .v2_error(500, v2::ErrorCode::Unknown("internal".into()), "Oops.")
+            .json(200, r#"{"id": "acct_1"}"#);
+        let client = fake.client();
+        let get = || Request::<Json>::new(Method::Get, "/v2/core/accounts/acct_1");
+        let err = block_on(client.send(get())).unwrap_err();
+        let api = err.v2_api_error().expect("a v2 error");
+        assert_eq!(
+            (&api.code, api.message.as_str()),
+            (&v2::ErrorCode::NotFound, "No such account.")
+        );
+        assert_eq!(err.status(), Some(404));
+        // A 500 is retried, then the scripted success comes.
+        let ok = block_on(client.send(get())).expect("the retry succeeds");
+        assert_eq!(ok["id"], "acct_1");
+        assert_eq!(fake.sleeps().len(), 1);
     }
 
     #[test]

@@ -9,8 +9,8 @@
 /// Generated enums implement it with their known values ([`KNOWN`](Self::KNOWN)), the wire
 /// string of each ([`as_str`](Self::as_str)) and the catch-all ([`unknown`](Self::unknown)), so
 /// each wire string is written once; [`from_wire`](Self::from_wire) is derived from those.
-/// `impl_wire_enum!` derives `Serialize`, `Deserialize`, `Display`, `FromStr`, `From<&str>` and
-/// [`ToForm`](super::ToForm) from it.
+/// `impl_wire_enum!` derives `Serialize`, `Deserialize`, `Display`, `FromStr`, `From<&str>`,
+/// [`ToForm`](super::ToForm) and [`ToJson`](super::ToJson) (the wire string) from it.
 pub trait WireEnum: Sized + Clone + 'static {
     /// Every value this version of the crate knows, in declaration order.
     const KNOWN: &'static [Self];
@@ -38,7 +38,7 @@ pub trait WireEnum: Sized + Clone + 'static {
     }
 }
 
-/// Implements `Decode`, `Display`, `FromStr`, `From<&str>` and `ToForm` for a type that
+/// Implements `Decode`, `Display`, `FromStr`, `From<&str>`, `ToForm` and `ToJson` for a type that
 /// implements `rt::WireEnum`, and serde's traits when the calling crate's `serde` feature is
 /// on (the runtime's own types use `@core` and `@serde`, whatever the features).
 ///
@@ -104,6 +104,13 @@ macro_rules! impl_wire_enum {
                 form.push(key, $crate::WireEnum::as_str(self));
             }
         }
+
+        impl $crate::ToJson for $ty {
+            #[inline]
+            fn to_json(&self, w: &mut $crate::JsonWriter) {
+                w.string($crate::WireEnum::as_str(self));
+            }
+        }
     };
     ($ty:ty) => {
         $crate::impl_wire_enum!(@core $ty);
@@ -147,7 +154,7 @@ impl<T: WireEnum> serde::de::Visitor<'_> for WireVisitor<T> {
 
 /// Implements the API of a typed id (`struct FooId(String)`): `new`, `as_str`, `Debug` (as
 /// `FooId("fcsess_123")`), `Display`, `AsRef<str>`, `From<String>`, `From<&str>`, `FromStr`,
-/// serde as a plain string, and `ToForm`.
+/// serde as a plain string, `ToForm` and `ToJson`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! impl_id {
@@ -243,6 +250,13 @@ macro_rules! impl_id {
                 form.push(key, &self.0);
             }
         }
+
+        impl $crate::ToJson for $ty {
+            #[inline]
+            fn to_json(&self, w: &mut $crate::JsonWriter) {
+                w.string(&self.0);
+            }
+        }
     };
     ($ty:ident) => {
         $crate::impl_id!(@core $ty);
@@ -253,7 +267,7 @@ macro_rules! impl_id {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Form, ToForm, WireEnum};
+    use crate::{Form, JsonWriter, ToForm, WireEnum};
 
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -314,6 +328,11 @@ mod tests {
         let mut form = Form::new();
         Permission::Balances.to_form("p", &mut form);
         assert_eq!(form.finish(), "p=balances");
+        // In a v2 JSON body too, unknown values as they came.
+        assert_eq!(
+            JsonWriter::encode(&v),
+            r#"["balances","payment_method","ownership"]"#
+        );
     }
 
     #[test]
@@ -347,5 +366,6 @@ mod tests {
         let mut form = Form::new();
         form.field("", "session", &id);
         assert_eq!(form.finish(), "session=fcsess_123");
+        assert_eq!(JsonWriter::encode(&id), r#""fcsess_123""#);
     }
 }
