@@ -279,9 +279,9 @@ fn rename_all(steps: &[(PathBuf, PathBuf)]) -> Result<(), Error> {
 
 #[cfg(test)]
 mod tests {
-    use crate::pinned::API_VERSION_FILE;
     use super::*;
     use crate::emit::File;
+    use crate::pinned::API_VERSION_FILE;
 
     fn out(body: &str) -> Output {
         Output {

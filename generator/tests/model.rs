@@ -524,7 +524,10 @@ fn v2_operations_belong_to_the_collection_their_path_is_under() {
         .map(|(a, b)| (a.to_owned(), b.to_owned()))
     );
     // The ping answers an event, and is the thing's: its path is under the things.
-    assert_eq!(returns_named(op(&m, "PostV2CoreThingsIdPing")), "V2CoreEvent");
+    assert_eq!(
+        returns_named(op(&m, "PostV2CoreThingsIdPing")),
+        "V2CoreEvent"
+    );
     assert!(
         matches!(&op(&m, "GetV2CoreThings").returns, Ty::V2List(item)
             if matches!(item.as_ref(), Ty::Named(t) if t.name.rust() == "V2CoreThing")),
@@ -555,12 +558,7 @@ fn v2_operations_belong_to_the_collection_their_path_is_under() {
         field_ty(update, "metadata"),
         &Ty::Map(Box::new(Ty::Nullable(Box::new(Ty::Str))))
     );
-    let codes: Vec<&str> = m
-        .v2_error_codes
-        .variants
-        .iter()
-        .map(|v| v.wire())
-        .collect();
+    let codes: Vec<&str> = m.v2_error_codes.variants.iter().map(|v| v.wire()).collect();
     assert_eq!(codes, ["thing_locked"]);
 }
 

@@ -118,12 +118,11 @@ fn check_catches_a_hand_edit_and_write_repairs_it() {
         &scratch.join("src/resources"),
     );
     std::fs::copy(generated_root().join("api.json"), scratch.join("api.json")).unwrap();
-    std::fs::create_dir_all(scratch.join("runtime/src")).unwrap();
-    std::fs::copy(
-        generated_root().join("runtime/src/api_version.rs"),
-        scratch.join("runtime/src/api_version.rs"),
-    )
-    .unwrap();
+    for file in generator::pinned::RUNTIME_FILES {
+        let target = scratch.join(file);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(generated_root().join(file), target).unwrap();
+    }
     assert!(generator::write::check(&out, &scratch).unwrap().is_empty());
 
     let edited = scratch.join("src/resources/financial_connections_session.rs");

@@ -561,6 +561,7 @@ pub enum ThinEventObject {
     Undecoded(rt::UndecodedObject),
 }
 
+#[allow(clippy::question_mark)]
 impl rt::Decode for ThinEventObject {
     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
         let object = match r.tag("object") {

@@ -20,7 +20,8 @@ use crate::select::events::{
 use crate::select::Selected;
 
 use super::{
-    name_error, Doc, EventKind, Events, Item, Model, ObjectVariant, StringEnum, ThinEvents, Ty, TypeRef,
+    name_error, Doc, EventKind, Events, Item, Model, ObjectVariant, StringEnum, ThinEvents, Ty,
+    TypeRef,
 };
 
 /// How an event type's object was found.

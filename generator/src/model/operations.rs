@@ -255,7 +255,7 @@ impl Lower<'_> {
         let params_in = self.lower_form_body(op, media, &params_name, &mut fields, scope);
         fields.sort_by(|a, b| a.name.wire().cmp(b.name.wire()));
         self.reuse_resource_enums(&mut fields, target.ty, module);
-        self.push_params(&params_name, fields, role, target, &name, &op.at, module);
+        self.push_params(&params_name, fields, target, &name, &op.at, scope);
         let returns = self.returns(op, target.ty, scope);
         let Template { parts, params } = path;
         Some(Operation {
@@ -493,20 +493,20 @@ impl Lower<'_> {
         }
     }
 
-    /// Adds the parameters struct of function `function` of the target resource.
+    /// Adds the parameters struct of function `function` of the target resource, in
+    /// `scope`'s module with its role (form or JSON).
     fn push_params(
         &mut self,
         name: &TypeName,
         fields: Vec<Field>,
-        role: Role,
         target: &Target<'_>,
         function: &FnName,
         at: &Pointer,
-        module: &ModName,
+        scope: Scope<'_>,
     ) {
         self.push_item(
-            module,
-            role,
+            scope.module,
+            scope.role,
             Item::Struct(Struct {
                 name: name.clone(),
                 doc: Doc(None),
@@ -515,7 +515,7 @@ impl Lower<'_> {
                     target.ty.name, function
                 )),
                 fields,
-                role,
+                role: scope.role,
                 at: at.clone(),
             }),
         );
@@ -534,7 +534,9 @@ impl Lower<'_> {
             Returns::OrDeleted(p) => self.or_deleted(resource, p, scope),
             Returns::V2List => Ty::V2List(Box::new(Ty::Named(resource.clone()))),
             Returns::V2Deleted(_) => Ty::V2Deleted,
-            Returns::Other(p) => self.lower_ref(&format!("#{}", p.as_json_pointer()), &op.at, scope),
+            Returns::Other(p) => {
+                self.lower_ref(&format!("#{}", p.as_json_pointer()), &op.at, scope)
+            }
             // Nothing to decode: whatever comes is kept.
             Returns::Empty => Ty::Json,
         }

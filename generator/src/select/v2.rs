@@ -53,7 +53,10 @@ pub(super) fn collections(found: &[(SpecOp, Found)]) -> BTreeMap<Pointer, String
 }
 
 /// The resource whose collection `path` is (or is under, segment by segment), the longest.
-fn collection_owner<'c>(path: &str, collections: &'c BTreeMap<Pointer, String>) -> Option<&'c Pointer> {
+fn collection_owner<'c>(
+    path: &str,
+    collections: &'c BTreeMap<Pointer, String>,
+) -> Option<&'c Pointer> {
     collections
         .iter()
         .filter(|(_, c)| {
