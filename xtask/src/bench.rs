@@ -83,6 +83,10 @@ pub fn run(quick: bool, only: Option<&str>) -> Result<()> {
     if wanted("codegen") {
         let what = format!("{} selected resources", selection.resources.len());
         codegen(&spec, &selection, &what, SELECTION_RUNS)?;
+        // What the v2 resources add to codegen: the same selection without them.
+        let v1 = crate::billing::without_v2(&selection);
+        let what = format!("the same without v2 ({} resources)", v1.resources.len());
+        codegen(&spec, &v1, &what, SELECTION_RUNS)?;
         let whole = crate::whole_api::selection(&spec)?;
         let what = format!("the whole API ({} resources)", whole.resources.len());
         codegen(&spec, &whole, &what, WHOLE_API_RUNS)?;

@@ -108,6 +108,13 @@ pub fn selection_of(resources: &[&str]) -> Result<generator::Selection> {
     Ok(selection)
 }
 
+/// `selection` without its v2 resources: what the v2 API adds is the difference.
+pub fn without_v2(selection: &generator::Selection) -> generator::Selection {
+    let mut v1 = selection.clone();
+    v1.resources.retain(|r| !r.starts_with("v2."));
+    v1
+}
+
 /// Generates `selection` from the pinned spec, in memory.
 pub fn generate(selection: &generator::Selection) -> Result<generator::Output> {
     let spec = crate::pinned_spec()?;
@@ -512,7 +519,17 @@ fn compare(integration: &Integration) -> Result<()> {
 pub fn sizes() -> Result<()> {
     let spec = crate::pinned_spec()?;
     let whole = crate::whole_api::selection(&spec)?;
+    let committed = crate::selection()?;
+    let v1_only = without_v2(&committed);
     let selections: Vec<(String, generator::Selection)> = vec![
+        (
+            format!("committed, v1 only ({} resources)", v1_only.resources.len()),
+            v1_only,
+        ),
+        (
+            format!("committed, with v2 ({} resources)", committed.resources.len()),
+            committed,
+        ),
         ("1 resource (customer)".into(), selection_of(&["customer"])?),
         (
             "2 resources (customer, payment_intent)".into(),
