@@ -2394,6 +2394,85 @@ fn debug_shows_no_parameter_values() {
     assert!(server.requests()[0].body_text().contains(SECRET_ID_NUMBER));
 }
 
+/// The blocking client sends v2 operations as the async one does: the same targets, bodies
+/// and headers (a JSON update with a `null`, a query, the stream with its own key, a DELETE,
+/// a POST without parameters), each with an idempotency key of its own.
+#[test]
+fn the_blocking_client_sends_the_same_requests() {
+    fn requests() -> Vec<Request<rt::Json>> {
+        let destination_id = destination::V2CoreEventDestinationId::new(DESTINATION_ID);
+        let update = destination::UpdateV2CoreEventDestination::new()
+            .metadata(metadata_update(&[("team", None)]))
+            .name("billing-meter-alerts");
+        vec![
+            destination::V2CoreEventDestination::update(&destination_id, &update).with_response(),
+            event::V2CoreEvent::list(&list_events_params()).with_response(),
+            session::V2BillingMeterEventSession::stream_events(&stream_events_params())
+                .api_key(SESSION_TOKEN),
+            person::V2CoreAccountPerson::delete(
+                ACCOUNT_ID,
+                &person::V2CoreAccountPersonId::new(PERSON_ID),
+                &person::DeleteV2CoreAccountPerson::new(),
+            )
+            .with_response(),
+            session::V2BillingMeterEventSession::create(
+                &session::CreateV2BillingMeterEventSession::new(),
+            )
+            .with_response(),
+        ]
+    }
+    /// What must match: everything but the idempotency key's value.
+    fn summary(sent: &Recorded) -> Vec<String> {
+        let mut lines = vec![
+            format!("{} {}", sent.method, sent.target),
+            sent.body_text(),
+            format!(
+                "idempotency key: {}",
+                sent.header("idempotency-key").is_some()
+            ),
+        ];
+        for name in [
+            "authorization",
+            "content-type",
+            "content-length",
+            "stripe-version",
+        ] {
+            lines.push(format!("{name}: {:?}", sent.header(name)));
+        }
+        lines
+    }
+
+    let replies = vec![Reply::json(200, "{}"); requests().len()];
+    let async_server = Server::start(replies.clone());
+    let client = async_server.client(KEY);
+    for request in requests() {
+        block_on(client.send(request)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let blocking_server = Server::start(replies);
+    let client = blocking_server.blocking_client(KEY);
+    for request in requests() {
+        client.send(request).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let async_sent = async_server.requests();
+    let blocking_sent = blocking_server.requests();
+    assert_eq!(async_sent.len(), 5);
+    assert_eq!(
+        async_sent.iter().map(summary).collect::<Vec<_>>(),
+        blocking_sent.iter().map(summary).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        parse_json_body(&async_sent[0]),
+        json!({"metadata": {"team": null}, "name": "billing-meter-alerts"})
+    );
+    for (a, b) in async_sent.iter().zip(&blocking_sent) {
+        let key = a.header("idempotency-key");
+        assert!(
+            key.is_none() || key != b.header("idempotency-key"),
+            "{key:?}"
+        );
+    }
+}
+
 /// This file's tests cover exactly the v2 operations the generator emits (`generated/api.json`):
 /// a new or renamed one fails here until it has a test.
 #[test]
