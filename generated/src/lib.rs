@@ -35,6 +35,33 @@ pub mod resources;
 /// # handle(body, &header, secret).unwrap();
 /// ```
 ///
+/// Thin events (event notifications), which event destinations with the `thin` payload style
+/// deliver for v2 events, are signed the same way: [`webhook::parse_event_notification`]
+/// verifies one and returns an [`rt::v2::EventNotification`], which makes the requests that
+/// fetch the event and the object it is about:
+///
+/// ```no_run
+/// # #[cfg(all(feature = "reqwest", feature = "v2_core_event"))]
+/// # async fn demo(client: &stripe_typed::rt::Client, body: &str, signature: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// use stripe_typed::resources::v2_core_event::{ThinEventObject, V2CoreEvent};
+/// use stripe_typed::webhook;
+///
+/// let notification = webhook::parse_event_notification(body, signature, "whsec_...")?;
+/// // The type is an open set: match the strings you handle, ignore the others.
+/// if notification.type_ == "v2.core.account.updated" {
+///     let event: V2CoreEvent = client.send(notification.fetch_event()).await?;
+///     if let Some(request) = notification.fetch_related_object::<ThinEventObject>() {
+///         match client.send(request?).await? {
+///             # #[cfg(feature = "v2_core_account")]
+///             ThinEventObject::V2CoreAccount(account) => println!("{} for {}", event.id.as_str(), account.id.as_str()),
+///             other => println!("{other:?}"),
+///         }
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
+///
 /// The rules (which signatures are accepted, the tolerance, API versions) are the runtime's:
 /// see [`rt::webhook`].
 #[cfg(feature = "webhook")]
@@ -42,7 +69,9 @@ pub mod webhook {
     use std::time::{Duration, SystemTime};
 
     use crate::resources::event::Event;
+    pub use crate::rt::v2::EventNotification;
     pub use crate::rt::webhook::{
+        parse_event_notification, parse_event_notification_at, parse_event_notification_with,
         sign_test_payload, verify_signature, Options, WebhookError, DEFAULT_TOLERANCE,
         SIGNATURE_HEADER,
     };
