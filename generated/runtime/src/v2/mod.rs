@@ -10,12 +10,16 @@
 //!
 //! A thin event ([`EventNotification`]) is what Stripe delivers to an event destination for
 //! v2 events: it fetches the event and the object it is about with requests of its own.
+//! `MeterEventStream` (feature `client`) sends meter events through the high-throughput meter
+//! event stream, creating and renewing the sessions that authenticate it.
 
 mod error;
 #[rustfmt::skip]
 mod error_code;
 mod notification;
 mod objects;
+#[cfg(feature = "client")]
+mod stream;
 
 #[cfg(feature = "client")]
 pub(crate) use error::api_error_of;
@@ -23,3 +27,5 @@ pub use error::ApiError;
 pub use error_code::ErrorCode;
 pub use notification::{EventNotification, RelatedObject};
 pub use objects::{Deleted, List};
+#[cfg(feature = "client")]
+pub use stream::{MeterEventStream, StreamSession, DEFAULT_RENEWAL_MARGIN};
