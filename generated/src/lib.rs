@@ -108,6 +108,70 @@ pub mod webhook {
     }
 }
 
+resources::with_resource! { v2_billing_meter_event_session:
+    /// The session's token authenticates the meter event stream until `expires_at`.
+    #[cfg(feature = "client")]
+    impl rt::v2::StreamSession
+        for resources::v2_billing_meter_event_session::V2BillingMeterEventSession
+    {
+        fn authentication_token(&self) -> &rt::Secret {
+            &self.authentication_token
+        }
+
+        fn expires_at(&self) -> &rt::DateTime {
+            &self.expires_at
+        }
+    }
+
+    /// Meter events at volume (feature `client`).
+    #[cfg(feature = "client")]
+    impl resources::v2_billing_meter_event_session::V2BillingMeterEventSession {
+        /// A [`rt::v2::MeterEventStream`] that sends batches of meter events through `client`:
+        /// it creates sessions with [`create`](Self::create), sends each batch with
+        /// [`stream_events`](Self::stream_events) authenticated by the current session's token,
+        /// and renews the session before it expires, or when the stream says it has (then the
+        /// batch is sent once more, with the same idempotency key). One stream serves every
+        /// task: share it in an `Arc`.
+        ///
+        /// ```no_run
+        /// # #[cfg(feature = "reqwest")]
+        /// # async fn demo() -> Result<(), stripe_typed::rt::Error> {
+        /// use std::collections::BTreeMap;
+        /// use std::sync::Arc;
+        /// use stripe_typed::resources::v2_billing_meter_event_session::{
+        ///     StreamEventsV2BillingMeterEventSession as Batch,
+        ///     StreamEventsV2BillingMeterEventSessionEvents as MeterEvent,
+        ///     V2BillingMeterEventSession,
+        /// };
+        /// use stripe_typed::rt;
+        ///
+        /// let stream = Arc::new(V2BillingMeterEventSession::stream(rt::Client::new("sk_test_...")));
+        /// let payload = BTreeMap::from([
+        ///     ("stripe_customer_id".to_owned(), "cus_123".to_owned()),
+        ///     ("value".to_owned(), "25".to_owned()),
+        /// ]);
+        /// // An identifier lets Stripe drop a duplicate if a batch is ever sent again.
+        /// let event = MeterEvent::new("api_calls".to_owned(), payload).identifier("req_8f2a");
+        /// stream.send(&Batch::new(vec![event])).await?;
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            client: rt::Client,
+        ) -> rt::v2::MeterEventStream<
+            Self,
+            resources::v2_billing_meter_event_session::StreamEventsV2BillingMeterEventSession,
+        > {
+            use resources::v2_billing_meter_event_session::CreateV2BillingMeterEventSession;
+            rt::v2::MeterEventStream::new(
+                client,
+                || Self::create(&CreateV2BillingMeterEventSession::new()),
+                Self::stream_events,
+            )
+        }
+    }
+}
+
 resources::with_resource! { financial_connections_session:
     /// The README's usage example, compiled as a doctest so it cannot rot (when the resource it
     /// uses is selected).
