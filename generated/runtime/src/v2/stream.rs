@@ -76,7 +76,16 @@ pub const DEFAULT_RENEWAL_MARGIN: Duration = Duration::from_secs(60);
 /// // What the generated crate provides as `V2BillingMeterEventSession` and `::stream`.
 /// struct Session { token: Secret, expires_at: DateTime }
 /// # impl rt::Decode for Session {
-/// #     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> { unimplemented!() }
+/// #     fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+/// #         let (mut token, mut expires_at) = (None, None);
+/// #         r.object(&mut |r, key| match key {
+/// #             "authentication_token" => r.set(&mut token),
+/// #             "expires_at" => r.set(&mut expires_at),
+/// #             _ => r.raw().map(drop),
+/// #         })?;
+/// #         let token = r.required(token, "authentication_token")?;
+/// #         Ok(Session { token, expires_at: r.required(expires_at, "expires_at")? })
+/// #     }
 /// # }
 /// impl StreamSession for Session {
 ///     fn authentication_token(&self) -> &Secret { &self.token }
