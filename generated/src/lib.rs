@@ -35,6 +35,33 @@ pub mod resources;
 /// # handle(body, &header, secret).unwrap();
 /// ```
 ///
+/// Thin events (event notifications), which event destinations with the `thin` payload style
+/// deliver for v2 events, are signed the same way: [`webhook::parse_event_notification`]
+/// verifies one and returns an [`rt::v2::EventNotification`], which makes the requests that
+/// fetch the event and the object it is about:
+///
+/// ```no_run
+/// # #[cfg(all(feature = "reqwest", feature = "v2_core_event"))]
+/// # async fn demo(client: &stripe_typed::rt::Client, body: &str, signature: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// use stripe_typed::resources::v2_core_event::{ThinEventObject, V2CoreEvent};
+/// use stripe_typed::webhook;
+///
+/// let notification = webhook::parse_event_notification(body, signature, "whsec_...")?;
+/// // The type is an open set: match the strings you handle, ignore the others.
+/// if notification.type_ == "v2.core.account.updated" {
+///     let event: V2CoreEvent = client.send(notification.fetch_event()).await?;
+///     if let Some(request) = notification.fetch_related_object::<ThinEventObject>() {
+///         match client.send(request?).await? {
+///             # #[cfg(feature = "v2_core_account")]
+///             ThinEventObject::V2CoreAccount(account) => println!("{} for {}", event.id.as_str(), account.id.as_str()),
+///             other => println!("{other:?}"),
+///         }
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
+///
 /// The rules (which signatures are accepted, the tolerance, API versions) are the runtime's:
 /// see [`rt::webhook`].
 #[cfg(feature = "webhook")]
@@ -42,7 +69,9 @@ pub mod webhook {
     use std::time::{Duration, SystemTime};
 
     use crate::resources::event::Event;
+    pub use crate::rt::v2::EventNotification;
     pub use crate::rt::webhook::{
+        parse_event_notification, parse_event_notification_at, parse_event_notification_with,
         sign_test_payload, verify_signature, Options, WebhookError, DEFAULT_TOLERANCE,
         SIGNATURE_HEADER,
     };
@@ -76,6 +105,70 @@ pub mod webhook {
         options: &Options,
     ) -> Result<Event, WebhookError> {
         crate::rt::webhook::construct_event_with(payload, signature_header, secret, options)
+    }
+}
+
+resources::with_resource! { v2_billing_meter_event_session:
+    /// The session's token authenticates the meter event stream until `expires_at`.
+    #[cfg(feature = "client")]
+    impl rt::v2::StreamSession
+        for resources::v2_billing_meter_event_session::V2BillingMeterEventSession
+    {
+        fn authentication_token(&self) -> &rt::Secret {
+            &self.authentication_token
+        }
+
+        fn expires_at(&self) -> &rt::DateTime {
+            &self.expires_at
+        }
+    }
+
+    /// Meter events at volume (feature `client`).
+    #[cfg(feature = "client")]
+    impl resources::v2_billing_meter_event_session::V2BillingMeterEventSession {
+        /// A [`rt::v2::MeterEventStream`] that sends batches of meter events through `client`:
+        /// it creates sessions with [`create`](Self::create), sends each batch with
+        /// [`stream_events`](Self::stream_events) authenticated by the current session's token,
+        /// and renews the session before it expires, or when the stream says it has (then the
+        /// batch is sent once more, with the same idempotency key). One stream serves every
+        /// task: share it in an `Arc`.
+        ///
+        /// ```no_run
+        /// # #[cfg(feature = "reqwest")]
+        /// # async fn demo() -> Result<(), stripe_typed::rt::Error> {
+        /// use std::collections::BTreeMap;
+        /// use std::sync::Arc;
+        /// use stripe_typed::resources::v2_billing_meter_event_session::{
+        ///     StreamEventsV2BillingMeterEventSession as Batch,
+        ///     StreamEventsV2BillingMeterEventSessionEvents as MeterEvent,
+        ///     V2BillingMeterEventSession,
+        /// };
+        /// use stripe_typed::rt;
+        ///
+        /// let stream = Arc::new(V2BillingMeterEventSession::stream(rt::Client::new("sk_test_...")));
+        /// let payload = BTreeMap::from([
+        ///     ("stripe_customer_id".to_owned(), "cus_123".to_owned()),
+        ///     ("value".to_owned(), "25".to_owned()),
+        /// ]);
+        /// // An identifier lets Stripe drop a duplicate if a batch is ever sent again.
+        /// let event = MeterEvent::new("api_calls".to_owned(), payload).identifier("req_8f2a");
+        /// stream.send(&Batch::new(vec![event])).await?;
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            client: rt::Client,
+        ) -> rt::v2::MeterEventStream<
+            Self,
+            resources::v2_billing_meter_event_session::StreamEventsV2BillingMeterEventSession,
+        > {
+            use resources::v2_billing_meter_event_session::CreateV2BillingMeterEventSession;
+            rt::v2::MeterEventStream::new(
+                client,
+                || Self::create(&CreateV2BillingMeterEventSession::new()),
+                Self::stream_events,
+            )
+        }
     }
 }
 

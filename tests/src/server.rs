@@ -1,7 +1,8 @@
 //! A tiny scripted HTTP/1.1 server on 127.0.0.1 for the client tests.
 //!
-//! It answers requests in arrival order from a queue of [`Reply`]s and records every request
-//! ([`Recorded`]). It speaks just enough HTTP/1.1 for a client: `Content-Length` bodies and
+//! It answers requests in arrival order from a queue of [`Reply`]s, or with a function of each
+//! request ([`Server::respond_with`], for a test that plays a stateful API), and records every
+//! request ([`Recorded`]). It speaks just enough HTTP/1.1 for a client: `Content-Length` bodies and
 //! keep-alive connections. It is bounded: it accepts at most [`MAX_CONNECTIONS`] connections, stops
 //! by itself after [`LIFETIME`], and stops at once when the [`Server`] is dropped. Once the queue
 //! is empty it answers 500 with `Stripe-Should-Retry: false`, so a test that sends more requests
@@ -97,8 +98,12 @@ impl Recorded {
     }
 }
 
+/// What answers a request: [`Server::respond_with`]'s function.
+type Handler = Box<dyn Fn(&Recorded) -> Reply + Send + Sync>;
+
 struct State {
     replies: Mutex<VecDeque<Reply>>,
+    handler: Option<Handler>,
     recorded: Mutex<Vec<Recorded>>,
     stop: AtomicBool,
     deadline: Instant,
@@ -140,6 +145,17 @@ impl Server {
 
     /// Starts a server on 127.0.0.1 with an ephemeral port that answers with `replies` in order.
     pub fn start(replies: Vec<Reply>) -> Server {
+        Server::launch(replies, None)
+    }
+
+    /// Starts a server that answers each request with `handler(request)`, called on the
+    /// connection's thread (so concurrently for concurrent connections), after the request is
+    /// recorded.
+    pub fn respond_with(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Server {
+        Server::launch(Vec::new(), Some(Box::new(handler)))
+    }
+
+    fn launch(replies: Vec<Reply>, handler: Option<Handler>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         listener
@@ -147,6 +163,7 @@ impl Server {
             .expect("nonblocking listener");
         let state = Arc::new(State {
             replies: Mutex::new(replies.into()),
+            handler,
             recorded: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
             deadline: Instant::now() + LIFETIME,
@@ -216,8 +233,12 @@ fn serve(mut stream: TcpStream, state: &State) -> io::Result<()> {
         let Some(request) = read_request(&mut stream, &mut buf, state)? else {
             return Ok(());
         };
-        lock(&state.recorded).push(request);
-        let reply = lock(&state.replies).pop_front().unwrap_or_else(|| {
+        lock(&state.recorded).push(request.clone());
+        let scripted = match &state.handler {
+            Some(handler) => Some(handler(&request)),
+            None => lock(&state.replies).pop_front(),
+        };
+        let reply = scripted.unwrap_or_else(|| {
             Reply::json(
                 500,
                 r#"{"error":{"type":"api_error","message":"test server: no scripted reply left"}}"#,

@@ -1,12 +1,13 @@
-//! `webhook::construct_event_with` on arbitrary headers, payloads, secrets, tolerances and
-//! clocks, against a model of the README's rules written here (with the tests' own HMAC over
-//! `sha2`): it never panics, and each refusal is the `WebhookError` the rules name, with the
-//! reason or figures they give. `FUZZ_CASES=N` runs N times as many cases (see `tests::fuzz`).
+//! `webhook::construct_event_with` and `webhook::parse_event_notification_with` on arbitrary
+//! headers, payloads, secrets, tolerances and clocks, against a model of the README's rules
+//! written here (with the tests' own HMAC over `sha2`): they never panic, and each refusal is
+//! the `WebhookError` the rules name, with the reason or figures they give. `FUZZ_CASES=N` runs
+//! N times as many cases (see `tests::fuzz`).
 
 use std::time::{Duration, UNIX_EPOCH};
 
 use stripe_typed::resources::event::Event;
-use stripe_typed::rt::{self, from_json};
+use stripe_typed::rt::{self, from_json, v2::EventNotification};
 use stripe_typed::webhook::{self, Options, WebhookError};
 use tests::fuzz::{cases, Rng};
 use tests::hmac_sha256;
@@ -179,41 +180,86 @@ fn header(rng: &mut Rng, payload: &str, secret: &str, t: i64) -> String {
     items.join(separator)
 }
 
+/// One delivery: a secret, a clock, a tolerance and a header for `payload`, some right, some
+/// wrong; `None` for a clock `SystemTime` cannot hold.
+struct Delivery {
+    header: String,
+    secret: String,
+    now: i64,
+    tolerance: u64,
+    options: Options,
+}
+
+fn delivery(rng: &mut Rng, payload: &str) -> Option<Delivery> {
+    let secret = secret(rng);
+    let now: i64 = match rng.below(4) {
+        0 => -(rng.below(1_000_000) as i64),
+        1 => i64::MAX,
+        _ => 1_700_000_000 + rng.below(1_000) as i64,
+    };
+    let tolerance = *rng.pick(&[0, 1, 300, u64::MAX]);
+    let t = match rng.below(4) {
+        0 => now.saturating_sub(tolerance.min(i64::MAX as u64) as i64),
+        1 => now.saturating_sub(301),
+        2 => now.saturating_add(1_000),
+        _ => now.max(0),
+    }
+    .max(0);
+    let header = header(rng, payload, &secret, t);
+    let clock = if now >= 0 {
+        UNIX_EPOCH.checked_add(Duration::from_secs(now as u64))
+    } else {
+        UNIX_EPOCH.checked_sub(Duration::from_secs(now.unsigned_abs()))
+    }?;
+    let options = Options::new()
+        .tolerance(Duration::from_secs(tolerance))
+        .now(clock);
+    Some(Delivery {
+        header,
+        secret,
+        now,
+        tolerance,
+        options,
+    })
+}
+
+/// Whether `got` is the refusal of the signature rules that `expected` names (not `Verified`),
+/// with the reason or figures they give.
+fn is_named_refusal(expected: &Expected, got: &WebhookError, d: &Delivery) -> bool {
+    match (expected, got) {
+        (Expected::NoSecret, WebhookError::NoSecret)
+        | (Expected::NoHeader, WebhookError::NoHeader)
+        | (Expected::NoV1, WebhookError::NoV1Signature)
+        | (Expected::NoMatch, WebhookError::NoMatchingSignature) => true,
+        (Expected::Malformed(want), WebhookError::MalformedHeader { reason }) => want == reason,
+        (
+            Expected::TooOld { timestamp: want },
+            WebhookError::OutsideTolerance {
+                timestamp,
+                now,
+                tolerance,
+            },
+        ) => (want, *now, tolerance.as_secs()) == (timestamp, d.now, d.tolerance),
+        _ => false,
+    }
+}
+
 #[test]
 fn arbitrary_deliveries_end_in_the_error_the_rules_name() {
     let mut rng = Rng::new(0x5eed_0005);
     let (mut verified, mut refused) = (0, 0);
     for case in 0..cases(5_000) {
         let payload = event_payload(&mut rng);
-        let secret = secret(&mut rng);
-        let now: i64 = match rng.below(4) {
-            0 => -(rng.below(1_000_000) as i64),
-            1 => i64::MAX,
-            _ => 1_700_000_000 + rng.below(1_000) as i64,
+        let Some(d) = delivery(&mut rng, &payload) else {
+            continue;
         };
-        let tolerance = *rng.pick(&[0, 1, 300, u64::MAX]);
-        let t = match rng.below(4) {
-            0 => now.saturating_sub(tolerance.min(i64::MAX as u64) as i64),
-            1 => now.saturating_sub(301),
-            2 => now.saturating_add(1_000),
-            _ => now.max(0),
-        }
-        .max(0);
-        let header = header(&mut rng, &payload, &secret, t);
-        let clock = if now >= 0 {
-            UNIX_EPOCH.checked_add(Duration::from_secs(now as u64))
-        } else {
-            UNIX_EPOCH.checked_sub(Duration::from_secs(now.unsigned_abs()))
-        };
-        let Some(clock) = clock else { continue };
-        let options = Options::new()
-            .tolerance(Duration::from_secs(tolerance))
-            .now(clock);
-        let expected = model(&payload, &header, &secret, tolerance, now);
-        let got = webhook::construct_event_with(&payload, &header, &secret, &options);
+        let expected = model(&payload, &d.header, &d.secret, d.tolerance, d.now);
+        let got = webhook::construct_event_with(&payload, &d.header, &d.secret, &d.options);
         let context = format!(
-            "case {case}: header {header:?}, secret {:?}, now {now}",
-            secret.len()
+            "case {case}: header {:?}, secret {:?}, now {}",
+            d.header,
+            d.secret.len(),
+            d.now
         );
         match (&expected, &got) {
             (Expected::Verified, Ok(event)) => {
@@ -231,29 +277,7 @@ fn arbitrary_deliveries_end_in_the_error_the_rules_name() {
                 assert_eq!(*expected, rt::API_VERSION);
                 assert_ne!(event.as_deref(), Some(rt::API_VERSION), "{context}");
             }
-            (Expected::NoSecret, Err(WebhookError::NoSecret))
-            | (Expected::NoHeader, Err(WebhookError::NoHeader))
-            | (Expected::NoV1, Err(WebhookError::NoV1Signature))
-            | (Expected::NoMatch, Err(WebhookError::NoMatchingSignature)) => refused += 1,
-            (Expected::Malformed(want), Err(WebhookError::MalformedHeader { reason })) => {
-                refused += 1;
-                assert_eq!(want, reason, "{context}");
-            }
-            (
-                Expected::TooOld { timestamp: want },
-                Err(WebhookError::OutsideTolerance {
-                    timestamp,
-                    now: at,
-                    tolerance: tol,
-                }),
-            ) => {
-                refused += 1;
-                assert_eq!(
-                    (want, *at, tol.as_secs()),
-                    (timestamp, now, tolerance),
-                    "{context}"
-                );
-            }
+            (_, Err(e)) if is_named_refusal(&expected, e, &d) => refused += 1,
             _ => panic!("expected {expected:?}, got {got:?}; {context}"),
         }
         // Display never panics, and says something.
@@ -302,4 +326,99 @@ fn any_single_change_breaks_a_signature() {
             Err(WebhookError::NoMatchingSignature)
         ));
     }
+}
+
+fn notification_payload(rng: &mut Rng) -> String {
+    let url = pick(
+        rng,
+        &[
+            "/v2/core/accounts/acct_1",
+            "/v1/billing/meters/mtr_1?expand[0]=x",
+            "https://evil.example/v1/x",
+            "/v1/../v2/x",
+            "/v1/x%zz",
+            "/v1/x#y",
+            "",
+        ],
+    );
+    let id = pick(rng, &["evt_1", "..", "", "evt/1", "evt 1?x"]);
+    let notification = format!(
+        r#"{{"id":"{id}","object":"v2.core.event","type":"v2.core.account.updated","created":"2025-01-01T00:00:00.000Z","livemode":false,"context":"acct_1","related_object":{{"id":"acct_1","type":"v2.core.account","url":"{url}"}}}}"#
+    );
+    match rng.below(6) {
+        0 | 1 => notification,
+        2 => event_payload(rng),
+        3 => notification.replace(
+            "v2.core.event",
+            pick(rng, &["event", "v2.core.account", ""]),
+        ),
+        4 => {
+            let mut cut = rng.below(notification.len());
+            while !notification.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            notification[..cut].to_owned()
+        }
+        _ => notification.replace(
+            pick(
+                rng,
+                &[
+                    r#""livemode":false,"#,
+                    r#""id":"evt_1","#,
+                    r#""type":"v2.core.account.updated","#,
+                ],
+            ),
+            "",
+        ),
+    }
+}
+
+#[test]
+fn arbitrary_notifications_end_in_the_error_the_rules_name() {
+    let mut rng = Rng::new(0x5eed_0007);
+    let (mut verified, mut refused) = (0, 0);
+    for case in 0..cases(5_000) {
+        let payload = notification_payload(&mut rng);
+        let Some(d) = delivery(&mut rng, &payload) else {
+            continue;
+        };
+        let expected = model(&payload, &d.header, &d.secret, d.tolerance, d.now);
+        let got =
+            webhook::parse_event_notification_with(&payload, &d.header, &d.secret, &d.options);
+        let context = format!("case {case}: payload {payload:?}, header {:?}", d.header);
+        match (&expected, &got) {
+            (Expected::Verified, Ok(notification)) => {
+                verified += 1;
+                assert_eq!(notification.object, "v2.core.event", "{context}");
+                // Whatever it holds, making its requests never panics, and a hostile id or
+                // URL is refused before sending.
+                let id = notification.id.as_str();
+                let one_segment = !["", ".", ".."].contains(&id) && !id.contains(['/', '\\']);
+                let event = notification.fetch_event::<rt::Json>();
+                assert_eq!(event.check().is_ok(), one_segment, "{context}");
+                if let Some(Ok(request)) = notification.fetch_related_object::<rt::Json>() {
+                    assert!(request.path().starts_with("/v"), "{context}");
+                    assert!(!request.path().contains(".."), "{context}");
+                }
+            }
+            (Expected::Verified, Err(WebhookError::NotAnEvent { reason })) => {
+                refused += 1;
+                assert!(!reason.is_empty(), "{context}");
+                let decoded = from_json::<EventNotification>(&payload);
+                assert!(
+                    decoded.map_or(true, |n| n.object != "v2.core.event"),
+                    "{context}"
+                );
+            }
+            (_, Err(e)) if is_named_refusal(&expected, e, &d) => refused += 1,
+            _ => panic!("expected {expected:?}, got {got:?}; {context}"),
+        }
+        if let Err(e) = &got {
+            assert!(!e.to_string().is_empty());
+        }
+    }
+    assert!(
+        verified > 50 && refused > 1_000,
+        "{verified} verified, {refused} refused"
+    );
 }

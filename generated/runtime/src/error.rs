@@ -430,6 +430,14 @@ pub enum ErrorKind {
         /// What was missing, such as "the last object on the page has no id".
         reason: &'static str,
     },
+    /// A thin event's `related_object.url` that is not requested
+    /// ([`v2::EventNotification::fetch_related_object`](crate::v2::EventNotification::fetch_related_object)):
+    /// it comes from the event, so it must be a `/v1/` or `/v2/` path on the API host, safe to
+    /// request as sent; nothing was sent.
+    InvalidRelatedObjectUrl {
+        /// What is wrong with it, such as "has a `.` or `..` segment".
+        reason: &'static str,
+    },
 }
 
 /// What is known of a sent request, whatever went wrong with it.
@@ -636,6 +644,11 @@ impl fmt::Display for Error {
             ErrorKind::Pagination { reason } => {
                 write!(f, "cannot fetch the next page of results: {reason}")?
             }
+            ErrorKind::InvalidRelatedObjectUrl { reason } => write!(
+                f,
+                "the event's related_object.url {reason}, so it is not requested; nothing was \
+                 sent"
+            )?,
         }
         match self.request_id() {
             Some(id) => write!(f, " [request {id}]"),

@@ -9,7 +9,7 @@
 //! [`Timestamp`], [`double_option`], [`WireEnum`]), v2's string formats ([`DateTime`],
 //! [`Decimal`]), request descriptions ([`Request`]), errors
 //! ([`Error`], [`ErrorKind`], [`ApiError`]), the shapes of Stripe's v2 API ([`v2`]: its list
-//! pages, deleted objects and errors), and with features: the clients that execute
+//! pages, deleted objects, errors and thin events), and with features: the clients that execute
 //! requests (`Client`, feature `client`, and `blocking::Client`, feature `blocking`), paging
 //! through lists, v1's and v2's (`Paginator`, `Page`, `client`), webhook signatures (`webhook`, feature `webhook`)
 //! and a test double for code that calls Stripe (`testing`, feature `testing`).

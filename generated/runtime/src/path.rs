@@ -94,6 +94,71 @@ fn refusal_reason(value: &str) -> Option<&'static str> {
     }
 }
 
+/// The longest URL taken from a response that is requested (a v2 list's `next_page_url`, a
+/// thin event's `related_object.url`): far above Stripe's (a path and one page token).
+pub(crate) const MAX_RESPONSE_URL: usize = 8192;
+
+/// Why a URL taken from a response is not requested ([`response_url_target`]). Each caller
+/// words the reason for the URL it checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UrlRefusal {
+    /// Longer than [`MAX_RESPONSE_URL`] bytes.
+    TooLong,
+    /// Not a path under one of the allowed prefixes: a scheme, a host, `//host`, another
+    /// API version.
+    OutsidePrefixes,
+    /// A character that cannot be sent in a URL as is: a control character, a space, a
+    /// non-ASCII byte, or `\` or `#` (which URL parsers read as `/` and as the fragment).
+    Character,
+    /// A `%` not followed by two hex digits.
+    MalformedEscape,
+    /// A `.` or `..` segment, also spelled with `%2e`.
+    DotSegment,
+}
+
+/// The path and query string of `url`, a URL taken from a response to be requested next, on
+/// the same host with the same credentials: a v2 list's `next_page_url`, a thin event's
+/// `related_object.url`. Or why it is not requested.
+///
+/// The URL is hostile input, so it must be a path that starts with one of `prefixes` (such as
+/// `/v2/`: so no scheme, no host, no `//host`), at most [`MAX_RESPONSE_URL`] bytes of visible
+/// ASCII (no control character, space or non-ASCII byte; no `\` or `#`), with well-formed
+/// percent-escapes and no `.` or `..` segment (spelled with `%2e` too), which URL parsing
+/// would resolve to another path. The query string is kept as sent (it is already encoded).
+pub(crate) fn response_url_target<'u>(
+    url: &'u str,
+    prefixes: &[&str],
+) -> Result<(&'u str, &'u str), UrlRefusal> {
+    if url.len() > MAX_RESPONSE_URL {
+        return Err(UrlRefusal::TooLong);
+    }
+    if !prefixes.iter().any(|prefix| url.starts_with(prefix)) {
+        return Err(UrlRefusal::OutsidePrefixes);
+    }
+    if url
+        .bytes()
+        .any(|b| !b.is_ascii_graphic() || b == b'\\' || b == b'#')
+    {
+        return Err(UrlRefusal::Character);
+    }
+    let bytes = url.as_bytes();
+    for (i, _) in url.match_indices('%') {
+        let hex = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_hexdigit);
+        if !hex(i + 1) || !hex(i + 2) {
+            return Err(UrlRefusal::MalformedEscape);
+        }
+    }
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let dot_segment = path.split('/').any(|segment| {
+        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+        segment == "." || segment == ".."
+    });
+    if dot_segment {
+        return Err(UrlRefusal::DotSegment);
+    }
+    Ok((path, query))
+}
+
 impl From<String> for Path {
     /// A whole literal path, already encoded.
     fn from(literal: String) -> Self {
@@ -171,6 +236,71 @@ mod tests {
                 "{value:?}"
             );
         }
+    }
+
+    #[test]
+    fn response_urls_are_checked_as_hostile_input() {
+        let v2 = &["/v2/"][..];
+        for (url, path, query) in [
+            (
+                "/v2/core/accounts?page=abc",
+                "/v2/core/accounts",
+                "page=abc",
+            ),
+            ("/v2/core/accounts", "/v2/core/accounts", ""),
+            (
+                "/v2/core/events?page=a%2Fb&limit=10&types[0]=x",
+                "/v2/core/events",
+                "page=a%2Fb&limit=10&types[0]=x",
+            ),
+            ("/v2/core/a.b/..c?page=..", "/v2/core/a.b/..c", "page=.."),
+        ] {
+            assert_eq!(response_url_target(url, v2), Ok((path, query)), "{url}");
+        }
+        for (url, refusal) in [
+            ("", UrlRefusal::OutsidePrefixes),
+            (
+                "https://evil.example/v2/core/accounts",
+                UrlRefusal::OutsidePrefixes,
+            ),
+            (
+                "//evil.example/v2/core/accounts",
+                UrlRefusal::OutsidePrefixes,
+            ),
+            ("/v1/customers?page=a", UrlRefusal::OutsidePrefixes),
+            ("v2/core/accounts", UrlRefusal::OutsidePrefixes),
+            ("/v2", UrlRefusal::OutsidePrefixes),
+            ("/v2/../v1/customers", UrlRefusal::DotSegment),
+            ("/v2/core/./accounts", UrlRefusal::DotSegment),
+            ("/v2/core/%2e%2E/x", UrlRefusal::DotSegment),
+            ("/v2/core/.%2e", UrlRefusal::DotSegment),
+            ("/v2/core/accounts?page=a b", UrlRefusal::Character),
+            (
+                "/v2/core/accounts?page=a\r\nX-Evil: 1",
+                UrlRefusal::Character,
+            ),
+            ("/v2/core/accounts\t", UrlRefusal::Character),
+            ("/v2/core/accounts?page=é", UrlRefusal::Character),
+            ("/v2/core\\..\\accounts", UrlRefusal::Character),
+            ("/v2/core/accounts#frag", UrlRefusal::Character),
+            ("/v2/core/accounts?page=%zz", UrlRefusal::MalformedEscape),
+            ("/v2/core/accounts?page=%2", UrlRefusal::MalformedEscape),
+            ("/v2/core/accounts?page=\u{7f}", UrlRefusal::Character),
+        ] {
+            assert_eq!(response_url_target(url, v2), Err(refusal), "{url:?}");
+        }
+        let long = format!("/v2/core/accounts?page={}", "a".repeat(MAX_RESPONSE_URL));
+        assert_eq!(response_url_target(&long, v2), Err(UrlRefusal::TooLong));
+        // Several prefixes: any of them.
+        let both = &["/v1/", "/v2/"][..];
+        assert_eq!(
+            response_url_target("/v1/billing/meters/mtr_1", both),
+            Ok(("/v1/billing/meters/mtr_1", ""))
+        );
+        assert_eq!(
+            response_url_target("/v3/x", both),
+            Err(UrlRefusal::OutsidePrefixes)
+        );
     }
 
     #[test]

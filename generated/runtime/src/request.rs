@@ -254,6 +254,12 @@ impl<T> Request<T> {
     #[cfg(feature = "client")]
     pub(crate) fn with_target(mut self, path: &str, query: &str) -> Self {
         self.path = Path::from(path);
+        self.with_encoded_query(query)
+    }
+
+    /// The same request with the query string `query`, already encoded (a URL's query taken
+    /// from a response and checked, such as a thin event's `related_object.url`).
+    pub(crate) fn with_encoded_query(mut self, query: &str) -> Self {
         self.query = query.to_owned();
         self
     }

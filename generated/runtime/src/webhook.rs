@@ -23,6 +23,11 @@
 //! for another version (the webhook endpoint's) is refused with
 //! [`WebhookError::ApiVersionMismatch`] unless [`Options::ignore_api_version`] says otherwise.
 //!
+//! Thin events (event notifications, [`EventNotification`]), which event destinations with the
+//! `thin` payload style deliver, are signed the same way: [`parse_event_notification`] checks
+//! the signature by the same rules and decodes the notification. They are unversioned, so no
+//! API version is checked for them.
+//!
 //! HMAC-SHA256 comes from `ring`, which the default build compiles anyway for rustls, and the
 //! comparison from `subtle`, also already there; without the `reqwest` feature, the `webhook`
 //! feature builds the two on their own.
@@ -33,6 +38,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use ring::hmac;
 use subtle::ConstantTimeEq;
 
+use crate::v2::EventNotification;
 use crate::{from_json, Decode, Reader, API_VERSION};
 
 /// What [`construct_event`] needs of the type it decodes an event as (the generated
@@ -60,6 +66,8 @@ pub struct Options {
     pub now: Option<SystemTime>,
     /// Decode events whose `api_version` is not the crate's. Their objects may then not fit
     /// the typed models: they are kept as JSON (`EventObject::Undecoded`) when they do not.
+    /// Thin events ([`parse_event_notification_with`]) have no API version: it does not apply
+    /// to them.
     pub ignore_api_version: bool,
 }
 
@@ -132,7 +140,8 @@ pub enum WebhookError {
         /// The crate's, [`API_VERSION`].
         expected: &'static str,
     },
-    /// The signed payload is not an event.
+    /// The signed payload is not an event (or, for [`parse_event_notification`], not a thin
+    /// event: not JSON, a required field missing, or another `object`).
     NotAnEvent {
         /// Why not.
         reason: String,
@@ -211,6 +220,64 @@ pub fn construct_event_with<E: Event>(
     decode_event(payload, options.ignore_api_version)
 }
 
+/// Verifies `signature_header` over `payload` (the raw request body) with `secret`, with the
+/// default tolerance against the system clock, and decodes the thin event (event
+/// notification) it carries.
+///
+/// The signature rules and errors are [`construct_event`]'s. A payload that verifies but is
+/// not a thin event is [`WebhookError::NotAnEvent`]: not JSON, without `id`, `type`,
+/// `created`, `livemode` or `object`, or with an `object` other than `v2.core.event` (a v1
+/// snapshot event, `object: event`, is told to go to [`construct_event`], as stripe-node and
+/// stripe-go do). An event type this crate does not know is no error.
+///
+/// This is stripe-node's `parseEventNotification` and stripe-go's `ParseEventNotification`,
+/// returning one [`EventNotification`] rather than a type per event type.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use stripe_typed_runtime::webhook;
+///
+/// let body = r#"{"id": "evt_1", "object": "v2.core.event", "type": "v1.billing.meter.no_meter_found",
+///     "created": "2025-01-01T00:00:00.000Z", "livemode": false}"#;
+/// let header = webhook::sign_test_payload(body, "whsec_test", SystemTime::now());
+/// let notification = webhook::parse_event_notification(body, &header, "whsec_test").unwrap();
+/// assert_eq!(notification.type_, "v1.billing.meter.no_meter_found");
+/// assert!(notification.related_object.is_none());
+/// ```
+pub fn parse_event_notification(
+    payload: &str,
+    signature_header: &str,
+    secret: &str,
+) -> Result<EventNotification, WebhookError> {
+    parse_event_notification_with(payload, signature_header, secret, &Options::default())
+}
+
+/// [`parse_event_notification`] with the tolerance and the current time given (tests,
+/// replays).
+pub fn parse_event_notification_at(
+    payload: &str,
+    signature_header: &str,
+    secret: &str,
+    tolerance: Duration,
+    now: SystemTime,
+) -> Result<EventNotification, WebhookError> {
+    let options = Options::new().tolerance(tolerance).now(now);
+    parse_event_notification_with(payload, signature_header, secret, &options)
+}
+
+/// [`parse_event_notification`] with every option (`ignore_api_version` does not apply: thin
+/// events have no API version).
+pub fn parse_event_notification_with(
+    payload: &str,
+    signature_header: &str,
+    secret: &str,
+    options: &Options,
+) -> Result<EventNotification, WebhookError> {
+    let now = options.now.unwrap_or_else(SystemTime::now);
+    verify_signature(payload, signature_header, secret, options.tolerance, now)?;
+    decode_notification(payload)
+}
+
 /// Checks the signature only: `Ok` when a `v1` of the header matches `payload` and `secret`
 /// and is no older than `tolerance` at `now`.
 pub fn verify_signature(
@@ -281,11 +348,18 @@ fn decode_event<E: Event>(payload: &str, ignore_api_version: bool) -> Result<E, 
             if let Some(version) = api_version_of(payload) {
                 check_version(Some(&version))?;
             }
-            return Err(WebhookError::NotAnEvent {
-                reason: e.to_string(),
-            });
+            let reason = match object_of(payload).as_deref() {
+                Some("v2.core.event") => THIN_EVENT.to_owned(),
+                _ => e.to_string(),
+            };
+            return Err(WebhookError::NotAnEvent { reason });
         }
     };
+    if event.object() == "v2.core.event" {
+        return Err(WebhookError::NotAnEvent {
+            reason: THIN_EVENT.to_owned(),
+        });
+    }
     if event.object() != "event" {
         return Err(WebhookError::NotAnEvent {
             reason: format!("its `object` is `{}`, not `event`", event.object()),
@@ -293,6 +367,36 @@ fn decode_event<E: Event>(payload: &str, ignore_api_version: bool) -> Result<E, 
     }
     check_version(event.api_version())?;
     Ok(event)
+}
+
+/// What a v1 snapshot event given to [`parse_event_notification`] is told.
+const V1_EVENT: &str =
+    "it is a snapshot event (`object: event`), not a thin event; decode it with construct_event";
+
+/// What a thin event given to [`construct_event`] is told.
+const THIN_EVENT: &str = "it is a thin event (`object: v2.core.event`), not a snapshot event; \
+                          decode it with parse_event_notification";
+
+/// Decodes a verified payload as a thin event.
+fn decode_notification(payload: &str) -> Result<EventNotification, WebhookError> {
+    let not_one = |reason: String| Err(WebhookError::NotAnEvent { reason });
+    match from_json::<EventNotification>(payload) {
+        Ok(n) if n.object == "v2.core.event" => Ok(n),
+        Ok(n) if n.object == "event" => not_one(V1_EVENT.to_owned()),
+        Ok(n) => not_one(format!(
+            "its `object` is `{}`, not `v2.core.event`",
+            n.object
+        )),
+        // A v1 event fails to decode (its `created` is a number): say what it is.
+        Err(_) if object_of(payload).as_deref() == Some("event") => not_one(V1_EVENT.to_owned()),
+        Err(e) => not_one(e.to_string()),
+    }
+}
+
+/// The `object` of a payload that is one JSON object, when it is a string.
+fn object_of(payload: &str) -> Option<String> {
+    let mut r = Reader::new(payload);
+    Some(r.tag("object").ok()??.into_owned())
 }
 
 /// The `api_version` of a payload that is one JSON object, when it is a string.
@@ -424,6 +528,30 @@ mod tests {
         assert_eq!(decode_hex_32(&format!("{}g", &lower[1..])), None);
         // Multi-byte characters are not digits, and do not split a byte pair.
         assert_eq!(decode_hex_32(&format!("é{}", &lower[2..])), None);
+    }
+
+    #[test]
+    fn notifications_are_thin_events_only() {
+        let thin = r#"{"id": "evt_1", "object": "v2.core.event", "type": "new.type",
+            "created": "2025-01-01T00:00:00Z", "livemode": true}"#;
+        assert_eq!(decode_notification(thin).unwrap().type_, "new.type");
+        let reason = |payload: &str| match decode_notification(payload) {
+            Err(WebhookError::NotAnEvent { reason }) => reason,
+            other => panic!("{payload}: {other:?}"),
+        };
+        let v1 = r#"{"id": "evt_1", "object": "event", "type": "customer.created",
+            "created": 1735689600, "livemode": true, "api_version": "2017-05-25"}"#;
+        assert_eq!(reason(v1), V1_EVENT);
+        assert_eq!(reason(&thin.replace("v2.core.event", "event")), V1_EVENT);
+        assert_eq!(
+            reason(&thin.replace("v2.core.event", "v2.core.account")),
+            "its `object` is `v2.core.account`, not `v2.core.event`"
+        );
+        assert!(reason(r#"{"id": "evt_1"}"#).contains("missing field"));
+        assert!(reason("not json").contains("expected"));
+        assert!(!reason("").is_empty());
+        assert_eq!(object_of("[1]"), None);
+        assert_eq!(object_of(r#"{"object": 1}"#), None);
     }
 
     #[test]
