@@ -527,7 +527,10 @@ pub fn sizes() -> Result<()> {
             v1_only,
         ),
         (
-            format!("committed, with v2 ({} resources)", committed.resources.len()),
+            format!(
+                "committed, with v2 ({} resources)",
+                committed.resources.len()
+            ),
             committed,
         ),
         ("1 resource (customer)".into(), selection_of(&["customer"])?),

@@ -373,7 +373,7 @@ fn is_component(p: &Pointer) -> bool {
 }
 
 /// `x-resourceId` -> component pointer, for every component that has one, and each v2 object
-/// schema by its own name (v2 has no `x-*` keys: see [`v2::is_object`]).
+/// schema by its own name (v2 has no `x-*` keys: a v2 object names itself in `object.enum`).
 pub fn resource_ids(doc: &Value) -> BTreeMap<&str, Pointer> {
     let mut out = BTreeMap::new();
     let Some(schemas) = doc

@@ -366,7 +366,7 @@ fn longest_owner<'a, T>(path: &str, candidates: impl Iterator<Item = (&'a str, T
 /// Where a resource's own endpoints live: `financial_connections.session` ->
 /// `/v1/financial_connections/session` (a prefix of `/v1/financial_connections/sessions`);
 /// `v2.core.account` -> `/v2/core/account`. Select replaces a v2 resource's with its
-/// collection as its operations' paths show it ([`v2::collections`](super::v2::collections)),
+/// collection as its operations' paths show it (`select::v2::collections`),
 /// since nested ones (`/v2/core/accounts/{account_id}/persons`) do not follow the id.
 pub fn canonical_path(resource_id: &str) -> String {
     match resource_id.strip_prefix("v2.") {
