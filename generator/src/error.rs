@@ -187,10 +187,17 @@ impl fmt::Display for Error {
                 "{at}: the spec is API version `{spec}`, but spec/manifest.json pins `{pinned}`. To move the pin and generated/ to this spec, run `cargo xtask bump-spec --file PATH`; to use the pinned spec, run `cargo xtask fetch-spec`."
             ),
             ErrorKind::MissingResource { name, did_you_mean } => {
-                write!(
-                    f,
-                    "spec/select.yaml{at}: no schema has x-resourceId `{name}`. Fix the name in spec/select.yaml"
-                )?;
+                if name.starts_with("v2.") {
+                    write!(
+                        f,
+                        "spec/select.yaml{at}: no v2 object schema is named `{name}` (a v2 object names itself in `properties.object.enum`). Fix the name in spec/select.yaml, or remove it to generate from a spec without it (Stripe's specs have v2 since API version 2024-09-30.acacia)"
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "spec/select.yaml{at}: no schema has x-resourceId `{name}`. Fix the name in spec/select.yaml"
+                    )?;
+                }
                 if did_you_mean.is_empty() {
                     write!(f, ".")
                 } else {

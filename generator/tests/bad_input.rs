@@ -193,6 +193,7 @@ fn corpus() -> Vec<Case> {
         case("select_wrong_type", Select("select_wrong_type.select.yaml"), "line 1, column 12", "invalid type: string \"thing\", expected a sequence"),
         case("select_invalid_yaml", Select("select_invalid_yaml.select.yaml"), "line 2, column", "spec/select.yaml"),
         case("select_missing_resource", Select("select_missing_resource.select.yaml"), "spec/select.yaml#/resources/0:", "no schema has x-resourceId `thng`"),
+        case("select_missing_v2_resource", Select("select_missing_v2_resource.select.yaml"), "spec/select.yaml#/resources/0:", "no v2 object schema is named `v2.core.thing`"),
         case("select_missing_second_resource", Select("select_missing_second_resource.select.yaml"), "spec/select.yaml#/resources/1:", "(did you mean `thing`?)"),
         case("select_rename_to_reserved", Select("select_rename_to_reserved.select.yaml"), "#/components/schemas/thing:", "generates the Rust name `Option`, which the generated crate reserves"),
         // References.
