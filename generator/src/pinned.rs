@@ -33,15 +33,17 @@ pub fn runtime_files(model: &Model) -> Result<Vec<File>, Error> {
 /// with a catch-all, declared by the runtime's hand-written `v2` module.
 fn v2_error_code_file(model: &Model) -> Result<File, Error> {
     let codes = &model.v2_error_codes;
-    let name = &codes.name;
-    let body = enum_with_wire_table(codes, &quote!(crate));
-    let tokens = quote! {
-        #body
-
-        crate::impl_wire_enum!(@core #name);
-        crate::impl_wire_enum!(@serde #name);
-    };
-    formatted(&model.spec, V2_ERROR_CODE_FILE, tokens)
+    let mut file = formatted(
+        &model.spec,
+        V2_ERROR_CODE_FILE,
+        enum_with_wire_table(codes, &quote!(crate)),
+    )?;
+    // As text: prettyplease spaces a macro's tokens (`@ core`).
+    let name = codes.name.rust();
+    file.contents.push_str(&format!(
+        "\ncrate::impl_wire_enum!(@core {name});\ncrate::impl_wire_enum!(@serde {name});\n"
+    ));
+    Ok(file)
 }
 
 /// A file of the runtime: `tokens` formatted, under the generated header.

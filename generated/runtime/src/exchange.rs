@@ -1293,7 +1293,10 @@ mod tests {
             true,
         );
         let e = err.v2_api_error().expect("a v2 error");
-        assert_eq!(e.code, crate::v2::ErrorCode::NotFound);
+        assert_eq!(
+            e.code,
+            <crate::v2::ErrorCode as crate::WireEnum>::from_wire("not_found")
+        );
         assert_eq!(e.user_message.as_deref(), Some("Not found."));
         assert!(err.api_error().is_none());
         assert_eq!(
@@ -1324,7 +1327,10 @@ mod tests {
             Request::new(Method::Get, "/v2/core/accounts/acct_x").max_retries(0);
         let mut ex = Exchange::new(&config(), &get).unwrap();
         match failed(ex.step(Ok(response(404, &[], body)), Duration::ZERO)) {
-            Some(ErrorKind::ApiV2(e)) => assert_eq!(e.code, crate::v2::ErrorCode::NotFound),
+            Some(ErrorKind::ApiV2(e)) => assert_eq!(
+                e.code,
+                <crate::v2::ErrorCode as crate::WireEnum>::from_wire("not_found")
+            ),
             other => panic!("{other:?}"),
         }
     }

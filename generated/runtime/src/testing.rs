@@ -355,7 +355,7 @@ impl Script<'_> {
     }
 
     /// A failed response with `status` and a v2 error object of `code` (such as
-    /// [`v2::ErrorCode::NotFound`]) and `message`.
+    /// `v2::ErrorCode::from_wire("not_found")`) and `message`.
     pub fn v2_error(self, status: u16, code: v2::ErrorCode, message: &str) -> Self {
         self.v2_api_error(status, v2::ApiError::new(code, message))
     }
@@ -645,6 +645,7 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::WireEnum;
     use crate::{ErrorKind, Json, Request};
 
     fn get(path: &str) -> Request<Json> {
@@ -846,7 +847,11 @@ mod tests {
     fn v2_errors_are_scripted_typed() {
         let fake = FakeStripe::new();
         fake.on(Method::Get, "/v2/core/accounts/*")
-            .v2_error(404, v2::ErrorCode::NotFound, "No such account.")
+            .v2_error(
+                404,
+                v2::ErrorCode::from_wire("not_found"),
+                "No such account.",
+            )
             .v2_error(500, v2::ErrorCode::Unknown("internal".into()), "Oops.")
             .json(200, r#"{"id": "acct_1"}"#);
         let client = fake.client();
@@ -855,7 +860,7 @@ mod tests {
         let api = err.v2_api_error().expect("a v2 error");
         assert_eq!(
             (&api.code, api.message.as_str()),
-            (&v2::ErrorCode::NotFound, "No such account.")
+            (&v2::ErrorCode::from_wire("not_found"), "No such account.")
         );
         assert_eq!(err.status(), Some(404));
         // A 500 is retried, then the scripted success comes.

@@ -27,7 +27,7 @@ use crate::{Extra, WireEnum};
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// What went wrong, such as [`ErrorCode::NotFound`].
+    /// What went wrong, such as `not_found`.
     pub code: ErrorCode,
     /// The class of the error, such as `invalid_request_error` or `temporary_session_expired`,
     /// when Stripe sends one.
@@ -146,6 +146,7 @@ pub(crate) fn api_error_of(body: &[u8]) -> Option<ApiError> {
 mod tests {
     use super::*;
     use crate::from_json;
+    use crate::WireEnum;
     use serde_json::json;
 
     #[test]
@@ -189,7 +190,7 @@ mod tests {
             from_json(r#"{"code": "not_found", "message": "No such account."}"#).unwrap();
         assert_eq!(
             (e.code.clone(), e.type_.clone()),
-            (ErrorCode::NotFound, None)
+            (ErrorCode::from_wire("not_found"), None)
         );
         assert_eq!(e.to_string(), "not_found: No such account.");
         let empty: ApiError = from_json(r#"{"code": null, "message": null}"#).unwrap();
@@ -201,7 +202,7 @@ mod tests {
         for bad in [r#"{"code": 3}"#, r#"{"message": []}"#, "[]", r#""x""#] {
             assert!(from_json::<ApiError>(bad).is_err(), "{bad}");
         }
-        let made = ApiError::new(ErrorCode::IdempotencyError, "Keys differ.");
+        let made = ApiError::new(ErrorCode::from_wire("idempotency_error"), "Keys differ.");
         assert_eq!(
             serde_json::to_value(&made).unwrap(),
             json!({"code": "idempotency_error", "message": "Keys differ."})
@@ -214,7 +215,10 @@ mod tests {
         let body = br#"{"error": {"type": "temporary_session_expired",
             "code": "billing_meter_event_session_expired", "message": "Expired."}, "x": 1}"#;
         let e = api_error_of(body).unwrap();
-        assert_eq!(e.code, ErrorCode::BillingMeterEventSessionExpired);
+        assert_eq!(
+            e.code,
+            ErrorCode::from_wire("billing_meter_event_session_expired")
+        );
         for refused in [
             &b"{}"[..],
             b"[]",

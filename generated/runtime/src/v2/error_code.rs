@@ -662,5 +662,6 @@ impl crate::WireEnum for ErrorCode {
         Self::Unknown(wire.to_owned())
     }
 }
-crate::impl_wire_enum!(@ core ErrorCode);
-crate::impl_wire_enum!(@ serde ErrorCode);
+
+crate::impl_wire_enum!(@core ErrorCode);
+crate::impl_wire_enum!(@serde ErrorCode);
