@@ -186,28 +186,14 @@ fn object_variants(events: &Events) -> Vec<TokenStream> {
 fn decode_body(events: &Events) -> TokenStream {
     let type_enum = &events.type_enum;
     let arms = events.objects.iter().map(|o| {
-        let (variant, feature) = (&o.name, o.ty.module.rust());
-        let typed = held(o, quote!(typed));
         let types = events
             .types
             .iter()
-            .filter(|t| t.object.as_ref() == Some(variant))
+            .filter(|t| t.object.as_ref() == Some(&o.name))
             .map(|t| &t.name);
-        quote! {
-            #[cfg(feature = #feature)]
-            #(#type_enum::#types)|* => match rt::decode_object(r) {
-                Ok(Ok(typed)) => Ok(Self::#variant(#typed)),
-                Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
-                Err(e) => Err(e),
-            },
-        }
+        object_arm(o, quote!(#(#type_enum::#types)|*))
     });
-    let other = quote! {
-        match r.json() {
-            Ok(object) => Ok(Self::Other(object)),
-            Err(e) => Err(e),
-        }
-    };
+    let other = other_json();
     // With no typed object, a match would have one arm (clippy's `match_single_binding`).
     if events.objects.is_empty() {
         quote! {
@@ -235,23 +221,10 @@ pub fn thin_object_enum(thin: &ThinEvents) -> TokenStream {
         variant(o, &text)
     });
     let arms = thin.objects.iter().map(|o| {
-        let (variant, feature, wire) = (&o.name, o.ty.module.rust(), o.name.wire());
-        let typed = held(o, quote!(typed));
-        quote! {
-            #[cfg(feature = #feature)]
-            Some(#wire) => match rt::decode_object(r) {
-                Ok(Ok(typed)) => Ok(Self::#variant(#typed)),
-                Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
-                Err(e) => Err(e),
-            },
-        }
+        let wire = o.name.wire();
+        object_arm(o, quote!(Some(#wire)))
     });
-    let other = quote! {
-        match r.json() {
-            Ok(object) => Ok(Self::Other(object)),
-            Err(e) => Err(e),
-        }
-    };
+    let other = other_json();
     let decode = if thin.objects.is_empty() {
         quote!(#other)
     } else {
@@ -266,6 +239,8 @@ pub fn thin_object_enum(thin: &ThinEvents) -> TokenStream {
             }
         }
     };
+    // `match`, not `?`, as in every generated decoder: no error conversion compiled per type.
+    let impls = items::decode_impls(name, quote!(#[allow(clippy::question_mark)]), decode);
     quote! {
         /// The object a thin event is about (its `related_object`), fetched from the URL the
         /// event gives: typed by the object's own `object` value when its resource is
@@ -283,20 +258,7 @@ pub fn thin_object_enum(thin: &ThinEvents) -> TokenStream {
             Undecoded(rt::UndecodedObject),
         }
 
-        // `match`, not `?`, as in every generated decoder: no error conversion compiled per type.
-        #[allow(clippy::question_mark)]
-        impl rt::Decode for #name {
-            fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
-                #decode
-            }
-        }
-
-        #[cfg(feature = "serde")]
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::deserialize_via_json(deserializer)
-            }
-        }
+        #impls
     }
 }
 
@@ -315,10 +277,30 @@ fn variant(o: &ObjectVariant, doc: &str) -> TokenStream {
     }
 }
 
-/// `value` as a variant holds it: boxed or not.
-fn held(o: &ObjectVariant, value: TokenStream) -> TokenStream {
-    match o.boxed {
-        true => quote!(Box::new(#value)),
-        false => value,
+/// The match arm of an object enum's decoder for variant `o` (behind its feature): the object
+/// ahead decoded as its type, or kept as sent in `Undecoded` when it does not fit.
+fn object_arm(o: &ObjectVariant, pattern: TokenStream) -> TokenStream {
+    let (variant, feature) = (&o.name, o.ty.module.rust());
+    let typed = match o.boxed {
+        true => quote!(Box::new(typed)),
+        false => quote!(typed),
+    };
+    quote! {
+        #[cfg(feature = #feature)]
+        #pattern => match rt::decode_object(r) {
+            Ok(Ok(typed)) => Ok(Self::#variant(#typed)),
+            Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// An object enum's fallback: the object ahead kept as JSON in `Other`.
+fn other_json() -> TokenStream {
+    quote! {
+        match r.json() {
+            Ok(object) => Ok(Self::Other(object)),
+            Err(e) => Err(e),
+        }
     }
 }

@@ -10,6 +10,7 @@ use crate::model::{
 
 use super::doc;
 use super::types::{field_type, path_arg_type, rust_type};
+use crate::naming::TypeName;
 
 /// `#[doc = "..."]` attributes, one per line.
 pub fn doc_attrs(d: &Doc) -> TokenStream {
@@ -196,6 +197,26 @@ fn params_to_json(s: &Struct) -> TokenStream {
     }
 }
 
+/// `rt::Decode` with `body`, and serde's `Deserialize` through it (feature `serde`), for a
+/// decoded enum. `attrs` go on the `Decode` impl.
+pub fn decode_impls(name: &TypeName, attrs: TokenStream, body: TokenStream) -> TokenStream {
+    quote! {
+        #attrs
+        impl rt::Decode for #name {
+            fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
+                #body
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::deserialize_via_json(deserializer)
+            }
+        }
+    }
+}
+
 /// Dispatches a struct by role.
 pub fn emit_any_struct(s: &Struct) -> TokenStream {
     match s.role {
@@ -315,6 +336,7 @@ pub fn emit_union(u: &Union) -> TokenStream {
             }
         }
     };
+    let impls = decode_impls(name, quote!(), decode);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
@@ -325,18 +347,7 @@ pub fn emit_union(u: &Union) -> TokenStream {
             Unknown(rt::Json),
         }
 
-        impl rt::Decode for #name {
-            fn decode(r: &mut rt::Reader<'_>) -> Result<Self, rt::DecodeError> {
-                #decode
-            }
-        }
-
-        #[cfg(feature = "serde")]
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::deserialize_via_json(deserializer)
-            }
-        }
+        #impls
     }
 }
 
