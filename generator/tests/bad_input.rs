@@ -518,8 +518,8 @@ fn field_collisions_get_numbered_suffixes_in_wire_order_whatever_the_property_or
         "pub type_: ",
         "pub type_2: ",
         "pub foo_bar3: ",
-        r#""foo_bar" => r.set"#,
-        r#""type_" => r.set"#,
+        r#""foo_bar" => extra.read_optional(key, &mut v_foo_bar"#,
+        r#""type_" => extra.read_optional(key, &mut v_type_"#,
     ] {
         assert!(
             module.contents.contains(needle),

@@ -22,10 +22,19 @@ use super::Json;
 /// The fields of a response object that this version of the crate does not know, kept as
 /// sent (their JSON text, in the order they came) and written back when the object is encoded.
 ///
+/// It also remembers which *known* optional fields came as `null`: such a field reads as
+/// `None`, as an absent one does, and is written back as `null` while it stays `None`
+/// ([`sent_null`](Self::sent_null)). v2 responses send `null` for optional fields the spec
+/// does not mark nullable, so this is what keeps them exact.
+///
 /// `Debug` prints only the keys: an unknown field may hold a secret. Two sets are equal when
-/// they hold the same keys with equal JSON values, whatever their order or spacing.
+/// they hold the same keys with equal JSON values, whatever their order or spacing, and the
+/// same known fields sent as `null`.
 #[derive(Clone, Default)]
-pub struct Extra(Vec<(String, Box<str>)>);
+pub struct Extra {
+    fields: Vec<(String, Box<str>)>,
+    nulls: Vec<Box<str>>,
+}
 
 impl Extra {
     /// An empty set of fields.
@@ -41,7 +50,10 @@ impl Extra {
 
     /// The unknown field `key` as it was sent: its JSON text.
     pub fn get_raw(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| &**v)
     }
 
     /// Sets the unknown field `key`, returning its previous value (as [`get`](Self::get) reads
@@ -53,23 +65,57 @@ impl Extra {
 
     /// Removes the unknown field `key`, returning its value (as [`get`](Self::get) reads it).
     pub fn remove(&mut self, key: &str) -> Option<Json> {
-        let at = self.0.iter().position(|(k, _)| k == key)?;
-        parse(&self.0.remove(at).1)
+        let at = self.fields.iter().position(|(k, _)| k == key)?;
+        parse(&self.fields.remove(at).1)
     }
 
     /// The unknown fields: each key with its JSON text, in the order they were sent.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
+        self.fields.iter().map(|(k, v)| (k.as_str(), &**v))
     }
 
     /// How many unknown fields there are.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.fields.len()
     }
 
     /// Whether the object had no unknown field.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.fields.is_empty()
+    }
+
+    /// Whether the known optional field `key` was sent as `null` (it reads as `None`). The
+    /// generated `Serialize` writes such a field back as `null` while it is `None`.
+    pub fn sent_null(&self, key: &str) -> bool {
+        self.nulls.iter().any(|k| &**k == key)
+    }
+
+    /// Remembers that the known optional field `key` came as `null`.
+    fn mark_null(&mut self, key: &str) {
+        if !self.sent_null(key) {
+            self.nulls.push(key.into());
+        }
+    }
+
+    /// Reads the value at `r` into the optional field `slot`, `key` of its object: `null`
+    /// leaves `None`, as an absent key does, and is remembered (see
+    /// [`sent_null`](Self::sent_null)). A [`Decode`](crate::Decode) impl calls it for each
+    /// optional field that is not nullable.
+    pub fn read_optional<T: crate::Decode>(
+        &mut self,
+        key: &str,
+        slot: &mut Option<T>,
+        r: &mut Reader<'_>,
+    ) -> Result<(), DecodeError> {
+        match r.null() {
+            Ok(true) => {
+                *slot = None;
+                self.mark_null(key);
+                Ok(())
+            }
+            Ok(false) => r.set(slot),
+            Err(e) => Err(e),
+        }
     }
 
     /// Reads the value at `r` as the unknown field `key`: its text is kept, not parsed. A
@@ -93,10 +139,10 @@ impl Extra {
 
     /// A later duplicate key replaces the earlier value, as when decoding into a map.
     fn insert_raw(&mut self, key: String, raw: Box<str>) -> Option<Box<str>> {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
+        match self.fields.iter_mut().find(|(k, _)| *k == key) {
             Some((_, old)) => Some(std::mem::replace(old, raw)),
             None => {
-                self.0.push((key, raw));
+                self.fields.push((key, raw));
                 None
             }
         }
@@ -105,7 +151,7 @@ impl Extra {
     /// Writes the unknown fields into `map` and ends it: with serde_json, as the exact text
     /// they were received as. A `Serialize` impl calls it after its known fields.
     pub fn end<M: SerializeMap>(&self, mut map: M) -> Result<M::Ok, M::Error> {
-        for (key, raw) in &self.0 {
+        for (key, raw) in &self.fields {
             map.serialize_entry(key, &Raw(raw))?;
         }
         map.end()
@@ -142,7 +188,7 @@ fn parse(raw: &str) -> Option<Json> {
 impl fmt::Debug for Extra {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set()
-            .entries(self.0.iter().map(|(k, _)| k))
+            .entries(self.fields.iter().map(|(k, _)| k))
             .finish()
     }
 }
@@ -150,6 +196,8 @@ impl fmt::Debug for Extra {
 impl PartialEq for Extra {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len()
+            && self.nulls.len() == other.nulls.len()
+            && self.nulls.iter().all(|k| other.sent_null(k))
             && self.iter().all(|(key, raw)| {
                 other
                     .get_raw(key)
@@ -176,11 +224,13 @@ impl Serialize for Extra {
 impl<'de> Deserialize<'de> for Extra {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let map = serde_json::Map::<String, Json>::deserialize(deserializer)?;
-        Ok(Extra(
-            map.into_iter()
+        Ok(Extra {
+            fields: map
+                .into_iter()
                 .map(|(k, v)| (k, v.to_string().into()))
                 .collect(),
-        ))
+            nulls: Vec::new(),
+        })
     }
 }
 
@@ -261,7 +311,7 @@ mod tests {
     use serde_json::json;
 
     /// What the generator emits for `{ id: string (required), n: integer (optional) }`.
-    #[derive(Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     struct Thing {
         id: String,
         n: Option<i64>,
@@ -275,7 +325,7 @@ mod tests {
             r.object(&mut |r, key| {
                 match key {
                     "id" => v_id = Some(Decode::decode(r)?),
-                    "n" => v_n = Decode::decode(r)?,
+                    "n" => extra.read_optional(key, &mut v_n, r)?,
                     _ => extra.read(key, r)?,
                 }
                 Ok(())
@@ -300,9 +350,31 @@ mod tests {
             map.serialize_entry("id", &self.id)?;
             if let Some(n) = &self.n {
                 map.serialize_entry("n", n)?;
+            } else if self.extra.sent_null("n") {
+                map.serialize_entry("n", &())?;
             }
             self.extra.end(map)
         }
+    }
+
+    #[test]
+    fn an_optional_field_sent_as_null_is_none_and_written_back_as_null() {
+        let null: Thing = from_json(r#"{"id":"x","n":null}"#).unwrap();
+        let absent: Thing = from_json(r#"{"id":"x"}"#).unwrap();
+        assert_eq!((null.n, absent.n), (None, None));
+        assert!(null.extra.sent_null("n") && !absent.extra.sent_null("n"));
+        assert!(null.extra.is_empty() && null.extra.get("n").is_none());
+        assert_ne!(null, absent);
+        assert_eq!(
+            serde_json::to_string(&null).unwrap(),
+            r#"{"id":"x","n":null}"#
+        );
+        assert_eq!(serde_json::to_string(&absent).unwrap(), r#"{"id":"x"}"#);
+        let mut set = null.clone();
+        set.n = Some(4);
+        assert_eq!(serde_json::to_string(&set).unwrap(), r#"{"id":"x","n":4}"#);
+        let number: Thing = from_json(r#"{"id":"x","n":2}"#).unwrap();
+        assert_eq!(number.n, Some(2));
     }
 
     #[test]

@@ -27,9 +27,11 @@ impl rt::Decode for BankConnectionsResourceAccountholder {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "account" => r.set_nullable(&mut v_account),
-                    "customer" => r.set_nullable(&mut v_customer),
-                    "customer_account" => r.set_nullable(&mut v_customer_account),
+                    "account" => extra.read_optional(key, &mut v_account, r),
+                    "customer" => extra.read_optional(key, &mut v_customer, r),
+                    "customer_account" => {
+                        extra.read_optional(key, &mut v_customer_account, r)
+                    }
                     "type" => r.set(&mut v_type_),
                     _ => extra.read(key, r),
                 },
@@ -67,12 +69,18 @@ impl serde::Serialize for BankConnectionsResourceAccountholder {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.account {
             map.serialize_entry("account", value)?;
+        } else if self.extra.sent_null("account") {
+            map.serialize_entry("account", &())?;
         }
         if let Some(value) = &self.customer {
             map.serialize_entry("customer", value)?;
+        } else if self.extra.sent_null("customer") {
+            map.serialize_entry("customer", &())?;
         }
         if let Some(value) = &self.customer_account {
             map.serialize_entry("customer_account", value)?;
+        } else if self.extra.sent_null("customer_account") {
+            map.serialize_entry("customer_account", &())?;
         }
         map.serialize_entry("type", &self.type_)?;
         self.extra.end(map)

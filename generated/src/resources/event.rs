@@ -70,9 +70,9 @@ impl rt::Decode for Event {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "account" => r.set_nullable(&mut v_account),
+                    "account" => extra.read_optional(key, &mut v_account, r),
                     "api_version" => r.set(&mut v_api_version),
-                    "context" => r.set_nullable(&mut v_context),
+                    "context" => extra.read_optional(key, &mut v_context, r),
                     "created" => r.set(&mut v_created),
                     "data" => {
                         let read = NotificationEventData::decode_for_event(
@@ -167,12 +167,16 @@ impl serde::Serialize for Event {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.account {
             map.serialize_entry("account", value)?;
+        } else if self.extra.sent_null("account") {
+            map.serialize_entry("account", &())?;
         }
         if let Some(value) = &self.api_version {
             map.serialize_entry("api_version", value)?;
         }
         if let Some(value) = &self.context {
             map.serialize_entry("context", value)?;
+        } else if self.extra.sent_null("context") {
+            map.serialize_entry("context", &())?;
         }
         map.serialize_entry("created", &self.created)?;
         map.serialize_entry("data", &self.data)?;
@@ -242,7 +246,9 @@ impl NotificationEventData {
                             Err(e) => Err(e),
                         }
                     }
-                    "previous_attributes" => r.set_nullable(&mut v_previous_attributes),
+                    "previous_attributes" => {
+                        extra.read_optional(key, &mut v_previous_attributes, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -284,6 +290,8 @@ impl serde::Serialize for NotificationEventData {
         map.serialize_entry("object", &self.object)?;
         if let Some(value) = &self.previous_attributes {
             map.serialize_entry("previous_attributes", value)?;
+        } else if self.extra.sent_null("previous_attributes") {
+            map.serialize_entry("previous_attributes", &())?;
         }
         self.extra.end(map)
     }

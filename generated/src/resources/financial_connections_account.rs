@@ -468,8 +468,8 @@ impl rt::Decode for BankConnectionsResourceBalance {
             .object(
                 &mut |r, key| match key {
                     "as_of" => r.set(&mut v_as_of),
-                    "cash" => r.set_nullable(&mut v_cash),
-                    "credit" => r.set_nullable(&mut v_credit),
+                    "cash" => extra.read_optional(key, &mut v_cash, r),
+                    "credit" => extra.read_optional(key, &mut v_credit, r),
                     "current" => r.set(&mut v_current),
                     "type" => r.set(&mut v_type_),
                     _ => extra.read(key, r),
@@ -514,9 +514,13 @@ impl serde::Serialize for BankConnectionsResourceBalance {
         map.serialize_entry("as_of", &self.as_of)?;
         if let Some(value) = &self.cash {
             map.serialize_entry("cash", value)?;
+        } else if self.extra.sent_null("cash") {
+            map.serialize_entry("cash", &())?;
         }
         if let Some(value) = &self.credit {
             map.serialize_entry("credit", value)?;
+        } else if self.extra.sent_null("credit") {
+            map.serialize_entry("credit", &())?;
         }
         map.serialize_entry("current", &self.current)?;
         map.serialize_entry("type", &self.type_)?;

@@ -53,13 +53,13 @@ impl rt::Decode for FinancialConnectionsSession {
                     "account_holder" => r.set(&mut v_account_holder),
                     "accounts" => r.set(&mut v_accounts),
                     "client_secret" => r.set(&mut v_client_secret),
-                    "filters" => r.set_nullable(&mut v_filters),
+                    "filters" => extra.read_optional(key, &mut v_filters, r),
                     "id" => r.set(&mut v_id),
                     "livemode" => r.set(&mut v_livemode),
                     "object" => r.set(&mut v_object),
                     "permissions" => r.set(&mut v_permissions),
                     "prefetch" => r.set(&mut v_prefetch),
-                    "return_url" => r.set_nullable(&mut v_return_url),
+                    "return_url" => extra.read_optional(key, &mut v_return_url, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -127,6 +127,8 @@ impl serde::Serialize for FinancialConnectionsSession {
         }
         if let Some(value) = &self.filters {
             map.serialize_entry("filters", value)?;
+        } else if self.extra.sent_null("filters") {
+            map.serialize_entry("filters", &())?;
         }
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("livemode", &self.livemode)?;
@@ -137,6 +139,8 @@ impl serde::Serialize for FinancialConnectionsSession {
         }
         if let Some(value) = &self.return_url {
             map.serialize_entry("return_url", value)?;
+        } else if self.extra.sent_null("return_url") {
+            map.serialize_entry("return_url", &())?;
         }
         self.extra.end(map)
     }

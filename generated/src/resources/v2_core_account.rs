@@ -66,21 +66,23 @@ impl rt::Decode for V2CoreAccount {
             .object(
                 &mut |r, key| match key {
                     "applied_configurations" => r.set(&mut v_applied_configurations),
-                    "closed" => r.set_nullable(&mut v_closed),
-                    "configuration" => r.set_nullable(&mut v_configuration),
-                    "contact_email" => r.set_nullable(&mut v_contact_email),
-                    "contact_phone" => r.set_nullable(&mut v_contact_phone),
+                    "closed" => extra.read_optional(key, &mut v_closed, r),
+                    "configuration" => extra.read_optional(key, &mut v_configuration, r),
+                    "contact_email" => extra.read_optional(key, &mut v_contact_email, r),
+                    "contact_phone" => extra.read_optional(key, &mut v_contact_phone, r),
                     "created" => r.set(&mut v_created),
-                    "dashboard" => r.set_nullable(&mut v_dashboard),
-                    "defaults" => r.set_nullable(&mut v_defaults),
-                    "display_name" => r.set_nullable(&mut v_display_name),
-                    "future_requirements" => r.set_nullable(&mut v_future_requirements),
+                    "dashboard" => extra.read_optional(key, &mut v_dashboard, r),
+                    "defaults" => extra.read_optional(key, &mut v_defaults, r),
+                    "display_name" => extra.read_optional(key, &mut v_display_name, r),
+                    "future_requirements" => {
+                        extra.read_optional(key, &mut v_future_requirements, r)
+                    }
                     "id" => r.set(&mut v_id),
-                    "identity" => r.set_nullable(&mut v_identity),
+                    "identity" => extra.read_optional(key, &mut v_identity, r),
                     "livemode" => r.set(&mut v_livemode),
-                    "metadata" => r.set_nullable(&mut v_metadata),
+                    "metadata" => extra.read_optional(key, &mut v_metadata, r),
                     "object" => r.set(&mut v_object),
-                    "requirements" => r.set_nullable(&mut v_requirements),
+                    "requirements" => extra.read_optional(key, &mut v_requirements, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -154,40 +156,62 @@ impl serde::Serialize for V2CoreAccount {
         map.serialize_entry("applied_configurations", &self.applied_configurations)?;
         if let Some(value) = &self.closed {
             map.serialize_entry("closed", value)?;
+        } else if self.extra.sent_null("closed") {
+            map.serialize_entry("closed", &())?;
         }
         if let Some(value) = &self.configuration {
             map.serialize_entry("configuration", value)?;
+        } else if self.extra.sent_null("configuration") {
+            map.serialize_entry("configuration", &())?;
         }
         if let Some(value) = &self.contact_email {
             map.serialize_entry("contact_email", value)?;
+        } else if self.extra.sent_null("contact_email") {
+            map.serialize_entry("contact_email", &())?;
         }
         if let Some(value) = &self.contact_phone {
             map.serialize_entry("contact_phone", value)?;
+        } else if self.extra.sent_null("contact_phone") {
+            map.serialize_entry("contact_phone", &())?;
         }
         map.serialize_entry("created", &self.created)?;
         if let Some(value) = &self.dashboard {
             map.serialize_entry("dashboard", value)?;
+        } else if self.extra.sent_null("dashboard") {
+            map.serialize_entry("dashboard", &())?;
         }
         if let Some(value) = &self.defaults {
             map.serialize_entry("defaults", value)?;
+        } else if self.extra.sent_null("defaults") {
+            map.serialize_entry("defaults", &())?;
         }
         if let Some(value) = &self.display_name {
             map.serialize_entry("display_name", value)?;
+        } else if self.extra.sent_null("display_name") {
+            map.serialize_entry("display_name", &())?;
         }
         if let Some(value) = &self.future_requirements {
             map.serialize_entry("future_requirements", value)?;
+        } else if self.extra.sent_null("future_requirements") {
+            map.serialize_entry("future_requirements", &())?;
         }
         map.serialize_entry("id", &self.id)?;
         if let Some(value) = &self.identity {
             map.serialize_entry("identity", value)?;
+        } else if self.extra.sent_null("identity") {
+            map.serialize_entry("identity", &())?;
         }
         map.serialize_entry("livemode", &self.livemode)?;
         if let Some(value) = &self.metadata {
             map.serialize_entry("metadata", value)?;
+        } else if self.extra.sent_null("metadata") {
+            map.serialize_entry("metadata", &())?;
         }
         map.serialize_entry("object", &self.object)?;
         if let Some(value) = &self.requirements {
             map.serialize_entry("requirements", value)?;
+        } else if self.extra.sent_null("requirements") {
+            map.serialize_entry("requirements", &())?;
         }
         self.extra.end(map)
     }
@@ -253,9 +277,9 @@ impl rt::Decode for V2CoreAccountConfiguration {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "customer" => r.set_nullable(&mut v_customer),
-                    "merchant" => r.set_nullable(&mut v_merchant),
-                    "recipient" => r.set_nullable(&mut v_recipient),
+                    "customer" => extra.read_optional(key, &mut v_customer, r),
+                    "merchant" => extra.read_optional(key, &mut v_merchant, r),
+                    "recipient" => extra.read_optional(key, &mut v_recipient, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -287,12 +311,18 @@ impl serde::Serialize for V2CoreAccountConfiguration {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.customer {
             map.serialize_entry("customer", value)?;
+        } else if self.extra.sent_null("customer") {
+            map.serialize_entry("customer", &())?;
         }
         if let Some(value) = &self.merchant {
             map.serialize_entry("merchant", value)?;
+        } else if self.extra.sent_null("merchant") {
+            map.serialize_entry("merchant", &())?;
         }
         if let Some(value) = &self.recipient {
             map.serialize_entry("recipient", value)?;
+        } else if self.extra.sent_null("recipient") {
+            map.serialize_entry("recipient", &())?;
         }
         self.extra.end(map)
     }
@@ -334,12 +364,12 @@ impl rt::Decode for V2CoreAccountConfigurationCustomer {
                 &mut |r, key| match key {
                     "applied" => r.set(&mut v_applied),
                     "automatic_indirect_tax" => {
-                        r.set_nullable(&mut v_automatic_indirect_tax)
+                        extra.read_optional(key, &mut v_automatic_indirect_tax, r)
                     }
-                    "billing" => r.set_nullable(&mut v_billing),
-                    "capabilities" => r.set_nullable(&mut v_capabilities),
-                    "shipping" => r.set_nullable(&mut v_shipping),
-                    "test_clock" => r.set_nullable(&mut v_test_clock),
+                    "billing" => extra.read_optional(key, &mut v_billing, r),
+                    "capabilities" => extra.read_optional(key, &mut v_capabilities, r),
+                    "shipping" => extra.read_optional(key, &mut v_shipping, r),
+                    "test_clock" => extra.read_optional(key, &mut v_test_clock, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -379,18 +409,28 @@ impl serde::Serialize for V2CoreAccountConfigurationCustomer {
         map.serialize_entry("applied", &self.applied)?;
         if let Some(value) = &self.automatic_indirect_tax {
             map.serialize_entry("automatic_indirect_tax", value)?;
+        } else if self.extra.sent_null("automatic_indirect_tax") {
+            map.serialize_entry("automatic_indirect_tax", &())?;
         }
         if let Some(value) = &self.billing {
             map.serialize_entry("billing", value)?;
+        } else if self.extra.sent_null("billing") {
+            map.serialize_entry("billing", &())?;
         }
         if let Some(value) = &self.capabilities {
             map.serialize_entry("capabilities", value)?;
+        } else if self.extra.sent_null("capabilities") {
+            map.serialize_entry("capabilities", &())?;
         }
         if let Some(value) = &self.shipping {
             map.serialize_entry("shipping", value)?;
+        } else if self.extra.sent_null("shipping") {
+            map.serialize_entry("shipping", &())?;
         }
         if let Some(value) = &self.test_clock {
             map.serialize_entry("test_clock", value)?;
+        } else if self.extra.sent_null("test_clock") {
+            map.serialize_entry("test_clock", &())?;
         }
         self.extra.end(map)
     }
@@ -424,10 +464,12 @@ impl rt::Decode for V2CoreAccountConfigurationCustomerAutomaticIndirectTax {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "exempt" => r.set_nullable(&mut v_exempt),
-                    "ip_address" => r.set_nullable(&mut v_ip_address),
-                    "location" => r.set_nullable(&mut v_location),
-                    "location_source" => r.set_nullable(&mut v_location_source),
+                    "exempt" => extra.read_optional(key, &mut v_exempt, r),
+                    "ip_address" => extra.read_optional(key, &mut v_ip_address, r),
+                    "location" => extra.read_optional(key, &mut v_location, r),
+                    "location_source" => {
+                        extra.read_optional(key, &mut v_location_source, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -461,15 +503,23 @@ impl serde::Serialize for V2CoreAccountConfigurationCustomerAutomaticIndirectTax
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.exempt {
             map.serialize_entry("exempt", value)?;
+        } else if self.extra.sent_null("exempt") {
+            map.serialize_entry("exempt", &())?;
         }
         if let Some(value) = &self.ip_address {
             map.serialize_entry("ip_address", value)?;
+        } else if self.extra.sent_null("ip_address") {
+            map.serialize_entry("ip_address", &())?;
         }
         if let Some(value) = &self.location {
             map.serialize_entry("location", value)?;
+        } else if self.extra.sent_null("location") {
+            map.serialize_entry("location", &())?;
         }
         if let Some(value) = &self.location_source {
             map.serialize_entry("location_source", value)?;
+        } else if self.extra.sent_null("location_source") {
+            map.serialize_entry("location_source", &())?;
         }
         self.extra.end(map)
     }
@@ -527,8 +577,8 @@ impl rt::Decode for V2CoreAccountConfigurationCustomerAutomaticIndirectTaxLocati
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "country" => r.set_nullable(&mut v_country),
-                    "state" => r.set_nullable(&mut v_state),
+                    "country" => extra.read_optional(key, &mut v_country, r),
+                    "state" => extra.read_optional(key, &mut v_state, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -561,9 +611,13 @@ for V2CoreAccountConfigurationCustomerAutomaticIndirectTaxLocation {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.country {
             map.serialize_entry("country", value)?;
+        } else if self.extra.sent_null("country") {
+            map.serialize_entry("country", &())?;
         }
         if let Some(value) = &self.state {
             map.serialize_entry("state", value)?;
+        } else if self.extra.sent_null("state") {
+            map.serialize_entry("state", &())?;
         }
         self.extra.end(map)
     }
@@ -633,9 +687,9 @@ impl rt::Decode for V2CoreAccountConfigurationCustomerBilling {
             .object(
                 &mut |r, key| match key {
                     "default_payment_method" => {
-                        r.set_nullable(&mut v_default_payment_method)
+                        extra.read_optional(key, &mut v_default_payment_method, r)
                     }
-                    "invoice" => r.set_nullable(&mut v_invoice),
+                    "invoice" => extra.read_optional(key, &mut v_invoice, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -666,9 +720,13 @@ impl serde::Serialize for V2CoreAccountConfigurationCustomerBilling {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.default_payment_method {
             map.serialize_entry("default_payment_method", value)?;
+        } else if self.extra.sent_null("default_payment_method") {
+            map.serialize_entry("default_payment_method", &())?;
         }
         if let Some(value) = &self.invoice {
             map.serialize_entry("invoice", value)?;
+        } else if self.extra.sent_null("invoice") {
+            map.serialize_entry("invoice", &())?;
         }
         self.extra.end(map)
     }
@@ -704,10 +762,10 @@ impl rt::Decode for V2CoreAccountConfigurationCustomerBillingInvoice {
             .object(
                 &mut |r, key| match key {
                     "custom_fields" => r.set(&mut v_custom_fields),
-                    "footer" => r.set_nullable(&mut v_footer),
-                    "next_sequence" => r.set_nullable(&mut v_next_sequence),
-                    "prefix" => r.set_nullable(&mut v_prefix),
-                    "rendering" => r.set_nullable(&mut v_rendering),
+                    "footer" => extra.read_optional(key, &mut v_footer, r),
+                    "next_sequence" => extra.read_optional(key, &mut v_next_sequence, r),
+                    "prefix" => extra.read_optional(key, &mut v_prefix, r),
+                    "rendering" => extra.read_optional(key, &mut v_rendering, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -746,15 +804,23 @@ impl serde::Serialize for V2CoreAccountConfigurationCustomerBillingInvoice {
         map.serialize_entry("custom_fields", &self.custom_fields)?;
         if let Some(value) = &self.footer {
             map.serialize_entry("footer", value)?;
+        } else if self.extra.sent_null("footer") {
+            map.serialize_entry("footer", &())?;
         }
         if let Some(value) = &self.next_sequence {
             map.serialize_entry("next_sequence", value)?;
+        } else if self.extra.sent_null("next_sequence") {
+            map.serialize_entry("next_sequence", &())?;
         }
         if let Some(value) = &self.prefix {
             map.serialize_entry("prefix", value)?;
+        } else if self.extra.sent_null("prefix") {
+            map.serialize_entry("prefix", &())?;
         }
         if let Some(value) = &self.rendering {
             map.serialize_entry("rendering", value)?;
+        } else if self.extra.sent_null("rendering") {
+            map.serialize_entry("rendering", &())?;
         }
         self.extra.end(map)
     }
@@ -842,8 +908,10 @@ impl rt::Decode for V2CoreAccountConfigurationCustomerBillingInvoiceRendering {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "amount_tax_display" => r.set_nullable(&mut v_amount_tax_display),
-                    "template" => r.set_nullable(&mut v_template),
+                    "amount_tax_display" => {
+                        extra.read_optional(key, &mut v_amount_tax_display, r)
+                    }
+                    "template" => extra.read_optional(key, &mut v_template, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -875,9 +943,13 @@ impl serde::Serialize for V2CoreAccountConfigurationCustomerBillingInvoiceRender
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount_tax_display {
             map.serialize_entry("amount_tax_display", value)?;
+        } else if self.extra.sent_null("amount_tax_display") {
+            map.serialize_entry("amount_tax_display", &())?;
         }
         if let Some(value) = &self.template {
             map.serialize_entry("template", value)?;
+        } else if self.extra.sent_null("template") {
+            map.serialize_entry("template", &())?;
         }
         self.extra.end(map)
     }
@@ -935,7 +1007,7 @@ impl rt::Decode for V2CoreAccountConfigurationCustomerCapabilities {
             .object(
                 &mut |r, key| match key {
                     "automatic_indirect_tax" => {
-                        r.set_nullable(&mut v_automatic_indirect_tax)
+                        extra.read_optional(key, &mut v_automatic_indirect_tax, r)
                     }
                     _ => extra.read(key, r),
                 },
@@ -966,6 +1038,8 @@ impl serde::Serialize for V2CoreAccountConfigurationCustomerCapabilities {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.automatic_indirect_tax {
             map.serialize_entry("automatic_indirect_tax", value)?;
+        } else if self.extra.sent_null("automatic_indirect_tax") {
+            map.serialize_entry("automatic_indirect_tax", &())?;
         }
         self.extra.end(map)
     }
@@ -1017,9 +1091,9 @@ impl rt::Decode for V2CoreAccountConfigurationCustomerShipping {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "address" => r.set_nullable(&mut v_address),
-                    "name" => r.set_nullable(&mut v_name),
-                    "phone" => r.set_nullable(&mut v_phone),
+                    "address" => extra.read_optional(key, &mut v_address, r),
+                    "name" => extra.read_optional(key, &mut v_name, r),
+                    "phone" => extra.read_optional(key, &mut v_phone, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -1051,12 +1125,18 @@ impl serde::Serialize for V2CoreAccountConfigurationCustomerShipping {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.address {
             map.serialize_entry("address", value)?;
+        } else if self.extra.sent_null("address") {
+            map.serialize_entry("address", &())?;
         }
         if let Some(value) = &self.name {
             map.serialize_entry("name", value)?;
+        } else if self.extra.sent_null("name") {
+            map.serialize_entry("name", &())?;
         }
         if let Some(value) = &self.phone {
             map.serialize_entry("phone", value)?;
+        } else if self.extra.sent_null("phone") {
+            map.serialize_entry("phone", &())?;
         }
         self.extra.end(map)
     }
@@ -1094,12 +1174,12 @@ impl rt::Decode for V2CoreAccountConfigurationCustomerShippingAddress {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "city" => r.set_nullable(&mut v_city),
-                    "country" => r.set_nullable(&mut v_country),
-                    "line1" => r.set_nullable(&mut v_line1),
-                    "line2" => r.set_nullable(&mut v_line2),
-                    "postal_code" => r.set_nullable(&mut v_postal_code),
-                    "state" => r.set_nullable(&mut v_state),
+                    "city" => extra.read_optional(key, &mut v_city, r),
+                    "country" => extra.read_optional(key, &mut v_country, r),
+                    "line1" => extra.read_optional(key, &mut v_line1, r),
+                    "line2" => extra.read_optional(key, &mut v_line2, r),
+                    "postal_code" => extra.read_optional(key, &mut v_postal_code, r),
+                    "state" => extra.read_optional(key, &mut v_state, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -1134,21 +1214,33 @@ impl serde::Serialize for V2CoreAccountConfigurationCustomerShippingAddress {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.city {
             map.serialize_entry("city", value)?;
+        } else if self.extra.sent_null("city") {
+            map.serialize_entry("city", &())?;
         }
         if let Some(value) = &self.country {
             map.serialize_entry("country", value)?;
+        } else if self.extra.sent_null("country") {
+            map.serialize_entry("country", &())?;
         }
         if let Some(value) = &self.line1 {
             map.serialize_entry("line1", value)?;
+        } else if self.extra.sent_null("line1") {
+            map.serialize_entry("line1", &())?;
         }
         if let Some(value) = &self.line2 {
             map.serialize_entry("line2", value)?;
+        } else if self.extra.sent_null("line2") {
+            map.serialize_entry("line2", &())?;
         }
         if let Some(value) = &self.postal_code {
             map.serialize_entry("postal_code", value)?;
+        } else if self.extra.sent_null("postal_code") {
+            map.serialize_entry("postal_code", &())?;
         }
         if let Some(value) = &self.state {
             map.serialize_entry("state", value)?;
+        } else if self.extra.sent_null("state") {
+            map.serialize_entry("state", &())?;
         }
         self.extra.end(map)
     }
@@ -1206,18 +1298,26 @@ impl rt::Decode for V2CoreAccountConfigurationMerchant {
             .object(
                 &mut |r, key| match key {
                     "applied" => r.set(&mut v_applied),
-                    "bacs_debit_payments" => r.set_nullable(&mut v_bacs_debit_payments),
-                    "branding" => r.set_nullable(&mut v_branding),
-                    "capabilities" => r.set_nullable(&mut v_capabilities),
-                    "card_payments" => r.set_nullable(&mut v_card_payments),
-                    "konbini_payments" => r.set_nullable(&mut v_konbini_payments),
-                    "mcc" => r.set_nullable(&mut v_mcc),
-                    "script_statement_descriptor" => {
-                        r.set_nullable(&mut v_script_statement_descriptor)
+                    "bacs_debit_payments" => {
+                        extra.read_optional(key, &mut v_bacs_debit_payments, r)
                     }
-                    "sepa_debit_payments" => r.set_nullable(&mut v_sepa_debit_payments),
-                    "statement_descriptor" => r.set_nullable(&mut v_statement_descriptor),
-                    "support" => r.set_nullable(&mut v_support),
+                    "branding" => extra.read_optional(key, &mut v_branding, r),
+                    "capabilities" => extra.read_optional(key, &mut v_capabilities, r),
+                    "card_payments" => extra.read_optional(key, &mut v_card_payments, r),
+                    "konbini_payments" => {
+                        extra.read_optional(key, &mut v_konbini_payments, r)
+                    }
+                    "mcc" => extra.read_optional(key, &mut v_mcc, r),
+                    "script_statement_descriptor" => {
+                        extra.read_optional(key, &mut v_script_statement_descriptor, r)
+                    }
+                    "sepa_debit_payments" => {
+                        extra.read_optional(key, &mut v_sepa_debit_payments, r)
+                    }
+                    "statement_descriptor" => {
+                        extra.read_optional(key, &mut v_statement_descriptor, r)
+                    }
+                    "support" => extra.read_optional(key, &mut v_support, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -1262,33 +1362,53 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchant {
         map.serialize_entry("applied", &self.applied)?;
         if let Some(value) = &self.bacs_debit_payments {
             map.serialize_entry("bacs_debit_payments", value)?;
+        } else if self.extra.sent_null("bacs_debit_payments") {
+            map.serialize_entry("bacs_debit_payments", &())?;
         }
         if let Some(value) = &self.branding {
             map.serialize_entry("branding", value)?;
+        } else if self.extra.sent_null("branding") {
+            map.serialize_entry("branding", &())?;
         }
         if let Some(value) = &self.capabilities {
             map.serialize_entry("capabilities", value)?;
+        } else if self.extra.sent_null("capabilities") {
+            map.serialize_entry("capabilities", &())?;
         }
         if let Some(value) = &self.card_payments {
             map.serialize_entry("card_payments", value)?;
+        } else if self.extra.sent_null("card_payments") {
+            map.serialize_entry("card_payments", &())?;
         }
         if let Some(value) = &self.konbini_payments {
             map.serialize_entry("konbini_payments", value)?;
+        } else if self.extra.sent_null("konbini_payments") {
+            map.serialize_entry("konbini_payments", &())?;
         }
         if let Some(value) = &self.mcc {
             map.serialize_entry("mcc", value)?;
+        } else if self.extra.sent_null("mcc") {
+            map.serialize_entry("mcc", &())?;
         }
         if let Some(value) = &self.script_statement_descriptor {
             map.serialize_entry("script_statement_descriptor", value)?;
+        } else if self.extra.sent_null("script_statement_descriptor") {
+            map.serialize_entry("script_statement_descriptor", &())?;
         }
         if let Some(value) = &self.sepa_debit_payments {
             map.serialize_entry("sepa_debit_payments", value)?;
+        } else if self.extra.sent_null("sepa_debit_payments") {
+            map.serialize_entry("sepa_debit_payments", &())?;
         }
         if let Some(value) = &self.statement_descriptor {
             map.serialize_entry("statement_descriptor", value)?;
+        } else if self.extra.sent_null("statement_descriptor") {
+            map.serialize_entry("statement_descriptor", &())?;
         }
         if let Some(value) = &self.support {
             map.serialize_entry("support", value)?;
+        } else if self.extra.sent_null("support") {
+            map.serialize_entry("support", &())?;
         }
         self.extra.end(map)
     }
@@ -1314,8 +1434,10 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantBacsDebitPayments {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "display_name" => r.set_nullable(&mut v_display_name),
-                    "service_user_number" => r.set_nullable(&mut v_service_user_number),
+                    "display_name" => extra.read_optional(key, &mut v_display_name, r),
+                    "service_user_number" => {
+                        extra.read_optional(key, &mut v_service_user_number, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -1347,9 +1469,13 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantBacsDebitPayments {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.display_name {
             map.serialize_entry("display_name", value)?;
+        } else if self.extra.sent_null("display_name") {
+            map.serialize_entry("display_name", &())?;
         }
         if let Some(value) = &self.service_user_number {
             map.serialize_entry("service_user_number", value)?;
+        } else if self.extra.sent_null("service_user_number") {
+            map.serialize_entry("service_user_number", &())?;
         }
         self.extra.end(map)
     }
@@ -1381,10 +1507,12 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantBranding {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "icon" => r.set_nullable(&mut v_icon),
-                    "logo" => r.set_nullable(&mut v_logo),
-                    "primary_color" => r.set_nullable(&mut v_primary_color),
-                    "secondary_color" => r.set_nullable(&mut v_secondary_color),
+                    "icon" => extra.read_optional(key, &mut v_icon, r),
+                    "logo" => extra.read_optional(key, &mut v_logo, r),
+                    "primary_color" => extra.read_optional(key, &mut v_primary_color, r),
+                    "secondary_color" => {
+                        extra.read_optional(key, &mut v_secondary_color, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -1417,15 +1545,23 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantBranding {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.icon {
             map.serialize_entry("icon", value)?;
+        } else if self.extra.sent_null("icon") {
+            map.serialize_entry("icon", &())?;
         }
         if let Some(value) = &self.logo {
             map.serialize_entry("logo", value)?;
+        } else if self.extra.sent_null("logo") {
+            map.serialize_entry("logo", &())?;
         }
         if let Some(value) = &self.primary_color {
             map.serialize_entry("primary_color", value)?;
+        } else if self.extra.sent_null("primary_color") {
+            map.serialize_entry("primary_color", &())?;
         }
         if let Some(value) = &self.secondary_color {
             map.serialize_entry("secondary_color", value)?;
+        } else if self.extra.sent_null("secondary_color") {
+            map.serialize_entry("secondary_color", &())?;
         }
         self.extra.end(map)
     }
@@ -1660,67 +1796,121 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantCapabilities {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "ach_debit_payments" => r.set_nullable(&mut v_ach_debit_payments),
-                    "acss_debit_payments" => r.set_nullable(&mut v_acss_debit_payments),
-                    "affirm_payments" => r.set_nullable(&mut v_affirm_payments),
+                    "ach_debit_payments" => {
+                        extra.read_optional(key, &mut v_ach_debit_payments, r)
+                    }
+                    "acss_debit_payments" => {
+                        extra.read_optional(key, &mut v_acss_debit_payments, r)
+                    }
+                    "affirm_payments" => {
+                        extra.read_optional(key, &mut v_affirm_payments, r)
+                    }
                     "afterpay_clearpay_payments" => {
-                        r.set_nullable(&mut v_afterpay_clearpay_payments)
+                        extra.read_optional(key, &mut v_afterpay_clearpay_payments, r)
                     }
-                    "alma_payments" => r.set_nullable(&mut v_alma_payments),
-                    "amazon_pay_payments" => r.set_nullable(&mut v_amazon_pay_payments),
+                    "alma_payments" => extra.read_optional(key, &mut v_alma_payments, r),
+                    "amazon_pay_payments" => {
+                        extra.read_optional(key, &mut v_amazon_pay_payments, r)
+                    }
                     "au_becs_debit_payments" => {
-                        r.set_nullable(&mut v_au_becs_debit_payments)
+                        extra.read_optional(key, &mut v_au_becs_debit_payments, r)
                     }
-                    "bacs_debit_payments" => r.set_nullable(&mut v_bacs_debit_payments),
-                    "bancontact_payments" => r.set_nullable(&mut v_bancontact_payments),
-                    "blik_payments" => r.set_nullable(&mut v_blik_payments),
-                    "boleto_payments" => r.set_nullable(&mut v_boleto_payments),
-                    "card_payments" => r.set_nullable(&mut v_card_payments),
+                    "bacs_debit_payments" => {
+                        extra.read_optional(key, &mut v_bacs_debit_payments, r)
+                    }
+                    "bancontact_payments" => {
+                        extra.read_optional(key, &mut v_bancontact_payments, r)
+                    }
+                    "blik_payments" => extra.read_optional(key, &mut v_blik_payments, r),
+                    "boleto_payments" => {
+                        extra.read_optional(key, &mut v_boleto_payments, r)
+                    }
+                    "card_payments" => extra.read_optional(key, &mut v_card_payments, r),
                     "cartes_bancaires_payments" => {
-                        r.set_nullable(&mut v_cartes_bancaires_payments)
+                        extra.read_optional(key, &mut v_cartes_bancaires_payments, r)
                     }
-                    "cashapp_payments" => r.set_nullable(&mut v_cashapp_payments),
-                    "eps_payments" => r.set_nullable(&mut v_eps_payments),
-                    "fpx_payments" => r.set_nullable(&mut v_fpx_payments),
+                    "cashapp_payments" => {
+                        extra.read_optional(key, &mut v_cashapp_payments, r)
+                    }
+                    "eps_payments" => extra.read_optional(key, &mut v_eps_payments, r),
+                    "fpx_payments" => extra.read_optional(key, &mut v_fpx_payments, r),
                     "gb_bank_transfer_payments" => {
-                        r.set_nullable(&mut v_gb_bank_transfer_payments)
+                        extra.read_optional(key, &mut v_gb_bank_transfer_payments, r)
                     }
-                    "grabpay_payments" => r.set_nullable(&mut v_grabpay_payments),
-                    "ideal_payments" => r.set_nullable(&mut v_ideal_payments),
-                    "jcb_payments" => r.set_nullable(&mut v_jcb_payments),
+                    "grabpay_payments" => {
+                        extra.read_optional(key, &mut v_grabpay_payments, r)
+                    }
+                    "ideal_payments" => {
+                        extra.read_optional(key, &mut v_ideal_payments, r)
+                    }
+                    "jcb_payments" => extra.read_optional(key, &mut v_jcb_payments, r),
                     "jp_bank_transfer_payments" => {
-                        r.set_nullable(&mut v_jp_bank_transfer_payments)
+                        extra.read_optional(key, &mut v_jp_bank_transfer_payments, r)
                     }
-                    "kakao_pay_payments" => r.set_nullable(&mut v_kakao_pay_payments),
-                    "klarna_payments" => r.set_nullable(&mut v_klarna_payments),
-                    "konbini_payments" => r.set_nullable(&mut v_konbini_payments),
-                    "kr_card_payments" => r.set_nullable(&mut v_kr_card_payments),
-                    "link_payments" => r.set_nullable(&mut v_link_payments),
-                    "mobilepay_payments" => r.set_nullable(&mut v_mobilepay_payments),
-                    "multibanco_payments" => r.set_nullable(&mut v_multibanco_payments),
+                    "kakao_pay_payments" => {
+                        extra.read_optional(key, &mut v_kakao_pay_payments, r)
+                    }
+                    "klarna_payments" => {
+                        extra.read_optional(key, &mut v_klarna_payments, r)
+                    }
+                    "konbini_payments" => {
+                        extra.read_optional(key, &mut v_konbini_payments, r)
+                    }
+                    "kr_card_payments" => {
+                        extra.read_optional(key, &mut v_kr_card_payments, r)
+                    }
+                    "link_payments" => extra.read_optional(key, &mut v_link_payments, r),
+                    "mobilepay_payments" => {
+                        extra.read_optional(key, &mut v_mobilepay_payments, r)
+                    }
+                    "multibanco_payments" => {
+                        extra.read_optional(key, &mut v_multibanco_payments, r)
+                    }
                     "mx_bank_transfer_payments" => {
-                        r.set_nullable(&mut v_mx_bank_transfer_payments)
+                        extra.read_optional(key, &mut v_mx_bank_transfer_payments, r)
                     }
-                    "naver_pay_payments" => r.set_nullable(&mut v_naver_pay_payments),
-                    "oxxo_payments" => r.set_nullable(&mut v_oxxo_payments),
-                    "p24_payments" => r.set_nullable(&mut v_p24_payments),
-                    "pay_by_bank_payments" => r.set_nullable(&mut v_pay_by_bank_payments),
-                    "payco_payments" => r.set_nullable(&mut v_payco_payments),
-                    "paynow_payments" => r.set_nullable(&mut v_paynow_payments),
-                    "promptpay_payments" => r.set_nullable(&mut v_promptpay_payments),
-                    "revolut_pay_payments" => r.set_nullable(&mut v_revolut_pay_payments),
-                    "samsung_pay_payments" => r.set_nullable(&mut v_samsung_pay_payments),
+                    "naver_pay_payments" => {
+                        extra.read_optional(key, &mut v_naver_pay_payments, r)
+                    }
+                    "oxxo_payments" => extra.read_optional(key, &mut v_oxxo_payments, r),
+                    "p24_payments" => extra.read_optional(key, &mut v_p24_payments, r),
+                    "pay_by_bank_payments" => {
+                        extra.read_optional(key, &mut v_pay_by_bank_payments, r)
+                    }
+                    "payco_payments" => {
+                        extra.read_optional(key, &mut v_payco_payments, r)
+                    }
+                    "paynow_payments" => {
+                        extra.read_optional(key, &mut v_paynow_payments, r)
+                    }
+                    "promptpay_payments" => {
+                        extra.read_optional(key, &mut v_promptpay_payments, r)
+                    }
+                    "revolut_pay_payments" => {
+                        extra.read_optional(key, &mut v_revolut_pay_payments, r)
+                    }
+                    "samsung_pay_payments" => {
+                        extra.read_optional(key, &mut v_samsung_pay_payments, r)
+                    }
                     "sepa_bank_transfer_payments" => {
-                        r.set_nullable(&mut v_sepa_bank_transfer_payments)
+                        extra.read_optional(key, &mut v_sepa_bank_transfer_payments, r)
                     }
-                    "sepa_debit_payments" => r.set_nullable(&mut v_sepa_debit_payments),
-                    "stripe_balance" => r.set_nullable(&mut v_stripe_balance),
-                    "swish_payments" => r.set_nullable(&mut v_swish_payments),
-                    "twint_payments" => r.set_nullable(&mut v_twint_payments),
+                    "sepa_debit_payments" => {
+                        extra.read_optional(key, &mut v_sepa_debit_payments, r)
+                    }
+                    "stripe_balance" => {
+                        extra.read_optional(key, &mut v_stripe_balance, r)
+                    }
+                    "swish_payments" => {
+                        extra.read_optional(key, &mut v_swish_payments, r)
+                    }
+                    "twint_payments" => {
+                        extra.read_optional(key, &mut v_twint_payments, r)
+                    }
                     "us_bank_transfer_payments" => {
-                        r.set_nullable(&mut v_us_bank_transfer_payments)
+                        extra.read_optional(key, &mut v_us_bank_transfer_payments, r)
                     }
-                    "zip_payments" => r.set_nullable(&mut v_zip_payments),
+                    "zip_payments" => extra.read_optional(key, &mut v_zip_payments, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -1794,138 +1984,228 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantCapabilities {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.ach_debit_payments {
             map.serialize_entry("ach_debit_payments", value)?;
+        } else if self.extra.sent_null("ach_debit_payments") {
+            map.serialize_entry("ach_debit_payments", &())?;
         }
         if let Some(value) = &self.acss_debit_payments {
             map.serialize_entry("acss_debit_payments", value)?;
+        } else if self.extra.sent_null("acss_debit_payments") {
+            map.serialize_entry("acss_debit_payments", &())?;
         }
         if let Some(value) = &self.affirm_payments {
             map.serialize_entry("affirm_payments", value)?;
+        } else if self.extra.sent_null("affirm_payments") {
+            map.serialize_entry("affirm_payments", &())?;
         }
         if let Some(value) = &self.afterpay_clearpay_payments {
             map.serialize_entry("afterpay_clearpay_payments", value)?;
+        } else if self.extra.sent_null("afterpay_clearpay_payments") {
+            map.serialize_entry("afterpay_clearpay_payments", &())?;
         }
         if let Some(value) = &self.alma_payments {
             map.serialize_entry("alma_payments", value)?;
+        } else if self.extra.sent_null("alma_payments") {
+            map.serialize_entry("alma_payments", &())?;
         }
         if let Some(value) = &self.amazon_pay_payments {
             map.serialize_entry("amazon_pay_payments", value)?;
+        } else if self.extra.sent_null("amazon_pay_payments") {
+            map.serialize_entry("amazon_pay_payments", &())?;
         }
         if let Some(value) = &self.au_becs_debit_payments {
             map.serialize_entry("au_becs_debit_payments", value)?;
+        } else if self.extra.sent_null("au_becs_debit_payments") {
+            map.serialize_entry("au_becs_debit_payments", &())?;
         }
         if let Some(value) = &self.bacs_debit_payments {
             map.serialize_entry("bacs_debit_payments", value)?;
+        } else if self.extra.sent_null("bacs_debit_payments") {
+            map.serialize_entry("bacs_debit_payments", &())?;
         }
         if let Some(value) = &self.bancontact_payments {
             map.serialize_entry("bancontact_payments", value)?;
+        } else if self.extra.sent_null("bancontact_payments") {
+            map.serialize_entry("bancontact_payments", &())?;
         }
         if let Some(value) = &self.blik_payments {
             map.serialize_entry("blik_payments", value)?;
+        } else if self.extra.sent_null("blik_payments") {
+            map.serialize_entry("blik_payments", &())?;
         }
         if let Some(value) = &self.boleto_payments {
             map.serialize_entry("boleto_payments", value)?;
+        } else if self.extra.sent_null("boleto_payments") {
+            map.serialize_entry("boleto_payments", &())?;
         }
         if let Some(value) = &self.card_payments {
             map.serialize_entry("card_payments", value)?;
+        } else if self.extra.sent_null("card_payments") {
+            map.serialize_entry("card_payments", &())?;
         }
         if let Some(value) = &self.cartes_bancaires_payments {
             map.serialize_entry("cartes_bancaires_payments", value)?;
+        } else if self.extra.sent_null("cartes_bancaires_payments") {
+            map.serialize_entry("cartes_bancaires_payments", &())?;
         }
         if let Some(value) = &self.cashapp_payments {
             map.serialize_entry("cashapp_payments", value)?;
+        } else if self.extra.sent_null("cashapp_payments") {
+            map.serialize_entry("cashapp_payments", &())?;
         }
         if let Some(value) = &self.eps_payments {
             map.serialize_entry("eps_payments", value)?;
+        } else if self.extra.sent_null("eps_payments") {
+            map.serialize_entry("eps_payments", &())?;
         }
         if let Some(value) = &self.fpx_payments {
             map.serialize_entry("fpx_payments", value)?;
+        } else if self.extra.sent_null("fpx_payments") {
+            map.serialize_entry("fpx_payments", &())?;
         }
         if let Some(value) = &self.gb_bank_transfer_payments {
             map.serialize_entry("gb_bank_transfer_payments", value)?;
+        } else if self.extra.sent_null("gb_bank_transfer_payments") {
+            map.serialize_entry("gb_bank_transfer_payments", &())?;
         }
         if let Some(value) = &self.grabpay_payments {
             map.serialize_entry("grabpay_payments", value)?;
+        } else if self.extra.sent_null("grabpay_payments") {
+            map.serialize_entry("grabpay_payments", &())?;
         }
         if let Some(value) = &self.ideal_payments {
             map.serialize_entry("ideal_payments", value)?;
+        } else if self.extra.sent_null("ideal_payments") {
+            map.serialize_entry("ideal_payments", &())?;
         }
         if let Some(value) = &self.jcb_payments {
             map.serialize_entry("jcb_payments", value)?;
+        } else if self.extra.sent_null("jcb_payments") {
+            map.serialize_entry("jcb_payments", &())?;
         }
         if let Some(value) = &self.jp_bank_transfer_payments {
             map.serialize_entry("jp_bank_transfer_payments", value)?;
+        } else if self.extra.sent_null("jp_bank_transfer_payments") {
+            map.serialize_entry("jp_bank_transfer_payments", &())?;
         }
         if let Some(value) = &self.kakao_pay_payments {
             map.serialize_entry("kakao_pay_payments", value)?;
+        } else if self.extra.sent_null("kakao_pay_payments") {
+            map.serialize_entry("kakao_pay_payments", &())?;
         }
         if let Some(value) = &self.klarna_payments {
             map.serialize_entry("klarna_payments", value)?;
+        } else if self.extra.sent_null("klarna_payments") {
+            map.serialize_entry("klarna_payments", &())?;
         }
         if let Some(value) = &self.konbini_payments {
             map.serialize_entry("konbini_payments", value)?;
+        } else if self.extra.sent_null("konbini_payments") {
+            map.serialize_entry("konbini_payments", &())?;
         }
         if let Some(value) = &self.kr_card_payments {
             map.serialize_entry("kr_card_payments", value)?;
+        } else if self.extra.sent_null("kr_card_payments") {
+            map.serialize_entry("kr_card_payments", &())?;
         }
         if let Some(value) = &self.link_payments {
             map.serialize_entry("link_payments", value)?;
+        } else if self.extra.sent_null("link_payments") {
+            map.serialize_entry("link_payments", &())?;
         }
         if let Some(value) = &self.mobilepay_payments {
             map.serialize_entry("mobilepay_payments", value)?;
+        } else if self.extra.sent_null("mobilepay_payments") {
+            map.serialize_entry("mobilepay_payments", &())?;
         }
         if let Some(value) = &self.multibanco_payments {
             map.serialize_entry("multibanco_payments", value)?;
+        } else if self.extra.sent_null("multibanco_payments") {
+            map.serialize_entry("multibanco_payments", &())?;
         }
         if let Some(value) = &self.mx_bank_transfer_payments {
             map.serialize_entry("mx_bank_transfer_payments", value)?;
+        } else if self.extra.sent_null("mx_bank_transfer_payments") {
+            map.serialize_entry("mx_bank_transfer_payments", &())?;
         }
         if let Some(value) = &self.naver_pay_payments {
             map.serialize_entry("naver_pay_payments", value)?;
+        } else if self.extra.sent_null("naver_pay_payments") {
+            map.serialize_entry("naver_pay_payments", &())?;
         }
         if let Some(value) = &self.oxxo_payments {
             map.serialize_entry("oxxo_payments", value)?;
+        } else if self.extra.sent_null("oxxo_payments") {
+            map.serialize_entry("oxxo_payments", &())?;
         }
         if let Some(value) = &self.p24_payments {
             map.serialize_entry("p24_payments", value)?;
+        } else if self.extra.sent_null("p24_payments") {
+            map.serialize_entry("p24_payments", &())?;
         }
         if let Some(value) = &self.pay_by_bank_payments {
             map.serialize_entry("pay_by_bank_payments", value)?;
+        } else if self.extra.sent_null("pay_by_bank_payments") {
+            map.serialize_entry("pay_by_bank_payments", &())?;
         }
         if let Some(value) = &self.payco_payments {
             map.serialize_entry("payco_payments", value)?;
+        } else if self.extra.sent_null("payco_payments") {
+            map.serialize_entry("payco_payments", &())?;
         }
         if let Some(value) = &self.paynow_payments {
             map.serialize_entry("paynow_payments", value)?;
+        } else if self.extra.sent_null("paynow_payments") {
+            map.serialize_entry("paynow_payments", &())?;
         }
         if let Some(value) = &self.promptpay_payments {
             map.serialize_entry("promptpay_payments", value)?;
+        } else if self.extra.sent_null("promptpay_payments") {
+            map.serialize_entry("promptpay_payments", &())?;
         }
         if let Some(value) = &self.revolut_pay_payments {
             map.serialize_entry("revolut_pay_payments", value)?;
+        } else if self.extra.sent_null("revolut_pay_payments") {
+            map.serialize_entry("revolut_pay_payments", &())?;
         }
         if let Some(value) = &self.samsung_pay_payments {
             map.serialize_entry("samsung_pay_payments", value)?;
+        } else if self.extra.sent_null("samsung_pay_payments") {
+            map.serialize_entry("samsung_pay_payments", &())?;
         }
         if let Some(value) = &self.sepa_bank_transfer_payments {
             map.serialize_entry("sepa_bank_transfer_payments", value)?;
+        } else if self.extra.sent_null("sepa_bank_transfer_payments") {
+            map.serialize_entry("sepa_bank_transfer_payments", &())?;
         }
         if let Some(value) = &self.sepa_debit_payments {
             map.serialize_entry("sepa_debit_payments", value)?;
+        } else if self.extra.sent_null("sepa_debit_payments") {
+            map.serialize_entry("sepa_debit_payments", &())?;
         }
         if let Some(value) = &self.stripe_balance {
             map.serialize_entry("stripe_balance", value)?;
+        } else if self.extra.sent_null("stripe_balance") {
+            map.serialize_entry("stripe_balance", &())?;
         }
         if let Some(value) = &self.swish_payments {
             map.serialize_entry("swish_payments", value)?;
+        } else if self.extra.sent_null("swish_payments") {
+            map.serialize_entry("swish_payments", &())?;
         }
         if let Some(value) = &self.twint_payments {
             map.serialize_entry("twint_payments", value)?;
+        } else if self.extra.sent_null("twint_payments") {
+            map.serialize_entry("twint_payments", &())?;
         }
         if let Some(value) = &self.us_bank_transfer_payments {
             map.serialize_entry("us_bank_transfer_payments", value)?;
+        } else if self.extra.sent_null("us_bank_transfer_payments") {
+            map.serialize_entry("us_bank_transfer_payments", &())?;
         }
         if let Some(value) = &self.zip_payments {
             map.serialize_entry("zip_payments", value)?;
+        } else if self.extra.sent_null("zip_payments") {
+            map.serialize_entry("zip_payments", &())?;
         }
         self.extra.end(map)
     }
@@ -3106,7 +3386,7 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantCapabilitiesStripeBalance 
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "payouts" => r.set_nullable(&mut v_payouts),
+                    "payouts" => extra.read_optional(key, &mut v_payouts, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3134,6 +3414,8 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantCapabilitiesStripeBa
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.payouts {
             map.serialize_entry("payouts", value)?;
+        } else if self.extra.sent_null("payouts") {
+            map.serialize_entry("payouts", &())?;
         }
         self.extra.end(map)
     }
@@ -3271,7 +3553,7 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantCardPayments {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "decline_on" => r.set_nullable(&mut v_decline_on),
+                    "decline_on" => extra.read_optional(key, &mut v_decline_on, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3301,6 +3583,8 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantCardPayments {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.decline_on {
             map.serialize_entry("decline_on", value)?;
+        } else if self.extra.sent_null("decline_on") {
+            map.serialize_entry("decline_on", &())?;
         }
         self.extra.end(map)
     }
@@ -3326,8 +3610,8 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantCardPaymentsDeclineOn {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "avs_failure" => r.set_nullable(&mut v_avs_failure),
-                    "cvc_failure" => r.set_nullable(&mut v_cvc_failure),
+                    "avs_failure" => extra.read_optional(key, &mut v_avs_failure, r),
+                    "cvc_failure" => extra.read_optional(key, &mut v_cvc_failure, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3359,9 +3643,13 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantCardPaymentsDeclineO
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.avs_failure {
             map.serialize_entry("avs_failure", value)?;
+        } else if self.extra.sent_null("avs_failure") {
+            map.serialize_entry("avs_failure", &())?;
         }
         if let Some(value) = &self.cvc_failure {
             map.serialize_entry("cvc_failure", value)?;
+        } else if self.extra.sent_null("cvc_failure") {
+            map.serialize_entry("cvc_failure", &())?;
         }
         self.extra.end(map)
     }
@@ -3384,7 +3672,7 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantKonbiniPayments {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "support" => r.set_nullable(&mut v_support),
+                    "support" => extra.read_optional(key, &mut v_support, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3411,6 +3699,8 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantKonbiniPayments {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.support {
             map.serialize_entry("support", value)?;
+        } else if self.extra.sent_null("support") {
+            map.serialize_entry("support", &())?;
         }
         self.extra.end(map)
     }
@@ -3439,9 +3729,9 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantKonbiniPaymentsSupport {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "email" => r.set_nullable(&mut v_email),
-                    "hours" => r.set_nullable(&mut v_hours),
-                    "phone" => r.set_nullable(&mut v_phone),
+                    "email" => extra.read_optional(key, &mut v_email, r),
+                    "hours" => extra.read_optional(key, &mut v_hours, r),
+                    "phone" => extra.read_optional(key, &mut v_phone, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3474,12 +3764,18 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantKonbiniPaymentsSuppo
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.email {
             map.serialize_entry("email", value)?;
+        } else if self.extra.sent_null("email") {
+            map.serialize_entry("email", &())?;
         }
         if let Some(value) = &self.hours {
             map.serialize_entry("hours", value)?;
+        } else if self.extra.sent_null("hours") {
+            map.serialize_entry("hours", &())?;
         }
         if let Some(value) = &self.phone {
             map.serialize_entry("phone", value)?;
+        } else if self.extra.sent_null("phone") {
+            map.serialize_entry("phone", &())?;
         }
         self.extra.end(map)
     }
@@ -3505,8 +3801,8 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantKonbiniPaymentsSupportHour
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "end_time" => r.set_nullable(&mut v_end_time),
-                    "start_time" => r.set_nullable(&mut v_start_time),
+                    "end_time" => extra.read_optional(key, &mut v_end_time, r),
+                    "start_time" => extra.read_optional(key, &mut v_start_time, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3538,9 +3834,13 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantKonbiniPaymentsSuppo
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.end_time {
             map.serialize_entry("end_time", value)?;
+        } else if self.extra.sent_null("end_time") {
+            map.serialize_entry("end_time", &())?;
         }
         if let Some(value) = &self.start_time {
             map.serialize_entry("start_time", value)?;
+        } else if self.extra.sent_null("start_time") {
+            map.serialize_entry("start_time", &())?;
         }
         self.extra.end(map)
     }
@@ -3566,8 +3866,8 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantScriptStatementDescriptor 
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "kana" => r.set_nullable(&mut v_kana),
-                    "kanji" => r.set_nullable(&mut v_kanji),
+                    "kana" => extra.read_optional(key, &mut v_kana, r),
+                    "kanji" => extra.read_optional(key, &mut v_kanji, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3599,9 +3899,13 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantScriptStatementDescr
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.kana {
             map.serialize_entry("kana", value)?;
+        } else if self.extra.sent_null("kana") {
+            map.serialize_entry("kana", &())?;
         }
         if let Some(value) = &self.kanji {
             map.serialize_entry("kanji", value)?;
+        } else if self.extra.sent_null("kanji") {
+            map.serialize_entry("kanji", &())?;
         }
         self.extra.end(map)
     }
@@ -3634,7 +3938,7 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantSepaDebitPayments {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "creditor_id" => r.set_nullable(&mut v_creditor_id),
+                    "creditor_id" => extra.read_optional(key, &mut v_creditor_id, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3665,6 +3969,8 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantSepaDebitPayments {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.creditor_id {
             map.serialize_entry("creditor_id", value)?;
+        } else if self.extra.sent_null("creditor_id") {
+            map.serialize_entry("creditor_id", &())?;
         }
         self.extra.end(map)
     }
@@ -3690,8 +3996,8 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantStatementDescriptor {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "descriptor" => r.set_nullable(&mut v_descriptor),
-                    "prefix" => r.set_nullable(&mut v_prefix),
+                    "descriptor" => extra.read_optional(key, &mut v_descriptor, r),
+                    "prefix" => extra.read_optional(key, &mut v_prefix, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3723,9 +4029,13 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantStatementDescriptor 
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.descriptor {
             map.serialize_entry("descriptor", value)?;
+        } else if self.extra.sent_null("descriptor") {
+            map.serialize_entry("descriptor", &())?;
         }
         if let Some(value) = &self.prefix {
             map.serialize_entry("prefix", value)?;
+        } else if self.extra.sent_null("prefix") {
+            map.serialize_entry("prefix", &())?;
         }
         self.extra.end(map)
     }
@@ -3757,10 +4067,10 @@ impl rt::Decode for V2CoreAccountConfigurationMerchantSupport {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "address" => r.set_nullable(&mut v_address),
-                    "email" => r.set_nullable(&mut v_email),
-                    "phone" => r.set_nullable(&mut v_phone),
-                    "url" => r.set_nullable(&mut v_url),
+                    "address" => extra.read_optional(key, &mut v_address, r),
+                    "email" => extra.read_optional(key, &mut v_email, r),
+                    "phone" => extra.read_optional(key, &mut v_phone, r),
+                    "url" => extra.read_optional(key, &mut v_url, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3793,15 +4103,23 @@ impl serde::Serialize for V2CoreAccountConfigurationMerchantSupport {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.address {
             map.serialize_entry("address", value)?;
+        } else if self.extra.sent_null("address") {
+            map.serialize_entry("address", &())?;
         }
         if let Some(value) = &self.email {
             map.serialize_entry("email", value)?;
+        } else if self.extra.sent_null("email") {
+            map.serialize_entry("email", &())?;
         }
         if let Some(value) = &self.phone {
             map.serialize_entry("phone", value)?;
+        } else if self.extra.sent_null("phone") {
+            map.serialize_entry("phone", &())?;
         }
         if let Some(value) = &self.url {
             map.serialize_entry("url", value)?;
+        } else if self.extra.sent_null("url") {
+            map.serialize_entry("url", &())?;
         }
         self.extra.end(map)
     }
@@ -3833,7 +4151,7 @@ impl rt::Decode for V2CoreAccountConfigurationRecipient {
             .object(
                 &mut |r, key| match key {
                     "applied" => r.set(&mut v_applied),
-                    "capabilities" => r.set_nullable(&mut v_capabilities),
+                    "capabilities" => extra.read_optional(key, &mut v_capabilities, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -3869,6 +4187,8 @@ impl serde::Serialize for V2CoreAccountConfigurationRecipient {
         map.serialize_entry("applied", &self.applied)?;
         if let Some(value) = &self.capabilities {
             map.serialize_entry("capabilities", value)?;
+        } else if self.extra.sent_null("capabilities") {
+            map.serialize_entry("capabilities", &())?;
         }
         self.extra.end(map)
     }
@@ -3893,7 +4213,9 @@ impl rt::Decode for V2CoreAccountConfigurationRecipientCapabilities {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "stripe_balance" => r.set_nullable(&mut v_stripe_balance),
+                    "stripe_balance" => {
+                        extra.read_optional(key, &mut v_stripe_balance, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -3923,6 +4245,8 @@ impl serde::Serialize for V2CoreAccountConfigurationRecipientCapabilities {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.stripe_balance {
             map.serialize_entry("stripe_balance", value)?;
+        } else if self.extra.sent_null("stripe_balance") {
+            map.serialize_entry("stripe_balance", &())?;
         }
         self.extra.end(map)
     }
@@ -3952,8 +4276,10 @@ impl rt::Decode for V2CoreAccountConfigurationRecipientCapabilitiesStripeBalance
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "payouts" => r.set_nullable(&mut v_payouts),
-                    "stripe_transfers" => r.set_nullable(&mut v_stripe_transfers),
+                    "payouts" => extra.read_optional(key, &mut v_payouts, r),
+                    "stripe_transfers" => {
+                        extra.read_optional(key, &mut v_stripe_transfers, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -3985,9 +4311,13 @@ impl serde::Serialize for V2CoreAccountConfigurationRecipientCapabilitiesStripeB
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.payouts {
             map.serialize_entry("payouts", value)?;
+        } else if self.extra.sent_null("payouts") {
+            map.serialize_entry("payouts", &())?;
         }
         if let Some(value) = &self.stripe_transfers {
             map.serialize_entry("stripe_transfers", value)?;
+        } else if self.extra.sent_null("stripe_transfers") {
+            map.serialize_entry("stripe_transfers", &())?;
         }
         self.extra.end(map)
     }
@@ -4097,9 +4427,9 @@ impl rt::Decode for V2CoreAccountDefaults {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "currency" => r.set_nullable(&mut v_currency),
-                    "locales" => r.set_nullable(&mut v_locales),
-                    "profile" => r.set_nullable(&mut v_profile),
+                    "currency" => extra.read_optional(key, &mut v_currency, r),
+                    "locales" => extra.read_optional(key, &mut v_locales, r),
+                    "profile" => extra.read_optional(key, &mut v_profile, r),
                     "responsibilities" => r.set(&mut v_responsibilities),
                     _ => extra.read(key, r),
                 },
@@ -4137,12 +4467,18 @@ impl serde::Serialize for V2CoreAccountDefaults {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.currency {
             map.serialize_entry("currency", value)?;
+        } else if self.extra.sent_null("currency") {
+            map.serialize_entry("currency", &())?;
         }
         if let Some(value) = &self.locales {
             map.serialize_entry("locales", value)?;
+        } else if self.extra.sent_null("locales") {
+            map.serialize_entry("locales", &())?;
         }
         if let Some(value) = &self.profile {
             map.serialize_entry("profile", value)?;
+        } else if self.extra.sent_null("profile") {
+            map.serialize_entry("profile", &())?;
         }
         map.serialize_entry("responsibilities", &self.responsibilities)?;
         self.extra.end(map)
@@ -4531,9 +4867,13 @@ impl rt::Decode for V2CoreAccountDefaultsProfile {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "business_url" => r.set_nullable(&mut v_business_url),
-                    "doing_business_as" => r.set_nullable(&mut v_doing_business_as),
-                    "product_description" => r.set_nullable(&mut v_product_description),
+                    "business_url" => extra.read_optional(key, &mut v_business_url, r),
+                    "doing_business_as" => {
+                        extra.read_optional(key, &mut v_doing_business_as, r)
+                    }
+                    "product_description" => {
+                        extra.read_optional(key, &mut v_product_description, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -4565,12 +4905,18 @@ impl serde::Serialize for V2CoreAccountDefaultsProfile {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.business_url {
             map.serialize_entry("business_url", value)?;
+        } else if self.extra.sent_null("business_url") {
+            map.serialize_entry("business_url", &())?;
         }
         if let Some(value) = &self.doing_business_as {
             map.serialize_entry("doing_business_as", value)?;
+        } else if self.extra.sent_null("doing_business_as") {
+            map.serialize_entry("doing_business_as", &())?;
         }
         if let Some(value) = &self.product_description {
             map.serialize_entry("product_description", value)?;
+        } else if self.extra.sent_null("product_description") {
+            map.serialize_entry("product_description", &())?;
         }
         self.extra.end(map)
     }
@@ -4599,8 +4945,12 @@ impl rt::Decode for V2CoreAccountDefaultsResponsibilities {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "fees_collector" => r.set_nullable(&mut v_fees_collector),
-                    "losses_collector" => r.set_nullable(&mut v_losses_collector),
+                    "fees_collector" => {
+                        extra.read_optional(key, &mut v_fees_collector, r)
+                    }
+                    "losses_collector" => {
+                        extra.read_optional(key, &mut v_losses_collector, r)
+                    }
                     "requirements_collector" => r.set(&mut v_requirements_collector),
                     _ => extra.read(key, r),
                 },
@@ -4637,9 +4987,13 @@ impl serde::Serialize for V2CoreAccountDefaultsResponsibilities {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.fees_collector {
             map.serialize_entry("fees_collector", value)?;
+        } else if self.extra.sent_null("fees_collector") {
+            map.serialize_entry("fees_collector", &())?;
         }
         if let Some(value) = &self.losses_collector {
             map.serialize_entry("losses_collector", value)?;
+        } else if self.extra.sent_null("losses_collector") {
+            map.serialize_entry("losses_collector", &())?;
         }
         map.serialize_entry("requirements_collector", &self.requirements_collector)?;
         self.extra.end(map)
@@ -4743,11 +5097,11 @@ impl rt::Decode for V2CoreAccountFutureRequirements {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "entries" => r.set_nullable(&mut v_entries),
+                    "entries" => extra.read_optional(key, &mut v_entries, r),
                     "minimum_transition_date" => {
-                        r.set_nullable(&mut v_minimum_transition_date)
+                        extra.read_optional(key, &mut v_minimum_transition_date, r)
                     }
-                    "summary" => r.set_nullable(&mut v_summary),
+                    "summary" => extra.read_optional(key, &mut v_summary, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -4779,12 +5133,18 @@ impl serde::Serialize for V2CoreAccountFutureRequirements {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.entries {
             map.serialize_entry("entries", value)?;
+        } else if self.extra.sent_null("entries") {
+            map.serialize_entry("entries", &())?;
         }
         if let Some(value) = &self.minimum_transition_date {
             map.serialize_entry("minimum_transition_date", value)?;
+        } else if self.extra.sent_null("minimum_transition_date") {
+            map.serialize_entry("minimum_transition_date", &())?;
         }
         if let Some(value) = &self.summary {
             map.serialize_entry("summary", value)?;
+        } else if self.extra.sent_null("summary") {
+            map.serialize_entry("summary", &())?;
         }
         self.extra.end(map)
     }
@@ -4907,11 +5267,13 @@ impl rt::Decode for V2CoreAccountIdentity {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "attestations" => r.set_nullable(&mut v_attestations),
-                    "business_details" => r.set_nullable(&mut v_business_details),
-                    "country" => r.set_nullable(&mut v_country),
-                    "entity_type" => r.set_nullable(&mut v_entity_type),
-                    "individual" => r.set_nullable(&mut v_individual),
+                    "attestations" => extra.read_optional(key, &mut v_attestations, r),
+                    "business_details" => {
+                        extra.read_optional(key, &mut v_business_details, r)
+                    }
+                    "country" => extra.read_optional(key, &mut v_country, r),
+                    "entity_type" => extra.read_optional(key, &mut v_entity_type, r),
+                    "individual" => extra.read_optional(key, &mut v_individual, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -4945,18 +5307,28 @@ impl serde::Serialize for V2CoreAccountIdentity {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.attestations {
             map.serialize_entry("attestations", value)?;
+        } else if self.extra.sent_null("attestations") {
+            map.serialize_entry("attestations", &())?;
         }
         if let Some(value) = &self.business_details {
             map.serialize_entry("business_details", value)?;
+        } else if self.extra.sent_null("business_details") {
+            map.serialize_entry("business_details", &())?;
         }
         if let Some(value) = &self.country {
             map.serialize_entry("country", value)?;
+        } else if self.extra.sent_null("country") {
+            map.serialize_entry("country", &())?;
         }
         if let Some(value) = &self.entity_type {
             map.serialize_entry("entity_type", value)?;
+        } else if self.extra.sent_null("entity_type") {
+            map.serialize_entry("entity_type", &())?;
         }
         if let Some(value) = &self.individual {
             map.serialize_entry("individual", value)?;
+        } else if self.extra.sent_null("individual") {
+            map.serialize_entry("individual", &())?;
         }
         self.extra.end(map)
     }
@@ -4998,16 +5370,20 @@ impl rt::Decode for V2CoreAccountIdentityAttestations {
             .object(
                 &mut |r, key| match key {
                     "directorship_declaration" => {
-                        r.set_nullable(&mut v_directorship_declaration)
+                        extra.read_optional(key, &mut v_directorship_declaration, r)
                     }
                     "ownership_declaration" => {
-                        r.set_nullable(&mut v_ownership_declaration)
+                        extra.read_optional(key, &mut v_ownership_declaration, r)
                     }
-                    "persons_provided" => r.set_nullable(&mut v_persons_provided),
+                    "persons_provided" => {
+                        extra.read_optional(key, &mut v_persons_provided, r)
+                    }
                     "representative_declaration" => {
-                        r.set_nullable(&mut v_representative_declaration)
+                        extra.read_optional(key, &mut v_representative_declaration, r)
                     }
-                    "terms_of_service" => r.set_nullable(&mut v_terms_of_service),
+                    "terms_of_service" => {
+                        extra.read_optional(key, &mut v_terms_of_service, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -5041,18 +5417,28 @@ impl serde::Serialize for V2CoreAccountIdentityAttestations {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.directorship_declaration {
             map.serialize_entry("directorship_declaration", value)?;
+        } else if self.extra.sent_null("directorship_declaration") {
+            map.serialize_entry("directorship_declaration", &())?;
         }
         if let Some(value) = &self.ownership_declaration {
             map.serialize_entry("ownership_declaration", value)?;
+        } else if self.extra.sent_null("ownership_declaration") {
+            map.serialize_entry("ownership_declaration", &())?;
         }
         if let Some(value) = &self.persons_provided {
             map.serialize_entry("persons_provided", value)?;
+        } else if self.extra.sent_null("persons_provided") {
+            map.serialize_entry("persons_provided", &())?;
         }
         if let Some(value) = &self.representative_declaration {
             map.serialize_entry("representative_declaration", value)?;
+        } else if self.extra.sent_null("representative_declaration") {
+            map.serialize_entry("representative_declaration", &())?;
         }
         if let Some(value) = &self.terms_of_service {
             map.serialize_entry("terms_of_service", value)?;
+        } else if self.extra.sent_null("terms_of_service") {
+            map.serialize_entry("terms_of_service", &())?;
         }
         self.extra.end(map)
     }
@@ -5086,9 +5472,9 @@ impl rt::Decode for V2CoreAccountIdentityAttestationsOwnershipDeclaration {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "date" => r.set_nullable(&mut v_date),
-                    "ip" => r.set_nullable(&mut v_ip),
-                    "user_agent" => r.set_nullable(&mut v_user_agent),
+                    "date" => extra.read_optional(key, &mut v_date, r),
+                    "ip" => extra.read_optional(key, &mut v_ip, r),
+                    "user_agent" => extra.read_optional(key, &mut v_user_agent, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -5121,12 +5507,18 @@ impl serde::Serialize for V2CoreAccountIdentityAttestationsOwnershipDeclaration 
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.date {
             map.serialize_entry("date", value)?;
+        } else if self.extra.sent_null("date") {
+            map.serialize_entry("date", &())?;
         }
         if let Some(value) = &self.ip {
             map.serialize_entry("ip", value)?;
+        } else if self.extra.sent_null("ip") {
+            map.serialize_entry("ip", &())?;
         }
         if let Some(value) = &self.user_agent {
             map.serialize_entry("user_agent", value)?;
+        } else if self.extra.sent_null("user_agent") {
+            map.serialize_entry("user_agent", &())?;
         }
         self.extra.end(map)
     }
@@ -5160,11 +5552,11 @@ impl rt::Decode for V2CoreAccountIdentityAttestationsPersonsProvided {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "directors" => r.set_nullable(&mut v_directors),
-                    "executives" => r.set_nullable(&mut v_executives),
-                    "owners" => r.set_nullable(&mut v_owners),
+                    "directors" => extra.read_optional(key, &mut v_directors, r),
+                    "executives" => extra.read_optional(key, &mut v_executives, r),
+                    "owners" => extra.read_optional(key, &mut v_owners, r),
                     "ownership_exemption_reason" => {
-                        r.set_nullable(&mut v_ownership_exemption_reason)
+                        extra.read_optional(key, &mut v_ownership_exemption_reason, r)
                     }
                     _ => extra.read(key, r),
                 },
@@ -5198,15 +5590,23 @@ impl serde::Serialize for V2CoreAccountIdentityAttestationsPersonsProvided {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.directors {
             map.serialize_entry("directors", value)?;
+        } else if self.extra.sent_null("directors") {
+            map.serialize_entry("directors", &())?;
         }
         if let Some(value) = &self.executives {
             map.serialize_entry("executives", value)?;
+        } else if self.extra.sent_null("executives") {
+            map.serialize_entry("executives", &())?;
         }
         if let Some(value) = &self.owners {
             map.serialize_entry("owners", value)?;
+        } else if self.extra.sent_null("owners") {
+            map.serialize_entry("owners", &())?;
         }
         if let Some(value) = &self.ownership_exemption_reason {
             map.serialize_entry("ownership_exemption_reason", value)?;
+        } else if self.extra.sent_null("ownership_exemption_reason") {
+            map.serialize_entry("ownership_exemption_reason", &())?;
         }
         self.extra.end(map)
     }
@@ -5271,7 +5671,7 @@ impl rt::Decode for V2CoreAccountIdentityAttestationsTermsOfService {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "account" => r.set_nullable(&mut v_account),
+                    "account" => extra.read_optional(key, &mut v_account, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -5298,6 +5698,8 @@ impl serde::Serialize for V2CoreAccountIdentityAttestationsTermsOfService {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.account {
             map.serialize_entry("account", value)?;
+        } else if self.extra.sent_null("account") {
+            map.serialize_entry("account", &())?;
         }
         self.extra.end(map)
     }
@@ -5360,22 +5762,30 @@ impl rt::Decode for V2CoreAccountIdentityBusinessDetails {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "address" => r.set_nullable(&mut v_address),
-                    "annual_revenue" => r.set_nullable(&mut v_annual_revenue),
-                    "documents" => r.set_nullable(&mut v_documents),
+                    "address" => extra.read_optional(key, &mut v_address, r),
+                    "annual_revenue" => {
+                        extra.read_optional(key, &mut v_annual_revenue, r)
+                    }
+                    "documents" => extra.read_optional(key, &mut v_documents, r),
                     "estimated_worker_count" => {
-                        r.set_nullable(&mut v_estimated_worker_count)
+                        extra.read_optional(key, &mut v_estimated_worker_count, r)
                     }
-                    "id_numbers" => r.set_nullable(&mut v_id_numbers),
+                    "id_numbers" => extra.read_optional(key, &mut v_id_numbers, r),
                     "monthly_estimated_revenue" => {
-                        r.set_nullable(&mut v_monthly_estimated_revenue)
+                        extra.read_optional(key, &mut v_monthly_estimated_revenue, r)
                     }
-                    "phone" => r.set_nullable(&mut v_phone),
-                    "registered_name" => r.set_nullable(&mut v_registered_name),
-                    "registration_date" => r.set_nullable(&mut v_registration_date),
-                    "script_addresses" => r.set_nullable(&mut v_script_addresses),
-                    "script_names" => r.set_nullable(&mut v_script_names),
-                    "structure" => r.set_nullable(&mut v_structure),
+                    "phone" => extra.read_optional(key, &mut v_phone, r),
+                    "registered_name" => {
+                        extra.read_optional(key, &mut v_registered_name, r)
+                    }
+                    "registration_date" => {
+                        extra.read_optional(key, &mut v_registration_date, r)
+                    }
+                    "script_addresses" => {
+                        extra.read_optional(key, &mut v_script_addresses, r)
+                    }
+                    "script_names" => extra.read_optional(key, &mut v_script_names, r),
+                    "structure" => extra.read_optional(key, &mut v_structure, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -5416,39 +5826,63 @@ impl serde::Serialize for V2CoreAccountIdentityBusinessDetails {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.address {
             map.serialize_entry("address", value)?;
+        } else if self.extra.sent_null("address") {
+            map.serialize_entry("address", &())?;
         }
         if let Some(value) = &self.annual_revenue {
             map.serialize_entry("annual_revenue", value)?;
+        } else if self.extra.sent_null("annual_revenue") {
+            map.serialize_entry("annual_revenue", &())?;
         }
         if let Some(value) = &self.documents {
             map.serialize_entry("documents", value)?;
+        } else if self.extra.sent_null("documents") {
+            map.serialize_entry("documents", &())?;
         }
         if let Some(value) = &self.estimated_worker_count {
             map.serialize_entry("estimated_worker_count", value)?;
+        } else if self.extra.sent_null("estimated_worker_count") {
+            map.serialize_entry("estimated_worker_count", &())?;
         }
         if let Some(value) = &self.id_numbers {
             map.serialize_entry("id_numbers", value)?;
+        } else if self.extra.sent_null("id_numbers") {
+            map.serialize_entry("id_numbers", &())?;
         }
         if let Some(value) = &self.monthly_estimated_revenue {
             map.serialize_entry("monthly_estimated_revenue", value)?;
+        } else if self.extra.sent_null("monthly_estimated_revenue") {
+            map.serialize_entry("monthly_estimated_revenue", &())?;
         }
         if let Some(value) = &self.phone {
             map.serialize_entry("phone", value)?;
+        } else if self.extra.sent_null("phone") {
+            map.serialize_entry("phone", &())?;
         }
         if let Some(value) = &self.registered_name {
             map.serialize_entry("registered_name", value)?;
+        } else if self.extra.sent_null("registered_name") {
+            map.serialize_entry("registered_name", &())?;
         }
         if let Some(value) = &self.registration_date {
             map.serialize_entry("registration_date", value)?;
+        } else if self.extra.sent_null("registration_date") {
+            map.serialize_entry("registration_date", &())?;
         }
         if let Some(value) = &self.script_addresses {
             map.serialize_entry("script_addresses", value)?;
+        } else if self.extra.sent_null("script_addresses") {
+            map.serialize_entry("script_addresses", &())?;
         }
         if let Some(value) = &self.script_names {
             map.serialize_entry("script_names", value)?;
+        } else if self.extra.sent_null("script_names") {
+            map.serialize_entry("script_names", &())?;
         }
         if let Some(value) = &self.structure {
             map.serialize_entry("structure", value)?;
+        } else if self.extra.sent_null("structure") {
+            map.serialize_entry("structure", &())?;
         }
         self.extra.end(map)
     }
@@ -5479,8 +5913,10 @@ impl rt::Decode for V2CoreAccountIdentityBusinessDetailsAnnualRevenue {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "amount" => r.set_nullable(&mut v_amount),
-                    "fiscal_year_end" => r.set_nullable(&mut v_fiscal_year_end),
+                    "amount" => extra.read_optional(key, &mut v_amount, r),
+                    "fiscal_year_end" => {
+                        extra.read_optional(key, &mut v_fiscal_year_end, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -5511,9 +5947,13 @@ impl serde::Serialize for V2CoreAccountIdentityBusinessDetailsAnnualRevenue {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
             map.serialize_entry("amount", value)?;
+        } else if self.extra.sent_null("amount") {
+            map.serialize_entry("amount", &())?;
         }
         if let Some(value) = &self.fiscal_year_end {
             map.serialize_entry("fiscal_year_end", value)?;
+        } else if self.extra.sent_null("fiscal_year_end") {
+            map.serialize_entry("fiscal_year_end", &())?;
         }
         self.extra.end(map)
     }
@@ -5539,8 +5979,8 @@ impl rt::Decode for V2CoreAccountIdentityBusinessDetailsAnnualRevenueAmount {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "currency" => r.set_nullable(&mut v_currency),
-                    "value" => r.set_nullable(&mut v_value),
+                    "currency" => extra.read_optional(key, &mut v_currency, r),
+                    "value" => extra.read_optional(key, &mut v_value, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -5572,9 +6012,13 @@ impl serde::Serialize for V2CoreAccountIdentityBusinessDetailsAnnualRevenueAmoun
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.currency {
             map.serialize_entry("currency", value)?;
+        } else if self.extra.sent_null("currency") {
+            map.serialize_entry("currency", &())?;
         }
         if let Some(value) = &self.value {
             map.serialize_entry("value", value)?;
+        } else if self.extra.sent_null("value") {
+            map.serialize_entry("value", &())?;
         }
         self.extra.end(map)
     }
@@ -5645,28 +6089,54 @@ impl rt::Decode for V2CoreAccountIdentityBusinessDetailsDocuments {
             .object(
                 &mut |r, key| match key {
                     "bank_account_ownership_verification" => {
-                        r.set_nullable(&mut v_bank_account_ownership_verification)
+                        extra
+                            .read_optional(
+                                key,
+                                &mut v_bank_account_ownership_verification,
+                                r,
+                            )
                     }
-                    "company_license" => r.set_nullable(&mut v_company_license),
+                    "company_license" => {
+                        extra.read_optional(key, &mut v_company_license, r)
+                    }
                     "company_memorandum_of_association" => {
-                        r.set_nullable(&mut v_company_memorandum_of_association)
+                        extra
+                            .read_optional(
+                                key,
+                                &mut v_company_memorandum_of_association,
+                                r,
+                            )
                     }
                     "company_ministerial_decree" => {
-                        r.set_nullable(&mut v_company_ministerial_decree)
+                        extra.read_optional(key, &mut v_company_ministerial_decree, r)
                     }
                     "company_registration_verification" => {
-                        r.set_nullable(&mut v_company_registration_verification)
+                        extra
+                            .read_optional(
+                                key,
+                                &mut v_company_registration_verification,
+                                r,
+                            )
                     }
                     "company_tax_id_verification" => {
-                        r.set_nullable(&mut v_company_tax_id_verification)
+                        extra.read_optional(key, &mut v_company_tax_id_verification, r)
                     }
-                    "primary_verification" => r.set_nullable(&mut v_primary_verification),
-                    "proof_of_address" => r.set_nullable(&mut v_proof_of_address),
+                    "primary_verification" => {
+                        extra.read_optional(key, &mut v_primary_verification, r)
+                    }
+                    "proof_of_address" => {
+                        extra.read_optional(key, &mut v_proof_of_address, r)
+                    }
                     "proof_of_registration" => {
-                        r.set_nullable(&mut v_proof_of_registration)
+                        extra.read_optional(key, &mut v_proof_of_registration, r)
                     }
                     "proof_of_ultimate_beneficial_ownership" => {
-                        r.set_nullable(&mut v_proof_of_ultimate_beneficial_ownership)
+                        extra
+                            .read_optional(
+                                key,
+                                &mut v_proof_of_ultimate_beneficial_ownership,
+                                r,
+                            )
                     }
                     _ => extra.read(key, r),
                 },
@@ -5706,33 +6176,53 @@ impl serde::Serialize for V2CoreAccountIdentityBusinessDetailsDocuments {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.bank_account_ownership_verification {
             map.serialize_entry("bank_account_ownership_verification", value)?;
+        } else if self.extra.sent_null("bank_account_ownership_verification") {
+            map.serialize_entry("bank_account_ownership_verification", &())?;
         }
         if let Some(value) = &self.company_license {
             map.serialize_entry("company_license", value)?;
+        } else if self.extra.sent_null("company_license") {
+            map.serialize_entry("company_license", &())?;
         }
         if let Some(value) = &self.company_memorandum_of_association {
             map.serialize_entry("company_memorandum_of_association", value)?;
+        } else if self.extra.sent_null("company_memorandum_of_association") {
+            map.serialize_entry("company_memorandum_of_association", &())?;
         }
         if let Some(value) = &self.company_ministerial_decree {
             map.serialize_entry("company_ministerial_decree", value)?;
+        } else if self.extra.sent_null("company_ministerial_decree") {
+            map.serialize_entry("company_ministerial_decree", &())?;
         }
         if let Some(value) = &self.company_registration_verification {
             map.serialize_entry("company_registration_verification", value)?;
+        } else if self.extra.sent_null("company_registration_verification") {
+            map.serialize_entry("company_registration_verification", &())?;
         }
         if let Some(value) = &self.company_tax_id_verification {
             map.serialize_entry("company_tax_id_verification", value)?;
+        } else if self.extra.sent_null("company_tax_id_verification") {
+            map.serialize_entry("company_tax_id_verification", &())?;
         }
         if let Some(value) = &self.primary_verification {
             map.serialize_entry("primary_verification", value)?;
+        } else if self.extra.sent_null("primary_verification") {
+            map.serialize_entry("primary_verification", &())?;
         }
         if let Some(value) = &self.proof_of_address {
             map.serialize_entry("proof_of_address", value)?;
+        } else if self.extra.sent_null("proof_of_address") {
+            map.serialize_entry("proof_of_address", &())?;
         }
         if let Some(value) = &self.proof_of_registration {
             map.serialize_entry("proof_of_registration", value)?;
+        } else if self.extra.sent_null("proof_of_registration") {
+            map.serialize_entry("proof_of_registration", &())?;
         }
         if let Some(value) = &self.proof_of_ultimate_beneficial_ownership {
             map.serialize_entry("proof_of_ultimate_beneficial_ownership", value)?;
+        } else if self.extra.sent_null("proof_of_ultimate_beneficial_ownership") {
+            map.serialize_entry("proof_of_ultimate_beneficial_ownership", &())?;
         }
         self.extra.end(map)
     }
@@ -5862,7 +6352,7 @@ impl rt::Decode for V2CoreAccountIdentityBusinessDetailsIdNumbers {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "registrar" => r.set_nullable(&mut v_registrar),
+                    "registrar" => extra.read_optional(key, &mut v_registrar, r),
                     "type" => r.set(&mut v_type_),
                     _ => extra.read(key, r),
                 },
@@ -5898,6 +6388,8 @@ impl serde::Serialize for V2CoreAccountIdentityBusinessDetailsIdNumbers {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.registrar {
             map.serialize_entry("registrar", value)?;
+        } else if self.extra.sent_null("registrar") {
+            map.serialize_entry("registrar", &())?;
         }
         map.serialize_entry("type", &self.type_)?;
         self.extra.end(map)
@@ -6407,7 +6899,7 @@ impl rt::Decode for V2CoreAccountIdentityBusinessDetailsMonthlyEstimatedRevenue 
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "amount" => r.set_nullable(&mut v_amount),
+                    "amount" => extra.read_optional(key, &mut v_amount, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -6435,6 +6927,8 @@ impl serde::Serialize for V2CoreAccountIdentityBusinessDetailsMonthlyEstimatedRe
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
             map.serialize_entry("amount", value)?;
+        } else if self.extra.sent_null("amount") {
+            map.serialize_entry("amount", &())?;
         }
         self.extra.end(map)
     }
@@ -6485,8 +6979,8 @@ impl rt::Decode for V2CoreAccountIdentityBusinessDetailsScriptNames {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "kana" => r.set_nullable(&mut v_kana),
-                    "kanji" => r.set_nullable(&mut v_kanji),
+                    "kana" => extra.read_optional(key, &mut v_kana, r),
+                    "kanji" => extra.read_optional(key, &mut v_kanji, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -6517,9 +7011,13 @@ impl serde::Serialize for V2CoreAccountIdentityBusinessDetailsScriptNames {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.kana {
             map.serialize_entry("kana", value)?;
+        } else if self.extra.sent_null("kana") {
+            map.serialize_entry("kana", &())?;
         }
         if let Some(value) = &self.kanji {
             map.serialize_entry("kanji", value)?;
+        } else if self.extra.sent_null("kanji") {
+            map.serialize_entry("kanji", &())?;
         }
         self.extra.end(map)
     }
@@ -6542,7 +7040,9 @@ impl rt::Decode for V2CoreAccountIdentityBusinessDetailsScriptNamesKana {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "registered_name" => r.set_nullable(&mut v_registered_name),
+                    "registered_name" => {
+                        extra.read_optional(key, &mut v_registered_name, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -6573,6 +7073,8 @@ impl serde::Serialize for V2CoreAccountIdentityBusinessDetailsScriptNamesKana {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.registered_name {
             map.serialize_entry("registered_name", value)?;
+        } else if self.extra.sent_null("registered_name") {
+            map.serialize_entry("registered_name", &())?;
         }
         self.extra.end(map)
     }
@@ -6845,29 +7347,37 @@ impl rt::Decode for V2CoreAccountIdentityIndividual {
             .object(
                 &mut |r, key| match key {
                     "account" => r.set(&mut v_account),
-                    "additional_addresses" => r.set_nullable(&mut v_additional_addresses),
-                    "additional_names" => r.set_nullable(&mut v_additional_names),
-                    "additional_terms_of_service" => {
-                        r.set_nullable(&mut v_additional_terms_of_service)
+                    "additional_addresses" => {
+                        extra.read_optional(key, &mut v_additional_addresses, r)
                     }
-                    "address" => r.set_nullable(&mut v_address),
+                    "additional_names" => {
+                        extra.read_optional(key, &mut v_additional_names, r)
+                    }
+                    "additional_terms_of_service" => {
+                        extra.read_optional(key, &mut v_additional_terms_of_service, r)
+                    }
+                    "address" => extra.read_optional(key, &mut v_address, r),
                     "created" => r.set(&mut v_created),
-                    "date_of_birth" => r.set_nullable(&mut v_date_of_birth),
-                    "documents" => r.set_nullable(&mut v_documents),
-                    "email" => r.set_nullable(&mut v_email),
-                    "given_name" => r.set_nullable(&mut v_given_name),
+                    "date_of_birth" => extra.read_optional(key, &mut v_date_of_birth, r),
+                    "documents" => extra.read_optional(key, &mut v_documents, r),
+                    "email" => extra.read_optional(key, &mut v_email, r),
+                    "given_name" => extra.read_optional(key, &mut v_given_name, r),
                     "id" => r.set(&mut v_id),
-                    "id_numbers" => r.set_nullable(&mut v_id_numbers),
-                    "legal_gender" => r.set_nullable(&mut v_legal_gender),
-                    "metadata" => r.set_nullable(&mut v_metadata),
-                    "nationalities" => r.set_nullable(&mut v_nationalities),
+                    "id_numbers" => extra.read_optional(key, &mut v_id_numbers, r),
+                    "legal_gender" => extra.read_optional(key, &mut v_legal_gender, r),
+                    "metadata" => extra.read_optional(key, &mut v_metadata, r),
+                    "nationalities" => extra.read_optional(key, &mut v_nationalities, r),
                     "object" => r.set(&mut v_object),
-                    "phone" => r.set_nullable(&mut v_phone),
-                    "political_exposure" => r.set_nullable(&mut v_political_exposure),
-                    "relationship" => r.set_nullable(&mut v_relationship),
-                    "script_addresses" => r.set_nullable(&mut v_script_addresses),
-                    "script_names" => r.set_nullable(&mut v_script_names),
-                    "surname" => r.set_nullable(&mut v_surname),
+                    "phone" => extra.read_optional(key, &mut v_phone, r),
+                    "political_exposure" => {
+                        extra.read_optional(key, &mut v_political_exposure, r)
+                    }
+                    "relationship" => extra.read_optional(key, &mut v_relationship, r),
+                    "script_addresses" => {
+                        extra.read_optional(key, &mut v_script_addresses, r)
+                    }
+                    "script_names" => extra.read_optional(key, &mut v_script_names, r),
+                    "surname" => extra.read_optional(key, &mut v_surname, r),
                     "updated" => r.set(&mut v_updated),
                     _ => extra.read(key, r),
                 },
@@ -6939,60 +7449,96 @@ impl serde::Serialize for V2CoreAccountIdentityIndividual {
         map.serialize_entry("account", &self.account)?;
         if let Some(value) = &self.additional_addresses {
             map.serialize_entry("additional_addresses", value)?;
+        } else if self.extra.sent_null("additional_addresses") {
+            map.serialize_entry("additional_addresses", &())?;
         }
         if let Some(value) = &self.additional_names {
             map.serialize_entry("additional_names", value)?;
+        } else if self.extra.sent_null("additional_names") {
+            map.serialize_entry("additional_names", &())?;
         }
         if let Some(value) = &self.additional_terms_of_service {
             map.serialize_entry("additional_terms_of_service", value)?;
+        } else if self.extra.sent_null("additional_terms_of_service") {
+            map.serialize_entry("additional_terms_of_service", &())?;
         }
         if let Some(value) = &self.address {
             map.serialize_entry("address", value)?;
+        } else if self.extra.sent_null("address") {
+            map.serialize_entry("address", &())?;
         }
         map.serialize_entry("created", &self.created)?;
         if let Some(value) = &self.date_of_birth {
             map.serialize_entry("date_of_birth", value)?;
+        } else if self.extra.sent_null("date_of_birth") {
+            map.serialize_entry("date_of_birth", &())?;
         }
         if let Some(value) = &self.documents {
             map.serialize_entry("documents", value)?;
+        } else if self.extra.sent_null("documents") {
+            map.serialize_entry("documents", &())?;
         }
         if let Some(value) = &self.email {
             map.serialize_entry("email", value)?;
+        } else if self.extra.sent_null("email") {
+            map.serialize_entry("email", &())?;
         }
         if let Some(value) = &self.given_name {
             map.serialize_entry("given_name", value)?;
+        } else if self.extra.sent_null("given_name") {
+            map.serialize_entry("given_name", &())?;
         }
         map.serialize_entry("id", &self.id)?;
         if let Some(value) = &self.id_numbers {
             map.serialize_entry("id_numbers", value)?;
+        } else if self.extra.sent_null("id_numbers") {
+            map.serialize_entry("id_numbers", &())?;
         }
         if let Some(value) = &self.legal_gender {
             map.serialize_entry("legal_gender", value)?;
+        } else if self.extra.sent_null("legal_gender") {
+            map.serialize_entry("legal_gender", &())?;
         }
         if let Some(value) = &self.metadata {
             map.serialize_entry("metadata", value)?;
+        } else if self.extra.sent_null("metadata") {
+            map.serialize_entry("metadata", &())?;
         }
         if let Some(value) = &self.nationalities {
             map.serialize_entry("nationalities", value)?;
+        } else if self.extra.sent_null("nationalities") {
+            map.serialize_entry("nationalities", &())?;
         }
         map.serialize_entry("object", &self.object)?;
         if let Some(value) = &self.phone {
             map.serialize_entry("phone", value)?;
+        } else if self.extra.sent_null("phone") {
+            map.serialize_entry("phone", &())?;
         }
         if let Some(value) = &self.political_exposure {
             map.serialize_entry("political_exposure", value)?;
+        } else if self.extra.sent_null("political_exposure") {
+            map.serialize_entry("political_exposure", &())?;
         }
         if let Some(value) = &self.relationship {
             map.serialize_entry("relationship", value)?;
+        } else if self.extra.sent_null("relationship") {
+            map.serialize_entry("relationship", &())?;
         }
         if let Some(value) = &self.script_addresses {
             map.serialize_entry("script_addresses", value)?;
+        } else if self.extra.sent_null("script_addresses") {
+            map.serialize_entry("script_addresses", &())?;
         }
         if let Some(value) = &self.script_names {
             map.serialize_entry("script_names", value)?;
+        } else if self.extra.sent_null("script_names") {
+            map.serialize_entry("script_names", &())?;
         }
         if let Some(value) = &self.surname {
             map.serialize_entry("surname", value)?;
+        } else if self.extra.sent_null("surname") {
+            map.serialize_entry("surname", &())?;
         }
         map.serialize_entry("updated", &self.updated)?;
         self.extra.end(map)
@@ -7036,14 +7582,14 @@ impl rt::Decode for V2CoreAccountIdentityIndividualAdditionalAddresses {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "city" => r.set_nullable(&mut v_city),
-                    "country" => r.set_nullable(&mut v_country),
-                    "line1" => r.set_nullable(&mut v_line1),
-                    "line2" => r.set_nullable(&mut v_line2),
-                    "postal_code" => r.set_nullable(&mut v_postal_code),
+                    "city" => extra.read_optional(key, &mut v_city, r),
+                    "country" => extra.read_optional(key, &mut v_country, r),
+                    "line1" => extra.read_optional(key, &mut v_line1, r),
+                    "line2" => extra.read_optional(key, &mut v_line2, r),
+                    "postal_code" => extra.read_optional(key, &mut v_postal_code, r),
                     "purpose" => r.set(&mut v_purpose),
-                    "state" => r.set_nullable(&mut v_state),
-                    "town" => r.set_nullable(&mut v_town),
+                    "state" => extra.read_optional(key, &mut v_state, r),
+                    "town" => extra.read_optional(key, &mut v_town, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -7085,25 +7631,39 @@ impl serde::Serialize for V2CoreAccountIdentityIndividualAdditionalAddresses {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.city {
             map.serialize_entry("city", value)?;
+        } else if self.extra.sent_null("city") {
+            map.serialize_entry("city", &())?;
         }
         if let Some(value) = &self.country {
             map.serialize_entry("country", value)?;
+        } else if self.extra.sent_null("country") {
+            map.serialize_entry("country", &())?;
         }
         if let Some(value) = &self.line1 {
             map.serialize_entry("line1", value)?;
+        } else if self.extra.sent_null("line1") {
+            map.serialize_entry("line1", &())?;
         }
         if let Some(value) = &self.line2 {
             map.serialize_entry("line2", value)?;
+        } else if self.extra.sent_null("line2") {
+            map.serialize_entry("line2", &())?;
         }
         if let Some(value) = &self.postal_code {
             map.serialize_entry("postal_code", value)?;
+        } else if self.extra.sent_null("postal_code") {
+            map.serialize_entry("postal_code", &())?;
         }
         map.serialize_entry("purpose", &self.purpose)?;
         if let Some(value) = &self.state {
             map.serialize_entry("state", value)?;
+        } else if self.extra.sent_null("state") {
+            map.serialize_entry("state", &())?;
         }
         if let Some(value) = &self.town {
             map.serialize_entry("town", value)?;
+        } else if self.extra.sent_null("town") {
+            map.serialize_entry("town", &())?;
         }
         self.extra.end(map)
     }
@@ -7160,10 +7720,10 @@ impl rt::Decode for V2CoreAccountIdentityIndividualAdditionalNames {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "full_name" => r.set_nullable(&mut v_full_name),
-                    "given_name" => r.set_nullable(&mut v_given_name),
+                    "full_name" => extra.read_optional(key, &mut v_full_name, r),
+                    "given_name" => extra.read_optional(key, &mut v_given_name, r),
                     "purpose" => r.set(&mut v_purpose),
-                    "surname" => r.set_nullable(&mut v_surname),
+                    "surname" => extra.read_optional(key, &mut v_surname, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -7200,13 +7760,19 @@ impl serde::Serialize for V2CoreAccountIdentityIndividualAdditionalNames {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.full_name {
             map.serialize_entry("full_name", value)?;
+        } else if self.extra.sent_null("full_name") {
+            map.serialize_entry("full_name", &())?;
         }
         if let Some(value) = &self.given_name {
             map.serialize_entry("given_name", value)?;
+        } else if self.extra.sent_null("given_name") {
+            map.serialize_entry("given_name", &())?;
         }
         map.serialize_entry("purpose", &self.purpose)?;
         if let Some(value) = &self.surname {
             map.serialize_entry("surname", value)?;
+        } else if self.extra.sent_null("surname") {
+            map.serialize_entry("surname", &())?;
         }
         self.extra.end(map)
     }
@@ -7286,13 +7852,13 @@ impl rt::Decode for V2CoreAccountIdentityIndividualAddress {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "city" => r.set_nullable(&mut v_city),
-                    "country" => r.set_nullable(&mut v_country),
-                    "line1" => r.set_nullable(&mut v_line1),
-                    "line2" => r.set_nullable(&mut v_line2),
-                    "postal_code" => r.set_nullable(&mut v_postal_code),
-                    "state" => r.set_nullable(&mut v_state),
-                    "town" => r.set_nullable(&mut v_town),
+                    "city" => extra.read_optional(key, &mut v_city, r),
+                    "country" => extra.read_optional(key, &mut v_country, r),
+                    "line1" => extra.read_optional(key, &mut v_line1, r),
+                    "line2" => extra.read_optional(key, &mut v_line2, r),
+                    "postal_code" => extra.read_optional(key, &mut v_postal_code, r),
+                    "state" => extra.read_optional(key, &mut v_state, r),
+                    "town" => extra.read_optional(key, &mut v_town, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -7328,24 +7894,38 @@ impl serde::Serialize for V2CoreAccountIdentityIndividualAddress {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.city {
             map.serialize_entry("city", value)?;
+        } else if self.extra.sent_null("city") {
+            map.serialize_entry("city", &())?;
         }
         if let Some(value) = &self.country {
             map.serialize_entry("country", value)?;
+        } else if self.extra.sent_null("country") {
+            map.serialize_entry("country", &())?;
         }
         if let Some(value) = &self.line1 {
             map.serialize_entry("line1", value)?;
+        } else if self.extra.sent_null("line1") {
+            map.serialize_entry("line1", &())?;
         }
         if let Some(value) = &self.line2 {
             map.serialize_entry("line2", value)?;
+        } else if self.extra.sent_null("line2") {
+            map.serialize_entry("line2", &())?;
         }
         if let Some(value) = &self.postal_code {
             map.serialize_entry("postal_code", value)?;
+        } else if self.extra.sent_null("postal_code") {
+            map.serialize_entry("postal_code", &())?;
         }
         if let Some(value) = &self.state {
             map.serialize_entry("state", value)?;
+        } else if self.extra.sent_null("state") {
+            map.serialize_entry("state", &())?;
         }
         if let Some(value) = &self.town {
             map.serialize_entry("town", value)?;
+        } else if self.extra.sent_null("town") {
+            map.serialize_entry("town", &())?;
         }
         self.extra.end(map)
     }
@@ -7453,14 +8033,16 @@ impl rt::Decode for V2CoreAccountIdentityIndividualDocuments {
             .object(
                 &mut |r, key| match key {
                     "company_authorization" => {
-                        r.set_nullable(&mut v_company_authorization)
+                        extra.read_optional(key, &mut v_company_authorization, r)
                     }
-                    "passport" => r.set_nullable(&mut v_passport),
-                    "primary_verification" => r.set_nullable(&mut v_primary_verification),
+                    "passport" => extra.read_optional(key, &mut v_passport, r),
+                    "primary_verification" => {
+                        extra.read_optional(key, &mut v_primary_verification, r)
+                    }
                     "secondary_verification" => {
-                        r.set_nullable(&mut v_secondary_verification)
+                        extra.read_optional(key, &mut v_secondary_verification, r)
                     }
-                    "visa" => r.set_nullable(&mut v_visa),
+                    "visa" => extra.read_optional(key, &mut v_visa, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -7494,18 +8076,28 @@ impl serde::Serialize for V2CoreAccountIdentityIndividualDocuments {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.company_authorization {
             map.serialize_entry("company_authorization", value)?;
+        } else if self.extra.sent_null("company_authorization") {
+            map.serialize_entry("company_authorization", &())?;
         }
         if let Some(value) = &self.passport {
             map.serialize_entry("passport", value)?;
+        } else if self.extra.sent_null("passport") {
+            map.serialize_entry("passport", &())?;
         }
         if let Some(value) = &self.primary_verification {
             map.serialize_entry("primary_verification", value)?;
+        } else if self.extra.sent_null("primary_verification") {
+            map.serialize_entry("primary_verification", &())?;
         }
         if let Some(value) = &self.secondary_verification {
             map.serialize_entry("secondary_verification", value)?;
+        } else if self.extra.sent_null("secondary_verification") {
+            map.serialize_entry("secondary_verification", &())?;
         }
         if let Some(value) = &self.visa {
             map.serialize_entry("visa", value)?;
+        } else if self.extra.sent_null("visa") {
+            map.serialize_entry("visa", &())?;
         }
         self.extra.end(map)
     }
@@ -7613,7 +8205,7 @@ for V2CoreAccountIdentityIndividualDocumentsPrimaryVerificationFrontBack {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "back" => r.set_nullable(&mut v_back),
+                    "back" => extra.read_optional(key, &mut v_back, r),
                     "front" => r.set(&mut v_front),
                     _ => extra.read(key, r),
                 },
@@ -7651,6 +8243,8 @@ for V2CoreAccountIdentityIndividualDocumentsPrimaryVerificationFrontBack {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.back {
             map.serialize_entry("back", value)?;
+        } else if self.extra.sent_null("back") {
+            map.serialize_entry("back", &())?;
         }
         map.serialize_entry("front", &self.front)?;
         self.extra.end(map)
@@ -8262,14 +8856,20 @@ impl rt::Decode for V2CoreAccountIdentityIndividualRelationship {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "authorizer" => r.set_nullable(&mut v_authorizer),
-                    "director" => r.set_nullable(&mut v_director),
-                    "executive" => r.set_nullable(&mut v_executive),
-                    "legal_guardian" => r.set_nullable(&mut v_legal_guardian),
-                    "owner" => r.set_nullable(&mut v_owner),
-                    "percent_ownership" => r.set_nullable(&mut v_percent_ownership),
-                    "representative" => r.set_nullable(&mut v_representative),
-                    "title" => r.set_nullable(&mut v_title),
+                    "authorizer" => extra.read_optional(key, &mut v_authorizer, r),
+                    "director" => extra.read_optional(key, &mut v_director, r),
+                    "executive" => extra.read_optional(key, &mut v_executive, r),
+                    "legal_guardian" => {
+                        extra.read_optional(key, &mut v_legal_guardian, r)
+                    }
+                    "owner" => extra.read_optional(key, &mut v_owner, r),
+                    "percent_ownership" => {
+                        extra.read_optional(key, &mut v_percent_ownership, r)
+                    }
+                    "representative" => {
+                        extra.read_optional(key, &mut v_representative, r)
+                    }
+                    "title" => extra.read_optional(key, &mut v_title, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -8306,27 +8906,43 @@ impl serde::Serialize for V2CoreAccountIdentityIndividualRelationship {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.authorizer {
             map.serialize_entry("authorizer", value)?;
+        } else if self.extra.sent_null("authorizer") {
+            map.serialize_entry("authorizer", &())?;
         }
         if let Some(value) = &self.director {
             map.serialize_entry("director", value)?;
+        } else if self.extra.sent_null("director") {
+            map.serialize_entry("director", &())?;
         }
         if let Some(value) = &self.executive {
             map.serialize_entry("executive", value)?;
+        } else if self.extra.sent_null("executive") {
+            map.serialize_entry("executive", &())?;
         }
         if let Some(value) = &self.legal_guardian {
             map.serialize_entry("legal_guardian", value)?;
+        } else if self.extra.sent_null("legal_guardian") {
+            map.serialize_entry("legal_guardian", &())?;
         }
         if let Some(value) = &self.owner {
             map.serialize_entry("owner", value)?;
+        } else if self.extra.sent_null("owner") {
+            map.serialize_entry("owner", &())?;
         }
         if let Some(value) = &self.percent_ownership {
             map.serialize_entry("percent_ownership", value)?;
+        } else if self.extra.sent_null("percent_ownership") {
+            map.serialize_entry("percent_ownership", &())?;
         }
         if let Some(value) = &self.representative {
             map.serialize_entry("representative", value)?;
+        } else if self.extra.sent_null("representative") {
+            map.serialize_entry("representative", &())?;
         }
         if let Some(value) = &self.title {
             map.serialize_entry("title", value)?;
+        } else if self.extra.sent_null("title") {
+            map.serialize_entry("title", &())?;
         }
         self.extra.end(map)
     }
@@ -8352,8 +8968,8 @@ impl rt::Decode for V2CoreAccountIdentityIndividualScriptAddresses {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "kana" => r.set_nullable(&mut v_kana),
-                    "kanji" => r.set_nullable(&mut v_kanji),
+                    "kana" => extra.read_optional(key, &mut v_kana, r),
+                    "kanji" => extra.read_optional(key, &mut v_kanji, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -8384,9 +9000,13 @@ impl serde::Serialize for V2CoreAccountIdentityIndividualScriptAddresses {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.kana {
             map.serialize_entry("kana", value)?;
+        } else if self.extra.sent_null("kana") {
+            map.serialize_entry("kana", &())?;
         }
         if let Some(value) = &self.kanji {
             map.serialize_entry("kanji", value)?;
+        } else if self.extra.sent_null("kanji") {
+            map.serialize_entry("kanji", &())?;
         }
         self.extra.end(map)
     }
@@ -8422,8 +9042,8 @@ impl rt::Decode for V2CoreAccountIdentityIndividualScriptNames {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "kana" => r.set_nullable(&mut v_kana),
-                    "kanji" => r.set_nullable(&mut v_kanji),
+                    "kana" => extra.read_optional(key, &mut v_kana, r),
+                    "kanji" => extra.read_optional(key, &mut v_kanji, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -8454,9 +9074,13 @@ impl serde::Serialize for V2CoreAccountIdentityIndividualScriptNames {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.kana {
             map.serialize_entry("kana", value)?;
+        } else if self.extra.sent_null("kana") {
+            map.serialize_entry("kana", &())?;
         }
         if let Some(value) = &self.kanji {
             map.serialize_entry("kanji", value)?;
+        } else if self.extra.sent_null("kanji") {
+            map.serialize_entry("kanji", &())?;
         }
         self.extra.end(map)
     }
@@ -8482,8 +9106,8 @@ impl rt::Decode for V2CoreAccountIdentityIndividualScriptNamesKana {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "given_name" => r.set_nullable(&mut v_given_name),
-                    "surname" => r.set_nullable(&mut v_surname),
+                    "given_name" => extra.read_optional(key, &mut v_given_name, r),
+                    "surname" => extra.read_optional(key, &mut v_surname, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -8514,9 +9138,13 @@ impl serde::Serialize for V2CoreAccountIdentityIndividualScriptNamesKana {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.given_name {
             map.serialize_entry("given_name", value)?;
+        } else if self.extra.sent_null("given_name") {
+            map.serialize_entry("given_name", &())?;
         }
         if let Some(value) = &self.surname {
             map.serialize_entry("surname", value)?;
+        } else if self.extra.sent_null("surname") {
+            map.serialize_entry("surname", &())?;
         }
         self.extra.end(map)
     }
@@ -8547,8 +9175,8 @@ impl rt::Decode for V2CoreAccountRequirements {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "entries" => r.set_nullable(&mut v_entries),
-                    "summary" => r.set_nullable(&mut v_summary),
+                    "entries" => extra.read_optional(key, &mut v_entries, r),
+                    "summary" => extra.read_optional(key, &mut v_summary, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -8579,9 +9207,13 @@ impl serde::Serialize for V2CoreAccountRequirements {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.entries {
             map.serialize_entry("entries", value)?;
+        } else if self.extra.sent_null("entries") {
+            map.serialize_entry("entries", &())?;
         }
         if let Some(value) = &self.summary {
             map.serialize_entry("summary", value)?;
+        } else if self.extra.sent_null("summary") {
+            map.serialize_entry("summary", &())?;
         }
         self.extra.end(map)
     }
@@ -8626,7 +9258,7 @@ impl rt::Decode for V2CoreAccountRequirementsEntries {
                     "errors" => r.set(&mut v_errors),
                     "impact" => r.set(&mut v_impact),
                     "minimum_deadline" => r.set(&mut v_minimum_deadline),
-                    "reference" => r.set_nullable(&mut v_reference),
+                    "reference" => extra.read_optional(key, &mut v_reference, r),
                     "requested_reasons" => r.set(&mut v_requested_reasons),
                     _ => extra.read(key, r),
                 },
@@ -8706,6 +9338,8 @@ impl serde::Serialize for V2CoreAccountRequirementsEntries {
         map.serialize_entry("minimum_deadline", &self.minimum_deadline)?;
         if let Some(value) = &self.reference {
             map.serialize_entry("reference", value)?;
+        } else if self.extra.sent_null("reference") {
+            map.serialize_entry("reference", &())?;
         }
         map.serialize_entry("requested_reasons", &self.requested_reasons)?;
         self.extra.end(map)
@@ -9314,7 +9948,7 @@ impl rt::Decode for V2CoreAccountRequirementsEntriesImpact {
             .object(
                 &mut |r, key| match key {
                     "restricts_capabilities" => {
-                        r.set_nullable(&mut v_restricts_capabilities)
+                        extra.read_optional(key, &mut v_restricts_capabilities, r)
                     }
                     _ => extra.read(key, r),
                 },
@@ -9345,6 +9979,8 @@ impl serde::Serialize for V2CoreAccountRequirementsEntriesImpact {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.restricts_capabilities {
             map.serialize_entry("restricts_capabilities", value)?;
+        } else if self.extra.sent_null("restricts_capabilities") {
+            map.serialize_entry("restricts_capabilities", &())?;
         }
         self.extra.end(map)
     }
@@ -9777,8 +10413,8 @@ impl rt::Decode for V2CoreAccountRequirementsEntriesReference {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "inquiry" => r.set_nullable(&mut v_inquiry),
-                    "resource" => r.set_nullable(&mut v_resource),
+                    "inquiry" => extra.read_optional(key, &mut v_inquiry, r),
+                    "resource" => extra.read_optional(key, &mut v_resource, r),
                     "type" => r.set(&mut v_type_),
                     _ => extra.read(key, r),
                 },
@@ -9815,9 +10451,13 @@ impl serde::Serialize for V2CoreAccountRequirementsEntriesReference {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.inquiry {
             map.serialize_entry("inquiry", value)?;
+        } else if self.extra.sent_null("inquiry") {
+            map.serialize_entry("inquiry", &())?;
         }
         if let Some(value) = &self.resource {
             map.serialize_entry("resource", value)?;
+        } else if self.extra.sent_null("resource") {
+            map.serialize_entry("resource", &())?;
         }
         map.serialize_entry("type", &self.type_)?;
         self.extra.end(map)
@@ -9953,7 +10593,9 @@ impl rt::Decode for V2CoreAccountRequirementsSummary {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "minimum_deadline" => r.set_nullable(&mut v_minimum_deadline),
+                    "minimum_deadline" => {
+                        extra.read_optional(key, &mut v_minimum_deadline, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -9983,6 +10625,8 @@ impl serde::Serialize for V2CoreAccountRequirementsSummary {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.minimum_deadline {
             map.serialize_entry("minimum_deadline", value)?;
+        } else if self.extra.sent_null("minimum_deadline") {
+            map.serialize_entry("minimum_deadline", &())?;
         }
         self.extra.end(map)
     }
@@ -10009,7 +10653,7 @@ impl rt::Decode for V2CoreAccountRequirementsSummaryMinimumDeadline {
             .object(
                 &mut |r, key| match key {
                     "status" => r.set(&mut v_status),
-                    "time" => r.set_nullable(&mut v_time),
+                    "time" => extra.read_optional(key, &mut v_time, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -10045,6 +10689,8 @@ impl serde::Serialize for V2CoreAccountRequirementsSummaryMinimumDeadline {
         map.serialize_entry("status", &self.status)?;
         if let Some(value) = &self.time {
             map.serialize_entry("time", value)?;
+        } else if self.extra.sent_null("time") {
+            map.serialize_entry("time", &())?;
         }
         self.extra.end(map)
     }

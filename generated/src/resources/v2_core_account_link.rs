@@ -147,8 +147,12 @@ impl rt::Decode for V2CoreAccountLinkUseCase {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "account_onboarding" => r.set_nullable(&mut v_account_onboarding),
-                    "account_update" => r.set_nullable(&mut v_account_update),
+                    "account_onboarding" => {
+                        extra.read_optional(key, &mut v_account_onboarding, r)
+                    }
+                    "account_update" => {
+                        extra.read_optional(key, &mut v_account_update, r)
+                    }
                     "type" => r.set(&mut v_type_),
                     _ => extra.read(key, r),
                 },
@@ -185,9 +189,13 @@ impl serde::Serialize for V2CoreAccountLinkUseCase {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.account_onboarding {
             map.serialize_entry("account_onboarding", value)?;
+        } else if self.extra.sent_null("account_onboarding") {
+            map.serialize_entry("account_onboarding", &())?;
         }
         if let Some(value) = &self.account_update {
             map.serialize_entry("account_update", value)?;
+        } else if self.extra.sent_null("account_update") {
+            map.serialize_entry("account_update", &())?;
         }
         map.serialize_entry("type", &self.type_)?;
         self.extra.end(map)
@@ -245,10 +253,12 @@ impl rt::Decode for V2CoreAccountLinkUseCaseAccountUpdate {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "collection_options" => r.set_nullable(&mut v_collection_options),
+                    "collection_options" => {
+                        extra.read_optional(key, &mut v_collection_options, r)
+                    }
                     "configurations" => r.set(&mut v_configurations),
                     "refresh_url" => r.set(&mut v_refresh_url),
-                    "return_url" => r.set_nullable(&mut v_return_url),
+                    "return_url" => extra.read_optional(key, &mut v_return_url, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -288,11 +298,15 @@ impl serde::Serialize for V2CoreAccountLinkUseCaseAccountUpdate {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.collection_options {
             map.serialize_entry("collection_options", value)?;
+        } else if self.extra.sent_null("collection_options") {
+            map.serialize_entry("collection_options", &())?;
         }
         map.serialize_entry("configurations", &self.configurations)?;
         map.serialize_entry("refresh_url", &self.refresh_url)?;
         if let Some(value) = &self.return_url {
             map.serialize_entry("return_url", value)?;
+        } else if self.extra.sent_null("return_url") {
+            map.serialize_entry("return_url", &())?;
         }
         self.extra.end(map)
     }
@@ -320,8 +334,10 @@ impl rt::Decode for V2CoreAccountLinkUseCaseAccountUpdateCollectionOptions {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "fields" => r.set_nullable(&mut v_fields),
-                    "future_requirements" => r.set_nullable(&mut v_future_requirements),
+                    "fields" => extra.read_optional(key, &mut v_fields, r),
+                    "future_requirements" => {
+                        extra.read_optional(key, &mut v_future_requirements, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -353,9 +369,13 @@ impl serde::Serialize for V2CoreAccountLinkUseCaseAccountUpdateCollectionOptions
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.fields {
             map.serialize_entry("fields", value)?;
+        } else if self.extra.sent_null("fields") {
+            map.serialize_entry("fields", &())?;
         }
         if let Some(value) = &self.future_requirements {
             map.serialize_entry("future_requirements", value)?;
+        } else if self.extra.sent_null("future_requirements") {
+            map.serialize_entry("future_requirements", &())?;
         }
         self.extra.end(map)
     }

@@ -90,30 +90,38 @@ impl rt::Decode for V2CoreAccountPerson {
             .object(
                 &mut |r, key| match key {
                     "account" => r.set(&mut v_account),
-                    "additional_addresses" => r.set_nullable(&mut v_additional_addresses),
-                    "additional_names" => r.set_nullable(&mut v_additional_names),
-                    "additional_terms_of_service" => {
-                        r.set_nullable(&mut v_additional_terms_of_service)
+                    "additional_addresses" => {
+                        extra.read_optional(key, &mut v_additional_addresses, r)
                     }
-                    "address" => r.set_nullable(&mut v_address),
+                    "additional_names" => {
+                        extra.read_optional(key, &mut v_additional_names, r)
+                    }
+                    "additional_terms_of_service" => {
+                        extra.read_optional(key, &mut v_additional_terms_of_service, r)
+                    }
+                    "address" => extra.read_optional(key, &mut v_address, r),
                     "created" => r.set(&mut v_created),
-                    "date_of_birth" => r.set_nullable(&mut v_date_of_birth),
-                    "documents" => r.set_nullable(&mut v_documents),
-                    "email" => r.set_nullable(&mut v_email),
-                    "given_name" => r.set_nullable(&mut v_given_name),
+                    "date_of_birth" => extra.read_optional(key, &mut v_date_of_birth, r),
+                    "documents" => extra.read_optional(key, &mut v_documents, r),
+                    "email" => extra.read_optional(key, &mut v_email, r),
+                    "given_name" => extra.read_optional(key, &mut v_given_name, r),
                     "id" => r.set(&mut v_id),
-                    "id_numbers" => r.set_nullable(&mut v_id_numbers),
-                    "legal_gender" => r.set_nullable(&mut v_legal_gender),
+                    "id_numbers" => extra.read_optional(key, &mut v_id_numbers, r),
+                    "legal_gender" => extra.read_optional(key, &mut v_legal_gender, r),
                     "livemode" => r.set(&mut v_livemode),
-                    "metadata" => r.set_nullable(&mut v_metadata),
-                    "nationalities" => r.set_nullable(&mut v_nationalities),
+                    "metadata" => extra.read_optional(key, &mut v_metadata, r),
+                    "nationalities" => extra.read_optional(key, &mut v_nationalities, r),
                     "object" => r.set(&mut v_object),
-                    "phone" => r.set_nullable(&mut v_phone),
-                    "political_exposure" => r.set_nullable(&mut v_political_exposure),
-                    "relationship" => r.set_nullable(&mut v_relationship),
-                    "script_addresses" => r.set_nullable(&mut v_script_addresses),
-                    "script_names" => r.set_nullable(&mut v_script_names),
-                    "surname" => r.set_nullable(&mut v_surname),
+                    "phone" => extra.read_optional(key, &mut v_phone, r),
+                    "political_exposure" => {
+                        extra.read_optional(key, &mut v_political_exposure, r)
+                    }
+                    "relationship" => extra.read_optional(key, &mut v_relationship, r),
+                    "script_addresses" => {
+                        extra.read_optional(key, &mut v_script_addresses, r)
+                    }
+                    "script_names" => extra.read_optional(key, &mut v_script_names, r),
+                    "surname" => extra.read_optional(key, &mut v_surname, r),
                     "updated" => r.set(&mut v_updated),
                     _ => extra.read(key, r),
                 },
@@ -192,61 +200,97 @@ impl serde::Serialize for V2CoreAccountPerson {
         map.serialize_entry("account", &self.account)?;
         if let Some(value) = &self.additional_addresses {
             map.serialize_entry("additional_addresses", value)?;
+        } else if self.extra.sent_null("additional_addresses") {
+            map.serialize_entry("additional_addresses", &())?;
         }
         if let Some(value) = &self.additional_names {
             map.serialize_entry("additional_names", value)?;
+        } else if self.extra.sent_null("additional_names") {
+            map.serialize_entry("additional_names", &())?;
         }
         if let Some(value) = &self.additional_terms_of_service {
             map.serialize_entry("additional_terms_of_service", value)?;
+        } else if self.extra.sent_null("additional_terms_of_service") {
+            map.serialize_entry("additional_terms_of_service", &())?;
         }
         if let Some(value) = &self.address {
             map.serialize_entry("address", value)?;
+        } else if self.extra.sent_null("address") {
+            map.serialize_entry("address", &())?;
         }
         map.serialize_entry("created", &self.created)?;
         if let Some(value) = &self.date_of_birth {
             map.serialize_entry("date_of_birth", value)?;
+        } else if self.extra.sent_null("date_of_birth") {
+            map.serialize_entry("date_of_birth", &())?;
         }
         if let Some(value) = &self.documents {
             map.serialize_entry("documents", value)?;
+        } else if self.extra.sent_null("documents") {
+            map.serialize_entry("documents", &())?;
         }
         if let Some(value) = &self.email {
             map.serialize_entry("email", value)?;
+        } else if self.extra.sent_null("email") {
+            map.serialize_entry("email", &())?;
         }
         if let Some(value) = &self.given_name {
             map.serialize_entry("given_name", value)?;
+        } else if self.extra.sent_null("given_name") {
+            map.serialize_entry("given_name", &())?;
         }
         map.serialize_entry("id", &self.id)?;
         if let Some(value) = &self.id_numbers {
             map.serialize_entry("id_numbers", value)?;
+        } else if self.extra.sent_null("id_numbers") {
+            map.serialize_entry("id_numbers", &())?;
         }
         if let Some(value) = &self.legal_gender {
             map.serialize_entry("legal_gender", value)?;
+        } else if self.extra.sent_null("legal_gender") {
+            map.serialize_entry("legal_gender", &())?;
         }
         map.serialize_entry("livemode", &self.livemode)?;
         if let Some(value) = &self.metadata {
             map.serialize_entry("metadata", value)?;
+        } else if self.extra.sent_null("metadata") {
+            map.serialize_entry("metadata", &())?;
         }
         if let Some(value) = &self.nationalities {
             map.serialize_entry("nationalities", value)?;
+        } else if self.extra.sent_null("nationalities") {
+            map.serialize_entry("nationalities", &())?;
         }
         map.serialize_entry("object", &self.object)?;
         if let Some(value) = &self.phone {
             map.serialize_entry("phone", value)?;
+        } else if self.extra.sent_null("phone") {
+            map.serialize_entry("phone", &())?;
         }
         if let Some(value) = &self.political_exposure {
             map.serialize_entry("political_exposure", value)?;
+        } else if self.extra.sent_null("political_exposure") {
+            map.serialize_entry("political_exposure", &())?;
         }
         if let Some(value) = &self.relationship {
             map.serialize_entry("relationship", value)?;
+        } else if self.extra.sent_null("relationship") {
+            map.serialize_entry("relationship", &())?;
         }
         if let Some(value) = &self.script_addresses {
             map.serialize_entry("script_addresses", value)?;
+        } else if self.extra.sent_null("script_addresses") {
+            map.serialize_entry("script_addresses", &())?;
         }
         if let Some(value) = &self.script_names {
             map.serialize_entry("script_names", value)?;
+        } else if self.extra.sent_null("script_names") {
+            map.serialize_entry("script_names", &())?;
         }
         if let Some(value) = &self.surname {
             map.serialize_entry("surname", value)?;
+        } else if self.extra.sent_null("surname") {
+            map.serialize_entry("surname", &())?;
         }
         map.serialize_entry("updated", &self.updated)?;
         self.extra.end(map)
@@ -296,14 +340,14 @@ impl rt::Decode for V2CoreAccountPersonAdditionalAddresses {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "city" => r.set_nullable(&mut v_city),
-                    "country" => r.set_nullable(&mut v_country),
-                    "line1" => r.set_nullable(&mut v_line1),
-                    "line2" => r.set_nullable(&mut v_line2),
-                    "postal_code" => r.set_nullable(&mut v_postal_code),
+                    "city" => extra.read_optional(key, &mut v_city, r),
+                    "country" => extra.read_optional(key, &mut v_country, r),
+                    "line1" => extra.read_optional(key, &mut v_line1, r),
+                    "line2" => extra.read_optional(key, &mut v_line2, r),
+                    "postal_code" => extra.read_optional(key, &mut v_postal_code, r),
                     "purpose" => r.set(&mut v_purpose),
-                    "state" => r.set_nullable(&mut v_state),
-                    "town" => r.set_nullable(&mut v_town),
+                    "state" => extra.read_optional(key, &mut v_state, r),
+                    "town" => extra.read_optional(key, &mut v_town, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -344,25 +388,39 @@ impl serde::Serialize for V2CoreAccountPersonAdditionalAddresses {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.city {
             map.serialize_entry("city", value)?;
+        } else if self.extra.sent_null("city") {
+            map.serialize_entry("city", &())?;
         }
         if let Some(value) = &self.country {
             map.serialize_entry("country", value)?;
+        } else if self.extra.sent_null("country") {
+            map.serialize_entry("country", &())?;
         }
         if let Some(value) = &self.line1 {
             map.serialize_entry("line1", value)?;
+        } else if self.extra.sent_null("line1") {
+            map.serialize_entry("line1", &())?;
         }
         if let Some(value) = &self.line2 {
             map.serialize_entry("line2", value)?;
+        } else if self.extra.sent_null("line2") {
+            map.serialize_entry("line2", &())?;
         }
         if let Some(value) = &self.postal_code {
             map.serialize_entry("postal_code", value)?;
+        } else if self.extra.sent_null("postal_code") {
+            map.serialize_entry("postal_code", &())?;
         }
         map.serialize_entry("purpose", &self.purpose)?;
         if let Some(value) = &self.state {
             map.serialize_entry("state", value)?;
+        } else if self.extra.sent_null("state") {
+            map.serialize_entry("state", &())?;
         }
         if let Some(value) = &self.town {
             map.serialize_entry("town", value)?;
+        } else if self.extra.sent_null("town") {
+            map.serialize_entry("town", &())?;
         }
         self.extra.end(map)
     }
@@ -419,10 +477,10 @@ impl rt::Decode for V2CoreAccountPersonAdditionalNames {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "full_name" => r.set_nullable(&mut v_full_name),
-                    "given_name" => r.set_nullable(&mut v_given_name),
+                    "full_name" => extra.read_optional(key, &mut v_full_name, r),
+                    "given_name" => extra.read_optional(key, &mut v_given_name, r),
                     "purpose" => r.set(&mut v_purpose),
-                    "surname" => r.set_nullable(&mut v_surname),
+                    "surname" => extra.read_optional(key, &mut v_surname, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -459,13 +517,19 @@ impl serde::Serialize for V2CoreAccountPersonAdditionalNames {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.full_name {
             map.serialize_entry("full_name", value)?;
+        } else if self.extra.sent_null("full_name") {
+            map.serialize_entry("full_name", &())?;
         }
         if let Some(value) = &self.given_name {
             map.serialize_entry("given_name", value)?;
+        } else if self.extra.sent_null("given_name") {
+            map.serialize_entry("given_name", &())?;
         }
         map.serialize_entry("purpose", &self.purpose)?;
         if let Some(value) = &self.surname {
             map.serialize_entry("surname", value)?;
+        } else if self.extra.sent_null("surname") {
+            map.serialize_entry("surname", &())?;
         }
         self.extra.end(map)
     }
@@ -517,7 +581,7 @@ impl rt::Decode for V2CoreAccountPersonAdditionalTermsOfService {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "account" => r.set_nullable(&mut v_account),
+                    "account" => extra.read_optional(key, &mut v_account, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -544,6 +608,8 @@ impl serde::Serialize for V2CoreAccountPersonAdditionalTermsOfService {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.account {
             map.serialize_entry("account", value)?;
+        } else if self.extra.sent_null("account") {
+            map.serialize_entry("account", &())?;
         }
         self.extra.end(map)
     }
@@ -572,9 +638,9 @@ impl rt::Decode for V2CoreAccountPersonAdditionalTermsOfServiceAccount {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "date" => r.set_nullable(&mut v_date),
-                    "ip" => r.set_nullable(&mut v_ip),
-                    "user_agent" => r.set_nullable(&mut v_user_agent),
+                    "date" => extra.read_optional(key, &mut v_date, r),
+                    "ip" => extra.read_optional(key, &mut v_ip, r),
+                    "user_agent" => extra.read_optional(key, &mut v_user_agent, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -607,12 +673,18 @@ impl serde::Serialize for V2CoreAccountPersonAdditionalTermsOfServiceAccount {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.date {
             map.serialize_entry("date", value)?;
+        } else if self.extra.sent_null("date") {
+            map.serialize_entry("date", &())?;
         }
         if let Some(value) = &self.ip {
             map.serialize_entry("ip", value)?;
+        } else if self.extra.sent_null("ip") {
+            map.serialize_entry("ip", &())?;
         }
         if let Some(value) = &self.user_agent {
             map.serialize_entry("user_agent", value)?;
+        } else if self.extra.sent_null("user_agent") {
+            map.serialize_entry("user_agent", &())?;
         }
         self.extra.end(map)
     }
@@ -653,13 +725,13 @@ impl rt::Decode for V2CoreAccountPersonAddress {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "city" => r.set_nullable(&mut v_city),
-                    "country" => r.set_nullable(&mut v_country),
-                    "line1" => r.set_nullable(&mut v_line1),
-                    "line2" => r.set_nullable(&mut v_line2),
-                    "postal_code" => r.set_nullable(&mut v_postal_code),
-                    "state" => r.set_nullable(&mut v_state),
-                    "town" => r.set_nullable(&mut v_town),
+                    "city" => extra.read_optional(key, &mut v_city, r),
+                    "country" => extra.read_optional(key, &mut v_country, r),
+                    "line1" => extra.read_optional(key, &mut v_line1, r),
+                    "line2" => extra.read_optional(key, &mut v_line2, r),
+                    "postal_code" => extra.read_optional(key, &mut v_postal_code, r),
+                    "state" => extra.read_optional(key, &mut v_state, r),
+                    "town" => extra.read_optional(key, &mut v_town, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -695,24 +767,38 @@ impl serde::Serialize for V2CoreAccountPersonAddress {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.city {
             map.serialize_entry("city", value)?;
+        } else if self.extra.sent_null("city") {
+            map.serialize_entry("city", &())?;
         }
         if let Some(value) = &self.country {
             map.serialize_entry("country", value)?;
+        } else if self.extra.sent_null("country") {
+            map.serialize_entry("country", &())?;
         }
         if let Some(value) = &self.line1 {
             map.serialize_entry("line1", value)?;
+        } else if self.extra.sent_null("line1") {
+            map.serialize_entry("line1", &())?;
         }
         if let Some(value) = &self.line2 {
             map.serialize_entry("line2", value)?;
+        } else if self.extra.sent_null("line2") {
+            map.serialize_entry("line2", &())?;
         }
         if let Some(value) = &self.postal_code {
             map.serialize_entry("postal_code", value)?;
+        } else if self.extra.sent_null("postal_code") {
+            map.serialize_entry("postal_code", &())?;
         }
         if let Some(value) = &self.state {
             map.serialize_entry("state", value)?;
+        } else if self.extra.sent_null("state") {
+            map.serialize_entry("state", &())?;
         }
         if let Some(value) = &self.town {
             map.serialize_entry("town", value)?;
+        } else if self.extra.sent_null("town") {
+            map.serialize_entry("town", &())?;
         }
         self.extra.end(map)
     }
@@ -816,14 +902,16 @@ impl rt::Decode for V2CoreAccountPersonDocuments {
             .object(
                 &mut |r, key| match key {
                     "company_authorization" => {
-                        r.set_nullable(&mut v_company_authorization)
+                        extra.read_optional(key, &mut v_company_authorization, r)
                     }
-                    "passport" => r.set_nullable(&mut v_passport),
-                    "primary_verification" => r.set_nullable(&mut v_primary_verification),
+                    "passport" => extra.read_optional(key, &mut v_passport, r),
+                    "primary_verification" => {
+                        extra.read_optional(key, &mut v_primary_verification, r)
+                    }
                     "secondary_verification" => {
-                        r.set_nullable(&mut v_secondary_verification)
+                        extra.read_optional(key, &mut v_secondary_verification, r)
                     }
-                    "visa" => r.set_nullable(&mut v_visa),
+                    "visa" => extra.read_optional(key, &mut v_visa, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -857,18 +945,28 @@ impl serde::Serialize for V2CoreAccountPersonDocuments {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.company_authorization {
             map.serialize_entry("company_authorization", value)?;
+        } else if self.extra.sent_null("company_authorization") {
+            map.serialize_entry("company_authorization", &())?;
         }
         if let Some(value) = &self.passport {
             map.serialize_entry("passport", value)?;
+        } else if self.extra.sent_null("passport") {
+            map.serialize_entry("passport", &())?;
         }
         if let Some(value) = &self.primary_verification {
             map.serialize_entry("primary_verification", value)?;
+        } else if self.extra.sent_null("primary_verification") {
+            map.serialize_entry("primary_verification", &())?;
         }
         if let Some(value) = &self.secondary_verification {
             map.serialize_entry("secondary_verification", value)?;
+        } else if self.extra.sent_null("secondary_verification") {
+            map.serialize_entry("secondary_verification", &())?;
         }
         if let Some(value) = &self.visa {
             map.serialize_entry("visa", value)?;
+        } else if self.extra.sent_null("visa") {
+            map.serialize_entry("visa", &())?;
         }
         self.extra.end(map)
     }
@@ -974,7 +1072,7 @@ impl rt::Decode for V2CoreAccountPersonDocumentsPrimaryVerificationFrontBack {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "back" => r.set_nullable(&mut v_back),
+                    "back" => extra.read_optional(key, &mut v_back, r),
                     "front" => r.set(&mut v_front),
                     _ => extra.read(key, r),
                 },
@@ -1011,6 +1109,8 @@ impl serde::Serialize for V2CoreAccountPersonDocumentsPrimaryVerificationFrontBa
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.back {
             map.serialize_entry("back", value)?;
+        } else if self.extra.sent_null("back") {
+            map.serialize_entry("back", &())?;
         }
         map.serialize_entry("front", &self.front)?;
         self.extra.end(map)
@@ -1622,14 +1722,20 @@ impl rt::Decode for V2CoreAccountPersonRelationship {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "authorizer" => r.set_nullable(&mut v_authorizer),
-                    "director" => r.set_nullable(&mut v_director),
-                    "executive" => r.set_nullable(&mut v_executive),
-                    "legal_guardian" => r.set_nullable(&mut v_legal_guardian),
-                    "owner" => r.set_nullable(&mut v_owner),
-                    "percent_ownership" => r.set_nullable(&mut v_percent_ownership),
-                    "representative" => r.set_nullable(&mut v_representative),
-                    "title" => r.set_nullable(&mut v_title),
+                    "authorizer" => extra.read_optional(key, &mut v_authorizer, r),
+                    "director" => extra.read_optional(key, &mut v_director, r),
+                    "executive" => extra.read_optional(key, &mut v_executive, r),
+                    "legal_guardian" => {
+                        extra.read_optional(key, &mut v_legal_guardian, r)
+                    }
+                    "owner" => extra.read_optional(key, &mut v_owner, r),
+                    "percent_ownership" => {
+                        extra.read_optional(key, &mut v_percent_ownership, r)
+                    }
+                    "representative" => {
+                        extra.read_optional(key, &mut v_representative, r)
+                    }
+                    "title" => extra.read_optional(key, &mut v_title, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -1666,27 +1772,43 @@ impl serde::Serialize for V2CoreAccountPersonRelationship {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.authorizer {
             map.serialize_entry("authorizer", value)?;
+        } else if self.extra.sent_null("authorizer") {
+            map.serialize_entry("authorizer", &())?;
         }
         if let Some(value) = &self.director {
             map.serialize_entry("director", value)?;
+        } else if self.extra.sent_null("director") {
+            map.serialize_entry("director", &())?;
         }
         if let Some(value) = &self.executive {
             map.serialize_entry("executive", value)?;
+        } else if self.extra.sent_null("executive") {
+            map.serialize_entry("executive", &())?;
         }
         if let Some(value) = &self.legal_guardian {
             map.serialize_entry("legal_guardian", value)?;
+        } else if self.extra.sent_null("legal_guardian") {
+            map.serialize_entry("legal_guardian", &())?;
         }
         if let Some(value) = &self.owner {
             map.serialize_entry("owner", value)?;
+        } else if self.extra.sent_null("owner") {
+            map.serialize_entry("owner", &())?;
         }
         if let Some(value) = &self.percent_ownership {
             map.serialize_entry("percent_ownership", value)?;
+        } else if self.extra.sent_null("percent_ownership") {
+            map.serialize_entry("percent_ownership", &())?;
         }
         if let Some(value) = &self.representative {
             map.serialize_entry("representative", value)?;
+        } else if self.extra.sent_null("representative") {
+            map.serialize_entry("representative", &())?;
         }
         if let Some(value) = &self.title {
             map.serialize_entry("title", value)?;
+        } else if self.extra.sent_null("title") {
+            map.serialize_entry("title", &())?;
         }
         self.extra.end(map)
     }
@@ -1712,8 +1834,8 @@ impl rt::Decode for V2CoreAccountPersonScriptAddresses {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "kana" => r.set_nullable(&mut v_kana),
-                    "kanji" => r.set_nullable(&mut v_kanji),
+                    "kana" => extra.read_optional(key, &mut v_kana, r),
+                    "kanji" => extra.read_optional(key, &mut v_kanji, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -1744,9 +1866,13 @@ impl serde::Serialize for V2CoreAccountPersonScriptAddresses {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.kana {
             map.serialize_entry("kana", value)?;
+        } else if self.extra.sent_null("kana") {
+            map.serialize_entry("kana", &())?;
         }
         if let Some(value) = &self.kanji {
             map.serialize_entry("kanji", value)?;
+        } else if self.extra.sent_null("kanji") {
+            map.serialize_entry("kanji", &())?;
         }
         self.extra.end(map)
     }
@@ -1782,8 +1908,8 @@ impl rt::Decode for V2CoreAccountPersonScriptNames {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "kana" => r.set_nullable(&mut v_kana),
-                    "kanji" => r.set_nullable(&mut v_kanji),
+                    "kana" => extra.read_optional(key, &mut v_kana, r),
+                    "kanji" => extra.read_optional(key, &mut v_kanji, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -1814,9 +1940,13 @@ impl serde::Serialize for V2CoreAccountPersonScriptNames {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.kana {
             map.serialize_entry("kana", value)?;
+        } else if self.extra.sent_null("kana") {
+            map.serialize_entry("kana", &())?;
         }
         if let Some(value) = &self.kanji {
             map.serialize_entry("kanji", value)?;
+        } else if self.extra.sent_null("kanji") {
+            map.serialize_entry("kanji", &())?;
         }
         self.extra.end(map)
     }
@@ -1842,8 +1972,8 @@ impl rt::Decode for V2CoreAccountPersonScriptNamesKana {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "given_name" => r.set_nullable(&mut v_given_name),
-                    "surname" => r.set_nullable(&mut v_surname),
+                    "given_name" => extra.read_optional(key, &mut v_given_name, r),
+                    "surname" => extra.read_optional(key, &mut v_surname, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -1874,9 +2004,13 @@ impl serde::Serialize for V2CoreAccountPersonScriptNamesKana {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.given_name {
             map.serialize_entry("given_name", value)?;
+        } else if self.extra.sent_null("given_name") {
+            map.serialize_entry("given_name", &())?;
         }
         if let Some(value) = &self.surname {
             map.serialize_entry("surname", value)?;
+        } else if self.extra.sent_null("surname") {
+            map.serialize_entry("surname", &())?;
         }
         self.extra.end(map)
     }

@@ -47,15 +47,17 @@ impl rt::Decode for V2CoreEvent {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "changes" => r.set_nullable(&mut v_changes),
-                    "context" => r.set_nullable(&mut v_context),
+                    "changes" => extra.read_optional(key, &mut v_changes, r),
+                    "context" => extra.read_optional(key, &mut v_context, r),
                     "created" => r.set(&mut v_created),
-                    "data" => r.set_nullable(&mut v_data),
+                    "data" => extra.read_optional(key, &mut v_data, r),
                     "id" => r.set(&mut v_id),
                     "livemode" => r.set(&mut v_livemode),
                     "object" => r.set(&mut v_object),
-                    "reason" => r.set_nullable(&mut v_reason),
-                    "related_object" => r.set_nullable(&mut v_related_object),
+                    "reason" => extra.read_optional(key, &mut v_reason, r),
+                    "related_object" => {
+                        extra.read_optional(key, &mut v_related_object, r)
+                    }
                     "type" => r.set(&mut v_type_),
                     _ => extra.read(key, r),
                 },
@@ -113,22 +115,32 @@ impl serde::Serialize for V2CoreEvent {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.changes {
             map.serialize_entry("changes", value)?;
+        } else if self.extra.sent_null("changes") {
+            map.serialize_entry("changes", &())?;
         }
         if let Some(value) = &self.context {
             map.serialize_entry("context", value)?;
+        } else if self.extra.sent_null("context") {
+            map.serialize_entry("context", &())?;
         }
         map.serialize_entry("created", &self.created)?;
         if let Some(value) = &self.data {
             map.serialize_entry("data", value)?;
+        } else if self.extra.sent_null("data") {
+            map.serialize_entry("data", &())?;
         }
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("livemode", &self.livemode)?;
         map.serialize_entry("object", &self.object)?;
         if let Some(value) = &self.reason {
             map.serialize_entry("reason", value)?;
+        } else if self.extra.sent_null("reason") {
+            map.serialize_entry("reason", &())?;
         }
         if let Some(value) = &self.related_object {
             map.serialize_entry("related_object", value)?;
+        } else if self.extra.sent_null("related_object") {
+            map.serialize_entry("related_object", &())?;
         }
         map.serialize_entry("type", &self.type_)?;
         self.extra.end(map)
@@ -161,7 +173,7 @@ impl rt::Decode for V2CoreEventReason {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "request" => r.set_nullable(&mut v_request),
+                    "request" => extra.read_optional(key, &mut v_request, r),
                     "type" => r.set(&mut v_type_),
                     _ => extra.read(key, r),
                 },
@@ -197,6 +209,8 @@ impl serde::Serialize for V2CoreEventReason {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.request {
             map.serialize_entry("request", value)?;
+        } else if self.extra.sent_null("request") {
+            map.serialize_entry("request", &())?;
         }
         map.serialize_entry("type", &self.type_)?;
         self.extra.end(map)

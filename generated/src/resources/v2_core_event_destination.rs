@@ -70,23 +70,31 @@ impl rt::Decode for V2CoreEventDestination {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "amazon_eventbridge" => r.set_nullable(&mut v_amazon_eventbridge),
+                    "amazon_eventbridge" => {
+                        extra.read_optional(key, &mut v_amazon_eventbridge, r)
+                    }
                     "created" => r.set(&mut v_created),
                     "description" => r.set(&mut v_description),
                     "enabled_events" => r.set(&mut v_enabled_events),
                     "event_payload" => r.set(&mut v_event_payload),
-                    "events_from" => r.set_nullable(&mut v_events_from),
+                    "events_from" => extra.read_optional(key, &mut v_events_from, r),
                     "id" => r.set(&mut v_id),
                     "livemode" => r.set(&mut v_livemode),
-                    "metadata" => r.set_nullable(&mut v_metadata),
+                    "metadata" => extra.read_optional(key, &mut v_metadata, r),
                     "name" => r.set(&mut v_name),
                     "object" => r.set(&mut v_object),
-                    "snapshot_api_version" => r.set_nullable(&mut v_snapshot_api_version),
+                    "snapshot_api_version" => {
+                        extra.read_optional(key, &mut v_snapshot_api_version, r)
+                    }
                     "status" => r.set(&mut v_status),
-                    "status_details" => r.set_nullable(&mut v_status_details),
+                    "status_details" => {
+                        extra.read_optional(key, &mut v_status_details, r)
+                    }
                     "type" => r.set(&mut v_type_),
                     "updated" => r.set(&mut v_updated),
-                    "webhook_endpoint" => r.set_nullable(&mut v_webhook_endpoint),
+                    "webhook_endpoint" => {
+                        extra.read_optional(key, &mut v_webhook_endpoint, r)
+                    }
                     _ => extra.read(key, r),
                 },
             );
@@ -190,6 +198,8 @@ impl serde::Serialize for V2CoreEventDestination {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amazon_eventbridge {
             map.serialize_entry("amazon_eventbridge", value)?;
+        } else if self.extra.sent_null("amazon_eventbridge") {
+            map.serialize_entry("amazon_eventbridge", &())?;
         }
         map.serialize_entry("created", &self.created)?;
         map.serialize_entry("description", &self.description)?;
@@ -197,25 +207,35 @@ impl serde::Serialize for V2CoreEventDestination {
         map.serialize_entry("event_payload", &self.event_payload)?;
         if let Some(value) = &self.events_from {
             map.serialize_entry("events_from", value)?;
+        } else if self.extra.sent_null("events_from") {
+            map.serialize_entry("events_from", &())?;
         }
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("livemode", &self.livemode)?;
         if let Some(value) = &self.metadata {
             map.serialize_entry("metadata", value)?;
+        } else if self.extra.sent_null("metadata") {
+            map.serialize_entry("metadata", &())?;
         }
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("object", &self.object)?;
         if let Some(value) = &self.snapshot_api_version {
             map.serialize_entry("snapshot_api_version", value)?;
+        } else if self.extra.sent_null("snapshot_api_version") {
+            map.serialize_entry("snapshot_api_version", &())?;
         }
         map.serialize_entry("status", &self.status)?;
         if let Some(value) = &self.status_details {
             map.serialize_entry("status_details", value)?;
+        } else if self.extra.sent_null("status_details") {
+            map.serialize_entry("status_details", &())?;
         }
         map.serialize_entry("type", &self.type_)?;
         map.serialize_entry("updated", &self.updated)?;
         if let Some(value) = &self.webhook_endpoint {
             map.serialize_entry("webhook_endpoint", value)?;
+        } else if self.extra.sent_null("webhook_endpoint") {
+            map.serialize_entry("webhook_endpoint", &())?;
         }
         self.extra.end(map)
     }
@@ -454,7 +474,7 @@ impl rt::Decode for V2CoreEventDestinationStatusDetails {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "disabled" => r.set_nullable(&mut v_disabled),
+                    "disabled" => extra.read_optional(key, &mut v_disabled, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -484,6 +504,8 @@ impl serde::Serialize for V2CoreEventDestinationStatusDetails {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.disabled {
             map.serialize_entry("disabled", value)?;
+        } else if self.extra.sent_null("disabled") {
+            map.serialize_entry("disabled", &())?;
         }
         self.extra.end(map)
     }
@@ -618,8 +640,10 @@ impl rt::Decode for V2CoreEventDestinationWebhookEndpoint {
         let read = r
             .object(
                 &mut |r, key| match key {
-                    "signing_secret" => r.set_nullable(&mut v_signing_secret),
-                    "url" => r.set_nullable(&mut v_url),
+                    "signing_secret" => {
+                        extra.read_optional(key, &mut v_signing_secret, r)
+                    }
+                    "url" => extra.read_optional(key, &mut v_url, r),
                     _ => extra.read(key, r),
                 },
             );
@@ -650,9 +674,13 @@ impl serde::Serialize for V2CoreEventDestinationWebhookEndpoint {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.signing_secret {
             map.serialize_entry("signing_secret", value)?;
+        } else if self.extra.sent_null("signing_secret") {
+            map.serialize_entry("signing_secret", &())?;
         }
         if let Some(value) = &self.url {
             map.serialize_entry("url", value)?;
+        } else if self.extra.sent_null("url") {
+            map.serialize_entry("url", &())?;
         }
         self.extra.end(map)
     }

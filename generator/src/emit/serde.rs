@@ -42,6 +42,7 @@ pub struct DecodeFn {
 /// a response struct, its decoder departing from the rule as `decoding` says.
 pub fn emit_object_serde_with(s: &Struct, decoding: Decoding) -> TokenStream {
     let name = &s.name;
+    let extra = format_ident!("{EXTRA_FIELD}");
     // Locals are prefixed so that a field called `r` or `key` cannot shadow the decoder's own.
     let slots: Vec<_> = s
         .fields
@@ -72,8 +73,11 @@ pub fn emit_object_serde_with(s: &Struct, decoding: Decoding) -> TokenStream {
             };
         }
         match f.presence {
-            // The field is `Option<T>`: `null` decodes as `None`, like an absent key.
-            Presence::Nullable | Presence::Optional => quote!(#wire => r.set_nullable(&mut #slot),),
+            // The field is `Option<T>`, present: `null` is `None`.
+            Presence::Nullable => quote!(#wire => r.set_nullable(&mut #slot),),
+            // `Option<T>`, absent or not null by the spec: a `null` (v2 sends them) reads as
+            // `None` and is remembered, so that it is written back.
+            Presence::Optional => quote!(#wire => #extra.read_optional(key, &mut #slot, r),),
             // `T`, or `Option<Option<T>>` whose `Some(None)` is an explicit `null`.
             Presence::Required | Presence::OptionalNullable => quote!(#wire => r.set(&mut #slot),),
         }
@@ -107,14 +111,20 @@ pub fn emit_object_serde_with(s: &Struct, decoding: Decoding) -> TokenStream {
             Presence::Required | Presence::Nullable => {
                 quote!(map.serialize_entry(#wire, &self.#field)?;)
             }
-            Presence::Optional | Presence::OptionalNullable => quote! {
+            Presence::Optional => quote! {
+                if let Some(value) = &self.#field {
+                    map.serialize_entry(#wire, value)?;
+                } else if self.#extra.sent_null(#wire) {
+                    map.serialize_entry(#wire, &())?;
+                }
+            },
+            Presence::OptionalNullable => quote! {
                 if let Some(value) = &self.#field {
                     map.serialize_entry(#wire, value)?;
                 }
             },
         }
     });
-    let extra = format_ident!("{EXTRA_FIELD}");
     let decl_slots = (!slots.is_empty()).then(|| quote!(#(let mut #slots = None;)*));
     let entry = if s.fields.is_empty() {
         quote!(|r, key| #extra.read(key, r))
