@@ -3,21 +3,21 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::Schema;
-
 use crate::error::Pointer;
 use crate::naming::{self, ModName, TypeName};
 
-use super::ir::{Field, Item, StringEnum, Ty, TypeRef};
-use super::{doc, name_error, Lower};
+use super::ir::{Doc, Field, Item, StringEnum, Ty, TypeRef};
+use super::{name_error, Lower};
 
 impl Lower<'_> {
-    /// The enum `name` of `values`; `""` is never a variant (it is how Stripe clears a field).
+    /// The enum `name` of `values`, documented with `doc`; `""` is never a variant (it is how
+    /// Stripe clears a field). Values are sorted and deduplicated, and values that map to one
+    /// Rust name get numbered suffixes (a warning says which).
     pub(super) fn make_enum(
         &mut self,
         name: TypeName,
         values: &[Option<String>],
-        s: &Schema,
+        doc: Doc,
         at: &Pointer,
     ) -> StringEnum {
         let mut wires: Vec<&str> = values
@@ -42,7 +42,7 @@ impl Lower<'_> {
         let unknown = naming::unknown_variant(&variants);
         StringEnum {
             name,
-            doc: doc(s),
+            doc,
             variants,
             unknown,
             at: at.clone(),

@@ -233,8 +233,26 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// `rt::v2::ErrorCode`: every code of the spec's v2 errors (see [`v2_errors`]); `None`
+    /// after an error.
+    fn v2_error_codes(&mut self) -> Option<StringEnum> {
+        let at = v2_errors::at();
+        let name = match naming::type_name("error_code") {
+            Ok(n) => n,
+            Err(e) => {
+                self.errors.push(name_error(&at, e));
+                return None;
+            }
+        };
+        let doc = Doc(Some(
+            "The `code` of a v2 API error: one of the spec's `v2.error.*` codes, or one this version does not know.".to_owned(),
+        ));
+        let codes = v2_errors::codes(self.sel.loaded);
+        Some(self.make_enum(name, &codes, doc, &at))
+    }
+
     fn finish(mut self, spec: SpecInfo) -> Result<Model, Vec<Error>> {
-        let v2_error_codes = v2_errors::codes(self.sel.loaded, &mut self.errors);
+        let v2_error_codes = self.v2_error_codes();
         let Some(v2_error_codes) = v2_error_codes.filter(|_| self.errors.is_empty()) else {
             return Err(self.errors);
         };

@@ -62,7 +62,7 @@ impl Lower<'_> {
                 );
             }
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                let e = self.make_enum(tref.name.clone(), &s.enumeration, &schema, p);
+                let e = self.make_enum(tref.name.clone(), &s.enumeration, doc(&schema), p);
                 self.push_item(module, role, Item::Enum(e));
             }
             SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } => {
@@ -376,7 +376,7 @@ impl Lower<'_> {
             return Ty::Str;
         }
         let name = self.claim_inline(hint, at);
-        let e = self.make_enum(name.clone(), &values, s, at);
+        let e = self.make_enum(name.clone(), &values, doc(s), at);
         self.push_item(scope.module, scope.role, Item::Enum(e));
         scope.named(name)
     }
