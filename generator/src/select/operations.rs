@@ -100,7 +100,9 @@ impl ResourceIndex {
     fn owner_of_path(&self, path: &str) -> Option<&Pointer> {
         longest_owner(
             path,
-            self.by_id.iter().map(|(id, schema)| (id.as_str(), schema)),
+            self.by_id
+                .iter()
+                .map(|(id, schema)| (canonical_path(id), schema)),
         )
     }
 
@@ -344,22 +346,25 @@ fn classify_one(
 /// The selected resource whose own path `path` is under (the longest such), if any: the
 /// resource an operation is about when its response does not say.
 pub(super) fn path_owner<'r>(path: &str, resources: &'r [SelectedResource]) -> Option<&'r str> {
-    resources
-        .iter()
-        .filter(|r| under(path, &r.canonical).is_some())
-        .max_by_key(|r| r.canonical.len())
-        .map(|r| r.id.as_str())
+    longest_owner(
+        path,
+        resources
+            .iter()
+            .map(|r| (r.canonical.as_str(), r.id.as_str())),
+    )
 }
 
-/// Of `candidates` (resource id, what to return for it), the one whose own path `path` is
-/// under, the longest if several are (`/v1/financial_connections/sessions/{session}` is the
-/// session's, not a shorter resource's): the rule for an operation whose response says
-/// nothing about its resource ([`path_owner`] is the same among the selected ones).
-fn longest_owner<'a, T>(path: &str, candidates: impl Iterator<Item = (&'a str, T)>) -> Option<T> {
+/// Of `candidates` (a resource's own path, what to return for it), the one whose own path
+/// `path` is under, the longest if several are (`/v1/financial_connections/sessions/{session}`
+/// is the session's, not a shorter resource's). The one rule for an operation whose response
+/// says nothing about its resource, among all resources or the selected ones.
+fn longest_owner<C: AsRef<str>, T>(
+    path: &str,
+    candidates: impl Iterator<Item = (C, T)>,
+) -> Option<T> {
     candidates
-        .map(|(id, owner)| (canonical_path(id), owner))
-        .filter(|(canonical, _)| under(path, canonical).is_some())
-        .max_by_key(|(canonical, _)| canonical.len())
+        .filter(|(canonical, _)| under(path, canonical.as_ref()).is_some())
+        .max_by_key(|(canonical, _)| canonical.as_ref().len())
         .map(|(_, owner)| owner)
 }
 
