@@ -1,8 +1,10 @@
 //! Stage 5: put the files in place atomically, or report which ones differ (check mode).
 //!
-//! This module owns exactly `src/resources.rs`, `src/resources/`, the runtime's generated files
-//! ([`RUNTIME_FILES`]: `api_version.rs`, `v2/error_code.rs`), `api.json` (the API summary change reports compare against) and two fenced blocks in
-//! `Cargo.toml`: the features between `# generated start` and `# generated end`, and the crate
+//! This module owns exactly `src/resources.rs`, `src/resources/`, `crates/` (the generated
+//! crates), the runtime's generated files
+//! ([`RUNTIME_FILES`]: `api_version.rs`, `v2/error_code.rs`), `api.json` (the API summary change reports compare against) and three fenced blocks in
+//! `Cargo.toml`: the features between `# generated start` and `# generated end`, the generated
+//! crates between `# generated dependencies start` and `# generated dependencies end`, and the crate
 //! description between `# generated package start` and `# generated package end`. The new
 //! tree is built in a temporary directory beside the target and swapped in with renames; any
 //! error before the swap leaves the old tree byte-identical, and a failed rename undoes the
@@ -34,8 +36,15 @@ const PACKAGE: Fence = Fence {
     end: "# generated package end\n",
     under: "[package]",
 };
+const DEPENDENCIES: Fence = Fence {
+    start: "# generated dependencies start\n",
+    end: "# generated dependencies end\n",
+    under: "[dependencies]",
+};
 const OWNED_FILE: &str = "src/resources.rs";
 const OWNED_DIR: &str = "src/resources";
+/// The generated crates, each a directory of its own.
+const CRATES_DIR: &str = crate::emit::crates::DIR;
 const SUMMARY_FILE: &str = "api.json";
 
 fn io(what: String) -> Error {
@@ -78,6 +87,7 @@ fn api_version(out: &Output) -> Result<String, Error> {
 /// `Cargo.toml` with both owned blocks replaced.
 fn cargo_toml(cargo: &str, out: &Output, path: &Path) -> Result<String, Error> {
     let cargo = splice(cargo, &FEATURES, &out.cargo_features, path)?;
+    let cargo = splice(&cargo, &DEPENDENCIES, &out.cargo_dependencies, path)?;
     splice(
         &cargo,
         &PACKAGE,
@@ -101,11 +111,9 @@ pub fn check(out: &Output, root: &Path) -> Result<Vec<String>, Error> {
             _ => stale.push(f.path.clone()),
         }
     }
-    let dir = root.join(OWNED_DIR);
-    if let Ok(entries) = fs::read_dir(&dir) {
-        let mut extra: Vec<String> = entries
-            .filter_map(Result::ok)
-            .map(|e| format!("{OWNED_DIR}/{}", e.file_name().to_string_lossy()))
+    for dir in [OWNED_DIR, CRATES_DIR] {
+        let mut extra: Vec<String> = files_under(root, dir)
+            .into_iter()
             .filter(|p| !out.files.iter().any(|f| &f.path == p))
             .collect();
         extra.sort();
@@ -122,6 +130,40 @@ pub fn check(out: &Output, root: &Path) -> Result<Vec<String>, Error> {
     }
     stale.sort();
     Ok(stale)
+}
+
+/// Every file under `root/dir`, as paths relative to `root` (`/`-separated); none if it does
+/// not exist. A build's `target/` inside is not ours and not looked at.
+fn files_under(root: &Path, dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(rel) = stack.pop() {
+        let Ok(entries) = fs::read_dir(root.join(&rel)) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let path = format!("{rel}/{}", e.file_name().to_string_lossy());
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(path),
+                _ => out.push(path),
+            }
+        }
+    }
+    out
+}
+
+/// Whether `path` is one of the generated trees' files: `src/resources/<name>` or anything
+/// under `crates/` that does not climb out.
+fn in_owned_tree(path: &str) -> bool {
+    let plain =
+        |rest: &str| !rest.is_empty() && !rest.split('/').any(|s| s.is_empty() || s == "..");
+    path.strip_prefix(OWNED_DIR)
+        .and_then(|p| p.strip_prefix('/'))
+        .is_some_and(|name| !name.contains('/') && plain(name))
+        || path
+            .strip_prefix(CRATES_DIR)
+            .and_then(|p| p.strip_prefix('/'))
+            .is_some_and(plain)
 }
 
 /// A file outside the generated tree that changes together with it: `staged` (already
@@ -148,10 +190,7 @@ pub fn write_with(out: &Output, root: &Path, also: &[Replace]) -> Result<(), Err
     for f in &out.files {
         let ok = f.path == OWNED_FILE
             || RUNTIME_FILES.contains(&f.path.as_str())
-            || f.path
-                .strip_prefix(OWNED_DIR)
-                .and_then(|p| p.strip_prefix('/'))
-                .is_some_and(|name| !name.contains('/') && !name.contains(".."));
+            || in_owned_tree(&f.path);
         if !ok {
             return Err(Error::internal(
                 &Pointer::root(),
@@ -189,16 +228,31 @@ fn stage_and_swap(
     also: &[Replace],
 ) -> Result<(), Error> {
     let staged_dir = stage.join("resources");
-    fs::create_dir_all(&staged_dir)
-        .map_err(|e| io(format!("creating {}: {e}", staged_dir.display())))?;
-    // Files of the tree go under `resources/`; each other file flat, by its index.
-    let staged =
-        |i: usize, f: &crate::emit::File| match f.path.strip_prefix(&format!("{OWNED_DIR}/")) {
-            Some(name) => staged_dir.join(name),
-            None => stage.join(format!("file-{i}")),
-        };
+    let staged_crates = stage.join("crates");
+    for dir in [&staged_dir, &staged_crates] {
+        fs::create_dir_all(dir).map_err(|e| io(format!("creating {}: {e}", dir.display())))?;
+    }
+    // Files of the trees go under `resources/` and `crates/`; each other file flat, by its
+    // index.
+    let staged = |i: usize, f: &crate::emit::File| {
+        if let Some(name) = f.path.strip_prefix(&format!("{OWNED_DIR}/")) {
+            staged_dir.join(name)
+        } else if let Some(rest) = f.path.strip_prefix(&format!("{CRATES_DIR}/")) {
+            staged_crates.join(rest)
+        } else {
+            stage.join(format!("file-{i}"))
+        }
+    };
+    let in_tree = |f: &crate::emit::File| {
+        f.path.starts_with(&format!("{OWNED_DIR}/"))
+            || f.path.starts_with(&format!("{CRATES_DIR}/"))
+    };
     for (i, f) in out.files.iter().enumerate() {
         let target = staged(i, f);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| io(format!("creating {}: {e}", parent.display())))?;
+        }
         fs::write(&target, &f.contents)
             .map_err(|e| io(format!("writing {}: {e}", target.display())))?;
     }
@@ -227,13 +281,18 @@ fn stage_and_swap(
         steps.push((live_dir.clone(), stage.join("old-resources")));
     }
     steps.push((staged_dir.clone(), live_dir));
+    let live_crates = root.join(CRATES_DIR);
+    if live_crates.exists() {
+        steps.push((live_crates.clone(), stage.join("old-crates")));
+    }
+    steps.push((staged_crates.clone(), live_crates));
     // A file outside the tree that is unchanged is left alone, so that its mtime does not
     // make cargo rebuild its crate (the runtime's generated files).
     let mut files: Vec<(PathBuf, PathBuf, &str)> = out
         .files
         .iter()
         .enumerate()
-        .filter(|(_, f)| !f.path.starts_with(&format!("{OWNED_DIR}/")))
+        .filter(|(_, f)| !in_tree(f))
         .map(|(i, f)| (staged(i, f), root.join(&f.path), f.contents.as_str()))
         .collect();
     files.push((staged_summary, root.join(SUMMARY_FILE), &out.summary));
@@ -298,15 +357,20 @@ mod tests {
                     path: "src/resources/a.rs".into(),
                     contents: body.into(),
                 },
+                File {
+                    path: "crates/a/src/lib.rs".into(),
+                    contents: "pub mod a;\n".into(),
+                },
             ],
             cargo_features: "a = []\n".into(),
+            cargo_dependencies: "a = { path = \"crates/a\" }\n".into(),
             summary: "{\"api_version\": \"v1\"}\n".into(),
             coverage: Default::default(),
             config_warnings: Vec::new(),
         }
     }
 
-    const CARGO: &str = "[package]\nname = \"x\"\n# generated package start\ndescription = \"old\"\n# generated package end\n\n[features]\n# generated start\nold = []\n# generated end\n";
+    const CARGO: &str = "[package]\nname = \"x\"\n# generated package start\ndescription = \"old\"\n# generated package end\n\n[dependencies]\n# generated dependencies start\n# generated dependencies end\n\n[features]\n# generated start\nold = []\n# generated end\n";
 
     fn scratch(name: &str) -> PathBuf {
         let dir =
@@ -346,6 +410,7 @@ mod tests {
             [
                 "Cargo.toml",
                 "api.json",
+                "crates/a/src/lib.rs",
                 "runtime/src/api_version.rs",
                 "src/resources.rs",
                 "src/resources/a.rs",
@@ -460,7 +525,14 @@ mod tests {
         names.sort();
         assert_eq!(
             names,
-            ["Cargo.toml", "api.json", "pin.json", "runtime", "src"]
+            [
+                "Cargo.toml",
+                "api.json",
+                "crates",
+                "pin.json",
+                "runtime",
+                "src"
+            ]
         );
 
         // A later rename fails (`runtime/src/api_version.rs` is a directory): the pin and the tree

@@ -348,7 +348,7 @@ fn generated_tree(name: &str) -> PathBuf {
     fs::create_dir_all(root.join("src")).unwrap();
     fs::write(
         root.join("Cargo.toml"),
-        "[package]\nname = \"generated\"\n# generated package start\n# generated package end\n\n[features]\n# generated start\n# generated end\n",
+        "[package]\nname = \"generated\"\n# generated package start\n# generated package end\n\n[dependencies]\n# generated dependencies start\n# generated dependencies end\n\n[features]\n# generated start\n# generated end\n",
     )
     .unwrap();
     fs::write(root.join("src/lib.rs"), "pub mod resources;\n").unwrap();
@@ -512,7 +512,7 @@ fn field_collisions_get_numbered_suffixes_in_wire_order_whatever_the_property_or
     let module = out_a
         .files
         .iter()
-        .find(|f| f.path == "src/resources/thing.rs")
+        .find(|f| f.path == "crates/thing/src/thing.rs")
         .unwrap();
     for needle in [
         "pub type_: ",

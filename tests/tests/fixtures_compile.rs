@@ -71,9 +71,15 @@ fn fixture_manifest(name: &str) -> String {
             // The runtime, by its absolute path.
             false => absolute_runtime_path(dep),
         };
+        // serde stays optional: the generated `serde` feature turns it on.
+        let dep = match dep.starts_with("serde ") {
+            true => dep.replacen(" }", ", optional = true }", 1),
+            false => dep,
+        };
         manifest.push_str(&dep);
         manifest.push('\n');
     }
+    manifest.push_str("# generated dependencies start\n# generated dependencies end\n");
     manifest.push_str("\n[features]\n");
     for feature in manifest_section(&generated, "features") {
         if feature.starts_with("# generated start") {
@@ -112,6 +118,7 @@ fn fixture_crate(dir: &Path, name: &str, mut out: Output) {
     )
     .unwrap();
     generator::write::write(&out, dir).unwrap();
+    xtask::whole_api::runtime_by_absolute_path(dir).unwrap();
     // A fixture may come with tests of its own (`<fixture>.rs`, e.g. decoding its unions).
     let own_tests = xtask::repo_root().join(format!("generator/tests/fixtures/{name}.rs"));
     if own_tests.is_file() {
@@ -126,33 +133,30 @@ fn every_fixture_generates_code_that_builds() {
     assert!(fixtures.len() >= 5, "{fixtures:?}");
     let root = xtask::repo_root().join("target/fixture-crates");
     std::fs::create_dir_all(&root).unwrap();
-    let mut members = Vec::new();
+    // Each fixture is a workspace of its own (their generated crates share names), over one
+    // target directory.
+    let target = root.join("target");
     for path in &fixtures {
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-        fixture_crate(&root.join(&stem), &stem, generate(path));
-        members.push(format!("\"{stem}\""));
+        let dir = root.join(&stem);
+        fixture_crate(&dir, &stem, generate(path));
+        let mut manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+        manifest.push_str("\n[workspace]\nresolver = \"2\"\n");
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+        // The workspace's lock file, so the versions are those already downloaded: no network.
+        std::fs::copy(
+            xtask::repo_root().join("Cargo.lock"),
+            dir.join("Cargo.lock"),
+        )
+        .unwrap();
+        // Every feature is empty but `serde`'s impls: all of the generated code is checked.
+        let output = cargo_in(&dir, &target, &["check", "--workspace", "--all-features"]);
+        assert!(
+            output.status.success(),
+            "the generated code of fixture {stem} does not build:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
-    // The workspace's lock file, so the versions are those already downloaded: no network.
-    std::fs::copy(
-        xtask::repo_root().join("Cargo.lock"),
-        root.join("Cargo.lock"),
-    )
-    .unwrap();
-    // Every feature is empty but `serde`'s impls: all of the generated code is checked.
-    let output = cargo_in(&root, &["check", "--workspace", "--all-features"]);
-    assert!(
-        output.status.success(),
-        "the fixtures' generated code does not build:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     // Then the tests that come with fixtures, in their crates.
     for path in &fixtures {
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
@@ -160,7 +164,11 @@ fn every_fixture_generates_code_that_builds() {
             continue;
         }
         let package = format!("fixture-{stem}");
-        let output = cargo_in(&root, &["test", "-p", &package, "--test", &stem]);
+        let output = cargo_in(
+            &root.join(&stem),
+            &target,
+            &["test", "-p", &package, "--test", &stem],
+        );
         assert!(
             output.status.success(),
             "the tests of fixture {stem} fail:\n{}\n{}",
@@ -170,14 +178,14 @@ fn every_fixture_generates_code_that_builds() {
     }
 }
 
-/// `cargo ARGS` on the fixtures' workspace at `root`: offline, warnings denied, its own target
-/// directory.
-fn cargo_in(root: &Path, args: &[&str]) -> std::process::Output {
+/// `cargo ARGS` on the fixture's workspace at `root`: offline, warnings denied, the fixtures'
+/// target directory.
+fn cargo_in(root: &Path, target: &Path, args: &[&str]) -> std::process::Output {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
         .args(["--offline", "--message-format=short", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("CARGO_TARGET_DIR", target)
         .env("RUSTFLAGS", "-D warnings")
         .output()
         .unwrap()

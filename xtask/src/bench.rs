@@ -355,8 +355,9 @@ fn build(dir: &Path, features: Option<&[&str]>, cold: bool) -> Result<Duration> 
     if cold {
         let _ = std::fs::remove_dir_all(&target);
     } else {
-        let mut clean = vec!["clean"];
+        let mut clean = vec!["clean".to_owned()];
         clean.extend(crate::whole_api::clean_crate_alone(dir)?);
+        let clean: Vec<&str> = clean.iter().map(String::as_str).collect();
         let status = cargo_in(&clean).status().context("running cargo clean")?;
         if !status.success() {
             bail!("cargo clean in {} failed ({status})", dir.display());

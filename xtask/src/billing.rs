@@ -550,7 +550,7 @@ pub fn sizes() -> Result<()> {
     let target = dir.parent().context("no parent")?.join("target");
     let build_crate = |runs: usize| -> Result<Stat> {
         let mut times = Vec::new();
-        let mut clean = vec!["clean", "--quiet"];
+        let mut clean = vec!["clean".to_owned(), "--quiet".to_owned()];
         clean.extend(crate::whole_api::clean_crate_alone(&dir)?);
         for _ in 0..runs {
             let clean = cargo_in(&dir)

@@ -113,7 +113,27 @@ pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Resul
     let mut out = out.clone();
     out.files
         .retain(|f| !generator::pinned::RUNTIME_FILES.contains(&f.path.as_str()));
-    generator::write::write(&out, crate_dir).map_err(|e| anyhow::anyhow!("{e}"))
+    generator::write::write(&out, crate_dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+    runtime_by_absolute_path(crate_dir)
+}
+
+/// Points the generated crates under `crate_dir/crates/` at the repository's runtime by its
+/// absolute path (in the repository they find it at `../../runtime`).
+pub fn runtime_by_absolute_path(crate_dir: &Path) -> Result<()> {
+    let runtime = format!("path = {:?}", crate::generated_root().join("runtime"));
+    let Ok(entries) = std::fs::read_dir(crate_dir.join("crates")) else {
+        return Ok(());
+    };
+    for e in entries {
+        let manifest = e?.path().join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest)
+            .with_context(|| format!("reading {}", manifest.display()))?;
+        std::fs::write(
+            &manifest,
+            text.replace("path = \"../../runtime\"", &runtime),
+        )?;
+    }
+    Ok(())
 }
 
 /// The lines of `[name]` in a Cargo manifest, blank lines left out.
@@ -140,11 +160,24 @@ pub fn absolute_runtime_path(dependency: &str) -> String {
 /// `cargo clean` arguments for "the crate alone" of the scratch crate at `dir`: the
 /// generated crate, and the runtime where it is a dependency (the crate without code has the
 /// runtime's dependencies instead).
-pub fn clean_crate_alone(dir: &Path) -> Result<Vec<&'static str>> {
+pub fn clean_crate_alone(dir: &Path) -> Result<Vec<String>> {
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
-    let mut packages = vec!["--package", "stripe-typed"];
+    let mut packages = vec!["--package".to_owned(), "stripe-typed".to_owned()];
     if manifest.contains("stripe-typed-runtime") {
-        packages.extend(["--package", "stripe-typed-runtime"]);
+        packages.extend(["--package".to_owned(), "stripe-typed-runtime".to_owned()]);
+    }
+    // The generated crates, `crates/<name>` as `stripe-typed-<name>`.
+    let mut generated: Vec<String> = std::fs::read_dir(dir.join("crates"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| format!("stripe-typed-{}", e.file_name().to_string_lossy()))
+                .collect()
+        })
+        .unwrap_or_default();
+    generated.sort();
+    for g in generated {
+        packages.extend(["--package".to_owned(), g]);
     }
     Ok(packages)
 }
@@ -163,7 +196,27 @@ fn standalone_manifest(generated: &Path, runtime: bool) -> Result<String> {
     let mut standalone = String::new();
     let mut skip = false;
     let mut section = String::new();
+    let mut fenced = false;
     for line in manifest.lines() {
+        // Without generated code, the generated blocks name crates that are not there: the
+        // dependencies go, and the features keep their names over nothing.
+        if !runtime {
+            match line {
+                "# generated dependencies start" | "# generated start" => fenced = true,
+                "# generated dependencies end" | "# generated end" => fenced = false,
+                _ if fenced && section == "[dependencies]" => continue,
+                _ if fenced
+                    && !line.starts_with("default ")
+                    && !line.contains("\"stripe-typed-runtime/") =>
+                {
+                    let name = line.split('=').next().unwrap_or_default().trim();
+                    let on = if name == "serde" { "\"dep:serde\"" } else { "" };
+                    standalone.push_str(&format!("{name} = [{on}]\n"));
+                    continue;
+                }
+                _ => {}
+            }
+        }
         if line.starts_with("[[") || line.starts_with("[dev-dependencies]") {
             skip = true;
         } else if line.starts_with('[') {

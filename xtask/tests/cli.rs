@@ -73,6 +73,23 @@ impl Repo {
                 &std::fs::read(e.path()).unwrap(),
             );
         }
+        // The generated crates, `generated/crates/<name>/{Cargo.toml,src/*.rs}`.
+        for krate in std::fs::read_dir(real.join("generated/crates")).unwrap() {
+            let krate = krate.unwrap().path();
+            let name = krate.file_name().unwrap().to_owned();
+            let to = root.join("generated/crates").join(&name);
+            write(
+                &to.join("Cargo.toml"),
+                &std::fs::read(krate.join("Cargo.toml")).unwrap(),
+            );
+            for e in std::fs::read_dir(krate.join("src")).unwrap() {
+                let e = e.unwrap();
+                write(
+                    &to.join("src").join(e.file_name()),
+                    &std::fs::read(e.path()).unwrap(),
+                );
+            }
+        }
         Repo { root }
     }
 
@@ -797,14 +814,15 @@ fn codegen_check_exits_non_zero_lists_stale_files_and_writes_nothing() {
     let repo = Repo::new("check");
     let run = repo.xtask(&["codegen", "--check"]).ok();
     assert!(
-        run.stdout.contains("generated/ is up to date (18 files)"),
+        run.stdout.contains("generated/ is up to date (67 files)"),
         "{}",
         run.stdout
     );
     let run = repo.xtask(&["fetch-spec"]).ok();
     assert!(run.stdout.contains("is ready"), "{}", run.stdout);
 
-    let session = "generated/src/resources/financial_connections_session.rs";
+    let session =
+        "generated/crates/financial-connections-session/src/financial_connections_session.rs";
     let edited = repo
         .read(session)
         .replace("pub livemode: bool", "pub livemode: bool, pub extra: bool");
@@ -821,14 +839,14 @@ fn codegen_check_exits_non_zero_lists_stale_files_and_writes_nothing() {
         run.stderr,
         "generated/ is stale; these files differ from what the spec generates:\n  \
          generated/Cargo.toml\n  \
-         generated/src/resources/financial_connections_session.rs\n  \
+         generated/crates/financial-connections-session/src/financial_connections_session.rs\n  \
          generated/src/resources/leftover.rs\n\
          run `cargo xtask codegen` and commit the result\n"
     );
     assert!(repo.snapshot() == before, "--check wrote something");
 
     let run = repo.xtask(&["codegen"]).ok();
-    assert!(run.stdout.contains("wrote 18 files"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 67 files"), "{}", run.stdout);
     repo.xtask(&["codegen", "--check"]).ok();
     assert!(!repo.path("generated/src/resources/leftover.rs").exists());
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Events, Field, ObjectVariant, Presence, Struct, ThinEvents, Ty};
+use crate::model::{Events, Field, ObjectVariant, Presence, Struct, ThinEvents, Ty, TypeRef};
 
 use super::items;
 use super::serde::{DecodeFn, Decoding};
@@ -108,9 +108,9 @@ fn string_field(s: &Struct, wire: &str) -> Option<(TokenStream, Presence)> {
 /// The object enum: a variant per selected resource that events are about, each behind that
 /// resource's feature; `Other` for the rest; `Undecoded` for an object that does not fit the
 /// type its event type names. Decoding never fails and keeps every object as sent.
-pub fn object_enum(events: &Events) -> TokenStream {
+pub fn object_enum(events: &Events, path: &dyn Fn(&TypeRef) -> TokenStream) -> TokenStream {
     let (name, type_enum, event) = (&events.object_enum, &events.type_enum, &events.event);
-    let variants = object_variants(events);
+    let variants = object_variants(events, path);
     let decode = decode_body(events);
     let doc = format!(
         " The object an [`{event}`] is about (`data.object`), typed by the event's `type`."
@@ -163,7 +163,7 @@ pub fn object_enum(events: &Events) -> TokenStream {
 }
 
 /// One variant per typed object, documented with the event types it is the object of.
-fn object_variants(events: &Events) -> Vec<TokenStream> {
+fn object_variants(events: &Events, path: &dyn Fn(&TypeRef) -> TokenStream) -> Vec<TokenStream> {
     events
         .objects
         .iter()
@@ -177,6 +177,7 @@ fn object_variants(events: &Events) -> Vec<TokenStream> {
             variant(
                 o,
                 &format!(" `{}`, the object of {}.", o.name.wire(), of.join(", ")),
+                path,
             )
         })
         .collect()
@@ -214,11 +215,11 @@ fn decode_body(events: &Events) -> TokenStream {
 /// URL. A thin event carries no object, so the fetched one says what it is: it is decoded by
 /// its own `object` value (read ahead, `rt::Reader::tag`), as the selected resource of that
 /// name; anything else stays JSON, and an object that does not fit its type is kept as sent.
-pub fn thin_object_enum(thin: &ThinEvents) -> TokenStream {
+pub fn thin_object_enum(thin: &ThinEvents, path: &dyn Fn(&TypeRef) -> TokenStream) -> TokenStream {
     let name = &thin.object_enum;
     let variants = thin.objects.iter().map(|o| {
         let text = format!(" `object: \"{}\"`.", o.name.wire());
-        variant(o, &text)
+        variant(o, &text, path)
     });
     let arms = thin.objects.iter().map(|o| {
         let wire = o.name.wire();
@@ -263,12 +264,13 @@ pub fn thin_object_enum(thin: &ThinEvents) -> TokenStream {
 }
 
 /// A typed variant of an object enum, behind its resource's feature.
-fn variant(o: &ObjectVariant, doc: &str) -> TokenStream {
-    let (variant, module, ty) = (&o.name, &o.ty.module, &o.ty.name);
-    let feature = module.rust();
+fn variant(o: &ObjectVariant, doc: &str, path: &dyn Fn(&TypeRef) -> TokenStream) -> TokenStream {
+    let variant = &o.name;
+    let feature = o.ty.module.rust();
+    let ty = path(&o.ty);
     let held = match o.boxed {
-        true => quote!(Box<super::#module::#ty>),
-        false => quote!(super::#module::#ty),
+        true => quote!(Box<#ty>),
+        false => quote!(#ty),
     };
     quote! {
         #[doc = #doc]

@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::{
-    Doc, Field, IdType, Method, Operation, ParamsIn, PathPart, Presence, Role, StringEnum, Struct,
-    Tagging, Ty, TypeRef, Union, UnionTag,
+    Doc, Field, IdType, Method, Operation, ParamsIn, PathPart, Presence, Role, StreamSession,
+    StringEnum, Struct, Tagging, Ty, TypeRef, Union, UnionTag,
 };
 
 use super::doc;
@@ -425,6 +425,44 @@ pub fn emit_has_id(id: &IdType) -> TokenStream {
         impl rt::HasId for #resource {
             fn object_id(&self) -> Option<&str> {
                 #read
+            }
+        }
+    }
+}
+
+/// A meter event stream's session (feature `client`): `rt::v2::StreamSession`, and `stream`,
+/// which makes the `rt::v2::MeterEventStream` over the resource's `create` and
+/// `stream_events`.
+pub fn emit_stream_session(on: &TypeName, st: &StreamSession) -> TokenStream {
+    let (create, batch) = (&st.create_params, &st.batch_params);
+    quote! {
+        /// The session's token authenticates the meter event stream until `expires_at`.
+        #[cfg(feature = "client")]
+        impl rt::v2::StreamSession for #on {
+            fn authentication_token(&self) -> &rt::Secret {
+                &self.authentication_token
+            }
+
+            fn expires_at(&self) -> &rt::DateTime {
+                &self.expires_at
+            }
+        }
+
+        /// Meter events at volume (feature `client`).
+        #[cfg(feature = "client")]
+        impl #on {
+            /// A [`rt::v2::MeterEventStream`] that sends batches of meter events through `client`:
+            /// it creates sessions with [`create`](Self::create), sends each batch with
+            /// [`stream_events`](Self::stream_events) authenticated by the current session's
+            /// token, and renews the session before it expires, or when the stream says it has
+            /// (then the batch is sent once more, with the same idempotency key). One stream
+            /// serves every task: share it in an `Arc`.
+            pub fn stream(client: rt::Client) -> rt::v2::MeterEventStream<Self, #batch> {
+                rt::v2::MeterEventStream::new(
+                    client,
+                    || Self::create(&#create::new()),
+                    Self::stream_events,
+                )
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Stage 4: the model -> formatted Rust files (and the Cargo features block), all in memory.
 
 mod alias;
+pub mod crates;
 mod doc;
 mod events;
 pub(crate) mod items;
@@ -9,16 +10,14 @@ pub(crate) mod types;
 
 pub use doc::render as render_doc;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Pointer};
-use crate::model::{
-    ConfigWarning, Coverage, Events, Item, Model, Module, Spec, ThinEvents, Ty, TypeRef,
-};
-use crate::naming::ModName;
+use crate::model::{ConfigWarning, Coverage, Item, Model, Module, Spec, Ty, TypeRef};
+use crate::naming::{ModName, TypeName};
 
 /// One generated file, relative to the generated crate's root.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +35,9 @@ pub struct Output {
     pub files: Vec<File>,
     /// The lines between `# generated start` and `# generated end` in `Cargo.toml`.
     pub cargo_features: String,
+    /// The lines between `# generated dependencies start` and `# generated dependencies end`
+    /// in `Cargo.toml`: the generated crates.
+    pub cargo_dependencies: String,
     /// `api.json`: the summary of the generated API that change reports compare against.
     pub summary: String,
     /// What became of every operation of the spec (the model's, passed through).
@@ -62,7 +64,9 @@ pub struct Tokens {
     spec: Spec,
     /// (path, tokens), one per generated source file.
     files: Vec<(String, TokenStream)>,
+    manifests: Vec<File>,
     cargo_features: String,
+    cargo_dependencies: String,
     summary: String,
     coverage: Coverage,
 }
@@ -120,8 +124,8 @@ pub fn emit_on(model: &Model, threads: usize) -> Result<Output, Error> {
         })
         .collect::<Result<Vec<File>, Error>>()?;
     Ok(output(
-        formatted,
-        cargo_features(model),
+        formatted.into_iter().chain(manifests(model)).collect(),
+        [cargo_features(model), crates::facade_dependencies(model)],
         summary(model),
         model.coverage.clone(),
     ))
@@ -136,7 +140,9 @@ pub fn tokens(model: &Model) -> Tokens {
             .into_iter()
             .map(|(path, source)| (path, source.tokens(model)))
             .collect(),
+        manifests: manifests(model),
         cargo_features: cargo_features(model),
+        cargo_dependencies: crates::facade_dependencies(model),
         summary: summary(model),
         coverage: model.coverage.clone(),
     }
@@ -151,9 +157,10 @@ pub fn format(tokens: Tokens) -> Result<Output, Error> {
             path,
         });
     }
+    files.extend(tokens.manifests);
     Ok(output(
         files,
-        tokens.cargo_features,
+        [tokens.cargo_features, tokens.cargo_dependencies],
         tokens.summary,
         tokens.coverage,
     ))
@@ -161,30 +168,59 @@ pub fn format(tokens: Tokens) -> Result<Output, Error> {
 
 /// What a generated source file is made from.
 enum Source<'m> {
-    /// `src/resources.rs`, which declares the modules.
+    /// `src/resources.rs` of `stripe-typed`, which declares the modules.
     Index,
-    /// `src/resources/<module>.rs`.
-    Module(&'m Module),
+    /// `src/resources/<module>.rs` of `stripe-typed`: re-exports from the crates.
+    Facade(&'m Module, Vec<usize>),
+    /// `crates/<crate>/src/lib.rs`.
+    Lib(usize, BTreeSet<ModName>),
+    /// `crates/<crate>/src/<module>.rs`: the module's types placed in that crate.
+    Module(&'m Module, usize),
 }
 
 impl Source<'_> {
     fn tokens(&self, model: &Model) -> TokenStream {
         match self {
             Source::Index => resources_rs(model),
-            Source::Module(m) => module_rs(m, model.events.as_ref(), model.thin_events.as_ref()),
+            Source::Facade(m, in_crates) => crates::facade_module_rs(model, m, in_crates),
+            Source::Lib(k, modules) => crates::lib_rs(model, *k, modules),
+            Source::Module(m, k) => module_rs(m, *k, model),
         }
     }
 }
 
 /// Every generated source file: its path and what it is made from.
 fn sources(model: &Model) -> Vec<(String, Source<'_>)> {
-    std::iter::once(("src/resources.rs".to_owned(), Source::Index))
-        .chain(
-            model
-                .modules
-                .iter()
-                .map(|m| (format!("src/resources/{}.rs", m.name), Source::Module(m))),
-        )
+    let by_crate = crates::modules_by_crate(model);
+    let mut out = vec![("src/resources.rs".to_owned(), Source::Index)];
+    for m in &model.modules {
+        let in_crates: Vec<usize> = by_crate
+            .iter()
+            .filter(|(_, mods)| mods.contains(&m.name))
+            .map(|(&k, _)| k)
+            .collect();
+        out.push((
+            format!("src/resources/{}.rs", m.name),
+            Source::Facade(m, in_crates),
+        ));
+    }
+    for (&k, mods) in &by_crate {
+        let dir = format!("{}/{}", crates::DIR, model.crates.crates[k].name);
+        out.push((format!("{dir}/src/lib.rs"), Source::Lib(k, mods.clone())));
+        for m in model.modules.iter().filter(|m| mods.contains(&m.name)) {
+            out.push((format!("{dir}/src/{}.rs", m.name), Source::Module(m, k)));
+        }
+    }
+    out
+}
+
+/// Every generated crate's manifest, `crates/<crate>/Cargo.toml`.
+fn manifests(model: &Model) -> Vec<File> {
+    (0..model.crates.crates.len())
+        .map(|k| File {
+            path: format!("{}/{}/Cargo.toml", crates::DIR, model.crates.crates[k].name),
+            contents: crates::manifest(model, k),
+        })
         .collect()
 }
 
@@ -195,7 +231,7 @@ fn summary(model: &Model) -> String {
 /// The output, files sorted by path.
 fn output(
     mut files: Vec<File>,
-    cargo_features: String,
+    [cargo_features, cargo_dependencies]: [String; 2],
     summary: String,
     coverage: Coverage,
 ) -> Output {
@@ -203,6 +239,7 @@ fn output(
     Output {
         files,
         cargo_features,
+        cargo_dependencies,
         summary,
         coverage,
         config_warnings: Vec::new(),
@@ -259,54 +296,163 @@ fn resources_rs(model: &Model) -> TokenStream {
     }
 }
 
-fn module_rs(m: &Module, events: Option<&Events>, thin: Option<&ThinEvents>) -> TokenStream {
+/// Module `m`'s part of crate `k`: its types placed there (each behind its gate), the
+/// operations and `HasId` impls of a type placed there, and the types they name from
+/// elsewhere, re-exported so that a type's path does not depend on where it is placed.
+fn module_rs(m: &Module, k: usize, model: &Model) -> TokenStream {
+    let here = |name: &TypeName| TypeRef {
+        module: m.name.clone(),
+        name: name.clone(),
+    };
+    let place = |name: &TypeName| model.crates.of(&here(name)).filter(|p| p.krate == k);
+    let gate = |name: &TypeName| place(name).and_then(|p| p.gate.clone());
     // Webhook events live in the `event` resource's module, thin events' objects in
     // `v2.core.event`'s.
-    let events = events.filter(|e| e.module == m.name);
-    let thin_object_enum = thin
-        .filter(|t| t.module == m.name)
-        .map(events::thin_object_enum);
-    let items = m
-        .items
-        .iter()
-        .map(|it| match (m.aliases.get(it.name()), it) {
-            (Some(kept), _) => alias::emit_alias(it, m, kept),
-            (None, Item::Struct(s)) => match events {
-                Some(e) if e.event == s.name => events::event_struct(s, e),
-                Some(e) if e.data_struct == s.name => events::data_struct(s, e),
-                _ => items::emit_any_struct(s),
-            },
+    let events = model.events.as_ref().filter(|e| e.module == m.name);
+    let path = |r: &TypeRef| crates::type_path(model, k, r);
+    let object_enum = events.filter(|e| place(&e.object_enum).is_some()).map(|e| {
+        gated(
+            events::object_enum(e, &path),
+            gate(&e.object_enum).as_deref(),
+        )
+    });
+    let thin_object_enum = model
+        .thin_events
+        .as_ref()
+        .filter(|t| t.module == m.name && place(&t.object_enum).is_some())
+        .map(|t| {
+            gated(
+                events::thin_object_enum(t, &path),
+                gate(&t.object_enum).as_deref(),
+            )
+        });
+    // What each re-export is needed for: the gates of the items naming it.
+    let mut foreign: BTreeMap<TypeRef, BTreeSet<Option<String>>> = BTreeMap::new();
+    let need = |foreign: &mut BTreeMap<TypeRef, BTreeSet<Option<String>>>,
+                tys: Vec<&Ty>,
+                gate: Option<String>| {
+        let mut refs = BTreeSet::new();
+        for t in tys {
+            named(t, &mut refs);
+        }
+        for r in refs {
+            let elsewhere = r.module != m.name || model.crates.of(&r).is_some_and(|p| p.krate != k);
+            if elsewhere {
+                foreign.entry(r).or_default().insert(gate.clone());
+            }
+        }
+    };
+    let mut items = Vec::new();
+    for it in m.items.iter().filter(|it| place(it.name()).is_some()) {
+        let g = gate(it.name());
+        let tokens = match (m.aliases.get(it.name()), it) {
+            (Some(kept), _) => {
+                need(&mut foreign, vec![&Ty::Named(here(kept))], g.clone());
+                alias::emit_alias(it, m, kept)
+            }
+            (None, Item::Struct(s)) => {
+                need(
+                    &mut foreign,
+                    s.fields.iter().map(|f| &f.ty).collect(),
+                    g.clone(),
+                );
+                match events {
+                    Some(e) if e.event == s.name => events::event_struct(s, e),
+                    Some(e) if e.data_struct == s.name => events::data_struct(s, e),
+                    _ => items::emit_any_struct(s),
+                }
+            }
             (None, Item::Enum(e)) => items::emit_enum(e),
             (None, Item::Id(id)) => items::emit_id(id),
-            (None, Item::Union(u)) => items::emit_union(u),
-        });
+            (None, Item::Union(u)) => {
+                need(
+                    &mut foreign,
+                    u.members.iter().map(|mem| &mem.ty).collect(),
+                    g.clone(),
+                );
+                items::emit_union(u)
+            }
+        };
+        items.push(gated(tokens, g.as_deref()));
+    }
+    // Operations and `HasId` are on a type placed here, compiled with its resource's feature
+    // when the crate holds more than that resource.
+    let own_gate = || {
+        let c = &model.crates.crates[k];
+        (c.features.len() > 1 || !c.features.contains(&m.name)).then(|| m.name.rust().to_owned())
+    };
     let ops = m
         .ops
         .first()
+        .filter(|first| place(&first.on).is_some())
         .map(|first| {
-            let on = TypeRef {
-                module: m.name.clone(),
-                name: first.on.clone(),
-            };
-            items::emit_ops(&on, &m.ops)
+            let g = own_gate();
+            let ops_tokens = items::emit_ops(&here(&first.on), &m.ops);
+            for op in &m.ops {
+                let mut tys = vec![&op.returns];
+                tys.extend(op.path_params.iter().map(|p| &p.ty));
+                need(&mut foreign, tys, g.clone());
+                foreign_params(model, k, &here(&op.params), &g, &mut foreign);
+            }
+            let stream = m
+                .stream_session
+                .as_ref()
+                .map(|st| items::emit_stream_session(&first.on, st));
+            gated(quote!(#ops_tokens #stream), g.as_deref())
         })
         .unwrap_or_default();
     let has_id = m.items.iter().filter_map(|it| match it {
-        Item::Id(id) => Some(items::emit_has_id(id)),
+        Item::Id(id) => place(&id.resource).map(|p| {
+            if model
+                .crates
+                .of(&here(&id.name))
+                .is_some_and(|q| q.krate != k)
+            {
+                foreign
+                    .entry(here(&id.name))
+                    .or_default()
+                    .insert(p.gate.clone());
+            }
+            gated(items::emit_has_id(id), p.gate.as_deref())
+        }),
         _ => None,
     });
-    let import = uses_rt(m).then(|| {
-        quote!(
-            use crate::rt;
-        )
+    let has_id: Vec<TokenStream> = has_id.collect();
+    // `rt` is named by every item, so it is imported whenever one of them is compiled.
+    let mut gates: BTreeSet<Option<String>> = m
+        .items
+        .iter()
+        .filter(|it| place(it.name()).is_some())
+        .map(|it| gate(it.name()))
+        .collect();
+    if !ops.is_empty() {
+        gates.insert(own_gate());
+    }
+    if let Some(e) = events.filter(|e| place(&e.object_enum).is_some()) {
+        gates.insert(gate(&e.object_enum));
+    }
+    if let Some(t) = model
+        .thin_events
+        .as_ref()
+        .filter(|t| t.module == m.name && place(&t.object_enum).is_some())
+    {
+        gates.insert(gate(&t.object_enum));
+    }
+    let import_gate = crates::cfg_any(&gates);
+    let import = quote!(
+        #import_gate
+        use crate::rt;
+    );
+    let reexports = foreign.iter().map(|(r, gates)| {
+        let gate = crates::cfg_any(gates);
+        let k_of = model.crates.of(r).map_or(k, |p| p.krate);
+        let module = crates::module_path(model, k, k_of, &r.module);
+        let name = &r.name;
+        quote! {
+            #gate
+            pub use #module::#name;
+        }
     });
-    // Types this module's items name from other modules are re-exported, so a type's path does
-    // not change when selecting another resource moves it into `common`.
-    let reexports = foreign_refs(m).into_iter().map(|r| {
-        let (module, name) = (&r.module, &r.name);
-        quote!(pub use super::#module::#name;)
-    });
-    let object_enum = events.map(events::object_enum);
     quote! {
         #import
 
@@ -324,44 +470,74 @@ fn module_rs(m: &Module, events: Option<&Events>, thin: Option<&ThinEvents>) -> 
     }
 }
 
-/// Generated types from other modules that this module's items name.
-fn foreign_refs(m: &Module) -> BTreeSet<&TypeRef> {
-    fn walk<'m>(t: &'m Ty, here: &ModName, out: &mut BTreeSet<&'m TypeRef>) {
-        match t {
-            Ty::Named(r) | Ty::Expandable(Some(r)) if &r.module != here => {
-                out.insert(r);
-            }
-            other => {
-                if let Some(i) = other.inner() {
-                    walk(i, here, out);
-                }
+/// An operation's parameters type, when placed in another crate, re-exported as a field's
+/// type is.
+fn foreign_params(
+    model: &Model,
+    k: usize,
+    params: &TypeRef,
+    gate: &Option<String>,
+    foreign: &mut BTreeMap<TypeRef, BTreeSet<Option<String>>>,
+) {
+    if model.crates.of(params).is_some_and(|p| p.krate != k) {
+        foreign
+            .entry(params.clone())
+            .or_default()
+            .insert(gate.clone());
+    }
+}
+
+/// The generated types `t` names.
+fn named(t: &Ty, out: &mut BTreeSet<TypeRef>) {
+    match t {
+        Ty::Named(r) | Ty::Expandable(Some(r)) => {
+            out.insert(r.clone());
+        }
+        other => {
+            if let Some(i) = other.inner() {
+                named(i, out);
             }
         }
     }
-    let mut out = BTreeSet::new();
-    for it in &m.items {
-        match it {
-            Item::Struct(s) => s.fields.iter().for_each(|f| walk(&f.ty, &m.name, &mut out)),
-            Item::Union(u) => u
-                .members
-                .iter()
-                .for_each(|mem| walk(&mem.ty, &m.name, &mut out)),
-            Item::Enum(_) | Item::Id(_) => {}
+}
+
+/// `tokens` with each item behind `gate` (a feature of the crate), as is.
+fn gated(tokens: TokenStream, gate: Option<&str>) -> TokenStream {
+    let Some(gate) = gate else {
+        return tokens;
+    };
+    // A parse failure is left for `format_file` to report with the file's name.
+    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        return tokens;
+    };
+    for item in &mut file.items {
+        if let Some(attrs) = item_attrs(item) {
+            attrs.insert(0, syn::parse_quote!(#[cfg(feature = #gate)]));
         }
     }
-    for op in &m.ops {
-        walk(&op.returns, &m.name, &mut out);
-    }
-    out
+    let items = file.items;
+    quote!(#(#items)*)
 }
 
-/// Whether the module's code names the runtime; an unused import would fail clippy. Every
-/// item does: response structs keep unknown fields in `rt::Extra`, parameters implement
-/// `rt::ToForm`, enums and ids use `rt`'s macros.
-fn uses_rt(m: &Module) -> bool {
-    !m.ops.is_empty() || !m.items.is_empty()
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Macro(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Static(i) => &mut i.attrs,
+        syn::Item::Mod(i) => &mut i.attrs,
+        syn::Item::Trait(i) => &mut i.attrs,
+        _ => return None,
+    })
 }
 
+/// The features block of `stripe-typed`'s `Cargo.toml`: the defaults, `serde` and `webhook`
+/// forwarded to the crates, and one feature per resource turning on its part of each crate.
 fn cargo_features(model: &Model) -> String {
     let resources: Vec<&Module> = model
         .modules
@@ -373,7 +549,7 @@ fn cargo_features(model: &Model) -> String {
         .iter()
         .map(|m| format!("\"{}\"", m.name))
         .collect();
-    // `webhook` (hand-written, outside the fence) verifies signatures and returns `Event`.
+    // `webhook` verifies signatures and returns `Event`.
     let webhook = if model.events.is_some() {
         "\"webhook\", "
     } else {
@@ -383,14 +559,13 @@ fn cargo_features(model: &Model) -> String {
         "default = [\"reqwest\", {webhook}{}]\n",
         defaults.join(", ")
     ));
+    out.push_str(&crates::facade_runtime_features(model));
     for m in resources {
-        let reqs: Vec<String> = m
-            .requires
-            .iter()
-            .filter(|r| r.rust() != "common")
-            .map(|r| format!("\"{r}\""))
-            .collect();
-        out.push_str(&format!("{} = [{}]\n", m.name, reqs.join(", ")));
+        out.push_str(&format!(
+            "{} = [{}]\n",
+            m.name,
+            crates::facade_feature(model, &m.name).join(", ")
+        ));
     }
     out
 }

@@ -41,6 +41,8 @@ pub struct Model {
     /// The codes of v2 errors, whatever is selected: the runtime's `rt::v2::ErrorCode` (see
     /// [`pinned`](crate::pinned)).
     pub v2_error_codes: StringEnum,
+    /// The crates the modules are generated into (see [`crates`](super::crates)).
+    pub crates: Crates,
 }
 
 /// What became of every operation (`get`, `post`, `delete`) of the spec: generated, or not
@@ -156,6 +158,18 @@ pub struct Module {
     /// Items emitted as an alias of another item of this module with the same shape (see
     /// the model's `dedup` step): alias -> the type it stands for.
     pub aliases: BTreeMap<TypeName, TypeName>,
+    /// The resource is a session of a meter event stream (`rt::v2::StreamSession`): its type
+    /// has the session's token and expiry, and the stream's `create` and `stream_events`.
+    pub stream_session: Option<StreamSession>,
+}
+
+/// What a meter event stream needs of its session resource (see [`Module::stream_session`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamSession {
+    /// The parameters of `create`, which makes a session.
+    pub create_params: TypeName,
+    /// The parameters of `stream_events`, a batch of events.
+    pub batch_params: TypeName,
 }
 
 /// A named type.
@@ -618,4 +632,67 @@ pub struct ObjectVariant {
     pub ty: TypeRef,
     /// Whether the variant holds it in a `Box`.
     pub boxed: bool,
+}
+
+/// How the generated code is split into crates that build in parallel (see
+/// [`crates`](super::crates)): the crates in build order, and where every type is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Crates {
+    /// The crates, in build order: each depends only on crates before it.
+    pub crates: Vec<Crate>,
+    /// The crate (index into `crates`) of every type of every module, and of the event object
+    /// enums; a module's operations and `rt::HasId` impls are with the type they are on.
+    pub place: BTreeMap<TypeRef, Place>,
+}
+
+impl Crates {
+    /// Where `r` is, if it is generated.
+    pub fn of(&self, r: &TypeRef) -> Option<&Place> {
+        self.place.get(r)
+    }
+}
+
+/// One generated crate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Crate {
+    /// Its directory under `crates/` and the suffix of its package name (`stripe-typed-base`).
+    pub name: String,
+    /// What it holds.
+    pub kind: CrateKind,
+    /// The crates whose types its code names, by index into [`Crates::crates`].
+    pub deps: BTreeSet<usize>,
+    /// The resources (module names) that reach something in it: one Cargo feature each.
+    pub features: BTreeSet<ModName>,
+    /// Features that only add to the crate when another of its features has turned it on:
+    /// the resources an event can be about, in `events`.
+    pub follows: BTreeSet<ModName>,
+    /// Gate features of types reached by several resources: name -> the resources whose
+    /// features turn it on.
+    pub gates: BTreeMap<String, BTreeSet<ModName>>,
+}
+
+/// What a generated crate holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CrateKind {
+    /// Types several resources reach that reach no resource with operations: enums, ids,
+    /// shared parameters and the objects nested in them.
+    Base,
+    /// What one resource alone reaches: all of it, or (when other resources reach its type,
+    /// which then lives in `Shared`) what its operations take.
+    Resource,
+    /// Types several resources reach that reach a resource with operations, with those
+    /// resources' operations.
+    Shared,
+    /// The event object enums (`EventObject`, `ThinEventObject`), which name every resource,
+    /// and the types that hold them.
+    Events,
+}
+
+/// Where a type is generated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// Index into [`Crates::crates`].
+    pub krate: usize,
+    /// The feature of that crate it is compiled under, when the crate holds more than it.
+    pub gate: Option<String>,
 }

@@ -8,10 +8,12 @@
 //!    (with `template` for paths);
 //! 2. [`events`]: the event types, and `Event` typed by them;
 //! 3. `cycles`: boxes the fields that close a cycle of structs;
-//! 4. `dedup`: types of one module with the same shape become aliases of one of them.
+//! 4. `dedup`: types of one module with the same shape become aliases of one of them;
+//! 5. [`crates`]: which crate each type is generated into, so that the crates build in parallel.
 //!
 //! Once [`lower`] returns, nothing changes the model.
 
+mod crates;
 mod cycles;
 mod dedup;
 mod enums;
@@ -40,7 +42,34 @@ pub fn lower(selected: &Selected<'_>, spec: SpecInfo) -> Result<Model, Vec<Error
     events::thin_events(selected, &mut model)?;
     cycles::box_recursive(&mut model.modules);
     dedup::alias_duplicates(&mut model.modules);
+    for m in &mut model.modules {
+        m.stream_session = stream_session(m);
+    }
+    model.crates = crates::split(&model).map_err(|e| vec![e])?;
     Ok(model)
+}
+
+/// A module is a meter event stream's session when it has `create` and `stream_events` (the
+/// function `operation_resources` gives the stream) and its type holds the session's
+/// `authentication_token` (a secret) and `expires_at`: what `rt::v2::MeterEventStream` needs.
+fn stream_session(m: &Module) -> Option<StreamSession> {
+    let op = |name: &str| m.ops.iter().find(|op| op.name.rust() == name);
+    let (create, batch) = (op("create")?, op("stream_events")?);
+    let on = m.items.iter().find_map(|it| match it {
+        Item::Struct(s) if s.name == create.on => Some(s),
+        _ => None,
+    })?;
+    let has = |name: &str, ty: &Ty| {
+        on.fields
+            .iter()
+            .any(|f| f.name.wire() == name && &f.ty == ty && f.presence == Presence::Required)
+    };
+    (has("authentication_token", &Ty::Secret) && has("expires_at", &Ty::DateTime)).then(|| {
+        StreamSession {
+            create_params: create.params.clone(),
+            batch_params: batch.params.clone(),
+        }
+    })
 }
 
 /// The types pass: every selected schema and operation, in modules.
@@ -282,6 +311,7 @@ impl<'a> Lower<'a> {
                 items: items.into_iter().map(|(_, it)| it).collect(),
                 ops: self.ops.remove(&name).unwrap_or_default(),
                 aliases: BTreeMap::new(),
+                stream_session: None,
             });
         }
         self.warnings.sort();
@@ -298,6 +328,7 @@ impl<'a> Lower<'a> {
             coverage,
             config_warnings: Vec::new(),
             v2_error_codes,
+            crates: Crates::default(),
         })
     }
 
