@@ -13,7 +13,7 @@
 //!
 //! Once [`lower`] returns, nothing changes the model.
 
-mod crates;
+pub mod crates;
 mod cycles;
 mod dedup;
 mod enums;
