@@ -243,10 +243,6 @@ fn stage_and_swap(
             stage.join(format!("file-{i}"))
         }
     };
-    let in_tree = |f: &crate::emit::File| {
-        f.path.starts_with(&format!("{OWNED_DIR}/"))
-            || f.path.starts_with(&format!("{CRATES_DIR}/"))
-    };
     for (i, f) in out.files.iter().enumerate() {
         let target = staged(i, f);
         if let Some(parent) = target.parent() {
@@ -292,7 +288,7 @@ fn stage_and_swap(
         .files
         .iter()
         .enumerate()
-        .filter(|(_, f)| !in_tree(f))
+        .filter(|(_, f)| !in_owned_tree(&f.path))
         .map(|(i, f)| (staged(i, f), root.join(&f.path), f.contents.as_str()))
         .collect();
     files.push((staged_summary, root.join(SUMMARY_FILE), &out.summary));

@@ -120,7 +120,6 @@ pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Resul
 /// Points the generated crates under `crate_dir/crates/` at the repository's runtime by its
 /// absolute path (in the repository they find it at `../../runtime`).
 pub fn runtime_by_absolute_path(crate_dir: &Path) -> Result<()> {
-    let runtime = format!("path = {:?}", crate::generated_root().join("runtime"));
     let Ok(entries) = std::fs::read_dir(crate_dir.join("crates")) else {
         return Ok(());
     };
@@ -128,10 +127,7 @@ pub fn runtime_by_absolute_path(crate_dir: &Path) -> Result<()> {
         let manifest = e?.path().join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest)
             .with_context(|| format!("reading {}", manifest.display()))?;
-        std::fs::write(
-            &manifest,
-            text.replace("path = \"../../runtime\"", &runtime),
-        )?;
+        std::fs::write(&manifest, runtime_path_from(&text, "../../runtime"))?;
     }
     Ok(())
 }
@@ -151,8 +147,13 @@ pub fn manifest_section<'t>(manifest: &'t str, name: &str) -> Vec<&'t str> {
 /// A dependency line of `generated/Cargo.toml` with the runtime's relative path made absolute,
 /// for a copy of the crate elsewhere; other lines unchanged.
 pub fn absolute_runtime_path(dependency: &str) -> String {
-    dependency.replace(
-        "path = \"runtime\"",
+    runtime_path_from(dependency, "runtime")
+}
+
+/// `text` with the runtime's path relative to a crate (`path = "<relative>"`) made absolute.
+fn runtime_path_from(text: &str, relative: &str) -> String {
+    text.replace(
+        &format!("path = \"{relative}\""),
         &format!("path = {:?}", crate::generated_root().join("runtime")),
     )
 }

@@ -59,21 +59,13 @@ pub fn module_path(model: &Model, from: usize, k: usize, module: &ModName) -> To
 }
 
 /// Every module of every crate: the modules of the types placed in it (a module's operations
-/// and `HasId` impls are with its type).
+/// and `HasId` impls are with its type, so they add none).
 pub fn modules_by_crate(model: &Model) -> BTreeMap<usize, BTreeSet<ModName>> {
     let mut out: BTreeMap<usize, BTreeSet<ModName>> = BTreeMap::new();
     for (r, p) in &model.crates.place {
         out.entry(p.krate).or_default().insert(r.module.clone());
     }
     out
-}
-
-/// `#[cfg(feature = "...")]` for a gate, nothing without one.
-pub fn cfg(gate: Option<&str>) -> TokenStream {
-    match gate {
-        Some(g) => quote!(#[cfg(feature = #g)]),
-        None => quote!(),
-    }
 }
 
 /// `#[cfg(any(feature = ...))]` over several gates; nothing if any is `None` (always on).

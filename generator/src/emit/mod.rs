@@ -306,56 +306,29 @@ fn module_rs(m: &Module, k: usize, model: &Model) -> TokenStream {
     };
     let place = |name: &TypeName| model.crates.of(&here(name)).filter(|p| p.krate == k);
     let gate = |name: &TypeName| place(name).and_then(|p| p.gate.clone());
+    let mut part = Part::new(m, k, model);
     // Webhook events live in the `event` resource's module, thin events' objects in
     // `v2.core.event`'s.
     let events = model.events.as_ref().filter(|e| e.module == m.name);
     let path = |r: &TypeRef| crates::type_path(model, k, r);
-    let object_enum = events.filter(|e| place(&e.object_enum).is_some()).map(|e| {
-        gated(
-            events::object_enum(e, &path),
-            gate(&e.object_enum).as_deref(),
-        )
-    });
+    let object_enum = events
+        .filter(|e| place(&e.object_enum).is_some())
+        .map(|e| part.gated(events::object_enum(e, &path), gate(&e.object_enum)));
     let thin_object_enum = model
         .thin_events
         .as_ref()
         .filter(|t| t.module == m.name && place(&t.object_enum).is_some())
-        .map(|t| {
-            gated(
-                events::thin_object_enum(t, &path),
-                gate(&t.object_enum).as_deref(),
-            )
-        });
-    // What each re-export is needed for: the gates of the items naming it.
-    let mut foreign: BTreeMap<TypeRef, BTreeSet<Option<String>>> = BTreeMap::new();
-    let need = |foreign: &mut BTreeMap<TypeRef, BTreeSet<Option<String>>>,
-                tys: Vec<&Ty>,
-                gate: Option<String>| {
-        let mut refs = BTreeSet::new();
-        for t in tys {
-            named(t, &mut refs);
-        }
-        for r in refs {
-            let elsewhere = r.module != m.name || model.crates.of(&r).is_some_and(|p| p.krate != k);
-            if elsewhere {
-                foreign.entry(r).or_default().insert(gate.clone());
-            }
-        }
-    };
+        .map(|t| part.gated(events::thin_object_enum(t, &path), gate(&t.object_enum)));
     let mut items = Vec::new();
     for it in m.items.iter().filter(|it| place(it.name()).is_some()) {
         let g = gate(it.name());
         let tokens = match (m.aliases.get(it.name()), it) {
             (Some(kept), _) => {
-                need(&mut foreign, vec![&Ty::Named(here(kept))], g.clone());
+                part.names([&Ty::Named(here(kept))], &g);
                 alias::emit_alias(it, m, kept)
             }
             (None, Item::Struct(s)) => {
-                need(
-                    &mut foreign,
-                    s.fields.iter().map(|f| &f.ty).collect(),
-                    g.clone(),
-                );
+                part.names(s.fields.iter().map(|f| &f.ty), &g);
                 match events {
                     Some(e) if e.event == s.name => events::event_struct(s, e),
                     Some(e) if e.data_struct == s.name => events::data_struct(s, e),
@@ -365,98 +338,44 @@ fn module_rs(m: &Module, k: usize, model: &Model) -> TokenStream {
             (None, Item::Enum(e)) => items::emit_enum(e),
             (None, Item::Id(id)) => items::emit_id(id),
             (None, Item::Union(u)) => {
-                need(
-                    &mut foreign,
-                    u.members.iter().map(|mem| &mem.ty).collect(),
-                    g.clone(),
-                );
+                part.names(u.members.iter().map(|mem| &mem.ty), &g);
                 items::emit_union(u)
             }
         };
-        items.push(gated(tokens, g.as_deref()));
+        items.push(part.gated(tokens, g));
     }
-    // Operations and `HasId` are on a type placed here, compiled with its resource's feature
-    // when the crate holds more than that resource.
-    let own_gate = || {
-        let c = &model.crates.crates[k];
-        (c.features.len() > 1 || !c.features.contains(&m.name)).then(|| m.name.rust().to_owned())
-    };
-    let ops = m
-        .ops
-        .first()
-        .filter(|first| place(&first.on).is_some())
-        .map(|first| {
-            let g = own_gate();
-            let ops_tokens = items::emit_ops(&here(&first.on), &m.ops);
-            for op in &m.ops {
-                let mut tys = vec![&op.returns];
-                tys.extend(op.path_params.iter().map(|p| &p.ty));
-                need(&mut foreign, tys, g.clone());
-                foreign_params(model, k, &here(&op.params), &g, &mut foreign);
+    // `HasId` is on the resource's type, with it.
+    let has_id: Vec<TokenStream> = m
+        .items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Id(id) => {
+                place(&id.resource).map(|p| part.gated(items::emit_has_id(id), p.gate.clone()))
             }
+            _ => None,
+        })
+        .collect();
+    let ops = match (m.ops.first(), model.crates.ops.get(&m.name)) {
+        (Some(first), Some(p)) if p.krate == k => {
+            for op in &m.ops {
+                let params = Ty::Named(here(&op.params));
+                let path_params = op.path_params.iter().map(|p| &p.ty);
+                part.names(path_params.chain([&op.returns, &params]), &p.gate);
+            }
+            let ops = items::emit_ops(&here(&first.on), &m.ops);
             let stream = m
                 .stream_session
                 .as_ref()
                 .map(|st| items::emit_stream_session(&first.on, st));
-            gated(quote!(#ops_tokens #stream), g.as_deref())
-        })
-        .unwrap_or_default();
-    let has_id = m.items.iter().filter_map(|it| match it {
-        Item::Id(id) => place(&id.resource).map(|p| {
-            if model
-                .crates
-                .of(&here(&id.name))
-                .is_some_and(|q| q.krate != k)
-            {
-                foreign
-                    .entry(here(&id.name))
-                    .or_default()
-                    .insert(p.gate.clone());
-            }
-            gated(items::emit_has_id(id), p.gate.as_deref())
-        }),
-        _ => None,
-    });
-    let has_id: Vec<TokenStream> = has_id.collect();
-    // `rt` is named by every item, so it is imported whenever one of them is compiled.
-    let mut gates: BTreeSet<Option<String>> = m
-        .items
-        .iter()
-        .filter(|it| place(it.name()).is_some())
-        .map(|it| gate(it.name()))
-        .collect();
-    if !ops.is_empty() {
-        gates.insert(own_gate());
-    }
-    if let Some(e) = events.filter(|e| place(&e.object_enum).is_some()) {
-        gates.insert(gate(&e.object_enum));
-    }
-    if let Some(t) = model
-        .thin_events
-        .as_ref()
-        .filter(|t| t.module == m.name && place(&t.object_enum).is_some())
-    {
-        gates.insert(gate(&t.object_enum));
-    }
-    let import_gate = crates::cfg_any(&gates);
-    let import = quote!(
-        #import_gate
-        use crate::rt;
-    );
-    let reexports = foreign.iter().map(|(r, gates)| {
-        let gate = crates::cfg_any(gates);
-        let k_of = model.crates.of(r).map_or(k, |p| p.krate);
-        let module = crates::module_path(model, k, k_of, &r.module);
-        let name = &r.name;
-        quote! {
-            #gate
-            pub use #module::#name;
+            part.gated(quote!(#ops #stream), p.gate.clone())
         }
-    });
+        _ => TokenStream::new(),
+    };
+    let (import, reexports) = part.imports();
     quote! {
         #import
 
-        #(#reexports)*
+        #reexports
 
         #(#items)*
 
@@ -470,34 +389,71 @@ fn module_rs(m: &Module, k: usize, model: &Model) -> TokenStream {
     }
 }
 
-/// An operation's parameters type, when placed in another crate, re-exported as a field's
-/// type is.
-fn foreign_params(
-    model: &Model,
-    k: usize,
-    params: &TypeRef,
-    gate: &Option<String>,
-    foreign: &mut BTreeMap<TypeRef, BTreeSet<Option<String>>>,
-) {
-    if model.crates.of(params).is_some_and(|p| p.krate != k) {
-        foreign
-            .entry(params.clone())
-            .or_default()
-            .insert(gate.clone());
-    }
+/// What module `m`'s part of crate `k` compiles, as it is emitted: the gates of its code, and
+/// the types it names from elsewhere with the gates of the code naming each.
+struct Part<'m> {
+    module: &'m ModName,
+    krate: usize,
+    model: &'m Model,
+    gates: BTreeSet<Option<String>>,
+    foreign: BTreeMap<TypeRef, BTreeSet<Option<String>>>,
 }
 
-/// The generated types `t` names.
-fn named(t: &Ty, out: &mut BTreeSet<TypeRef>) {
-    match t {
-        Ty::Named(r) | Ty::Expandable(Some(r)) => {
-            out.insert(r.clone());
+impl<'m> Part<'m> {
+    fn new(m: &'m Module, krate: usize, model: &'m Model) -> Self {
+        Part {
+            module: &m.name,
+            krate,
+            model,
+            gates: BTreeSet::new(),
+            foreign: BTreeMap::new(),
         }
-        other => {
-            if let Some(i) = other.inner() {
-                named(i, out);
+    }
+
+    /// Code behind `gate` names the types of `tys`: those of another module or crate are
+    /// re-exported, with that gate.
+    fn names<'t>(&mut self, tys: impl IntoIterator<Item = &'t Ty>, gate: &Option<String>) {
+        let mut refs = BTreeSet::new();
+        tys.into_iter().for_each(|t| t.named(&mut refs));
+        for r in refs {
+            let elsewhere = &r.module != self.module
+                || self
+                    .model
+                    .crates
+                    .of(&r)
+                    .is_some_and(|p| p.krate != self.krate);
+            if elsewhere {
+                self.foreign.entry(r).or_default().insert(gate.clone());
             }
         }
+    }
+
+    /// `tokens`, compiled behind `gate`.
+    fn gated(&mut self, tokens: TokenStream, gate: Option<String>) -> TokenStream {
+        let tokens = gated(tokens, gate.as_deref());
+        self.gates.insert(gate);
+        tokens
+    }
+
+    /// `use crate::rt`, whenever some code of the part is compiled (all of it names `rt`), and
+    /// the re-exports.
+    fn imports(self) -> (TokenStream, TokenStream) {
+        let import_gate = crates::cfg_any(&self.gates);
+        let import = quote!(
+            #import_gate
+            use crate::rt;
+        );
+        let reexports = self.foreign.iter().map(|(r, gates)| {
+            let gate = crates::cfg_any(gates);
+            let k_of = self.model.crates.of(r).map_or(self.krate, |p| p.krate);
+            let module = crates::module_path(self.model, self.krate, k_of, &r.module);
+            let name = &r.name;
+            quote! {
+                #gate
+                pub use #module::#name;
+            }
+        });
+        (import, quote!(#(#reexports)*))
     }
 }
 

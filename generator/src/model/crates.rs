@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sha2::{Digest, Sha256};
 
-use super::ir::{Crate, CrateKind, Crates, Item, Model, Place, Ty, TypeRef};
+use super::ir::{Crate, CrateKind, Crates, Item, Model, ObjectVariant, Place, TypeRef};
 use crate::error::{Error, Pointer};
 use crate::naming::ModName;
 
@@ -37,100 +37,138 @@ pub const SHARED: &str = "shared";
 /// See [`BASE`].
 pub const EVENTS: &str = "events";
 
-/// A type and its reach.
-type Reached = (TypeRef, BTreeSet<ModName>);
-
 /// The type graph: what each type names, operations counted on the type they are on.
 type Graph = BTreeMap<TypeRef, BTreeSet<TypeRef>>;
+
+/// Where a crate builds, in order; a crate names only types of crates before it (or its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Layer {
+    Base,
+    /// A resource's crate holding what its operations take, its type being in `shared`.
+    BelowShared,
+    Shared,
+    /// A resource's crate holding all it alone reaches, its type and operations included.
+    AboveShared,
+    Events,
+}
+
+impl Layer {
+    fn kind(self) -> CrateKind {
+        match self {
+            Layer::Base => CrateKind::Base,
+            Layer::BelowShared | Layer::AboveShared => CrateKind::Resource,
+            Layer::Shared => CrateKind::Shared,
+            Layer::Events => CrateKind::Events,
+        }
+    }
+}
 
 /// Splits the model's types into crates. An error is a generator bug (a cycle between crates).
 pub fn split(model: &Model) -> Result<Crates, Error> {
     let graph = graph(model);
+    let named_by = named_by(&graph);
     let reach = reach(model, &graph);
-    let events = event_types(model, &graph);
-    let with_ops: BTreeSet<TypeRef> = model
+    let object_enums: BTreeSet<TypeRef> = object_enums(model).map(|(r, _)| r).collect();
+    let events = reaching(&named_by, &object_enums);
+    let with_ops: BTreeMap<&ModName, TypeRef> = model
         .modules
         .iter()
-        .filter_map(|m| {
-            m.ops.first().map(|op| TypeRef {
-                module: m.name.clone(),
-                name: op.on.clone(),
-            })
-        })
+        .filter_map(|m| Some((&m.name, ops_on(m)?)))
         .collect();
-    let top = reaching(&graph, &with_ops);
+    let top = reaching(&named_by, &with_ops.values().cloned().collect());
     // A resource whose own type is placed elsewhere (others reach it, or it holds events)
     // keeps only what its operations take, below that type's crate.
     let own_type_elsewhere = |module: &ModName| {
         with_ops
-            .iter()
-            .find(|r| &r.module == module)
+            .get(module)
             .is_some_and(|r| events.contains(r) || reach.get(r).is_some_and(|s| s.len() != 1))
     };
-    let mut by_crate: BTreeMap<(CrateKind, String), Vec<Reached>> = BTreeMap::new();
+    let mut by_crate: BTreeMap<(Layer, String), Vec<&TypeRef>> = BTreeMap::new();
     for r in graph.keys() {
-        let resources = reach.get(r).cloned().unwrap_or_default();
-        let key = match resources.iter().next() {
-            _ if events.contains(r) => (CrateKind::Events, EVENTS.to_owned()),
-            Some(only) if resources.len() == 1 => {
-                if !own_type_elsewhere(only) {
-                    (CrateKind::Shared, only.rust().to_owned())
-                } else if top.contains(r) {
-                    (CrateKind::Shared, SHARED.to_owned())
-                } else {
-                    (CrateKind::Resource, only.rust().to_owned())
-                }
-            }
-            _ if top.contains(r) => (CrateKind::Shared, SHARED.to_owned()),
-            _ => (CrateKind::Base, BASE.to_owned()),
+        let only = reach
+            .get(r)
+            .filter(|s| s.len() == 1)
+            .and_then(|s| s.first());
+        let key = match only {
+            _ if events.contains(r) => (Layer::Events, EVENTS.to_owned()),
+            Some(only) if !own_type_elsewhere(only) => (Layer::AboveShared, only.rust().to_owned()),
+            Some(only) if !top.contains(r) => (Layer::BelowShared, only.rust().to_owned()),
+            _ if top.contains(r) => (Layer::Shared, SHARED.to_owned()),
+            _ => (Layer::Base, BASE.to_owned()),
         };
-        by_crate
-            .entry(key)
-            .or_default()
-            .push((r.clone(), resources));
+        by_crate.entry(key).or_default().push(r);
     }
-    // Build order: base, resources below shared, shared, resources above it, events. The
-    // key's kind sorts them; a resource that owns its type sorts after `shared` by its name's
-    // key `(Shared, name)`, so it is given the `Resource` kind here.
-    let order = |(kind, name): &(CrateKind, String)| match kind {
-        CrateKind::Shared if name != SHARED => (3, name.clone()),
-        CrateKind::Shared => (2, name.clone()),
-        CrateKind::Base => (0, name.clone()),
-        CrateKind::Resource => (1, name.clone()),
-        CrateKind::Events => (4, name.clone()),
-    };
-    let mut keys: Vec<(CrateKind, String)> = by_crate.keys().cloned().collect();
-    keys.sort_by_key(order);
+    let no_reach = BTreeSet::new();
+    let reach_of = |r: &TypeRef| reach.get(r).unwrap_or(&no_reach);
     let mut crates = Crates::default();
-    for (i, key) in keys.iter().enumerate() {
-        let types = &by_crate[key];
-        let features: BTreeSet<ModName> = types.iter().flat_map(|(_, s)| s.clone()).collect();
+    for (i, ((layer, name), types)) in by_crate.iter().enumerate() {
+        let features: BTreeSet<ModName> = types
+            .iter()
+            .flat_map(|r| reach_of(r).iter().cloned())
+            .collect();
         let mut gates = BTreeMap::new();
-        for (r, resources) in types {
-            let gate = (!features.iter().all(|f| resources.contains(f)))
-                .then(|| gate_name(resources))
-                .flatten();
-            if let Some(g) = &gate {
-                if resources.len() > 1 {
-                    gates.insert(g.clone(), resources.clone());
-                }
+        for r in types {
+            let gate = gate(&features, reach_of(r));
+            if let Some(g) = gate.as_ref().filter(|_| reach_of(r).len() > 1) {
+                gates.insert(g.clone(), reach_of(r).clone());
             }
-            crates.place.insert(r.clone(), Place { krate: i, gate });
+            crates.place.insert((*r).clone(), Place { krate: i, gate });
         }
-        let kind = match key.0 {
-            CrateKind::Shared if key.1 != SHARED => CrateKind::Resource,
-            k => k,
-        };
         crates.crates.push(Crate {
-            name: key.1.replace('_', "-"),
-            kind,
+            name: name.replace('_', "-"),
+            kind: layer.kind(),
             deps: BTreeSet::new(),
             features,
             follows: BTreeSet::new(),
             gates,
         });
     }
-    add_event_features(model, &mut crates);
+    // A module's operations are compiled with its resource, wherever its type is.
+    for (module, on) in &with_ops {
+        if let Some(p) = crates.place.get(on) {
+            let c = &crates.crates[p.krate];
+            let ops = Place {
+                krate: p.krate,
+                gate: gate(&c.features, &BTreeSet::from([(*module).clone()])),
+            };
+            crates.ops.insert((*module).clone(), ops);
+        }
+    }
+    add_event_variants(model, &mut crates);
+    add_deps(&graph, &mut crates)?;
+    Ok(crates)
+}
+
+/// The type a module's operations are on, if it has any.
+fn ops_on(m: &super::ir::Module) -> Option<TypeRef> {
+    m.ops.first().map(|op| TypeRef {
+        module: m.name.clone(),
+        name: op.on.clone(),
+    })
+}
+
+/// The event object enums, each with its variants.
+fn object_enums(model: &Model) -> impl Iterator<Item = (TypeRef, &[ObjectVariant])> {
+    let events = model
+        .events
+        .iter()
+        .map(|e| (&e.module, &e.object_enum, &e.objects));
+    let thin = model
+        .thin_events
+        .iter()
+        .map(|t| (&t.module, &t.object_enum, &t.objects));
+    events.chain(thin).map(|(module, name, objects)| {
+        let r = TypeRef {
+            module: module.clone(),
+            name: name.clone(),
+        };
+        (r, objects.as_slice())
+    })
+}
+
+/// Each crate's dependencies: the crates of the types its types name. One that builds after
+/// it would be a cycle, a generator bug.
+fn add_deps(graph: &Graph, crates: &mut Crates) -> Result<(), Error> {
     for (from, to) in graph
         .iter()
         .flat_map(|(f, ts)| ts.iter().map(move |t| (f, t)))
@@ -153,15 +191,19 @@ pub fn split(model: &Model) -> Result<Crates, Error> {
         }
         crates.crates[a].deps.insert(b);
     }
-    Ok(crates)
+    Ok(())
 }
 
-/// The gate feature of types reached by `resources`: the resource's own feature for one, a
-/// name made from the set for several (stable while the set is).
-fn gate_name(resources: &BTreeSet<ModName>) -> Option<String> {
+/// The feature a type reached by `resources` is compiled under in a crate with `features`:
+/// none when every feature of the crate reaches it; else the resource's own feature for one,
+/// or a name made from the set for several (stable while the set is).
+fn gate(features: &BTreeSet<ModName>, resources: &BTreeSet<ModName>) -> Option<String> {
+    if features.iter().all(|f| resources.contains(f)) {
+        return None;
+    }
     match resources.len() {
         0 => None,
-        1 => resources.iter().next().map(|r| r.rust().to_owned()),
+        1 => resources.first().map(|r| r.rust().to_owned()),
         _ => {
             let mut h = Sha256::new();
             for r in resources {
@@ -190,97 +232,72 @@ fn graph(model: &Model) -> Graph {
         for it in &m.items {
             let mut out = BTreeSet::new();
             match it {
-                Item::Struct(s) => s.fields.iter().for_each(|f| refs(&f.ty, &mut out)),
-                Item::Union(u) => u.members.iter().for_each(|mem| refs(&mem.ty, &mut out)),
+                Item::Struct(s) => s.fields.iter().for_each(|f| f.ty.named(&mut out)),
+                Item::Union(u) => u.members.iter().for_each(|mem| mem.ty.named(&mut out)),
                 Item::Enum(_) => {}
                 // `rt::HasId` is implemented on the resource's type, with it.
-                Item::Id(_) => {}
+                Item::Id(id) => {
+                    graph
+                        .entry(here(&id.resource))
+                        .or_default()
+                        .insert(here(&id.name));
+                }
             }
             if let Some(kept) = m.aliases.get(it.name()) {
                 out.insert(here(kept));
             }
             graph.entry(here(it.name())).or_default().extend(out);
         }
-        for it in &m.items {
-            if let Item::Id(id) = it {
-                graph
-                    .entry(here(&id.resource))
-                    .or_default()
-                    .insert(here(&id.name));
-            }
-        }
         for op in &m.ops {
             let mut out = BTreeSet::from([here(&op.params)]);
-            refs(&op.returns, &mut out);
-            op.path_params.iter().for_each(|p| refs(&p.ty, &mut out));
+            op.returns.named(&mut out);
+            op.path_params.iter().for_each(|p| p.ty.named(&mut out));
             out.remove(&here(&op.on));
             graph.entry(here(&op.on)).or_default().extend(out);
         }
     }
-    if let Some(t) = &model.thin_events {
-        graph
-            .entry(TypeRef {
-                module: t.module.clone(),
-                name: t.object_enum.clone(),
-            })
-            .or_default();
-    }
-    if let Some(e) = &model.events {
-        graph
-            .entry(TypeRef {
-                module: e.module.clone(),
-                name: e.object_enum.clone(),
-            })
-            .or_default();
+    for (r, _) in object_enums(model) {
+        graph.entry(r).or_default();
     }
     graph
-}
-
-fn refs(t: &Ty, out: &mut BTreeSet<TypeRef>) {
-    match t {
-        Ty::Named(r) | Ty::Expandable(Some(r)) => {
-            out.insert(r.clone());
-        }
-        other => {
-            if let Some(i) = other.inner() {
-                refs(i, out);
-            }
-        }
-    }
 }
 
 /// Each type's reach: the resources whose module's types name it, directly or not.
 fn reach(model: &Model, graph: &Graph) -> BTreeMap<TypeRef, BTreeSet<ModName>> {
     let mut reach: BTreeMap<TypeRef, BTreeSet<ModName>> = BTreeMap::new();
     for m in model.modules.iter().filter(|m| m.resource.is_some()) {
-        let mut stack: Vec<TypeRef> = graph
-            .keys()
-            .filter(|r| r.module == m.name)
-            .cloned()
-            .collect();
-        let mut seen: BTreeSet<TypeRef> = stack.iter().cloned().collect();
+        let mut stack: Vec<&TypeRef> = graph.keys().filter(|r| r.module == m.name).collect();
+        let mut seen: BTreeSet<&TypeRef> = stack.iter().copied().collect();
         while let Some(r) = stack.pop() {
-            for next in graph.get(&r).into_iter().flatten() {
-                if seen.insert(next.clone()) {
-                    stack.push(next.clone());
+            for next in graph.get(r).into_iter().flatten() {
+                if seen.insert(next) {
+                    stack.push(next);
                 }
             }
         }
         for r in seen {
-            reach.entry(r).or_default().insert(m.name.clone());
+            reach.entry(r.clone()).or_default().insert(m.name.clone());
         }
     }
     reach
 }
 
-/// The types that name any of `targets`, directly or not, `targets` included.
-fn reaching(graph: &Graph, targets: &BTreeSet<TypeRef>) -> BTreeSet<TypeRef> {
+/// The graph reversed: what names each type.
+fn named_by(graph: &Graph) -> BTreeMap<&TypeRef, Vec<&TypeRef>> {
     let mut named_by: BTreeMap<&TypeRef, Vec<&TypeRef>> = BTreeMap::new();
     for (from, tos) in graph {
         for to in tos {
             named_by.entry(to).or_default().push(from);
         }
     }
+    named_by
+}
+
+/// The types that name any of `targets`, directly or not, `targets` included.
+fn reaching(
+    named_by: &BTreeMap<&TypeRef, Vec<&TypeRef>>,
+    targets: &BTreeSet<TypeRef>,
+) -> BTreeSet<TypeRef> {
     let mut out: BTreeSet<TypeRef> = targets.clone();
     let mut stack: Vec<&TypeRef> = targets.iter().collect();
     while let Some(r) = stack.pop() {
@@ -293,26 +310,9 @@ fn reaching(graph: &Graph, targets: &BTreeSet<TypeRef>) -> BTreeSet<TypeRef> {
     out
 }
 
-/// The event object enums and every type that holds one.
-fn event_types(model: &Model, graph: &Graph) -> BTreeSet<TypeRef> {
-    let enums: BTreeSet<TypeRef> = model
-        .events
-        .iter()
-        .map(|e| TypeRef {
-            module: e.module.clone(),
-            name: e.object_enum.clone(),
-        })
-        .chain(model.thin_events.iter().map(|t| TypeRef {
-            module: t.module.clone(),
-            name: t.object_enum.clone(),
-        }))
-        .collect();
-    reaching(graph, &enums)
-}
-
-/// The `events` crate has a feature per resource an event object can be, which turns on
-/// that resource's type in its crate, and the object enums are gated by their module's.
-fn add_event_features(model: &Model, crates: &mut Crates) {
+/// The `events` crate has a feature per resource an event object can be, which turns on that
+/// resource's type in its crate when `events` is on, and depends on the crate of each.
+fn add_event_variants(model: &Model, crates: &mut Crates) {
     let Some(i) = crates
         .crates
         .iter()
@@ -320,41 +320,12 @@ fn add_event_features(model: &Model, crates: &mut Crates) {
     else {
         return;
     };
-    let variants = model
-        .events
-        .iter()
-        .flat_map(|e| &e.objects)
-        .chain(model.thin_events.iter().flat_map(|t| &t.objects));
-    let mut deps = BTreeSet::new();
-    for v in variants {
+    for v in object_enums(model).flat_map(|(_, variants)| variants) {
         if !crates.crates[i].features.contains(&v.ty.module) {
             crates.crates[i].follows.insert(v.ty.module.clone());
         }
-        if let Some(p) = crates.place.get(&v.ty) {
-            if p.krate != i {
-                deps.insert(p.krate);
-            }
+        if let Some(k) = crates.place.get(&v.ty).map(|p| p.krate).filter(|&k| k != i) {
+            crates.crates[i].deps.insert(k);
         }
     }
-    for (e, module) in model
-        .events
-        .iter()
-        .map(|e| (&e.object_enum, &e.module))
-        .chain(
-            model
-                .thin_events
-                .iter()
-                .map(|t| (&t.object_enum, &t.module)),
-        )
-    {
-        let r = TypeRef {
-            module: module.clone(),
-            name: e.clone(),
-        };
-        crates.crates[i].features.insert(module.clone());
-        if let Some(p) = crates.place.get_mut(&r) {
-            p.gate = Some(module.rust().to_owned());
-        }
-    }
-    crates.crates[i].deps.extend(deps);
 }

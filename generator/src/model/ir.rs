@@ -382,6 +382,21 @@ impl Ty {
             _ => None,
         }
     }
+
+    /// Adds the generated types this type names to `out` (an expandable field names its
+    /// target when it is typed).
+    pub fn named(&self, out: &mut BTreeSet<TypeRef>) {
+        match self {
+            Ty::Named(r) | Ty::Expandable(Some(r)) => {
+                out.insert(r.clone());
+            }
+            other => {
+                if let Some(i) = other.inner() {
+                    i.named(out);
+                }
+            }
+        }
+    }
 }
 
 /// A reference to a generated type in some module.
@@ -641,8 +656,11 @@ pub struct Crates {
     /// The crates, in build order: each depends only on crates before it.
     pub crates: Vec<Crate>,
     /// The crate (index into `crates`) of every type of every module, and of the event object
-    /// enums; a module's operations and `rt::HasId` impls are with the type they are on.
+    /// enums; a module's `rt::HasId` impls are with the type they are on.
     pub place: BTreeMap<TypeRef, Place>,
+    /// Where each module's operations are: in the crate of the type they are on, compiled
+    /// with the module's resource.
+    pub ops: BTreeMap<ModName, Place>,
 }
 
 impl Crates {
