@@ -4,6 +4,8 @@
 #[doc(inline)]
 pub use stripe_typed_base::v2_core_event::*;
 #[doc(inline)]
+pub use stripe_typed_v2_core_event::v2_core_event::*;
+#[doc(inline)]
 pub use stripe_typed_shared::v2_core_event::*;
 #[doc(inline)]
 pub use stripe_typed_events::v2_core_event::*;

@@ -2,9 +2,9 @@
 //!
 //! rustc checks one crate on one core, so the generated code is split into crates that build
 //! in parallel, decided from the type graph alone (nothing is listed by hand). A type's
-//! *reach* is the set of resources whose closure (their module's types, their operations'
-//! parameters and answers, and everything those name) contains it; a type can only name types
-//! whose reach contains its own. A module's operations and `rt::HasId` impls must sit in the
+//! *reach* is the set of resources whose closure (their module's types, their own operations'
+//! parameters and answers, and everything those name, but not the operations of the resources
+//! they name) contains it; a type can only name types whose reach contains its own. A module's operations and `rt::HasId` impls must sit in the
 //! crate of the type they are on, so a resource type with operations sits above the crate of
 //! its parameters. Hence, in build order:
 //!
@@ -37,7 +37,7 @@ pub const SHARED: &str = "shared";
 /// See [`BASE`].
 pub const EVENTS: &str = "events";
 
-/// The type graph: what each type names, operations counted on the type they are on.
+/// A graph of types: what each names.
 type Graph = BTreeMap<TypeRef, BTreeSet<TypeRef>>;
 
 /// Where a crate builds, in order; a crate names only types of crates before it (or its own).
@@ -65,9 +65,19 @@ impl Layer {
 
 /// Splits the model's types into crates. An error is a generator bug (a cycle between crates).
 pub fn split(model: &Model) -> Result<Crates, Error> {
-    let graph = graph(model);
+    let (types, ops) = graph(model);
+    // Where a type can go follows what its code names, its operations included; what a
+    // resource reaches follows its types and its own operations, not those of the resources
+    // it names (a charge holds a customer, and needs none of the customer's parameters).
+    let mut graph = types.clone();
+    for (on, targets) in &ops {
+        graph
+            .entry(on.clone())
+            .or_default()
+            .extend(targets.iter().cloned());
+    }
     let named_by = named_by(&graph);
-    let reach = reach(model, &graph);
+    let reach = reach(model, &types, &ops);
     let object_enums: BTreeSet<TypeRef> = object_enums(model).map(|(r, _)| r).collect();
     let events = reaching(&named_by, &object_enums);
     let with_ops: BTreeMap<&ModName, TypeRef> = model
@@ -219,11 +229,12 @@ fn gate(features: &BTreeSet<ModName>, resources: &BTreeSet<ModName>) -> Option<S
     }
 }
 
-/// Every type (and event object enum) and the types it names. A module's operations count as
-/// naming what they take and answer from the type they are on; event object enums are left
-/// out, since each of their variants is compiled only with its own resource.
-fn graph(model: &Model) -> Graph {
+/// Every type (and event object enum) and the types it names; and apart, what each module's
+/// operations take and answer, by the type they are on. Event object enums name nothing here,
+/// since each of their variants is compiled only with its own resource.
+fn graph(model: &Model) -> (Graph, Graph) {
     let mut graph = Graph::new();
+    let mut ops = Graph::new();
     for m in &model.modules {
         let here = |name: &crate::naming::TypeName| TypeRef {
             module: m.name.clone(),
@@ -253,20 +264,26 @@ fn graph(model: &Model) -> Graph {
             op.returns.named(&mut out);
             op.path_params.iter().for_each(|p| p.ty.named(&mut out));
             out.remove(&here(&op.on));
-            graph.entry(here(&op.on)).or_default().extend(out);
+            ops.entry(here(&op.on)).or_default().extend(out);
         }
     }
     for (r, _) in object_enums(model) {
         graph.entry(r).or_default();
     }
-    graph
+    (graph, ops)
 }
 
-/// Each type's reach: the resources whose module's types name it, directly or not.
-fn reach(model: &Model, graph: &Graph) -> BTreeMap<TypeRef, BTreeSet<ModName>> {
+/// Each type's reach: the resources whose module's types or operations name it, directly or
+/// through the types they name.
+fn reach(model: &Model, graph: &Graph, ops: &Graph) -> BTreeMap<TypeRef, BTreeSet<ModName>> {
     let mut reach: BTreeMap<TypeRef, BTreeSet<ModName>> = BTreeMap::new();
     for m in model.modules.iter().filter(|m| m.resource.is_some()) {
-        let mut stack: Vec<&TypeRef> = graph.keys().filter(|r| r.module == m.name).collect();
+        let own_ops = ops_on(m).and_then(|on| ops.get(&on)).into_iter().flatten();
+        let mut stack: Vec<&TypeRef> = graph
+            .keys()
+            .filter(|r| r.module == m.name)
+            .chain(own_ops)
+            .collect();
         let mut seen: BTreeSet<&TypeRef> = stack.iter().copied().collect();
         while let Some(r) = stack.pop() {
             for next in graph.get(r).into_iter().flatten() {
