@@ -249,6 +249,15 @@ fn stage_and_swap(
             fs::create_dir_all(parent)
                 .map_err(|e| io(format!("creating {}: {e}", parent.display())))?;
         }
+        // An unchanged file of the trees is staged as a hard link to the live one, so it
+        // keeps its modification time through the swap and cargo rebuilds only the crates
+        // whose files changed. Written anew where linking is not possible.
+        let live = root.join(&f.path);
+        let unchanged = in_owned_tree(&f.path)
+            && fs::read_to_string(&live).is_ok_and(|have| normalize(&have) == f.contents);
+        if unchanged && fs::hard_link(&live, &target).is_ok() {
+            continue;
+        }
         fs::write(&target, &f.contents)
             .map_err(|e| io(format!("writing {}: {e}", target.display())))?;
     }
@@ -473,6 +482,30 @@ mod tests {
             fs::read_to_string(dir.join("Cargo.toml")).unwrap(),
             without_package
         );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_unchanged_file_of_the_tree_keeps_its_modification_time() {
+        let dir = scratch("mtime");
+        write(&out("// a\n"), &dir).unwrap();
+        let kept = dir.join("crates/a/src/lib.rs");
+        let changed = dir.join("src/resources/a.rs");
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        for f in [&kept, &changed] {
+            fs::File::options()
+                .write(true)
+                .open(f)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+        write(&out("// b\n"), &dir).unwrap();
+        let mtime = |p: &Path| fs::metadata(p).unwrap().modified().unwrap();
+        assert_eq!(mtime(&kept), old, "an unchanged file was rewritten");
+        assert_ne!(mtime(&changed), old);
+        assert_eq!(fs::read_to_string(&changed).unwrap(), "// b\n");
+        assert!(check(&out("// b\n"), &dir).unwrap().is_empty());
         fs::remove_dir_all(&dir).unwrap();
     }
 
