@@ -414,9 +414,10 @@ fn a_failed_run_leaves_the_generated_tree_byte_identical() {
 
     // And with the obstacle gone, the same run succeeds and changes the module.
     fs::remove_dir_all(root.join("src/resources.rs")).unwrap();
-    let old = fs::read_to_string(resources.join("thing.rs")).unwrap();
+    let module = root.join("crates/thing/src/thing.rs");
+    let old = fs::read_to_string(&module).unwrap();
     codegen(changed_spec().as_bytes(), &root).unwrap();
-    let new = fs::read_to_string(resources.join("thing.rs")).unwrap();
+    let new = fs::read_to_string(&module).unwrap();
     assert_ne!(old, new);
     assert!(root.join("src/resources.rs").is_file());
     let left: Vec<_> = fs::read_dir(&root)
