@@ -31,7 +31,9 @@ fn cargo() -> String {
 }
 
 /// The sections of the benchmark, in the order a full run prints them.
-pub const SECTIONS: [&str; 6] = ["codegen", "decode", "cold", "billing", "whole", "sizes"];
+pub const SECTIONS: [&str; 7] = [
+    "codegen", "decode", "cold", "billing", "whole", "sizes", "split",
+];
 
 /// Entry point of `cargo xtask bench [--quick] [--only SECTION]`.
 pub fn run(quick: bool, only: Option<&str>) -> Result<()> {
@@ -94,7 +96,7 @@ pub fn run(quick: bool, only: Option<&str>) -> Result<()> {
     if wanted("decode") {
         decode()?;
     }
-    let slow = ["cold", "billing", "whole", "sizes"];
+    let slow = ["cold", "billing", "whole", "sizes", "split"];
     if quick && only.is_none() {
         println!("cold builds skipped (--quick): {slow:?}");
     } else {
@@ -110,6 +112,9 @@ pub fn run(quick: bool, only: Option<&str>) -> Result<()> {
         }
         if wanted("sizes") {
             crate::billing::sizes()?;
+        }
+        if wanted("split") {
+            crate::split_bench::split()?;
         }
     }
     println!(

@@ -43,9 +43,10 @@ commands:
   bench [--quick] [--only SECTION]   time codegen stages, decoding, the generated crate's
                                      build, a billing integration's build against
                                      async-stripe's, the whole API's against async-stripe's
-                                     `full` crates and build cost per selection size (in
-                                     release mode); --quick skips the builds; SECTION is one of
-                                     codegen, decode, cold, billing, whole, sizes
+                                     `full` crates, build cost per selection size and what the
+                                     split into crates buys (in release mode); --quick skips
+                                     the builds; SECTION is one of codegen, decode, cold,
+                                     billing, whole, sizes, split
 
 --root DIR runs on the repository at DIR instead of the one xtask was built in.
 ";
@@ -54,6 +55,7 @@ pub mod bench;
 pub mod billing;
 pub mod bump;
 pub mod report;
+pub mod split_bench;
 pub mod whole_api;
 
 use std::path::{Path, PathBuf};
