@@ -414,7 +414,7 @@ fn a_failed_run_leaves_the_generated_tree_byte_identical() {
 
     // And with the obstacle gone, the same run succeeds and changes the module.
     fs::remove_dir_all(root.join("src/resources.rs")).unwrap();
-    let module = root.join("crates/thing/src/thing.rs");
+    let module = root.join("crates/resources/src/thing.rs");
     let old = fs::read_to_string(&module).unwrap();
     codegen(changed_spec().as_bytes(), &root).unwrap();
     let new = fs::read_to_string(&module).unwrap();
@@ -513,7 +513,7 @@ fn field_collisions_get_numbered_suffixes_in_wire_order_whatever_the_property_or
     let module = out_a
         .files
         .iter()
-        .find(|f| f.path == "crates/thing/src/thing.rs")
+        .find(|f| f.path == "crates/resources/src/thing.rs")
         .unwrap();
     for needle in [
         "pub type_: ",

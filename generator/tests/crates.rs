@@ -163,10 +163,9 @@ fn each_type_goes_where_its_reach_says() {
         names,
         [
             ("base", CrateKind::Base),
-            ("customer", CrateKind::Resource),
+            ("params", CrateKind::Resource),
             ("shared", CrateKind::Shared),
-            ("charge", CrateKind::Resource),
-            ("file", CrateKind::Resource),
+            ("resources", CrateKind::Resource),
         ]
     );
     // The address the charge and the customer reach, in base (which the file uses too) behind
@@ -192,21 +191,21 @@ fn each_type_goes_where_its_reach_says() {
         .name];
     assert_eq!(m.crates.crates[ops.krate].name, "shared");
     assert_eq!(ops.gate.as_deref(), Some("customer"));
-    assert_eq!(placed(&m, "CreateCustomer"), ("customer".to_owned(), None));
-    // What the charge alone reaches is all in its crate, with nothing to gate.
-    assert_eq!(placed(&m, "Charge"), ("charge".to_owned(), None));
-    assert_eq!(placed(&m, "ChargeOutcome"), ("charge".to_owned(), None));
-    assert_eq!(placed(&m, "CreateCharge"), ("charge".to_owned(), None));
-    assert_eq!(placed(&m, "File"), ("file".to_owned(), None));
+    assert_eq!(placed(&m, "CreateCustomer"), ("params".to_owned(), None));
+    // What the charge alone reaches is all in the resources' crate, which it shares with the
+    // file (too small to be worth two crates), each behind its own feature.
+    let charge = || ("resources".to_owned(), Some("charge".to_owned()));
+    assert_eq!(placed(&m, "Charge"), charge());
+    assert_eq!(placed(&m, "ChargeOutcome"), charge());
+    assert_eq!(placed(&m, "CreateCharge"), charge());
+    assert_eq!(
+        placed(&m, "File"),
+        ("resources".to_owned(), Some("file".to_owned()))
+    );
     // The customer's parameters are not in the charge's reach, though the charge holds a
     // customer: the charge's feature does not compile them.
     assert!(!base.features.is_empty());
-    let customer_crate = m
-        .crates
-        .crates
-        .iter()
-        .find(|c| c.name == "customer")
-        .unwrap();
+    let customer_crate = m.crates.crates.iter().find(|c| c.name == "params").unwrap();
     assert_eq!(
         customer_crate
             .features
@@ -265,13 +264,13 @@ fn a_resource_feature_turns_on_its_part_of_each_crate_and_nothing_else() {
     // The file: the link in base and its own crate.
     assert_eq!(
         feature(&out, "file"),
-        r#"["stripe-typed-base/file", "stripe-typed-file/file"]"#
+        r#"["stripe-typed-base/file", "stripe-typed-resources/file"]"#
     );
     // The charge: the address in base, the customer's type in shared, its own crate; not the
     // customer's parameters, and no other resource's feature.
     assert_eq!(
         feature(&out, "charge"),
-        r#"["stripe-typed-base/charge", "stripe-typed-shared/charge", "stripe-typed-charge/charge"]"#
+        r#"["stripe-typed-base/charge", "stripe-typed-shared/charge", "stripe-typed-resources/charge"]"#
     );
     // Every generated crate is an optional dependency, so a crate no feature needs is not built.
     for line in out.cargo_dependencies.lines() {
@@ -297,7 +296,7 @@ fn a_resource_feature_turns_on_its_part_of_each_crate_and_nothing_else() {
         .find(|l| l.starts_with("customer = "))
         .unwrap();
     assert!(
-        customer.contains("\"stripe-typed-customer/customer\""),
+        customer.contains("\"stripe-typed-params/customer\""),
         "{customer}"
     );
     let customer_rs = out
@@ -338,9 +337,78 @@ fn a_change_to_one_resource_changes_its_crate_only() {
         .collect();
     assert_eq!(
         changed,
-        BTreeSet::from(["crates/charge/src/charge.rs"]),
+        BTreeSet::from(["crates/resources/src/charge.rs"]),
         "a field of a type only the charge reaches"
     );
     assert_eq!(before.cargo_features, after.cargo_features);
     assert_eq!(before.cargo_dependencies, after.cargo_dependencies);
+}
+
+/// Two resources sharing `n` enums of 30 values each (each its own values, so that none is an
+/// alias of another) and an object naming two of them.
+fn shared_enums(n: usize) -> String {
+    let mut spec = String::from(
+        "openapi: 3.0.0\ninfo: {title: levels, version: '2024-04-10'}\nx-select: {resources: [a, b]}\npaths: {}\ncomponents:\n  schemas:\n",
+    );
+
+    let fields: String = (0..n)
+        .map(|i| format!("        e{i}: {{$ref: '#/components/schemas/e{i}'}}\n"))
+        .collect();
+    for r in ["a", "b"] {
+        spec.push_str(&format!(
+            "    {r}:\n      x-resourceId: {r}\n      type: object\n      properties:\n        id: {{type: string}}\n        pair: {{$ref: '#/components/schemas/pair'}}\n{fields}"
+        ));
+    }
+    spec.push_str("    pair:\n      type: object\n      properties:\n        first: {$ref: '#/components/schemas/e0'}\n        second: {$ref: '#/components/schemas/e1'}\n");
+    for i in 0..n {
+        let values: Vec<String> = (0..30).map(|v| format!("v{i}_{v}")).collect();
+        spec.push_str(&format!(
+            "    e{i}: {{type: string, enum: [{}]}}\n",
+            values.join(", ")
+        ));
+    }
+    spec
+}
+
+#[test]
+fn a_heavy_base_is_split_by_level_into_crates_that_build_in_parallel() {
+    // Light: one base crate.
+    let light = model(&shared_enums(10));
+    let names: Vec<&str> = light
+        .crates
+        .crates
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["base", "resources"]);
+    // Heavy: the enums (level 0) in bundles that do not depend on each other, the object
+    // naming two of them (level 1) after them.
+    let heavy = model(&shared_enums(400));
+    let names: Vec<&str> = heavy
+        .crates
+        .crates
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let level0: Vec<usize> = (0..names.len())
+        .filter(|&i| names[i].starts_with("base-0-"))
+        .collect();
+    assert!(level0.len() >= 2, "{names:?}");
+    for &i in &level0 {
+        assert!(heavy.crates.crates[i].deps.is_empty(), "{}", names[i]);
+    }
+    assert_eq!(placed(&heavy, "Pair").0, "base-1");
+    let pair = names.iter().position(|n| *n == "base-1").unwrap();
+    let pair_deps: BTreeSet<&str> = heavy.crates.crates[pair]
+        .deps
+        .iter()
+        .map(|&d| names[d])
+        .collect();
+    assert!(
+        pair_deps.iter().all(|d| d.starts_with("base-0-")),
+        "{pair_deps:?}"
+    );
+    // A type stays in its bundle whatever else changes: the same enum, the same crate.
+    let more = model(&shared_enums(401));
+    assert_eq!(placed(&heavy, "E7"), placed(&more, "E7"));
 }

@@ -155,7 +155,7 @@ fn an_alias_says_what_it_stands_for() {
     let thing = out
         .files
         .iter()
-        .find(|f| f.path == "crates/thing/src/thing.rs")
+        .find(|f| f.path == "crates/resources/src/thing.rs")
         .unwrap();
     for doc in [
         "/// Parameters of [`Thing::archive`] (`POST /v1/things/{thing}/archive`): the same type as [`CreateThing`], which has the same shape.\npub type ArchiveThing = CreateThing;\n",

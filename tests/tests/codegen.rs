@@ -136,8 +136,7 @@ fn check_catches_a_hand_edit_and_write_repairs_it() {
     }
     assert!(generator::write::check(&out, &scratch).unwrap().is_empty());
 
-    let edited =
-        scratch.join("crates/financial-connections-session/src/financial_connections_session.rs");
+    let edited = scratch.join("crates/resources-1/src/financial_connections_session.rs");
     let text = std::fs::read_to_string(&edited).unwrap();
     std::fs::write(
         &edited,
@@ -148,7 +147,7 @@ fn check_catches_a_hand_edit_and_write_repairs_it() {
     assert_eq!(
         generator::write::check(&out, &scratch).unwrap(),
         [
-            "crates/financial-connections-session/src/financial_connections_session.rs",
+            "crates/resources-1/src/financial_connections_session.rs",
             "src/resources/leftover.rs"
         ]
     );

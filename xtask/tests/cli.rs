@@ -262,12 +262,12 @@ fn bump_and_check(repo: &Repo, name: &str, spec_bytes: &[u8]) {
         &sha[..12]
     );
     assert!(repo
-        .read("generated/crates/financial-connections-session/Cargo.toml")
+        .read("generated/crates/resources-1/Cargo.toml")
         .starts_with(&crate_header));
     for f in [
         "generated/src/resources.rs",
         "generated/src/resources/financial_connections_session.rs",
-        "generated/crates/financial-connections-session/src/financial_connections_session.rs",
+        "generated/crates/resources-1/src/financial_connections_session.rs",
     ] {
         assert!(
             repo.read(f).starts_with(generator::emit::SOURCE_HEADER),
@@ -826,15 +826,14 @@ fn codegen_check_exits_non_zero_lists_stale_files_and_writes_nothing() {
     let repo = Repo::new("check");
     let run = repo.xtask(&["codegen", "--check"]).ok();
     assert!(
-        run.stdout.contains("generated/ is up to date (73 files)"),
+        run.stdout.contains("generated/ is up to date (51 files)"),
         "{}",
         run.stdout
     );
     let run = repo.xtask(&["fetch-spec"]).ok();
     assert!(run.stdout.contains("is ready"), "{}", run.stdout);
 
-    let session =
-        "generated/crates/financial-connections-session/src/financial_connections_session.rs";
+    let session = "generated/crates/resources-1/src/financial_connections_session.rs";
     let edited = repo
         .read(session)
         .replace("pub livemode: bool", "pub livemode: bool, pub extra: bool");
@@ -851,14 +850,14 @@ fn codegen_check_exits_non_zero_lists_stale_files_and_writes_nothing() {
         run.stderr,
         "generated/ is stale; these files differ from what the spec generates:\n  \
          generated/Cargo.toml\n  \
-         generated/crates/financial-connections-session/src/financial_connections_session.rs\n  \
+         generated/crates/resources-1/src/financial_connections_session.rs\n  \
          generated/src/resources/leftover.rs\n\
          run `cargo xtask codegen` and commit the result\n"
     );
     assert!(repo.snapshot() == before, "--check wrote something");
 
     let run = repo.xtask(&["codegen"]).ok();
-    assert!(run.stdout.contains("wrote 73 files"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 51 files"), "{}", run.stdout);
     repo.xtask(&["codegen", "--check"]).ok();
     assert!(!repo.path("generated/src/resources/leftover.rs").exists());
 }

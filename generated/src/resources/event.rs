@@ -2,6 +2,6 @@
 // Do not edit by hand: change the generator or spec/select.yaml and run `cargo xtask codegen`.
 
 #[doc(inline)]
-pub use stripe_typed_event::event::*;
+pub use stripe_typed_params::event::*;
 #[doc(inline)]
 pub use stripe_typed_events::event::*;

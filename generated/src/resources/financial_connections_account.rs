@@ -4,6 +4,6 @@
 #[doc(inline)]
 pub use stripe_typed_base::financial_connections_account::*;
 #[doc(inline)]
-pub use stripe_typed_financial_connections_account::financial_connections_account::*;
+pub use stripe_typed_params::financial_connections_account::*;
 #[doc(inline)]
 pub use stripe_typed_shared::financial_connections_account::*;

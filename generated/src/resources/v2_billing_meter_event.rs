@@ -2,4 +2,4 @@
 // Do not edit by hand: change the generator or spec/select.yaml and run `cargo xtask codegen`.
 
 #[doc(inline)]
-pub use stripe_typed_v2_billing_meter_event::v2_billing_meter_event::*;
+pub use stripe_typed_resources_0::v2_billing_meter_event::*;

@@ -2,4 +2,4 @@
 // Do not edit by hand: change the generator or spec/select.yaml and run `cargo xtask codegen`.
 
 #[doc(inline)]
-pub use stripe_typed_v2_core_account_link::v2_core_account_link::*;
+pub use stripe_typed_resources_1::v2_core_account_link::*;

@@ -4,7 +4,7 @@
 #[doc(inline)]
 pub use stripe_typed_base::v2_core_event::*;
 #[doc(inline)]
-pub use stripe_typed_v2_core_event::v2_core_event::*;
+pub use stripe_typed_params::v2_core_event::*;
 #[doc(inline)]
 pub use stripe_typed_shared::v2_core_event::*;
 #[doc(inline)]

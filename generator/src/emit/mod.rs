@@ -347,7 +347,11 @@ fn module_rs(m: &Module, k: usize, model: &Model) -> TokenStream {
                 items::emit_union(u)
             }
         };
-        items.push(part.gated(tokens, g));
+        // An alias names no `rt`, so a part of aliases alone does not import it.
+        items.push(match m.aliases.contains_key(it.name()) {
+            true => gated(tokens, g.as_deref()),
+            false => part.gated(tokens, g),
+        });
     }
     // `HasId` is on the resource's type, with it.
     let has_id: Vec<TokenStream> = m
@@ -440,14 +444,16 @@ impl<'m> Part<'m> {
         tokens
     }
 
-    /// `use crate::rt`, whenever some code of the part is compiled (all of it names `rt`), and
-    /// the re-exports.
+    /// `use crate::rt`, whenever some code of the part that names it is compiled (all but
+    /// aliases do), and the re-exports.
     fn imports(self) -> (TokenStream, TokenStream) {
-        let import_gate = crates::cfg_any(&self.gates);
-        let import = quote!(
-            #import_gate
-            use crate::rt;
-        );
+        let import = (!self.gates.is_empty()).then(|| {
+            let gate = crates::cfg_any(&self.gates);
+            quote!(
+                #gate
+                use crate::rt;
+            )
+        });
         let reexports = self.foreign.iter().map(|(r, gates)| {
             let gate = crates::cfg_any(gates);
             let k_of = self.model.crates.of(r).map_or(self.krate, |p| p.krate);
@@ -458,7 +464,7 @@ impl<'m> Part<'m> {
                 pub use #module::#name;
             }
         });
-        (import, quote!(#(#reexports)*))
+        (quote!(#import), quote!(#(#reexports)*))
     }
 }
 

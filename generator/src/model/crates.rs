@@ -4,23 +4,27 @@
 //! in parallel, decided from the type graph alone (nothing is listed by hand). A type's
 //! *reach* is the set of resources whose closure (their module's types, their own operations'
 //! parameters and answers, and everything those name, but not the operations of the resources
-//! they name) contains it; a type can only name types whose reach contains its own. A module's operations and `rt::HasId` impls must sit in the
-//! crate of the type they are on, so a resource type with operations sits above the crate of
-//! its parameters. Hence, in build order:
+//! they name) contains it; a type can only name types whose reach contains its own. A
+//! module's operations and `rt::HasId` impls must sit in the crate of the type they are on, so
+//! a resource type with operations sits above the crate of its parameters. Hence, in build
+//! order:
 //!
 //! 1. `base`: types several resources reach that reach no type with operations (enums, ids,
 //!    shared parameters and what they hold);
-//! 2. one crate per resource for what it alone reaches; when other resources reach its own
-//!    type, that type (with its operations) is in `shared` and this crate holds what its
-//!    operations take;
-//! 3. `shared`: types several resources reach that reach a type with operations;
-//! 4. the other resources' crates: all that each alone reaches, its type and operations;
+//! 2. `params`: what one resource alone reaches when other resources reach its own type (which
+//!    is then in `shared`): what its operations take;
+//! 3. `shared`: types several resources reach that reach a type with operations, with those
+//!    operations;
+//! 4. `resources`: for every other resource, all that it alone reaches, its type and
+//!    operations;
 //! 5. `events`: the event object enums, which name every resource, and what holds them.
 //!
-//! Resource crates never depend on each other, only `events` depends on them. A type in a
-//! crate that several resources use is compiled under a feature its resources turn on (the
-//! resource's own for one, a gate feature for several), so enabling one resource compiles its
-//! closure and nothing else.
+//! `params` and `resources` are bundled into up to [`BUNDLES`] crates by a hash of the
+//! resource's name, by weight; `base` and `shared`, which all after them wait for, are split
+//! by level into bundles that build in parallel. A small selection stays one crate per step. Resource crates never depend on each other, only
+//! `events` depends on them. A type in a crate that several resources use is compiled under a
+//! feature its resources turn on (the resource's own for one, a gate feature for several), so
+//! enabling one resource compiles its closure and nothing else.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,10 +34,15 @@ use super::ir::{Crate, CrateKind, Crates, Item, Model, ObjectVariant, Place, Typ
 use crate::error::{Error, Pointer};
 use crate::naming::ModName;
 
-/// The names of the crates that are not a resource's.
+/// The names of the crates, with `-<level>` and `-<i>` when a heavy one is split (see the
+/// module's docs).
 pub const BASE: &str = "base";
 /// See [`BASE`].
+pub const PARAMS: &str = "params";
+/// See [`BASE`].
 pub const SHARED: &str = "shared";
+/// See [`BASE`].
+pub const RESOURCES: &str = "resources";
 /// See [`BASE`].
 pub const EVENTS: &str = "events";
 
@@ -43,10 +52,12 @@ type Graph = BTreeMap<TypeRef, BTreeSet<TypeRef>>;
 /// Where a crate builds, in order; a crate names only types of crates before it (or its own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Layer {
-    Base,
+    /// Base at a level (see [`split_levels`]).
+    Base(u8),
     /// A resource's crate holding what its operations take, its type being in `shared`.
     BelowShared,
-    Shared,
+    /// Shared at a level (see [`split_levels`]).
+    Shared(u8),
     /// A resource's crate holding all it alone reaches, its type and operations included.
     AboveShared,
     Events,
@@ -55,9 +66,9 @@ enum Layer {
 impl Layer {
     fn kind(self) -> CrateKind {
         match self {
-            Layer::Base => CrateKind::Base,
+            Layer::Base(_) => CrateKind::Base,
             Layer::BelowShared | Layer::AboveShared => CrateKind::Resource,
-            Layer::Shared => CrateKind::Shared,
+            Layer::Shared(_) => CrateKind::Shared,
             Layer::Events => CrateKind::Events,
         }
     }
@@ -101,13 +112,35 @@ pub fn split(model: &Model) -> Result<Crates, Error> {
             .and_then(|s| s.first());
         let key = match only {
             _ if events.contains(r) => (Layer::Events, EVENTS.to_owned()),
-            Some(only) if !own_type_elsewhere(only) => (Layer::AboveShared, only.rust().to_owned()),
-            Some(only) if !top.contains(r) => (Layer::BelowShared, only.rust().to_owned()),
-            _ if top.contains(r) => (Layer::Shared, SHARED.to_owned()),
-            _ => (Layer::Base, BASE.to_owned()),
+            Some(only) if !own_type_elsewhere(only) => (Layer::AboveShared, RESOURCES.to_owned()),
+            Some(_) if !top.contains(r) => (Layer::BelowShared, PARAMS.to_owned()),
+            _ if top.contains(r) => (Layer::Shared(LEVELS), SHARED.to_owned()),
+            _ => (Layer::Base(LEVELS), BASE.to_owned()),
         };
         by_crate.entry(key).or_default().push(r);
     }
+    let weight = weights(model);
+    let weigh = |types: &[&TypeRef]| {
+        types
+            .iter()
+            .map(|r| weight.get(*r).copied().unwrap_or(1))
+            .sum()
+    };
+    // What one resource alone reaches is bundled by resource, whole.
+    let resource_of = |r: &TypeRef| {
+        let only = reach.get(r).and_then(|s| s.first());
+        only.map_or_else(String::new, |m| m.rust().to_owned())
+    };
+    for (layer, name) in [
+        (Layer::BelowShared, PARAMS),
+        (Layer::AboveShared, RESOURCES),
+    ] {
+        bundle(&mut by_crate, (layer, name), &weigh, |types, i| {
+            resource_of(types[i])
+        });
+    }
+    split_levels(&mut by_crate, &graph, &weigh, Layer::Base, BASE);
+    split_levels(&mut by_crate, &graph, &weigh, Layer::Shared, SHARED);
     let no_reach = BTreeSet::new();
     let reach_of = |r: &TypeRef| reach.get(r).unwrap_or(&no_reach);
     let mut crates = Crates::default();
@@ -147,6 +180,150 @@ pub fn split(model: &Model) -> Result<Crates, Error> {
     add_event_variants(model, &mut crates);
     add_deps(&graph, &mut crates)?;
     Ok(crates)
+}
+
+/// The most crates one group of types is bundled into: more keep more cores busy, but each
+/// costs rustc a fixed start (its dependencies' metadata, its own files), which a crate per
+/// resource paid 150 times for the whole API.
+pub const BUNDLES: usize = 8;
+
+/// The weight (fields, variants, members, operations: a proxy for generated lines) a crate of
+/// a bundle should have at least; a group lighter than two of these stays one crate.
+const BUNDLE_WEIGHT: usize = 2500;
+
+/// How many crates types of `weight` are bundled into: a power of two up to [`BUNDLES`], so
+/// that when a group grows past a threshold each crate splits in two and a type moves only
+/// between the two halves of its old crate (the bundle is a hash modulo the count).
+fn bundles(weight: usize) -> usize {
+    let n = (weight / BUNDLE_WEIGHT).clamp(1, BUNDLES);
+    1 << n.ilog2()
+}
+
+/// Replaces the crate `key` by [`bundles`] crates (`<name>-<i>`, or `name` for one), each
+/// type going by a hash of `unit(types, i)`, the name of what must stay together.
+fn bundle(
+    by_crate: &mut BTreeMap<(Layer, String), Vec<&TypeRef>>,
+    (layer, name): (Layer, &str),
+    weigh: &dyn Fn(&[&TypeRef]) -> usize,
+    unit: impl Fn(&[&TypeRef], usize) -> String,
+) {
+    let key = (layer, name.to_owned());
+    let Some(types) = by_crate.remove(&key) else {
+        return;
+    };
+    let n = bundles(weigh(&types));
+    if n == 1 {
+        by_crate.insert(key, types);
+        return;
+    }
+    for i in 0..types.len() {
+        let hash = Sha256::digest(unit(&types, i).as_bytes());
+        let which = usize::from(hash[0]) % n;
+        by_crate
+            .entry((layer, format!("{name}-{which}")))
+            .or_default()
+            .push(types[i]);
+    }
+}
+
+/// How many levels of `base` and `shared` are bundled apart before the rest goes into one
+/// crate (see [`split_levels`]).
+const LEVELS: u8 = 2;
+
+/// Splits `base` or `shared` (`name`, of `layer`), which everything after them waits for, so
+/// that they build on several cores too, when it weighs more than two bundles. A type's level
+/// is 0 when it names no other type of the crate (enums, ids, plain objects), else one more
+/// than the highest level it names (a cycle counts as one type). No type names another of its
+/// own level, so each of the first [`LEVELS`] levels is [`bundle`]d (`<name>-<level>-<i>`), a
+/// cycle by its smallest member; the levels above stay one crate, `name`.
+fn split_levels(
+    by_crate: &mut BTreeMap<(Layer, String), Vec<&TypeRef>>,
+    graph: &Graph,
+    weigh: &dyn Fn(&[&TypeRef]) -> usize,
+    layer: fn(u8) -> Layer,
+    name: &str,
+) {
+    let key = (layer(LEVELS), name.to_owned());
+    let Some(types) = by_crate.remove(&key) else {
+        return;
+    };
+    if bundles(weigh(&types)) == 1 {
+        by_crate.insert(key, types);
+        return;
+    }
+    let index: BTreeMap<&TypeRef, usize> = types.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|r| {
+            let named = graph.get(*r).into_iter().flatten();
+            named.filter_map(|t| index.get(t).copied()).collect()
+        })
+        .collect();
+    let component = super::cycles::strongly_connected(&edges);
+    // Tarjan numbers a component after every component it reaches, so in that order each
+    // one's level is known from those it names.
+    let components = component.iter().max().map_or(0, |c| c + 1);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); components];
+    for (i, &c) in component.iter().enumerate() {
+        members[c].push(i);
+    }
+    let mut level = vec![0u8; components];
+    for c in 0..components {
+        let named = members[c]
+            .iter()
+            .flat_map(|&i| &edges[i])
+            .map(|&j| component[j]);
+        level[c] = named
+            .filter(|&d| d != c)
+            .map(|d| level[d].saturating_add(1))
+            .max()
+            .unwrap_or(0)
+            .min(LEVELS);
+    }
+    // A cycle's smallest member names it.
+    let first: Vec<String> = members
+        .iter()
+        .map(|nodes| {
+            let first = nodes.iter().map(|&i| types[i]).min();
+            first.map_or_else(String::new, |r| format!("{}::{}", r.module, r.name))
+        })
+        .collect();
+    for (i, r) in types.iter().enumerate() {
+        let l = level[component[i]];
+        let level_name = match l {
+            LEVELS => name.to_owned(),
+            l => format!("{name}-{l}"),
+        };
+        by_crate.entry((layer(l), level_name)).or_default().push(r);
+    }
+    for l in 0..LEVELS {
+        let unit = |ts: &[&TypeRef], i: usize| first[component[index[ts[i]]]].clone();
+        bundle(by_crate, (layer(l), &format!("{name}-{l}")), weigh, unit);
+    }
+}
+
+/// The weight of each type: its fields, variants or members, and the operations on it.
+fn weights(model: &Model) -> BTreeMap<TypeRef, usize> {
+    let mut out = BTreeMap::new();
+    for m in &model.modules {
+        for it in &m.items {
+            let w = match it {
+                Item::Struct(s) => s.fields.len(),
+                Item::Enum(e) => e.variants.len(),
+                Item::Union(u) => u.members.len(),
+                Item::Id(_) => 0,
+            };
+            let r = TypeRef {
+                module: m.name.clone(),
+                name: it.name().clone(),
+            };
+            out.insert(r, 1 + w);
+        }
+        if let Some(on) = ops_on(m) {
+            *out.entry(on).or_default() += 4 * m.ops.len();
+        }
+    }
+    out
 }
 
 /// The type a module's operations are on, if it has any.

@@ -55,7 +55,7 @@ pub(super) fn box_recursive(modules: &mut [Module]) {
 
 /// The strongly connected component of each node (Tarjan's algorithm, without recursion so a
 /// deep type graph cannot overflow the stack).
-fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+pub(super) fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     const UNSEEN: usize = usize::MAX;
     let n = edges.len();
     let (mut order, mut low, mut component) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);

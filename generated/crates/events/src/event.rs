@@ -5,15 +5,15 @@
 use crate::rt;
 
 #[cfg(feature = "event")]
-pub use stripe_typed_event::event::EventId;
+pub use stripe_typed_params::event::EventId;
 #[cfg(feature = "event")]
-pub use stripe_typed_event::event::EventType;
+pub use stripe_typed_params::event::EventType;
 #[cfg(feature = "event")]
-pub use stripe_typed_event::event::ListEvent;
+pub use stripe_typed_params::event::ListEvent;
 #[cfg(feature = "event")]
-pub use stripe_typed_event::event::NotificationEventRequest;
+pub use stripe_typed_params::event::NotificationEventRequest;
 #[cfg(feature = "event")]
-pub use stripe_typed_event::event::RetrieveEvent;
+pub use stripe_typed_params::event::RetrieveEvent;
 
 #[cfg(feature = "event")]
 /// Snapshot events allow you to track and react to activity in your Stripe integration. When
@@ -328,7 +328,7 @@ impl serde::Serialize for NotificationEventData {
 pub enum EventObject {
     /// `file`, the object of `file.created`.
     #[cfg(feature = "file")]
-    File(Box<stripe_typed_file::file::File>),
+    File(Box<stripe_typed_resources_1::file::File>),
     /// `financial_connections.account`, the object of `financial_connections.account.account_numbers_updated`, `financial_connections.account.created`, `financial_connections.account.deactivated`, `financial_connections.account.disconnected`, `financial_connections.account.reactivated`, `financial_connections.account.refreshed_balance`, `financial_connections.account.refreshed_ownership`, `financial_connections.account.refreshed_transactions`, `financial_connections.account.upcoming_account_number_expiry`.
     #[cfg(feature = "financial_connections_account")]
     FinancialConnectionsAccount(

@@ -16,7 +16,7 @@ use crate::rt;
 pub enum ThinEventObject {
     /// `object: "file"`.
     #[cfg(feature = "file")]
-    File(Box<stripe_typed_file::file::File>),
+    File(Box<stripe_typed_resources_1::file::File>),
     /// `object: "financial_connections.account"`.
     #[cfg(feature = "financial_connections_account")]
     FinancialConnectionsAccount(
@@ -28,65 +28,57 @@ pub enum ThinEventObject {
     #[cfg(feature = "financial_connections_session")]
     FinancialConnectionsSession(
         Box<
-            stripe_typed_financial_connections_session::financial_connections_session::FinancialConnectionsSession,
+            stripe_typed_resources_1::financial_connections_session::FinancialConnectionsSession,
         >,
     ),
     /// `object: "v2.billing.meter_event"`.
     #[cfg(feature = "v2_billing_meter_event")]
     V2BillingMeterEvent(
-        Box<
-            stripe_typed_v2_billing_meter_event::v2_billing_meter_event::V2BillingMeterEvent,
-        >,
+        Box<stripe_typed_resources_0::v2_billing_meter_event::V2BillingMeterEvent>,
     ),
     /// `object: "v2.billing.meter_event_adjustment"`.
     #[cfg(feature = "v2_billing_meter_event_adjustment")]
     V2BillingMeterEventAdjustment(
         Box<
-            stripe_typed_v2_billing_meter_event_adjustment::v2_billing_meter_event_adjustment::V2BillingMeterEventAdjustment,
+            stripe_typed_resources_0::v2_billing_meter_event_adjustment::V2BillingMeterEventAdjustment,
         >,
     ),
     /// `object: "v2.billing.meter_event_session"`.
     #[cfg(feature = "v2_billing_meter_event_session")]
     V2BillingMeterEventSession(
         Box<
-            stripe_typed_v2_billing_meter_event_session::v2_billing_meter_event_session::V2BillingMeterEventSession,
+            stripe_typed_resources_1::v2_billing_meter_event_session::V2BillingMeterEventSession,
         >,
     ),
     /// `object: "v2.core.account"`.
     #[cfg(feature = "v2_core_account")]
-    V2CoreAccount(Box<stripe_typed_v2_core_account::v2_core_account::V2CoreAccount>),
+    V2CoreAccount(Box<stripe_typed_resources_1::v2_core_account::V2CoreAccount>),
     /// `object: "v2.core.account_link"`.
     #[cfg(feature = "v2_core_account_link")]
     V2CoreAccountLink(
-        Box<stripe_typed_v2_core_account_link::v2_core_account_link::V2CoreAccountLink>,
+        Box<stripe_typed_resources_1::v2_core_account_link::V2CoreAccountLink>,
     ),
     /// `object: "v2.core.account_person"`.
     #[cfg(feature = "v2_core_account_person")]
     V2CoreAccountPerson(
-        Box<
-            stripe_typed_v2_core_account_person::v2_core_account_person::V2CoreAccountPerson,
-        >,
+        Box<stripe_typed_resources_0::v2_core_account_person::V2CoreAccountPerson>,
     ),
     /// `object: "v2.core.account_person_token"`.
     #[cfg(feature = "v2_core_account_person_token")]
     V2CoreAccountPersonToken(
         Box<
-            stripe_typed_v2_core_account_person_token::v2_core_account_person_token::V2CoreAccountPersonToken,
+            stripe_typed_resources_0::v2_core_account_person_token::V2CoreAccountPersonToken,
         >,
     ),
     /// `object: "v2.core.account_token"`.
     #[cfg(feature = "v2_core_account_token")]
     V2CoreAccountToken(
-        Box<
-            stripe_typed_v2_core_account_token::v2_core_account_token::V2CoreAccountToken,
-        >,
+        Box<stripe_typed_resources_0::v2_core_account_token::V2CoreAccountToken>,
     ),
     /// `object: "v2.core.event_destination"`.
     #[cfg(feature = "v2_core_event_destination")]
     V2CoreEventDestination(
-        Box<
-            stripe_typed_v2_core_event_destination::v2_core_event_destination::V2CoreEventDestination,
-        >,
+        Box<stripe_typed_resources_0::v2_core_event_destination::V2CoreEventDestination>,
     ),
     /// An object this crate does not type, kept as sent.
     Other(rt::Json),

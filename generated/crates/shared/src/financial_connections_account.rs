@@ -17,7 +17,7 @@ pub use stripe_typed_base::financial_connections_account::BankConnectionsResourc
 #[cfg(feature = "reach-1bd5d5a2")]
 pub use stripe_typed_base::financial_connections_account::BankConnectionsResourceTransactionRefresh;
 #[cfg(feature = "financial_connections_account")]
-pub use stripe_typed_financial_connections_account::financial_connections_account::DisconnectFinancialConnectionsAccount;
+pub use stripe_typed_params::financial_connections_account::DisconnectFinancialConnectionsAccount;
 #[cfg(feature = "reach-1bd5d5a2")]
 pub use stripe_typed_base::financial_connections_account::FinancialConnectionsAccountCategory;
 #[cfg(any(feature = "financial_connections_account", feature = "reach-1bd5d5a2"))]
@@ -33,15 +33,15 @@ pub use stripe_typed_base::financial_connections_account::FinancialConnectionsAc
 #[cfg(feature = "reach-1bd5d5a2")]
 pub use stripe_typed_base::financial_connections_account::FinancialConnectionsAccountSupportedPaymentMethodTypes;
 #[cfg(feature = "financial_connections_account")]
-pub use stripe_typed_financial_connections_account::financial_connections_account::ListFinancialConnectionsAccount;
+pub use stripe_typed_params::financial_connections_account::ListFinancialConnectionsAccount;
 #[cfg(feature = "financial_connections_account")]
-pub use stripe_typed_financial_connections_account::financial_connections_account::RefreshFinancialConnectionsAccount;
+pub use stripe_typed_params::financial_connections_account::RefreshFinancialConnectionsAccount;
 #[cfg(feature = "financial_connections_account")]
-pub use stripe_typed_financial_connections_account::financial_connections_account::RetrieveFinancialConnectionsAccount;
+pub use stripe_typed_params::financial_connections_account::RetrieveFinancialConnectionsAccount;
 #[cfg(feature = "financial_connections_account")]
-pub use stripe_typed_financial_connections_account::financial_connections_account::SubscribeFinancialConnectionsAccount;
+pub use stripe_typed_params::financial_connections_account::SubscribeFinancialConnectionsAccount;
 #[cfg(feature = "financial_connections_account")]
-pub use stripe_typed_financial_connections_account::financial_connections_account::UnsubscribeFinancialConnectionsAccount;
+pub use stripe_typed_params::financial_connections_account::UnsubscribeFinancialConnectionsAccount;
 
 #[cfg(feature = "reach-1bd5d5a2")]
 /// A Financial Connections Account represents an account that exists outside of Stripe, to which you have been granted some degree of access.

@@ -5,9 +5,9 @@
 use crate::rt;
 
 #[cfg(feature = "v2_core_event")]
-pub use stripe_typed_v2_core_event::v2_core_event::ListV2CoreEvent;
+pub use stripe_typed_params::v2_core_event::ListV2CoreEvent;
 #[cfg(feature = "v2_core_event")]
-pub use stripe_typed_v2_core_event::v2_core_event::RetrieveV2CoreEvent;
+pub use stripe_typed_params::v2_core_event::RetrieveV2CoreEvent;
 #[cfg(any(feature = "reach-dc7876bb", feature = "v2_core_event"))]
 pub use stripe_typed_base::v2_core_event::V2CoreEventId;
 #[cfg(feature = "reach-dc7876bb")]
