@@ -12,12 +12,13 @@ use crate::naming::TypeName;
 
 use super::items::doc_attrs;
 
-/// `item` as an alias of `kept`, so that it is built once.
-pub fn emit_alias(item: &Item, module: &Module, kept: &TypeName) -> TokenStream {
+/// `item` as an alias of `kept`, so that it is built once. What it stands for links to the
+/// operation it comes from when `ops_linked` (see `items::emit_params`).
+pub fn emit_alias(item: &Item, module: &Module, kept: &TypeName, ops_linked: bool) -> TokenStream {
     let docs = doc_attrs(item.doc());
     let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     let same = format!("the same type as [`{kept}`], which has the same shape.");
-    let note = match stands_for(item, module) {
+    let note = match stands_for(item, module, ops_linked) {
         Some(what) => format!(" {what}: {same}"),
         None => format!(" The same type as [`{kept}`], which has the same shape."),
     };
@@ -32,7 +33,7 @@ pub fn emit_alias(item: &Item, module: &Module, kept: &TypeName) -> TokenStream 
 
 /// What an item stands for, from where it was made: `Parameters of [`X::f`] (`POST /v1/x`)`,
 /// `Parameter `a[b]` of ...`, `Schema `s``, `Property `a.b` of schema `s``.
-fn stands_for(item: &Item, module: &Module) -> Option<String> {
+fn stands_for(item: &Item, module: &Module, ops_linked: bool) -> Option<String> {
     let at = match item {
         Item::Struct(s) => &s.at,
         Item::Enum(e) => &e.at,
@@ -56,17 +57,21 @@ fn stands_for(item: &Item, module: &Module) -> Option<String> {
             let is_params =
                 matches!(item, Item::Struct(s) if s.role.is_params() && s.name == op.params);
             if is_params {
-                return Some(format!("Parameters of {}", op_text(op)));
+                return Some(format!("Parameters of {}", op_text(op, ops_linked)));
             }
             let param = parameter(rest, op, module, &op_at)?;
-            Some(format!("Parameter `{param}` of {}", op_text(op)))
+            Some(format!(
+                "Parameter `{param}` of {}",
+                op_text(op, ops_linked)
+            ))
         }
         _ => None,
     }
 }
 
-/// `[`Type::function`] (`METHOD /path`)`.
-fn op_text(op: &Operation) -> String {
+/// `[`Type::function`] (`METHOD /path`)`, the operation as code rather than a link unless
+/// `linked`.
+fn op_text(op: &Operation, linked: bool) -> String {
     let mut path = String::new();
     for part in &op.path {
         match part {
@@ -78,7 +83,13 @@ fn op_text(op: &Operation) -> String {
             }
         }
     }
-    format!("[`{}::{}`] (`{} {path}`)", op.on, op.name, op.method.http())
+    let (open, close) = if linked { ("[`", "`]") } else { ("`", "`") };
+    format!(
+        "{open}{}::{}{close} (`{} {path}`)",
+        op.on,
+        op.name,
+        op.method.http()
+    )
 }
 
 /// The parameter a pointer below an operation names, Stripe's way: `account_holder[type]`.

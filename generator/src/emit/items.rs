@@ -60,11 +60,17 @@ pub fn emit_struct_with(s: &Struct, decoding: super::serde::Decoding) -> TokenSt
 /// Request parameters: required fields are constructor arguments, so they cannot be
 /// forgotten; optional ones are public `Option`s. `#[non_exhaustive]` keeps adding an
 /// optional parameter a non-breaking change.
-pub fn emit_params(s: &Struct) -> TokenStream {
+///
+/// The note links to the operation when `ops_linked`; otherwise the operation is in a crate
+/// that depends on this one, where rustdoc cannot link, and it is named as code.
+pub fn emit_params(s: &Struct, ops_linked: bool) -> TokenStream {
     let name = &s.name;
     let mut docs = doc_attrs(&s.doc);
     if let Some(note) = &s.note {
-        let note = format!(" {note}");
+        let note = match ops_linked {
+            true => format!(" {note}"),
+            false => format!(" {}", note.replace("[`", "`").replace("`]", "`")),
+        };
         docs.extend(quote!(#[doc = #note]));
     }
     let fields = s.fields.iter().map(|f| {
@@ -217,11 +223,11 @@ pub fn decode_impls(name: &TypeName, attrs: TokenStream, body: TokenStream) -> T
     }
 }
 
-/// Dispatches a struct by role.
-pub fn emit_any_struct(s: &Struct) -> TokenStream {
+/// Dispatches a struct by role (`ops_linked`: see [`emit_params`]).
+pub fn emit_any_struct(s: &Struct, ops_linked: bool) -> TokenStream {
     match s.role {
         Role::Resource | Role::Object => emit_struct(s),
-        Role::Params | Role::JsonParams => emit_params(s),
+        Role::Params | Role::JsonParams => emit_params(s, ops_linked),
     }
 }
 
@@ -397,9 +403,14 @@ fn decode_tagged(tagging: &Tagging) -> TokenStream {
 }
 
 /// A resource's typed id: a string newtype, so ids of different resources cannot be mixed up.
-pub fn emit_id(id: &IdType) -> TokenStream {
+/// Its doc links to the resource's type when `linked` (the type is in the id's crate; rustdoc
+/// cannot link to a crate that depends on this one).
+pub fn emit_id(id: &IdType, linked: bool) -> TokenStream {
     let name = &id.name;
-    let text = format!(" The id of a [`{}`].", id.resource);
+    let text = match linked {
+        true => format!(" The id of a [`{}`].", id.resource),
+        false => format!(" The id of a `{}`.", id.resource),
+    };
     quote! {
         #[doc = #text]
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

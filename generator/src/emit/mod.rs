@@ -312,6 +312,8 @@ fn module_rs(m: &Module, k: usize, model: &Model) -> TokenStream {
     let place = |name: &TypeName| model.crates.of(&here(name)).filter(|p| p.krate == k);
     let gate = |name: &TypeName| place(name).and_then(|p| p.gate.clone());
     let mut part = Part::new(m, k, model);
+    // Docs link to the module's operations only from their crate.
+    let ops_linked = model.crates.ops.get(&m.name).is_some_and(|p| p.krate == k);
     // Webhook events live in the `event` resource's module, thin events' objects in
     // `v2.core.event`'s.
     let events = model.events.as_ref().filter(|e| e.module == m.name);
@@ -330,18 +332,18 @@ fn module_rs(m: &Module, k: usize, model: &Model) -> TokenStream {
         let tokens = match (m.aliases.get(it.name()), it) {
             (Some(kept), _) => {
                 part.names([&Ty::Named(here(kept))], &g);
-                alias::emit_alias(it, m, kept)
+                alias::emit_alias(it, m, kept, ops_linked)
             }
             (None, Item::Struct(s)) => {
                 part.names(s.fields.iter().map(|f| &f.ty), &g);
                 match events {
                     Some(e) if e.event == s.name => events::event_struct(s, e),
                     Some(e) if e.data_struct == s.name => events::data_struct(s, e),
-                    _ => items::emit_any_struct(s),
+                    _ => items::emit_any_struct(s, ops_linked),
                 }
             }
             (None, Item::Enum(e)) => items::emit_enum(e),
-            (None, Item::Id(id)) => items::emit_id(id),
+            (None, Item::Id(id)) => items::emit_id(id, place(&id.resource).is_some()),
             (None, Item::Union(u)) => {
                 part.names(u.members.iter().map(|mem| &mem.ty), &g);
                 items::emit_union(u)

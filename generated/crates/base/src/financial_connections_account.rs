@@ -5,7 +5,7 @@
 use crate::rt;
 
 #[cfg(feature = "reach-1bd5d5a2")]
-/// The id of a [`FinancialConnectionsAccount`].
+/// The id of a `FinancialConnectionsAccount`.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FinancialConnectionsAccountId(String);
 

@@ -5,7 +5,7 @@
 use crate::rt;
 
 #[cfg(feature = "reach-dc7876bb")]
-/// The id of a [`V2CoreEvent`].
+/// The id of a `V2CoreEvent`.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct V2CoreEventId(String);
 

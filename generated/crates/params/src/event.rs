@@ -5,7 +5,7 @@
 use crate::rt;
 
 #[cfg(feature = "event")]
-/// The id of a [`Event`].
+/// The id of a `Event`.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EventId(String);
 
@@ -1169,7 +1169,7 @@ impl rt::WireEnum for EventType {
 rt::impl_wire_enum!(EventType);
 
 #[cfg(feature = "event")]
-/// Parameters of [`Event::list`].
+/// Parameters of `Event::list`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEvent {
@@ -1347,7 +1347,7 @@ impl rt::ToForm for ListEventCreatedObject {
 }
 
 #[cfg(feature = "event")]
-/// Parameters of [`Event::retrieve`].
+/// Parameters of `Event::retrieve`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveEvent {

@@ -8,11 +8,11 @@ use crate::rt;
 pub use stripe_typed_base::financial_connections_account::FinancialConnectionsAccountSubscriptions;
 
 #[cfg(feature = "financial_connections_account")]
-/// Parameters of [`FinancialConnectionsAccount::disconnect`] (`POST /v1/financial_connections/accounts/{account}/disconnect`): the same type as [`RetrieveFinancialConnectionsAccount`], which has the same shape.
+/// Parameters of `FinancialConnectionsAccount::disconnect` (`POST /v1/financial_connections/accounts/{account}/disconnect`): the same type as [`RetrieveFinancialConnectionsAccount`], which has the same shape.
 pub type DisconnectFinancialConnectionsAccount = RetrieveFinancialConnectionsAccount;
 
 #[cfg(feature = "financial_connections_account")]
-/// Parameters of [`FinancialConnectionsAccount::list`].
+/// Parameters of `FinancialConnectionsAccount::list`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFinancialConnectionsAccount {
@@ -145,7 +145,7 @@ impl rt::ToForm for ListFinancialConnectionsAccountAccountHolder {
 }
 
 #[cfg(feature = "financial_connections_account")]
-/// Parameters of [`FinancialConnectionsAccount::refresh`].
+/// Parameters of `FinancialConnectionsAccount::refresh`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RefreshFinancialConnectionsAccount {
@@ -212,7 +212,7 @@ impl rt::WireEnum for RefreshFinancialConnectionsAccountFeatures {
 rt::impl_wire_enum!(RefreshFinancialConnectionsAccountFeatures);
 
 #[cfg(feature = "financial_connections_account")]
-/// Parameters of [`FinancialConnectionsAccount::retrieve`].
+/// Parameters of `FinancialConnectionsAccount::retrieve`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveFinancialConnectionsAccount {
@@ -242,7 +242,7 @@ impl rt::ToForm for RetrieveFinancialConnectionsAccount {
 }
 
 #[cfg(feature = "financial_connections_account")]
-/// Parameters of [`FinancialConnectionsAccount::subscribe`].
+/// Parameters of `FinancialConnectionsAccount::subscribe`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SubscribeFinancialConnectionsAccount {
@@ -275,13 +275,13 @@ impl rt::ToForm for SubscribeFinancialConnectionsAccount {
 }
 
 #[cfg(feature = "financial_connections_account")]
-/// Parameter `features` of [`FinancialConnectionsAccount::subscribe`] (`POST /v1/financial_connections/accounts/{account}/subscribe`): the same type as [`FinancialConnectionsAccountSubscriptions`], which has the same shape.
+/// Parameter `features` of `FinancialConnectionsAccount::subscribe` (`POST /v1/financial_connections/accounts/{account}/subscribe`): the same type as [`FinancialConnectionsAccountSubscriptions`], which has the same shape.
 pub type SubscribeFinancialConnectionsAccountFeatures = FinancialConnectionsAccountSubscriptions;
 
 #[cfg(feature = "financial_connections_account")]
-/// Parameters of [`FinancialConnectionsAccount::unsubscribe`] (`POST /v1/financial_connections/accounts/{account}/unsubscribe`): the same type as [`SubscribeFinancialConnectionsAccount`], which has the same shape.
+/// Parameters of `FinancialConnectionsAccount::unsubscribe` (`POST /v1/financial_connections/accounts/{account}/unsubscribe`): the same type as [`SubscribeFinancialConnectionsAccount`], which has the same shape.
 pub type UnsubscribeFinancialConnectionsAccount = SubscribeFinancialConnectionsAccount;
 
 #[cfg(feature = "financial_connections_account")]
-/// Parameter `features` of [`FinancialConnectionsAccount::unsubscribe`] (`POST /v1/financial_connections/accounts/{account}/unsubscribe`): the same type as [`FinancialConnectionsAccountSubscriptions`], which has the same shape.
+/// Parameter `features` of `FinancialConnectionsAccount::unsubscribe` (`POST /v1/financial_connections/accounts/{account}/unsubscribe`): the same type as [`FinancialConnectionsAccountSubscriptions`], which has the same shape.
 pub type UnsubscribeFinancialConnectionsAccountFeatures = FinancialConnectionsAccountSubscriptions;

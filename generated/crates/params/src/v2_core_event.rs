@@ -5,7 +5,7 @@
 use crate::rt;
 
 #[cfg(feature = "v2_core_event")]
-/// Parameters of [`V2CoreEvent::list`].
+/// Parameters of `V2CoreEvent::list`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListV2CoreEvent {
@@ -138,7 +138,7 @@ impl rt::ToForm for ListV2CoreEventCreated {
 }
 
 #[cfg(feature = "v2_core_event")]
-/// Parameters of [`V2CoreEvent::retrieve`].
+/// Parameters of `V2CoreEvent::retrieve`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveV2CoreEvent {}
