@@ -34,17 +34,9 @@ fn this_crate() -> Ident {
 
 /// The path of type `r` from code in crate `from`.
 pub fn type_path(model: &Model, from: usize, r: &TypeRef) -> TokenStream {
-    let (module, name) = (&r.module, &r.name);
-    match model.crates.of(r).map(|p| p.krate) {
-        Some(k) if k != from => {
-            let krate = ident(&model.crates.crates[k]);
-            quote!(#krate::#module::#name)
-        }
-        _ => {
-            let this = this_crate();
-            quote!(#this::#module::#name)
-        }
-    }
+    let k = model.crates.of(r).map_or(from, |p| p.krate);
+    let (module, name) = (module_path(model, from, k, &r.module), &r.name);
+    quote!(#module::#name)
 }
 
 /// The path of module `module` of crate `k`, from code in crate `from` (from `crate` within it).
@@ -84,10 +76,10 @@ pub fn cfg_any(gates: &BTreeSet<Option<String>>) -> TokenStream {
 pub fn lib_rs(model: &Model, k: usize, modules: &BTreeSet<ModName>) -> TokenStream {
     let c = &model.crates.crates[k];
     let what = match c.kind {
-        CrateKind::Base => "types that several resources reach and that reach no resource with operations".to_owned(),
-        CrateKind::Shared => "types that several resources reach and that reach a resource with operations, with those resources' operations".to_owned(),
-        CrateKind::Events => "the event object enums and the types that hold them".to_owned(),
-        CrateKind::Resource => format!("what only the `{}` resource reaches", c.name.replace('-', "_")),
+        CrateKind::Base => "types that several resources reach and that reach no resource with operations",
+        CrateKind::Shared => "types that several resources reach and that reach a resource with operations, with those resources' operations",
+        CrateKind::Events => "the event object enums and the types that hold them",
+        CrateKind::Resource => "what one resource alone reaches, for each of its resources",
     };
     let doc = format!(
         " Part of `stripe-typed`, generated: {what}. Depend on `stripe-typed`, which re-exports it under `stripe_typed::resources`."
@@ -178,14 +170,7 @@ pub fn manifest(model: &Model, k: usize) -> String {
 /// client.
 fn has_stream_session(model: &Model, k: usize) -> bool {
     model.modules.iter().any(|m| {
-        m.stream_session.is_some()
-            && m.ops.first().is_some_and(|op| {
-                let r = TypeRef {
-                    module: m.name.clone(),
-                    name: op.on.clone(),
-                };
-                model.crates.of(&r).is_some_and(|p| p.krate == k)
-            })
+        m.stream_session.is_some() && model.crates.ops.get(&m.name).is_some_and(|p| p.krate == k)
     })
 }
 

@@ -135,9 +135,7 @@ pub fn split(model: &Model) -> Result<Crates, Error> {
         (Layer::BelowShared, PARAMS),
         (Layer::AboveShared, RESOURCES),
     ] {
-        bundle(&mut by_crate, (layer, name), &weigh, |types, i| {
-            resource_of(types[i])
-        });
+        bundle(&mut by_crate, (layer, name), &weigh, resource_of);
     }
     split_levels(&mut by_crate, &graph, &weigh, Layer::Base, BASE);
     split_levels(&mut by_crate, &graph, &weigh, Layer::Shared, SHARED);
@@ -200,12 +198,12 @@ fn bundles(weight: usize) -> usize {
 }
 
 /// Replaces the crate `key` by [`bundles`] crates (`<name>-<i>`, or `name` for one), each
-/// type going by a hash of `unit(types, i)`, the name of what must stay together.
+/// type going by a hash of `unit(type)`, the name of what must stay together.
 fn bundle(
     by_crate: &mut BTreeMap<(Layer, String), Vec<&TypeRef>>,
     (layer, name): (Layer, &str),
     weigh: &dyn Fn(&[&TypeRef]) -> usize,
-    unit: impl Fn(&[&TypeRef], usize) -> String,
+    unit: impl Fn(&TypeRef) -> String,
 ) {
     let key = (layer, name.to_owned());
     let Some(types) = by_crate.remove(&key) else {
@@ -216,13 +214,13 @@ fn bundle(
         by_crate.insert(key, types);
         return;
     }
-    for i in 0..types.len() {
-        let hash = Sha256::digest(unit(&types, i).as_bytes());
+    for r in types {
+        let hash = Sha256::digest(unit(r).as_bytes());
         let which = usize::from(hash[0]) % n;
         by_crate
             .entry((layer, format!("{name}-{which}")))
             .or_default()
-            .push(types[i]);
+            .push(r);
     }
 }
 
@@ -297,7 +295,7 @@ fn split_levels(
         by_crate.entry((layer(l), level_name)).or_default().push(r);
     }
     for l in 0..LEVELS {
-        let unit = |ts: &[&TypeRef], i: usize| first[component[index[ts[i]]]].clone();
+        let unit = |r: &TypeRef| first[component[index[r]]].clone();
         bundle(by_crate, (layer(l), &format!("{name}-{l}")), weigh, unit);
     }
 }
