@@ -552,6 +552,15 @@ fn format_file(path: &str, tokens: TokenStream) -> Result<String, Error> {
     // except that consecutive imports of the same visibility stay one block, as rustfmt and
     // people write them.
     let mut text = SOURCE_HEADER.to_owned();
+    // A crate's `lib.rs` has inner attributes (its docs); module files have none.
+    if !file.attrs.is_empty() {
+        text.push_str(&prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: file.attrs,
+            items: Vec::new(),
+        }));
+        text.push('\n');
+    }
     let mut previous: Option<Option<ImportBlock>> = None;
     for item in file.items {
         let block = import_block(&item);
