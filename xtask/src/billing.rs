@@ -338,7 +338,8 @@ fn write_baseline(user: &Path, deps: &Path, is_stripe: fn(&str) -> bool) -> Resu
     Ok(())
 }
 
-fn cargo_in(dir: &Path) -> Command {
+/// `cargo` in `dir`, with none of the environment that would change what it builds.
+pub(crate) fn cargo_in(dir: &Path) -> Command {
     let mut cmd = Command::new(cargo());
     cmd.current_dir(dir)
         .env_remove("RUSTFLAGS")

@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
+use crate::billing::cargo_in;
+
 /// The resource whose feature is built alone, from the whole API and on its own.
 const ALONE: &[&str] = &["customer", "tax.registration"];
 /// The resource the synthetic bump changes: its type is its own crate's (nothing else holds a
@@ -45,16 +47,6 @@ fn children_cpu() -> Result<Duration> {
             .context("malformed /proc/self/stat")
     };
     Ok(Duration::from_millis((ticks(13)? + ticks(14)?) * 10))
-}
-
-fn cargo_in(dir: &Path) -> Command {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.current_dir(dir)
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_BUILD_RUSTFLAGS")
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("CARGO_INCREMENTAL");
-    cmd
 }
 
 /// Runs `cmd`, timing it; fails if it fails. Returns what it printed on stderr too.
