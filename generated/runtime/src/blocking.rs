@@ -11,7 +11,8 @@ use std::io::Read;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::exchange::{Config, Exchange, Step};
+use super::config::Config;
+use super::exchange::{Exchange, Step};
 use super::paginate::Pages;
 use super::transport::reqwest_impl;
 use super::{
@@ -140,7 +141,7 @@ impl Client {
         }
     }
 
-    crate::exchange::config_methods!();
+    crate::config::config_methods!();
 
     /// Sends `request`, retrying like [`rt::Client`](super::Client), and decodes a 2xx
     /// response as `T`.

@@ -4,7 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::exchange::{Config, Exchange, Step};
+use super::config::Config;
+use super::exchange::{Exchange, Step};
 use super::{AppInfo, Error, Request, Transport};
 
 /// Sends [`Request`]s to Stripe's API and decodes the answers.
@@ -21,23 +22,14 @@ use super::{AppInfo, Error, Request, Transport};
 /// parameters), and a non-2xx response's error object is read as v2's
 /// ([`ErrorKind::ApiV2`](super::ErrorKind::ApiV2)).
 ///
-/// Failed attempts are retried (at most 2 times by default) by the rules of Stripe's official
-/// libraries (stripe-node, stripe-go):
+/// Failed attempts are retried (at most 2 times by default, [`Client::with_max_retries`]) by
+/// the rules of Stripe's official libraries: a 409, a 5xx, a v1 lock timeout, a connection
+/// failure or a timeout, or whatever `Stripe-Should-Retry` says; never rate limiting. The rules,
+/// in order, and the pauses between attempts are listed once, on
+/// [`RetryReason`](super::RetryReason); an observer ([`Client::with_observer`]) is told each
+/// attempt's [`Retry`](super::Retry) decision.
 ///
-/// - a `Stripe-Should-Retry: true` or `false` header on the response decides;
-/// - otherwise 409 (conflict) and 5xx responses are retried;
-/// - a v1 429 is retried only when its error code is `lock_timeout`: any other 429 is rate
-///   limiting, which retrying would make worse, so it is returned at once; no v2 429 is
-///   retried (stripe-go's rule; stripe-go retries no v2 error response at all, while we follow
-///   stripe-node, which retries v2's 409s and 5xx as v1's);
-/// - no other status is retried;
-/// - connection failures, broken connections and timeouts are retried (like stripe-node, a
-///   timed-out attempt counts as a connection error;
-///   [`ErrorKind::Timeout`](super::ErrorKind::Timeout) is returned when the last attempt times
-///   out), but not failures that cannot heal: a rejected TLS certificate, an invalid URL or
-///   scheme, a request the HTTP stack refuses, an oversized response.
-///
-/// Retries wait with exponential backoff and jitter, from 0.5 s up to 5 s. Every POST, and
+/// Every POST, and
 /// every v2 DELETE (as stripe-node does), gets an `Idempotency-Key`, a random UUID unless the
 /// request sets one, and sends the same key on every retry, so a retried create never happens
 /// twice; every error of the call carries the key ([`Error::idempotency_key`]) so that the
@@ -74,7 +66,7 @@ impl Client {
         }
     }
 
-    crate::exchange::config_methods!();
+    crate::config::config_methods!();
 
     /// Sends `request`, retrying as described on [`Client`], and decodes a 2xx response as `T`.
     pub async fn send<T>(&self, request: Request<T>) -> Result<T, Error> {

@@ -7,14 +7,13 @@
 //! UTF-8, with a space as `%20`.
 //!
 //! Query strings of Stripe's v2 API are encoded the same way, lists included
-//! (`include[0]=a&include[1]=b`), as Stripe's libraries encode them since November 2025; see
-//! [`V2_QUERY_REPEATS_KEYS`] for the other form they used before.
+//! (`include[0]=a&include[1]=b`), as Stripe's libraries encode them since November 2025
+//! (`ApiMode::encode_query` in `api_mode.rs` tells the history).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::multipart::{Part, PartValue};
-use super::request::is_v2_path;
 use super::{Clearable, FileUpload, Json, Number, Secret, Timestamp};
 
 /// A value that can be written as form fields under a key.
@@ -40,21 +39,7 @@ pub struct Form {
     encoded: String,
     /// `Some` when collecting multipart parts instead of encoding.
     parts: Option<Vec<Part>>,
-    /// Sequences repeat their key (`include=a&include=b`) instead of indexing it
-    /// (`include[0]=a`); see [`V2_QUERY_REPEATS_KEYS`].
-    repeat_keys: bool,
 }
-
-/// Whether a v2 query string writes a list as its key repeated (`include=a&include=b`) rather
-/// than indexed like v1 (`include[0]=a&include[1]=b`).
-///
-/// `false`, as Stripe's libraries do today: stripe-node and stripe-go sent v2 lists as repeated
-/// keys from v2's launch (API version 2024-09-30.acacia) and switched to indexed keys in November
-/// 2025 "to align with v1" (stripe-node #2497, `src/utils.ts`; stripe-go v84.0.0 #2210,
-/// `form/form.go`), with API version 2025-11-17.clover; the pinned version is later. Nested
-/// objects are bracketed either way (`created[gt]=...`). `true` would bring back the repeated
-/// form, which [`Form`] still writes when asked to (tested below).
-pub(crate) const V2_QUERY_REPEATS_KEYS: bool = false;
 
 impl Form {
     /// An empty form.
@@ -112,11 +97,7 @@ impl Form {
     /// Writes the `index`th item of a sequence under `key[index]` (not generic, like
     /// [`Form::field`]).
     fn item(&mut self, key: &str, index: usize, value: &dyn ToForm) {
-        if self.repeat_keys {
-            value.to_form(key, self);
-        } else {
-            value.to_form(&format!("{key}[{index}]"), self);
-        }
+        value.to_form(&format!("{key}[{index}]"), self);
     }
 
     /// Whether nothing has been pushed.
@@ -132,17 +113,6 @@ impl Form {
     /// Encodes a whole value written with the empty key, as a request body or query string.
     pub fn encode<T: ToForm + ?Sized>(value: &T) -> String {
         let mut form = Form::new();
-        value.to_form("", &mut form);
-        form.finish()
-    }
-
-    /// Encodes a query string for a request to `path`: as [`Form::encode`] does, except that
-    /// a v2 path's lists repeat their key when [`V2_QUERY_REPEATS_KEYS`] says so.
-    pub(crate) fn encode_query<T: ToForm + ?Sized>(value: &T, path: &str) -> String {
-        let mut form = Form {
-            repeat_keys: V2_QUERY_REPEATS_KEYS && is_v2_path(path),
-            ..Form::new()
-        };
         value.to_form("", &mut form);
         form.finish()
     }
@@ -499,7 +469,7 @@ mod tests {
     }
 
     #[test]
-    fn v2_queries_index_lists_as_v1_unless_told_to_repeat_keys() {
+    fn v2_queries_index_lists_as_v1() {
         struct ListEvents {
             include: Vec<String>,
             types: Vec<String>,
@@ -533,20 +503,11 @@ mod tests {
         let indexed = "include[0]=a&include[1]=b%20c\
              &types[0]=v1.billing.meter.error_report_triggered\
              &created[gt]=2024-09-30T00%3A00%3A00Z&limit=2";
-        assert_eq!(Form::encode_query(&params, "/v2/core/events"), indexed);
-        assert_eq!(Form::encode_query(&params, "/v1/events"), indexed);
+        for path in ["/v2/core/events", "/v1/events"] {
+            let mode = crate::api_mode::ApiMode::of_path(path);
+            assert_eq!(mode.encode_query(&params), indexed, "{path}");
+        }
         assert_eq!(Form::encode(&params), indexed);
-        // The other form, which a v2 query took before November 2025.
-        let mut repeated = Form {
-            repeat_keys: true,
-            ..Form::new()
-        };
-        params.to_form("", &mut repeated);
-        assert_eq!(
-            repeated.finish(),
-            "include=a&include=b%20c&types=v1.billing.meter.error_report_triggered\
-             &created[gt]=2024-09-30T00%3A00%3A00Z&limit=2"
-        );
     }
 
     #[test]

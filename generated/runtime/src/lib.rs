@@ -32,8 +32,11 @@
 //! (`impl_wire_enum!`, `impl_id!`, `decode_object`, `__private`) exist for the generated crate
 //! of the same version and may change in any release.
 
+mod api_mode;
 #[cfg(feature = "client")]
 mod app_info;
+#[cfg(feature = "client")]
+mod config;
 mod error;
 mod event;
 #[cfg(feature = "client")]
@@ -49,7 +52,11 @@ mod observe;
 #[cfg(feature = "client")]
 mod paginate;
 mod path;
+#[cfg(feature = "client")]
+mod random;
 mod request;
+#[cfg(feature = "client")]
+mod retry;
 mod transport;
 mod types;
 mod upload;
@@ -83,11 +90,13 @@ pub use json::{from_json, Decode, DecodeError, Reader, MAX_DEPTH};
 pub use json_writer::{JsonWriter, ToJson};
 pub use object::Extra;
 #[cfg(feature = "client")]
-pub use observe::{Attempt, Retry, RetryReason};
+pub use observe::Attempt;
 #[cfg(feature = "client")]
 pub use paginate::{Page, Paginator};
 pub use path::Path;
 pub use request::{Method, Request, RequestOptions};
+#[cfg(feature = "client")]
+pub use retry::{Retry, RetryReason};
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
 pub use transport::{

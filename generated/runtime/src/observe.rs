@@ -11,6 +11,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::retry::Retry;
 use crate::{Method, TransportErrorKind};
 
 /// One HTTP attempt of a call, as the client's observer sees it. `Debug` prints every field:
@@ -40,42 +41,6 @@ pub struct Attempt<'a> {
     pub retry: Retry,
 }
 
-/// Whether a call is attempted again after an attempt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Retry {
-    /// No: a success, or a failure that another attempt would not fix.
-    No,
-    /// Yes, after this pause, for this reason.
-    After {
-        /// Why.
-        reason: RetryReason,
-        /// The pause before the next attempt.
-        delay: Duration,
-    },
-    /// It would be, for this reason, but the client's retries are used up: the call fails.
-    Exhausted(RetryReason),
-}
-
-/// Why a failed attempt may be retried, by the rules of Stripe's own libraries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RetryReason {
-    /// Stripe said so: `Stripe-Should-Retry: true`.
-    StripeShouldRetry,
-    /// 409 Conflict.
-    Conflict,
-    /// 429 with the error code `lock_timeout`: the object was locked by another request.
-    LockTimeout,
-    /// A 5xx response.
-    ServerError,
-    /// The attempt timed out.
-    Timeout,
-    /// The connection failed or broke.
-    Connection,
-}
-
-/// The hook installed on a client.
 #[derive(Clone)]
 pub(crate) struct Observer(Arc<dyn Fn(&Attempt<'_>) + Send + Sync>);
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
+use super::api_mode::ApiMode;
 use super::json::{Decode, Reader};
 use super::multipart::Part;
 use super::{Bytes, Error, ErrorKind, Form, JsonWriter, Path, Secret, ToForm, ToJson};
@@ -208,7 +209,7 @@ impl<T> Request<T> {
     /// November 2025 (before, they sent a v2 list as repeated keys, `include=a&include=b`).
     /// Set the path first: whether a request is v2 is read from its path.
     pub fn query<P: ToForm + ?Sized>(mut self, params: &P) -> Self {
-        self.query = Form::encode_query(params, self.path.as_str());
+        self.query = ApiMode::of_path(self.path.as_str()).encode_query(params);
         self
     }
 
@@ -326,15 +327,10 @@ impl<T> Request<T> {
         self.method
     }
 
-    /// Whether this is a request to Stripe's v2 API: its path is `/v2` or starts with `/v2/`.
-    ///
-    /// stripe-node and stripe-go decide the same way, by the path's prefix (`getAPIMode` in
-    /// stripe-node's `src/utils.ts`, `extractVersion` in stripe-go's `stripe.go`); it decides
-    /// how the query string encodes lists, the body for a `POST` without parameters, which
-    /// requests get an idempotency key, the retry rules and how an error body is read.
+    /// The API the request goes to, told by its path (see [`ApiMode`]).
     #[cfg(feature = "client")]
-    pub(crate) fn is_v2(&self) -> bool {
-        is_v2_path(self.path.as_str())
+    pub(crate) fn api_mode(&self) -> ApiMode {
+        ApiMode::of_path(self.path.as_str())
     }
 
     /// The encoded path, such as `/v1/financial_connections/sessions/fcsess_123`. Check
@@ -415,12 +411,6 @@ impl<T> Clone for Request<T> {
             response: PhantomData,
         }
     }
-}
-
-/// Whether `path` is one of Stripe's v2 API: `/v2` or under `/v2/`.
-pub(crate) fn is_v2_path(path: &str) -> bool {
-    path.strip_prefix("/v2")
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The names of an encoded form's parameters (`card[number]`), without their values.
@@ -753,20 +743,20 @@ mod tests {
     #[test]
     #[cfg(feature = "client")]
     fn v2_is_told_by_the_path_prefix() {
-        for (path, v2) in [
-            ("/v2/core/accounts", true),
-            ("/v2", true),
-            ("/v2/", true),
-            ("/v1/customers", false),
-            ("/v20/x", false),
-            ("/v2x", false),
-            ("v2/core/accounts", false),
-            ("", false),
+        for (path, mode) in [
+            ("/v2/core/accounts", ApiMode::V2),
+            ("/v2", ApiMode::V2),
+            ("/v2/", ApiMode::V2),
+            ("/v1/customers", ApiMode::V1),
+            ("/v20/x", ApiMode::V1),
+            ("/v2x", ApiMode::V1),
+            ("v2/core/accounts", ApiMode::V1),
+            ("", ApiMode::V1),
         ] {
-            assert_eq!(is_v2_path(path), v2, "{path}");
+            assert_eq!(ApiMode::of_path(path), mode, "{path}");
             assert_eq!(
-                Request::<Json>::new(Method::Get, path).is_v2(),
-                v2,
+                Request::<Json>::new(Method::Get, path).api_mode(),
+                mode,
                 "{path}"
             );
         }

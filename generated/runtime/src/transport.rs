@@ -137,7 +137,7 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 /// How a request failed to get a response.
 ///
 /// `Timeout`, `Connect` and `Other` may heal and are retried; the other kinds cannot and are
-/// not ([`TransportError::is_retryable`]).
+/// not (`TransportError::is_retryable`, in `retry.rs` with the rest of the retry policy).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
@@ -206,17 +206,6 @@ impl TransportError {
     /// Whether no connection could be made.
     pub fn is_connect(&self) -> bool {
         self.kind == TransportErrorKind::Connect
-    }
-
-    /// Whether trying again may succeed: timeouts, connection failures and broken connections.
-    /// A rejected certificate, an invalid request or an oversized response would fail the same
-    /// way again.
-    pub fn is_retryable(&self) -> bool {
-        // The one list of retried kinds; `exchange` names the reason for each.
-        matches!(
-            self.kind,
-            TransportErrorKind::Timeout | TransportErrorKind::Connect | TransportErrorKind::Other
-        )
     }
 }
 
@@ -443,22 +432,6 @@ mod tests {
             debug.contains("/v1/payment_intents/pi_1?client_secret=…&expand[0]=…"),
             "{debug}"
         );
-    }
-
-    #[test]
-    fn retryable_kinds() {
-        use TransportErrorKind::*;
-        for kind in [Timeout, Connect, Other] {
-            assert!(TransportError::new(kind, "x").is_retryable(), "{kind:?}");
-        }
-        for kind in [
-            Certificate,
-            InvalidRequest,
-            ResponseTooLarge,
-            InsideAsyncRuntime,
-        ] {
-            assert!(!TransportError::new(kind, "x").is_retryable(), "{kind:?}");
-        }
     }
 
     #[test]

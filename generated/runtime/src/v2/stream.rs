@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime};
 
-use crate::exchange::new_idempotency_key;
+use crate::random;
 use crate::{Client, DateTime, Decode, Error, Json, Request, Secret};
 
 /// What [`MeterEventStream`] needs of a meter event session (the generated
@@ -184,7 +184,7 @@ impl<S: StreamSession, P: ?Sized> MeterEventStream<S, P> {
     pub fn send(&self, events: &P) -> impl Future<Output = Result<(), Error>> + Send + '_ {
         let mut request = (self.request)(events);
         if request.options().idempotency_key.is_none() {
-            request = request.idempotency_key(new_idempotency_key());
+            request = request.idempotency_key(random::idempotency_key());
         }
         self.deliver(request)
     }
