@@ -66,14 +66,11 @@ pub mod resources;
 /// see [`rt::webhook`].
 #[cfg(feature = "webhook")]
 pub mod webhook {
-    use std::time::{Duration, SystemTime};
-
     use crate::resources::event::Event;
     pub use crate::rt::v2::EventNotification;
     pub use crate::rt::webhook::{
-        parse_event_notification, parse_event_notification_at, parse_event_notification_with,
-        sign_test_payload, verify_signature, Options, WebhookError, DEFAULT_TOLERANCE,
-        SIGNATURE_HEADER,
+        parse_event_notification, parse_event_notification_with, sign_test_payload,
+        verify_signature, Options, WebhookError, DEFAULT_TOLERANCE, SIGNATURE_HEADER,
     };
 
     /// Verifies `signature_header` over `payload` (the raw request body) with `secret`, with
@@ -84,17 +81,6 @@ pub mod webhook {
         secret: &str,
     ) -> Result<Event, WebhookError> {
         crate::rt::webhook::construct_event(payload, signature_header, secret)
-    }
-
-    /// [`construct_event`] with the tolerance and the current time given (tests, replays).
-    pub fn construct_event_at(
-        payload: &str,
-        signature_header: &str,
-        secret: &str,
-        tolerance: Duration,
-        now: SystemTime,
-    ) -> Result<Event, WebhookError> {
-        crate::rt::webhook::construct_event_at(payload, signature_header, secret, tolerance, now)
     }
 
     /// [`construct_event`] with every option.

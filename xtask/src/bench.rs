@@ -452,14 +452,15 @@ fn cold_builds(out: &generator::Output, generated_lines: usize) -> Result<()> {
     Ok(())
 }
 
-/// The floor under a types-only build: the runtime's JSON reader (`rt/json.rs` and the
-/// unknown-field store `rt/object.rs`) in a crate of its own, with the same dependencies and
+/// The floor under a types-only build: the runtime's JSON reader (`rt/json.rs`, `rt/json/`,
+/// the unknown-field store `rt/extra.rs` and the keys it reads, `rt/object.rs`) in a crate of
+/// its own, with the same dependencies and
 /// nothing else. Every lossless typed decoder needs it, whatever the selection; its ratio to
 /// the types-only dependency build (`base`) is what no generated code can go below.
 fn reader_floor(generated: &Path, dir: &Path, base: &Stat) -> Result<()> {
     crate::whole_api::scratch_crate(dir, None)?;
-    std::fs::create_dir_all(dir.join("src/rt"))?;
-    for file in ["json.rs", "object.rs"] {
+    std::fs::create_dir_all(dir.join("src/rt/json"))?;
+    for file in ["json.rs", "json/reader.rs", "extra.rs", "object.rs"] {
         std::fs::copy(
             generated.join("runtime/src").join(file),
             dir.join("src/rt").join(file),
@@ -471,10 +472,11 @@ fn reader_floor(generated: &Path, dir: &Path, base: &Stat) -> Result<()> {
         "//! The generated crate's JSON reader alone.\n\
          #![allow(dead_code)]\n\
          pub mod rt {\n\
+             mod extra;\n\
              mod json;\n\
              mod object;\n\
+             pub use extra::Extra;\n\
              pub use json::{from_json, Decode, DecodeError, Reader};\n\
-             pub use object::Extra;\n\
              pub type Json = serde_json::Value;\n\
              pub type Number = serde_json::Number;\n\
          }\n",
@@ -484,7 +486,7 @@ fn reader_floor(generated: &Path, dir: &Path, base: &Stat) -> Result<()> {
         .map(|_| build(dir, Some(&[]), false))
         .collect();
     println!(
-        "  floor: the JSON reader alone (rt/json.rs, rt/object.rs), vs the types-only dependencies"
+        "  floor: the JSON reader alone (rt/json.rs, rt/extra.rs), vs the types-only dependencies"
     );
     Stat::of(own?).row("  the crate alone, reader only", base);
     let _ = std::fs::remove_dir_all(dir.join("target"));

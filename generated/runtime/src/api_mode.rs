@@ -2,7 +2,7 @@
 //! answer read. Everything else about a request is the same for both.
 
 #[cfg(feature = "client")]
-use crate::{error::api_error_of, ErrorKind, Method};
+use crate::{api_error::v1::api_error_of, ErrorKind, Method};
 use crate::{Form, ToForm};
 
 /// Which of Stripe's APIs a request goes to, told by its path as stripe-node's `getAPIMode`

@@ -16,8 +16,7 @@ use super::exchange::{Exchange, Step};
 use super::paginate::Pages;
 use super::transport::reqwest_impl;
 use super::{
-    AppInfo, Error, HttpRequest, HttpResponse, Page, Request, SearchResult, TransportError,
-    TransportErrorKind,
+    AppInfo, Error, HttpRequest, HttpResponse, Page, Request, TransportError, TransportErrorKind,
 };
 
 /// A blocking HTTP stack for [`Client`]: the synchronous twin of
@@ -162,15 +161,6 @@ impl Client {
     /// pages as needed, as [`rt::Paginator`](super::Paginator) does; see [`Paginator`].
     pub fn paginate<'a, P: Page + 'a>(&'a self, first: Request<P>) -> Paginator<'a, P::Item> {
         Paginator::new(self, Pages::new(first))
-    }
-
-    /// Iterates over every object of the search that `first` requests, following `next_page`:
-    /// the same as [`Client::paginate`], which takes searches too.
-    pub fn paginate_search<'a, T: 'a>(
-        &'a self,
-        first: Request<SearchResult<T>>,
-    ) -> Paginator<'a, T> {
-        self.paginate(first)
     }
 }
 

@@ -41,7 +41,7 @@ impl UndecodedObject {
 
 impl serde::Serialize for UndecodedObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::object::Raw(&self.text).serialize(serializer)
+        crate::extra::Raw(&self.text).serialize(serializer)
     }
 }
 

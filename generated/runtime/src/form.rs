@@ -130,7 +130,7 @@ impl Form {
 
 /// Percent-encodes one path segment, such as an object id: everything but unreserved
 /// characters is encoded, including `/`, `?` and `#`.
-pub fn encode_path(segment: &str) -> String {
+pub(crate) fn encode_path(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     encode_into(&mut out, segment, false);
     out

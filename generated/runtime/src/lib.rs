@@ -2,11 +2,11 @@
 //! written once by hand. Users reach it as `stripe_typed::rt`.
 //!
 //! Generated modules describe Stripe objects and operations; everything they share lives here
-//! once: decoding ([`Decode`], [`from_json`]), form and path encoding ([`Form`], [`ToForm`], [`Path`], [`encode_path`]),
+//! once: decoding ([`Decode`], [`from_json`]), form and path encoding ([`Form`], [`ToForm`], [`Path`]),
 //! JSON request bodies for Stripe's v2 API ([`ToJson`], [`JsonWriter`]),
 //! file uploads and binary responses ([`FileUpload`], [`Bytes`]), the serde glue for
 //! Stripe's shapes ([`Expandable`], [`Clearable`], [`List`], [`SearchResult`], [`Secret`],
-//! [`Timestamp`], [`double_option`], [`WireEnum`]), v2's string formats ([`DateTime`],
+//! [`Timestamp`], [`WireEnum`]), v2's string formats ([`DateTime`],
 //! [`Decimal`]), request descriptions ([`Request`]), errors
 //! ([`Error`], [`ErrorKind`], [`ApiError`]), the shapes of Stripe's v2 API ([`v2`]: its list
 //! pages, deleted objects, errors and thin events), and with features: the clients that execute
@@ -28,23 +28,34 @@
 //! # }
 //! ```
 //!
-//! Everything documented here is the public API, under semver. Items hidden from the docs
-//! (`impl_wire_enum!`, `impl_id!`, `decode_object`, `__private`) exist for the generated crate
-//! of the same version and may change in any release.
+//! Everything documented here is the public API, under semver. What is hidden from the docs
+//! (`__private`, and the macros `impl_wire_enum!` and `impl_id!` it re-exports) exists for the
+//! generated crate of the same version and may change in any release.
 
+// Every `pub` item is reachable from the root, so that what is public is what the docs list.
+#![warn(unreachable_pub)]
+
+mod api_error;
 mod api_mode;
 #[cfg(feature = "client")]
 mod app_info;
+mod clearable;
+#[cfg(feature = "client")]
+mod client;
 #[cfg(feature = "client")]
 mod config;
 mod error;
 mod event;
 #[cfg(feature = "client")]
 mod exchange;
+mod expandable;
+mod extra;
 mod form;
 mod formats;
+mod id;
 mod json;
 mod json_writer;
+mod list;
 mod multipart;
 mod object;
 #[cfg(feature = "client")]
@@ -54,16 +65,14 @@ mod paginate;
 mod path;
 #[cfg(feature = "client")]
 mod random;
+mod redact;
 mod request;
 #[cfg(feature = "client")]
 mod retry;
+mod timestamp;
 mod transport;
-mod types;
 mod upload;
-mod wire;
-
-#[cfg(feature = "client")]
-mod client;
+mod wire_enum;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
@@ -76,47 +85,49 @@ pub mod webhook;
 
 pub mod v2;
 
+pub use api_error::v1::{ApiError, ApiErrorType};
 #[cfg(feature = "client")]
 pub use app_info::AppInfo;
+pub use clearable::Clearable;
 #[cfg(feature = "client")]
 pub use client::Client;
-pub use error::{ApiError, ApiErrorType, Error, ErrorKind, BODY_EXCERPT};
+pub use error::{Error, ErrorKind, BODY_EXCERPT};
 pub use event::UndecodedObject;
-pub use form::{encode_path, Form, ToForm};
+pub use expandable::{Expandable, HasId};
+pub use extra::Extra;
+pub use form::{Form, ToForm};
 pub use formats::{DateTime, DateTimeError, Decimal, DecimalError};
-#[doc(hidden)]
-pub use json::deserialize_via_json;
 pub use json::{from_json, Decode, DecodeError, Reader, MAX_DEPTH};
 pub use json_writer::{JsonWriter, ToJson};
-pub use object::Extra;
+pub use list::{List, SearchResult};
 #[cfg(feature = "client")]
 pub use observe::Attempt;
 #[cfg(feature = "client")]
 pub use paginate::{Page, Paginator};
 pub use path::Path;
+pub use redact::Secret;
 pub use request::{Method, Request, RequestOptions};
 #[cfg(feature = "client")]
 pub use retry::{Retry, RetryReason};
+pub use timestamp::Timestamp;
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
 pub use transport::{
     BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
 };
-pub use types::{
-    double_option, Clearable, Expandable, HasId, List, SearchResult, Secret, Timestamp,
-};
 pub use upload::{Bytes, FileUpload, DEFAULT_MAX_UPLOAD_BYTES};
-pub use wire::WireEnum;
+pub use wire_enum::WireEnum;
 
-// Generated code calls `rt::impl_wire_enum!(X);` and `rt::impl_id!(X);` (exported at the
-// crate's root) and this: users see only what they produce.
-#[doc(hidden)]
-pub use event::decode_object;
-
-/// What the macros name, so that a crate using them needs no dependency of its own.
+/// What generated code calls and no user needs: the macros that write a wire enum's or an
+/// id's API (`#[macro_export]` also puts them at the root, hidden), the serde glue they and
+/// the models name (so that a generated crate needs no serde dependency of its own), and the
+/// decoding of an event's object. Not under semver: it changes with the generator.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::wire::WireVisitor;
+    pub use crate::event::decode_object;
+    pub use crate::json::deserialize_via_json;
+    pub use crate::wire_enum::WireVisitor;
+    pub use crate::{impl_id, impl_wire_enum};
     pub use serde;
 }
 

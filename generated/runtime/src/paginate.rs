@@ -21,41 +21,55 @@ use super::{v2, BoxFuture, Client, Error, ErrorKind, HasId, List, Request, Searc
 /// A page of results that the clients can page through (`client.paginate(request)`): a v1
 /// [`List`] of objects with ids, a [`SearchResult`], or a [`v2::List`].
 ///
-/// It is implemented by those three only (it is sealed); its methods are the clients'
-/// business and hidden from the docs.
-pub trait Page: Sized + sealed::Sealed {
+/// It is implemented by those three only (it is sealed): how a page leads to the next one is
+/// the clients' business.
+pub trait Page: sealed::Turn<Object = <Self as Page>::Item> {
     /// The type of the objects on a page.
     type Item;
+}
 
-    /// Whether paging from `first` goes backwards: a v1 list whose first request sets
-    /// `ending_before` but not `starting_after`.
-    #[doc(hidden)]
-    fn backwards(first: &Request<Self>) -> bool {
-        let _ = first;
-        false
-    }
+impl<T: HasId> Page for List<T> {
+    type Item = T;
+}
 
-    /// This page's objects in iteration order, and the request for the page after it,
-    /// derived from `sent` (the request that fetched this page); `None` after the last page.
-    /// A page that says more objects follow but gives no usable cursor fails with
-    /// [`ErrorKind::Pagination`]: at once (v1, whose objects are then not returned), or after
-    /// its objects, as the next page's outcome (a v2 page whose `next_page_url` is refused).
-    #[doc(hidden)]
-    fn turn(self, sent: Request<()>, backwards: bool) -> Result<Turn<Self::Item>, Error>;
+impl<T> Page for SearchResult<T> {
+    type Item = T;
+}
+
+impl<T> Page for v2::List<T> {
+    type Item = T;
 }
 
 mod sealed {
-    /// Only the runtime's page types are pages.
-    pub trait Sealed {}
-    impl<T> Sealed for crate::List<T> {}
-    impl<T> Sealed for crate::SearchResult<T> {}
-    impl<T> Sealed for crate::v2::List<T> {}
+    use super::{Error, Request, Turn as Next};
+
+    /// How a page leads to the next: in a private module, so that only the runtime's page
+    /// types implement it and nobody outside calls it.
+    pub trait Turn: Sized {
+        /// The type of the objects on a page: `Page::Item`.
+        type Object;
+
+        /// Whether paging from `first` goes backwards: a v1 list whose first request sets
+        /// `ending_before` but not `starting_after`.
+        fn backwards(first: &Request<Self>) -> bool {
+            let _ = first;
+            false
+        }
+
+        /// This page's objects in iteration order, and the request for the page after it,
+        /// derived from `sent` (the request that fetched this page); `None` after the last
+        /// page. A page that says more objects follow but gives no usable cursor fails with
+        /// `ErrorKind::Pagination`: at once (v1, whose objects are then not returned), or after
+        /// its objects, as the next page's outcome (a v2 page whose `next_page_url` is
+        /// refused).
+        fn turn(self, sent: Request<()>, backwards: bool) -> Result<Next<Self::Object>, Error>;
+    }
 }
 
 /// A v1 list: the next request sets `starting_after` (or `ending_before`, paging backwards)
 /// to the id of the page's last object in iteration order, while `has_more` says more follow.
-impl<T: HasId> Page for List<T> {
-    type Item = T;
+impl<T: HasId> sealed::Turn for List<T> {
+    type Object = T;
 
     fn backwards(first: &Request<Self>) -> bool {
         first.has_query_param("ending_before") && !first.has_query_param("starting_after")
@@ -89,8 +103,8 @@ impl<T: HasId> Page for List<T> {
 }
 
 /// A search: the next request sets `page` to the result's `next_page`.
-impl<T> Page for SearchResult<T> {
-    type Item = T;
+impl<T> sealed::Turn for SearchResult<T> {
+    type Object = T;
 
     fn turn(self, sent: Request<()>, _: bool) -> Result<Turn<T>, Error> {
         if self.data.is_empty() || !self.has_more {
@@ -107,8 +121,8 @@ impl<T> Page for SearchResult<T> {
 /// host, checked first: see [`Paginator`]), with the first request's options, until it is
 /// `null`. As in stripe-node's `V2ListIterator`, an empty page with a `next_page_url` does not
 /// end paging. A refused URL does not cost the page its objects: the error comes after them.
-impl<T> Page for v2::List<T> {
-    type Item = T;
+impl<T> sealed::Turn for v2::List<T> {
+    type Object = T;
 
     fn turn(self, sent: Request<()>, _: bool) -> Result<Turn<T>, Error> {
         let next = match self.next_page_url {
@@ -489,15 +503,6 @@ impl Client {
     /// ```
     pub fn paginate<'a, P: Page + 'a>(&'a self, first: Request<P>) -> Paginator<'a, P::Item> {
         Paginator::new(self, Pages::new(first))
-    }
-
-    /// Pages through the search results that `first` requests, following `next_page`: the
-    /// same as [`Client::paginate`], which takes searches too.
-    pub fn paginate_search<'a, T: 'a>(
-        &'a self,
-        first: Request<SearchResult<T>>,
-    ) -> Paginator<'a, T> {
-        self.paginate(first)
     }
 }
 

@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
+use crate::api_error::error_code_of;
 use crate::api_mode::ApiMode;
-use crate::error::error_code_of;
 use crate::{HttpResponse, TransportError, TransportErrorKind};
 
 /// Whether a call is attempted again after an attempt.

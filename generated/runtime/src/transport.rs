@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use super::redact::{redacted_headers, RedactedUrl};
 use super::Method;
 
 /// A boxed, sendable future, as returned by [`Transport`]'s methods.
@@ -53,7 +54,6 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
-/// A URL with its query values left out: `https://api.stripe.com/v1/x?client_secret=…`.
 /// An absolute URL's path (from the first `/` after the host; `/` when there is none) and
 /// its query string (empty when there is none): what the observer reports and the test
 /// double records.
@@ -63,40 +63,6 @@ pub(crate) fn split_url(url: &str) -> (&str, &str) {
     let (before_query, query) = after_scheme.split_once('?').unwrap_or((after_scheme, ""));
     let path = before_query.find('/').map_or("/", |at| &before_query[at..]);
     (path, query)
-}
-
-/// `headers` for `Debug`: the `Authorization` header's value (the secret key) left out.
-pub(crate) fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            if name.eq_ignore_ascii_case("authorization") {
-                (name.as_str(), "<redacted>")
-            } else {
-                (name.as_str(), value.as_str())
-            }
-        })
-        .collect()
-}
-
-/// A URL for `Debug`: its query string's parameter names only.
-pub(crate) struct RedactedUrl<'a>(pub(crate) &'a str);
-
-impl fmt::Debug for RedactedUrl<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some((base, query)) = self.0.split_once('?') else {
-            return fmt::Debug::fmt(self.0, f);
-        };
-        let mut text = format!("{base}?");
-        for (i, pair) in query.split('&').enumerate() {
-            if i > 0 {
-                text.push('&');
-            }
-            text.push_str(pair.split('=').next().unwrap_or_default());
-            text.push_str("=…");
-        }
-        fmt::Debug::fmt(&text, f)
-    }
 }
 
 /// One HTTP response, whatever its status.
@@ -412,27 +378,6 @@ pub(crate) mod reqwest_impl {
 mod tests {
     use super::reqwest_impl::is_certificate_error;
     use super::*;
-
-    #[test]
-    fn debug_leaves_out_the_key_and_query_values() {
-        let request = HttpRequest {
-            method: Method::Get,
-            url: "https://api.stripe.com/v1/payment_intents/pi_1?client_secret=pi_1_secret_2&expand[0]=x"
-                .to_owned(),
-            headers: vec![("Authorization".to_owned(), "Bearer sk_test_9".to_owned())],
-            body: b"card[number]=4242424242424242".to_vec(),
-            timeout: Duration::from_secs(1),
-            max_response_bytes: 1,
-        };
-        let debug = format!("{request:?}");
-        for secret in ["sk_test_9", "secret_2", "4242"] {
-            assert!(!debug.contains(secret), "{secret} in {debug}");
-        }
-        assert!(
-            debug.contains("/v1/payment_intents/pi_1?client_secret=…&expand[0]=…"),
-            "{debug}"
-        );
-    }
 
     #[test]
     fn certificate_errors_are_found_inside_io_errors() {

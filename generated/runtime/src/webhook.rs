@@ -196,18 +196,6 @@ pub fn construct_event<E: Event>(
     construct_event_with(payload, signature_header, secret, &Options::default())
 }
 
-/// [`construct_event`] with the tolerance and the current time given (tests, replays).
-pub fn construct_event_at<E: Event>(
-    payload: &str,
-    signature_header: &str,
-    secret: &str,
-    tolerance: Duration,
-    now: SystemTime,
-) -> Result<E, WebhookError> {
-    let options = Options::new().tolerance(tolerance).now(now);
-    construct_event_with(payload, signature_header, secret, &options)
-}
-
 /// [`construct_event`] with every option.
 pub fn construct_event_with<E: Event>(
     payload: &str,
@@ -250,19 +238,6 @@ pub fn parse_event_notification(
     secret: &str,
 ) -> Result<EventNotification, WebhookError> {
     parse_event_notification_with(payload, signature_header, secret, &Options::default())
-}
-
-/// [`parse_event_notification`] with the tolerance and the current time given (tests,
-/// replays).
-pub fn parse_event_notification_at(
-    payload: &str,
-    signature_header: &str,
-    secret: &str,
-    tolerance: Duration,
-    now: SystemTime,
-) -> Result<EventNotification, WebhookError> {
-    let options = Options::new().tolerance(tolerance).now(now);
-    parse_event_notification_with(payload, signature_header, secret, &options)
 }
 
 /// [`parse_event_notification`] with every option (`ignore_api_version` does not apply: thin

@@ -289,7 +289,7 @@ fn object_arm(o: &ObjectVariant, pattern: TokenStream) -> TokenStream {
     };
     quote! {
         #[cfg(feature = #feature)]
-        #pattern => match rt::decode_object(r) {
+        #pattern => match rt::__private::decode_object(r) {
             Ok(Ok(typed)) => Ok(Self::#variant(#typed)),
             Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
             Err(e) => Err(e),

@@ -217,7 +217,7 @@ pub fn decode_impls(name: &TypeName, attrs: TokenStream, body: TokenStream) -> T
         #[cfg(feature = "serde")]
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::deserialize_via_json(deserializer)
+                rt::__private::deserialize_via_json(deserializer)
             }
         }
     }
@@ -243,7 +243,7 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
     quote! {
         #body
 
-        rt::impl_wire_enum!(#name);
+        rt::__private::impl_wire_enum!(#name);
     }
 }
 
@@ -416,7 +416,7 @@ pub fn emit_id(id: &IdType, linked: bool) -> TokenStream {
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct #name(String);
 
-        rt::impl_id!(#name);
+        rt::__private::impl_id!(#name);
     }
 }
 

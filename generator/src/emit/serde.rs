@@ -196,7 +196,7 @@ pub fn emit_object_serde_with(s: &Struct, decoding: Decoding) -> TokenStream {
         #[cfg(feature = "serde")]
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::deserialize_via_json(deserializer)
+                rt::__private::deserialize_via_json(deserializer)
             }
         }
 

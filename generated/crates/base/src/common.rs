@@ -62,7 +62,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountholder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -122,4 +122,4 @@ impl rt::WireEnum for BankConnectionsResourceAccountholderType {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(BankConnectionsResourceAccountholderType);
+rt::__private::impl_wire_enum!(BankConnectionsResourceAccountholderType);

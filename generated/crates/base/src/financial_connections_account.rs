@@ -10,7 +10,7 @@ use crate::rt;
 pub struct FinancialConnectionsAccountId(String);
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_id!(FinancialConnectionsAccountId);
+rt::__private::impl_id!(FinancialConnectionsAccountId);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 #[derive(Clone, Debug, PartialEq)]
@@ -81,7 +81,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountNumberDetail
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -131,7 +131,9 @@ impl rt::WireEnum for BankConnectionsResourceAccountNumberDetailsIdentifierType 
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(BankConnectionsResourceAccountNumberDetailsIdentifierType);
+rt::__private::impl_wire_enum!(
+    BankConnectionsResourceAccountNumberDetailsIdentifierType
+);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 /// Whether the account number is currently active and usable for transactions.
@@ -163,7 +165,7 @@ impl rt::WireEnum for BankConnectionsResourceAccountNumberDetailsStatus {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(BankConnectionsResourceAccountNumberDetailsStatus);
+rt::__private::impl_wire_enum!(BankConnectionsResourceAccountNumberDetailsStatus);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -191,7 +193,9 @@ impl rt::WireEnum for BankConnectionsResourceAccountNumberDetailsSupportedNetwor
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(BankConnectionsResourceAccountNumberDetailsSupportedNetworks);
+rt::__private::impl_wire_enum!(
+    BankConnectionsResourceAccountNumberDetailsSupportedNetworks
+);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 #[derive(Clone, Debug, PartialEq)]
@@ -261,7 +265,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -331,7 +335,7 @@ for BankConnectionsResourceBalanceApiResourceCashBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -388,7 +392,7 @@ for BankConnectionsResourceBalanceApiResourceCreditBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -460,7 +464,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalanceRefresh {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -512,7 +516,7 @@ impl rt::WireEnum for BankConnectionsResourceBalanceRefreshStatus {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(BankConnectionsResourceBalanceRefreshStatus);
+rt::__private::impl_wire_enum!(BankConnectionsResourceBalanceRefreshStatus);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 /// The `type` of the balance. An additional hash is included on the balance with a name matching this value.
@@ -544,7 +548,7 @@ impl rt::WireEnum for BankConnectionsResourceBalanceType {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(BankConnectionsResourceBalanceType);
+rt::__private::impl_wire_enum!(BankConnectionsResourceBalanceType);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 /// Schema `bank_connections_resource_ownership_refresh`: the same type as [`BankConnectionsResourceBalanceRefresh`], which has the same shape.
@@ -619,7 +623,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceTransactionRefresh 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -686,7 +690,7 @@ impl rt::WireEnum for FinancialConnectionsAccountCategory {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(FinancialConnectionsAccountCategory);
+rt::__private::impl_wire_enum!(FinancialConnectionsAccountCategory);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -728,7 +732,7 @@ impl rt::WireEnum for FinancialConnectionsAccountPermissions {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(FinancialConnectionsAccountPermissions);
+rt::__private::impl_wire_enum!(FinancialConnectionsAccountPermissions);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 /// The status of the link to the account.
@@ -763,7 +767,7 @@ impl rt::WireEnum for FinancialConnectionsAccountStatus {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(FinancialConnectionsAccountStatus);
+rt::__private::impl_wire_enum!(FinancialConnectionsAccountStatus);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 /// If `category` is `cash`, one of:
@@ -827,7 +831,7 @@ impl rt::WireEnum for FinancialConnectionsAccountSubcategory {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(FinancialConnectionsAccountSubcategory);
+rt::__private::impl_wire_enum!(FinancialConnectionsAccountSubcategory);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -855,7 +859,7 @@ impl rt::WireEnum for FinancialConnectionsAccountSubscriptions {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(FinancialConnectionsAccountSubscriptions);
+rt::__private::impl_wire_enum!(FinancialConnectionsAccountSubscriptions);
 
 #[cfg(feature = "reach-1bd5d5a2")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -886,4 +890,4 @@ impl rt::WireEnum for FinancialConnectionsAccountSupportedPaymentMethodTypes {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
-rt::impl_wire_enum!(FinancialConnectionsAccountSupportedPaymentMethodTypes);
+rt::__private::impl_wire_enum!(FinancialConnectionsAccountSupportedPaymentMethodTypes);

@@ -10,7 +10,7 @@ use crate::rt;
 pub struct V2CoreEventId(String);
 
 #[cfg(feature = "reach-dc7876bb")]
-rt::impl_id!(V2CoreEventId);
+rt::__private::impl_id!(V2CoreEventId);
 
 #[cfg(feature = "reach-dc7876bb")]
 /// Reason for the event.
@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreEventReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -128,7 +128,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreEventReasonRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -171,7 +171,7 @@ impl rt::WireEnum for V2CoreEventReasonType {
 }
 
 #[cfg(feature = "reach-dc7876bb")]
-rt::impl_wire_enum!(V2CoreEventReasonType);
+rt::__private::impl_wire_enum!(V2CoreEventReasonType);
 
 #[cfg(feature = "reach-dc7876bb")]
 /// Object containing the reference to API resource relevant to the event.
@@ -226,7 +226,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreEventRelatedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 

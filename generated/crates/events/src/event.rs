@@ -171,7 +171,7 @@ impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -293,7 +293,7 @@ impl<'de> serde::Deserialize<'de> for NotificationEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -374,7 +374,7 @@ impl EventObject {
         match event_type {
             #[cfg(feature = "file")]
             EventType::FileCreated => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => Ok(Self::File(Box::new(typed))),
                     Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
                     Err(e) => Err(e),
@@ -390,7 +390,7 @@ impl EventObject {
             | EventType::FinancialConnectionsAccountRefreshedOwnership
             | EventType::FinancialConnectionsAccountRefreshedTransactions
             | EventType::FinancialConnectionsAccountUpcomingAccountNumberExpiry => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => {
                         Ok(Self::FinancialConnectionsAccount(Box::new(typed)))
                     }

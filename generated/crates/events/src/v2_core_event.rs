@@ -97,7 +97,7 @@ impl rt::Decode for ThinEventObject {
         match object.as_deref() {
             #[cfg(feature = "file")]
             Some("file") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => Ok(Self::File(Box::new(typed))),
                     Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
                     Err(e) => Err(e),
@@ -105,7 +105,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "financial_connections_account")]
             Some("financial_connections.account") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => {
                         Ok(Self::FinancialConnectionsAccount(Box::new(typed)))
                     }
@@ -115,7 +115,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "financial_connections_session")]
             Some("financial_connections.session") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => {
                         Ok(Self::FinancialConnectionsSession(Box::new(typed)))
                     }
@@ -125,7 +125,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "v2_billing_meter_event")]
             Some("v2.billing.meter_event") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => Ok(Self::V2BillingMeterEvent(Box::new(typed))),
                     Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
                     Err(e) => Err(e),
@@ -133,7 +133,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "v2_billing_meter_event_adjustment")]
             Some("v2.billing.meter_event_adjustment") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => {
                         Ok(Self::V2BillingMeterEventAdjustment(Box::new(typed)))
                     }
@@ -143,7 +143,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "v2_billing_meter_event_session")]
             Some("v2.billing.meter_event_session") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => {
                         Ok(Self::V2BillingMeterEventSession(Box::new(typed)))
                     }
@@ -153,7 +153,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "v2_core_account")]
             Some("v2.core.account") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => Ok(Self::V2CoreAccount(Box::new(typed))),
                     Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
                     Err(e) => Err(e),
@@ -161,7 +161,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "v2_core_account_link")]
             Some("v2.core.account_link") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => Ok(Self::V2CoreAccountLink(Box::new(typed))),
                     Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
                     Err(e) => Err(e),
@@ -169,7 +169,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "v2_core_account_person")]
             Some("v2.core.account_person") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => Ok(Self::V2CoreAccountPerson(Box::new(typed))),
                     Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
                     Err(e) => Err(e),
@@ -177,7 +177,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "v2_core_account_person_token")]
             Some("v2.core.account_person_token") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => Ok(Self::V2CoreAccountPersonToken(Box::new(typed))),
                     Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
                     Err(e) => Err(e),
@@ -185,7 +185,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "v2_core_account_token")]
             Some("v2.core.account_token") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => Ok(Self::V2CoreAccountToken(Box::new(typed))),
                     Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
                     Err(e) => Err(e),
@@ -193,7 +193,7 @@ impl rt::Decode for ThinEventObject {
             }
             #[cfg(feature = "v2_core_event_destination")]
             Some("v2.core.event_destination") => {
-                match rt::decode_object(r) {
+                match rt::__private::decode_object(r) {
                     Ok(Ok(typed)) => Ok(Self::V2CoreEventDestination(Box::new(typed))),
                     Ok(Err(kept)) => Ok(Self::Undecoded(kept)),
                     Err(e) => Err(e),
@@ -215,6 +215,6 @@ impl<'de> serde::Deserialize<'de> for ThinEventObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }

@@ -10,7 +10,7 @@ use crate::rt;
 pub struct EventId(String);
 
 #[cfg(feature = "event")]
-rt::impl_id!(EventId);
+rt::__private::impl_id!(EventId);
 
 #[cfg(feature = "event")]
 #[derive(Clone, Debug, PartialEq)]
@@ -55,7 +55,7 @@ impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1166,7 +1166,7 @@ impl rt::WireEnum for EventType {
 }
 
 #[cfg(feature = "event")]
-rt::impl_wire_enum!(EventType);
+rt::__private::impl_wire_enum!(EventType);
 
 #[cfg(feature = "event")]
 /// Parameters of `Event::list`.

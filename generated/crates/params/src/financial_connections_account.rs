@@ -209,7 +209,7 @@ impl rt::WireEnum for RefreshFinancialConnectionsAccountFeatures {
 }
 
 #[cfg(feature = "financial_connections_account")]
-rt::impl_wire_enum!(RefreshFinancialConnectionsAccountFeatures);
+rt::__private::impl_wire_enum!(RefreshFinancialConnectionsAccountFeatures);
 
 #[cfg(feature = "financial_connections_account")]
 /// Parameters of `FinancialConnectionsAccount::retrieve`.

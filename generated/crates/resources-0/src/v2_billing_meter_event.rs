@@ -119,7 +119,7 @@ impl<'de> serde::Deserialize<'de> for V2BillingMeterEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 

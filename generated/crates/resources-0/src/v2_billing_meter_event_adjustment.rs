@@ -123,7 +123,7 @@ impl<'de> serde::Deserialize<'de> for V2BillingMeterEventAdjustment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -151,7 +151,7 @@ impl serde::Serialize for V2BillingMeterEventAdjustment {
 pub struct V2BillingMeterEventAdjustmentId(String);
 
 #[cfg(feature = "v2_billing_meter_event_adjustment")]
-rt::impl_id!(V2BillingMeterEventAdjustmentId);
+rt::__private::impl_id!(V2BillingMeterEventAdjustmentId);
 
 #[cfg(feature = "v2_billing_meter_event_adjustment")]
 /// Specifies which event to cancel.
@@ -196,7 +196,7 @@ impl<'de> serde::Deserialize<'de> for V2BillingMeterEventAdjustmentCancel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -241,7 +241,7 @@ impl rt::WireEnum for V2BillingMeterEventAdjustmentStatus {
 }
 
 #[cfg(feature = "v2_billing_meter_event_adjustment")]
-rt::impl_wire_enum!(V2BillingMeterEventAdjustmentStatus);
+rt::__private::impl_wire_enum!(V2BillingMeterEventAdjustmentStatus);
 
 #[cfg(feature = "v2_billing_meter_event_adjustment")]
 /// Open Enum. Specifies whether to cancel a single event or a range of events for a time period. Time period cancellation is not supported yet.
@@ -270,7 +270,7 @@ impl rt::WireEnum for V2BillingMeterEventAdjustmentType {
 }
 
 #[cfg(feature = "v2_billing_meter_event_adjustment")]
-rt::impl_wire_enum!(V2BillingMeterEventAdjustmentType);
+rt::__private::impl_wire_enum!(V2BillingMeterEventAdjustmentType);
 
 #[cfg(feature = "v2_billing_meter_event_adjustment")]
 /// Parameters of [`V2BillingMeterEventAdjustment::create`].

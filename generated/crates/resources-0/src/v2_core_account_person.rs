@@ -192,7 +192,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPerson {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -308,7 +308,7 @@ impl serde::Serialize for V2CoreAccountPerson {
 pub struct V2CoreAccountPersonId(String);
 
 #[cfg(feature = "v2_core_account_person")]
-rt::impl_id!(V2CoreAccountPersonId);
+rt::__private::impl_id!(V2CoreAccountPersonId);
 
 #[cfg(feature = "v2_core_account_person")]
 #[derive(Clone, Debug, PartialEq)]
@@ -387,7 +387,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonAdditionalAddresses {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -464,7 +464,7 @@ impl rt::WireEnum for V2CoreAccountPersonAdditionalAddressesPurpose {
 }
 
 #[cfg(feature = "v2_core_account_person")]
-rt::impl_wire_enum!(V2CoreAccountPersonAdditionalAddressesPurpose);
+rt::__private::impl_wire_enum!(V2CoreAccountPersonAdditionalAddressesPurpose);
 
 #[cfg(feature = "v2_core_account_person")]
 #[derive(Clone, Debug, PartialEq)]
@@ -523,7 +523,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonAdditionalNames {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -583,7 +583,7 @@ impl rt::WireEnum for V2CoreAccountPersonAdditionalNamesPurpose {
 }
 
 #[cfg(feature = "v2_core_account_person")]
-rt::impl_wire_enum!(V2CoreAccountPersonAdditionalNamesPurpose);
+rt::__private::impl_wire_enum!(V2CoreAccountPersonAdditionalNamesPurpose);
 
 #[cfg(feature = "v2_core_account_person")]
 /// Attestations of accepted terms of service agreements.
@@ -621,7 +621,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonAdditionalTermsOfServic
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -690,7 +690,7 @@ for V2CoreAccountPersonAdditionalTermsOfServiceAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -788,7 +788,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -890,7 +890,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonDateOfBirth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -974,7 +974,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonDocuments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1085,7 +1085,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonDocumentsPrimaryVerific
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1150,7 +1150,7 @@ for V2CoreAccountPersonDocumentsPrimaryVerificationFrontBack {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1197,7 +1197,7 @@ impl rt::WireEnum for V2CoreAccountPersonDocumentsPrimaryVerificationType {
 }
 
 #[cfg(feature = "v2_core_account_person")]
-rt::impl_wire_enum!(V2CoreAccountPersonDocumentsPrimaryVerificationType);
+rt::__private::impl_wire_enum!(V2CoreAccountPersonDocumentsPrimaryVerificationType);
 
 #[cfg(feature = "v2_core_account_person")]
 /// A document showing address, either a passport, local ID card, or utility bill from a well-known utility company.
@@ -1265,7 +1265,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonDocumentsVisa {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1308,7 +1308,7 @@ impl rt::WireEnum for V2CoreAccountPersonDocumentsVisaType {
 }
 
 #[cfg(feature = "v2_core_account_person")]
-rt::impl_wire_enum!(V2CoreAccountPersonDocumentsVisaType);
+rt::__private::impl_wire_enum!(V2CoreAccountPersonDocumentsVisaType);
 
 #[cfg(feature = "v2_core_account_person")]
 #[derive(Clone, Debug, PartialEq)]
@@ -1349,7 +1349,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonIdNumbers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1697,7 +1697,7 @@ impl rt::WireEnum for V2CoreAccountPersonIdNumbersType {
 }
 
 #[cfg(feature = "v2_core_account_person")]
-rt::impl_wire_enum!(V2CoreAccountPersonIdNumbersType);
+rt::__private::impl_wire_enum!(V2CoreAccountPersonIdNumbersType);
 
 #[cfg(feature = "v2_core_account_person")]
 /// The person's gender (International regulations require either "male" or "female").
@@ -1729,7 +1729,7 @@ impl rt::WireEnum for V2CoreAccountPersonLegalGender {
 }
 
 #[cfg(feature = "v2_core_account_person")]
-rt::impl_wire_enum!(V2CoreAccountPersonLegalGender);
+rt::__private::impl_wire_enum!(V2CoreAccountPersonLegalGender);
 
 #[cfg(feature = "v2_core_account_person")]
 /// The person's political exposure.
@@ -1761,7 +1761,7 @@ impl rt::WireEnum for V2CoreAccountPersonPoliticalExposure {
 }
 
 #[cfg(feature = "v2_core_account_person")]
-rt::impl_wire_enum!(V2CoreAccountPersonPoliticalExposure);
+rt::__private::impl_wire_enum!(V2CoreAccountPersonPoliticalExposure);
 
 #[cfg(feature = "v2_core_account_person")]
 /// The relationship that this person has with the Account's business or legal entity.
@@ -1843,7 +1843,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonRelationship {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1941,7 +1941,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonScriptAddresses {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -2021,7 +2021,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonScriptNames {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -2089,7 +2089,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonScriptNamesKana {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 

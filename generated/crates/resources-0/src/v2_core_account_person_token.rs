@@ -92,7 +92,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountPersonToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -118,7 +118,7 @@ impl serde::Serialize for V2CoreAccountPersonToken {
 pub struct V2CoreAccountPersonTokenId(String);
 
 #[cfg(feature = "v2_core_account_person_token")]
-rt::impl_id!(V2CoreAccountPersonTokenId);
+rt::__private::impl_id!(V2CoreAccountPersonTokenId);
 
 #[cfg(feature = "v2_core_account_person_token")]
 /// Parameters of [`V2CoreAccountPersonToken::retrieve`].
@@ -516,7 +516,7 @@ impl rt::WireEnum for CreateV2CoreAccountPersonTokenAdditionalAddressesPurpose {
 }
 
 #[cfg(feature = "v2_core_account_person_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountPersonTokenAdditionalAddressesPurpose);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountPersonTokenAdditionalAddressesPurpose);
 
 #[cfg(feature = "v2_core_account_person_token")]
 #[derive(Clone, Debug, PartialEq)]
@@ -605,7 +605,7 @@ impl rt::WireEnum for CreateV2CoreAccountPersonTokenAdditionalNamesPurpose {
 }
 
 #[cfg(feature = "v2_core_account_person_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountPersonTokenAdditionalNamesPurpose);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountPersonTokenAdditionalNamesPurpose);
 
 #[cfg(feature = "v2_core_account_person_token")]
 /// Attestations of accepted terms of service agreements.
@@ -1025,7 +1025,9 @@ impl rt::WireEnum for CreateV2CoreAccountPersonTokenDocumentsPrimaryVerification
 }
 
 #[cfg(feature = "v2_core_account_person_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountPersonTokenDocumentsPrimaryVerificationType);
+rt::__private::impl_wire_enum!(
+    CreateV2CoreAccountPersonTokenDocumentsPrimaryVerificationType
+);
 
 #[cfg(feature = "v2_core_account_person_token")]
 /// A document showing address, either a passport, local ID card, or utility bill from a well-known utility company.
@@ -1104,7 +1106,7 @@ impl rt::WireEnum for CreateV2CoreAccountPersonTokenDocumentsVisaType {
 }
 
 #[cfg(feature = "v2_core_account_person_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountPersonTokenDocumentsVisaType);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountPersonTokenDocumentsVisaType);
 
 #[cfg(feature = "v2_core_account_person_token")]
 #[derive(Clone, Debug, PartialEq)]
@@ -1470,7 +1472,7 @@ impl rt::WireEnum for CreateV2CoreAccountPersonTokenIdNumbersType {
 }
 
 #[cfg(feature = "v2_core_account_person_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountPersonTokenIdNumbersType);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountPersonTokenIdNumbersType);
 
 #[cfg(feature = "v2_core_account_person_token")]
 /// The person's gender (International regulations require either "male" or "female").
@@ -1502,7 +1504,7 @@ impl rt::WireEnum for CreateV2CoreAccountPersonTokenLegalGender {
 }
 
 #[cfg(feature = "v2_core_account_person_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountPersonTokenLegalGender);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountPersonTokenLegalGender);
 
 #[cfg(feature = "v2_core_account_person_token")]
 /// The person's political exposure.
@@ -1534,7 +1536,7 @@ impl rt::WireEnum for CreateV2CoreAccountPersonTokenPoliticalExposure {
 }
 
 #[cfg(feature = "v2_core_account_person_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountPersonTokenPoliticalExposure);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountPersonTokenPoliticalExposure);
 
 #[cfg(feature = "v2_core_account_person_token")]
 /// The relationship that this person has with the Account's business or legal entity.

@@ -92,7 +92,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -118,7 +118,7 @@ impl serde::Serialize for V2CoreAccountToken {
 pub struct V2CoreAccountTokenId(String);
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_id!(V2CoreAccountTokenId);
+rt::__private::impl_id!(V2CoreAccountTokenId);
 
 #[cfg(feature = "v2_core_account_token")]
 /// Parameters of [`V2CoreAccountToken::retrieve`].
@@ -536,7 +536,7 @@ for CreateV2CoreAccountTokenIdentityAttestationsPersonsProvidedOwnershipExemptio
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     CreateV2CoreAccountTokenIdentityAttestationsPersonsProvidedOwnershipExemptionReason
 );
 
@@ -1783,7 +1783,9 @@ impl rt::WireEnum for CreateV2CoreAccountTokenIdentityBusinessDetailsIdNumbersTy
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountTokenIdentityBusinessDetailsIdNumbersType);
+rt::__private::impl_wire_enum!(
+    CreateV2CoreAccountTokenIdentityBusinessDetailsIdNumbersType
+);
 
 #[cfg(feature = "v2_core_account_token")]
 /// An estimate of the monthly revenue of the business.
@@ -2075,7 +2077,7 @@ impl rt::WireEnum for CreateV2CoreAccountTokenIdentityBusinessDetailsStructure {
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountTokenIdentityBusinessDetailsStructure);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountTokenIdentityBusinessDetailsStructure);
 
 #[cfg(feature = "v2_core_account_token")]
 /// The entity type.
@@ -2118,7 +2120,7 @@ impl rt::WireEnum for CreateV2CoreAccountTokenIdentityEntityType {
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountTokenIdentityEntityType);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountTokenIdentityEntityType);
 
 #[cfg(feature = "v2_core_account_token")]
 /// Information about the person represented by the account.
@@ -2493,7 +2495,7 @@ for CreateV2CoreAccountTokenIdentityIndividualAdditionalAddressesPurpose {
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     CreateV2CoreAccountTokenIdentityIndividualAdditionalAddressesPurpose
 );
 
@@ -2586,7 +2588,9 @@ impl rt::WireEnum for CreateV2CoreAccountTokenIdentityIndividualAdditionalNamesP
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountTokenIdentityIndividualAdditionalNamesPurpose);
+rt::__private::impl_wire_enum!(
+    CreateV2CoreAccountTokenIdentityIndividualAdditionalNamesPurpose
+);
 
 #[cfg(feature = "v2_core_account_token")]
 /// The individual's residential address.
@@ -2942,7 +2946,7 @@ for CreateV2CoreAccountTokenIdentityIndividualDocumentsPrimaryVerificationType {
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     CreateV2CoreAccountTokenIdentityIndividualDocumentsPrimaryVerificationType
 );
 
@@ -3023,7 +3027,9 @@ impl rt::WireEnum for CreateV2CoreAccountTokenIdentityIndividualDocumentsVisaTyp
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountTokenIdentityIndividualDocumentsVisaType);
+rt::__private::impl_wire_enum!(
+    CreateV2CoreAccountTokenIdentityIndividualDocumentsVisaType
+);
 
 #[cfg(feature = "v2_core_account_token")]
 #[derive(Clone, Debug, PartialEq)]
@@ -3389,7 +3395,7 @@ impl rt::WireEnum for CreateV2CoreAccountTokenIdentityIndividualIdNumbersType {
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountTokenIdentityIndividualIdNumbersType);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountTokenIdentityIndividualIdNumbersType);
 
 #[cfg(feature = "v2_core_account_token")]
 /// The individual's gender (International regulations require either "male" or "female").
@@ -3421,7 +3427,7 @@ impl rt::WireEnum for CreateV2CoreAccountTokenIdentityIndividualLegalGender {
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountTokenIdentityIndividualLegalGender);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountTokenIdentityIndividualLegalGender);
 
 #[cfg(feature = "v2_core_account_token")]
 /// The individual's political exposure.
@@ -3453,7 +3459,9 @@ impl rt::WireEnum for CreateV2CoreAccountTokenIdentityIndividualPoliticalExposur
 }
 
 #[cfg(feature = "v2_core_account_token")]
-rt::impl_wire_enum!(CreateV2CoreAccountTokenIdentityIndividualPoliticalExposure);
+rt::__private::impl_wire_enum!(
+    CreateV2CoreAccountTokenIdentityIndividualPoliticalExposure
+);
 
 #[cfg(feature = "v2_core_account_token")]
 /// The relationship that this individual has with the account's identity.

@@ -192,7 +192,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreEventDestination {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -253,7 +253,7 @@ impl serde::Serialize for V2CoreEventDestination {
 pub struct V2CoreEventDestinationId(String);
 
 #[cfg(feature = "v2_core_event_destination")]
-rt::impl_id!(V2CoreEventDestinationId);
+rt::__private::impl_id!(V2CoreEventDestinationId);
 
 #[cfg(feature = "v2_core_event_destination")]
 /// Amazon EventBridge configuration.
@@ -326,7 +326,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreEventDestinationAmazonEventbridge {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -384,7 +384,9 @@ impl rt::WireEnum for V2CoreEventDestinationAmazonEventbridgeAwsEventSourceStatu
 }
 
 #[cfg(feature = "v2_core_event_destination")]
-rt::impl_wire_enum!(V2CoreEventDestinationAmazonEventbridgeAwsEventSourceStatus);
+rt::__private::impl_wire_enum!(
+    V2CoreEventDestinationAmazonEventbridgeAwsEventSourceStatus
+);
 
 #[cfg(feature = "v2_core_event_destination")]
 /// Payload type of events being subscribed to.
@@ -416,7 +418,7 @@ impl rt::WireEnum for V2CoreEventDestinationEventPayload {
 }
 
 #[cfg(feature = "v2_core_event_destination")]
-rt::impl_wire_enum!(V2CoreEventDestinationEventPayload);
+rt::__private::impl_wire_enum!(V2CoreEventDestinationEventPayload);
 
 #[cfg(feature = "v2_core_event_destination")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -447,7 +449,7 @@ impl rt::WireEnum for V2CoreEventDestinationEventsFrom {
 }
 
 #[cfg(feature = "v2_core_event_destination")]
-rt::impl_wire_enum!(V2CoreEventDestinationEventsFrom);
+rt::__private::impl_wire_enum!(V2CoreEventDestinationEventsFrom);
 
 #[cfg(feature = "v2_core_event_destination")]
 /// Status. It can be set to either enabled or disabled.
@@ -479,7 +481,7 @@ impl rt::WireEnum for V2CoreEventDestinationStatus {
 }
 
 #[cfg(feature = "v2_core_event_destination")]
-rt::impl_wire_enum!(V2CoreEventDestinationStatus);
+rt::__private::impl_wire_enum!(V2CoreEventDestinationStatus);
 
 #[cfg(feature = "v2_core_event_destination")]
 /// Additional information about event destination status.
@@ -520,7 +522,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreEventDestinationStatusDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -579,7 +581,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreEventDestinationStatusDetailsDisable
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -624,7 +626,7 @@ impl rt::WireEnum for V2CoreEventDestinationStatusDetailsDisabledReason {
 }
 
 #[cfg(feature = "v2_core_event_destination")]
-rt::impl_wire_enum!(V2CoreEventDestinationStatusDetailsDisabledReason);
+rt::__private::impl_wire_enum!(V2CoreEventDestinationStatusDetailsDisabledReason);
 
 #[cfg(feature = "v2_core_event_destination")]
 /// Event destination type.
@@ -656,7 +658,7 @@ impl rt::WireEnum for V2CoreEventDestinationType {
 }
 
 #[cfg(feature = "v2_core_event_destination")]
-rt::impl_wire_enum!(V2CoreEventDestinationType);
+rt::__private::impl_wire_enum!(V2CoreEventDestinationType);
 
 #[cfg(feature = "v2_core_event_destination")]
 /// Webhook endpoint configuration.
@@ -704,7 +706,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreEventDestinationWebhookEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -828,7 +830,7 @@ impl rt::WireEnum for ListV2CoreEventDestinationInclude {
 }
 
 #[cfg(feature = "v2_core_event_destination")]
-rt::impl_wire_enum!(ListV2CoreEventDestinationInclude);
+rt::__private::impl_wire_enum!(ListV2CoreEventDestinationInclude);
 
 #[cfg(feature = "v2_core_event_destination")]
 /// Parameters of [`V2CoreEventDestination::retrieve`].
@@ -1061,7 +1063,7 @@ impl rt::WireEnum for CreateV2CoreEventDestinationInclude {
 }
 
 #[cfg(feature = "v2_core_event_destination")]
-rt::impl_wire_enum!(CreateV2CoreEventDestinationInclude);
+rt::__private::impl_wire_enum!(CreateV2CoreEventDestinationInclude);
 
 #[cfg(feature = "v2_core_event_destination")]
 /// Webhook endpoint configuration.

@@ -117,7 +117,7 @@ impl<'de> serde::Deserialize<'de> for File {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -160,7 +160,7 @@ impl serde::Serialize for File {
 pub struct FileId(String);
 
 #[cfg(feature = "file")]
-rt::impl_id!(FileId);
+rt::__private::impl_id!(FileId);
 
 #[cfg(feature = "file")]
 /// To share the contents of a `File` object with non-Stripe users, you can
@@ -277,7 +277,7 @@ impl<'de> serde::Deserialize<'de> for FileLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -407,7 +407,7 @@ impl rt::WireEnum for FilePurpose {
 }
 
 #[cfg(feature = "file")]
-rt::impl_wire_enum!(FilePurpose);
+rt::__private::impl_wire_enum!(FilePurpose);
 
 #[cfg(feature = "file")]
 /// Parameters of [`File::create`].
@@ -585,7 +585,7 @@ impl rt::WireEnum for CreateFilePurpose {
 }
 
 #[cfg(feature = "file")]
-rt::impl_wire_enum!(CreateFilePurpose);
+rt::__private::impl_wire_enum!(CreateFilePurpose);
 
 #[cfg(feature = "file")]
 /// Parameters of [`File::list`].

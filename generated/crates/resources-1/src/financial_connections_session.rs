@@ -116,7 +116,7 @@ impl<'de> serde::Deserialize<'de> for FinancialConnectionsSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -160,7 +160,7 @@ impl serde::Serialize for FinancialConnectionsSession {
 pub struct FinancialConnectionsSessionId(String);
 
 #[cfg(feature = "financial_connections_session")]
-rt::impl_id!(FinancialConnectionsSessionId);
+rt::__private::impl_id!(FinancialConnectionsSessionId);
 
 #[cfg(feature = "financial_connections_session")]
 #[derive(Clone, Debug, PartialEq)]
@@ -207,7 +207,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceLinkAccountSessionF
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -272,7 +272,7 @@ for BankConnectionsResourceLinkAccountSessionFiltersAccountSubcategories {
 }
 
 #[cfg(feature = "financial_connections_session")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     BankConnectionsResourceLinkAccountSessionFiltersAccountSubcategories
 );
 
@@ -316,7 +316,7 @@ impl rt::WireEnum for FinancialConnectionsSessionPermissions {
 }
 
 #[cfg(feature = "financial_connections_session")]
-rt::impl_wire_enum!(FinancialConnectionsSessionPermissions);
+rt::__private::impl_wire_enum!(FinancialConnectionsSessionPermissions);
 
 #[cfg(feature = "financial_connections_session")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -354,7 +354,7 @@ impl rt::WireEnum for FinancialConnectionsSessionPrefetch {
 }
 
 #[cfg(feature = "financial_connections_session")]
-rt::impl_wire_enum!(FinancialConnectionsSessionPrefetch);
+rt::__private::impl_wire_enum!(FinancialConnectionsSessionPrefetch);
 
 #[cfg(feature = "financial_connections_session")]
 /// Parameters of [`FinancialConnectionsSession::create`].

@@ -100,7 +100,7 @@ impl<'de> serde::Deserialize<'de> for V2BillingMeterEventSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -126,7 +126,7 @@ impl serde::Serialize for V2BillingMeterEventSession {
 pub struct V2BillingMeterEventSessionId(String);
 
 #[cfg(feature = "v2_billing_meter_event_session")]
-rt::impl_id!(V2BillingMeterEventSessionId);
+rt::__private::impl_id!(V2BillingMeterEventSessionId);
 
 #[cfg(feature = "v2_billing_meter_event_session")]
 /// Parameters of [`V2BillingMeterEventSession::create`].

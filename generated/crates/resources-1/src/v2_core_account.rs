@@ -148,7 +148,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -228,7 +228,7 @@ impl serde::Serialize for V2CoreAccount {
 pub struct V2CoreAccountId(String);
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_id!(V2CoreAccountId);
+rt::__private::impl_id!(V2CoreAccountId);
 
 #[cfg(feature = "v2_core_account")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -262,7 +262,7 @@ impl rt::WireEnum for V2CoreAccountAppliedConfigurations {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountAppliedConfigurations);
+rt::__private::impl_wire_enum!(V2CoreAccountAppliedConfigurations);
 
 #[cfg(feature = "v2_core_account")]
 /// An Account represents a company, individual, or other entity that a user interacts with. Accounts store identity information and one or more configurations that enable product-specific capabilities. You can assign configurations at creation or add them later.
@@ -313,7 +313,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -414,7 +414,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationCustomer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -513,7 +513,7 @@ for V2CoreAccountConfigurationCustomerAutomaticIndirectTax {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -580,7 +580,9 @@ impl rt::WireEnum for V2CoreAccountConfigurationCustomerAutomaticIndirectTaxExem
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountConfigurationCustomerAutomaticIndirectTaxExempt);
+rt::__private::impl_wire_enum!(
+    V2CoreAccountConfigurationCustomerAutomaticIndirectTaxExempt
+);
 
 #[cfg(feature = "v2_core_account")]
 /// The customer account's identified tax location, derived from `location_source`. Only rendered if the `automatic_indirect_tax` feature is requested and `active`.
@@ -627,7 +629,7 @@ for V2CoreAccountConfigurationCustomerAutomaticIndirectTaxLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -694,7 +696,7 @@ for V2CoreAccountConfigurationCustomerAutomaticIndirectTaxLocationSource {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     V2CoreAccountConfigurationCustomerAutomaticIndirectTaxLocationSource
 );
 
@@ -744,7 +746,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationCustomerBilling 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -831,7 +833,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationCustomerBillingI
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -914,7 +916,7 @@ for V2CoreAccountConfigurationCustomerBillingInvoiceCustomFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -979,7 +981,7 @@ for V2CoreAccountConfigurationCustomerBillingInvoiceRendering {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1034,7 +1036,7 @@ for V2CoreAccountConfigurationCustomerBillingInvoiceRenderingAmountTaxDisplay {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     V2CoreAccountConfigurationCustomerBillingInvoiceRenderingAmountTaxDisplay
 );
 
@@ -1081,7 +1083,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationCustomerCapabili
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1177,7 +1179,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationCustomerShipping
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1270,7 +1272,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationCustomerShipping
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1421,7 +1423,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationMerchant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1533,7 +1535,7 @@ for V2CoreAccountConfigurationMerchantBacsDebitPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -1613,7 +1615,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationMerchantBranding
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -2056,7 +2058,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationMerchantCapabili
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -2738,7 +2740,7 @@ for V2CoreAccountConfigurationMerchantCapabilitiesEpsPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -2795,7 +2797,9 @@ impl rt::WireEnum for V2CoreAccountConfigurationMerchantCapabilitiesEpsPaymentsS
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountConfigurationMerchantCapabilitiesEpsPaymentsStatus);
+rt::__private::impl_wire_enum!(
+    V2CoreAccountConfigurationMerchantCapabilitiesEpsPaymentsStatus
+);
 
 #[cfg(feature = "v2_core_account")]
 #[derive(Clone, Debug, PartialEq)]
@@ -2846,7 +2850,7 @@ for V2CoreAccountConfigurationMerchantCapabilitiesEpsPaymentsStatusDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -2917,7 +2921,7 @@ for V2CoreAccountConfigurationMerchantCapabilitiesEpsPaymentsStatusDetailsCode {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     V2CoreAccountConfigurationMerchantCapabilitiesEpsPaymentsStatusDetailsCode
 );
 
@@ -2959,7 +2963,7 @@ for V2CoreAccountConfigurationMerchantCapabilitiesEpsPaymentsStatusDetailsResolu
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     V2CoreAccountConfigurationMerchantCapabilitiesEpsPaymentsStatusDetailsResolution
 );
 
@@ -3702,7 +3706,7 @@ for V2CoreAccountConfigurationMerchantCapabilitiesStripeBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -3900,7 +3904,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationMerchantCardPaym
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -3964,7 +3968,7 @@ for V2CoreAccountConfigurationMerchantCardPaymentsDeclineOn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4024,7 +4028,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationMerchantKonbiniP
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4093,7 +4097,7 @@ for V2CoreAccountConfigurationMerchantKonbiniPaymentsSupport {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4167,7 +4171,7 @@ for V2CoreAccountConfigurationMerchantKonbiniPaymentsSupportHours {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4236,7 +4240,7 @@ for V2CoreAccountConfigurationMerchantScriptStatementDescriptor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4312,7 +4316,7 @@ for V2CoreAccountConfigurationMerchantSepaDebitPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4376,7 +4380,7 @@ for V2CoreAccountConfigurationMerchantStatementDescriptor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4454,7 +4458,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationMerchantSupport 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4542,7 +4546,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4605,7 +4609,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountConfigurationRecipientCapabil
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4675,7 +4679,7 @@ for V2CoreAccountConfigurationRecipientCapabilitiesStripeBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -4788,7 +4792,7 @@ impl rt::WireEnum for V2CoreAccountDashboard {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountDashboard);
+rt::__private::impl_wire_enum!(V2CoreAccountDashboard);
 
 #[cfg(feature = "v2_core_account")]
 /// Default values for settings shared across Account configurations.
@@ -4848,7 +4852,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountDefaults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -5238,7 +5242,7 @@ impl rt::WireEnum for V2CoreAccountDefaultsLocales {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountDefaultsLocales);
+rt::__private::impl_wire_enum!(V2CoreAccountDefaultsLocales);
 
 #[cfg(feature = "v2_core_account")]
 /// Account profile information.
@@ -5293,7 +5297,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountDefaultsProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -5379,7 +5383,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountDefaultsResponsibilities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -5445,7 +5449,7 @@ impl rt::WireEnum for V2CoreAccountDefaultsResponsibilitiesFeesCollector {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountDefaultsResponsibilitiesFeesCollector);
+rt::__private::impl_wire_enum!(V2CoreAccountDefaultsResponsibilitiesFeesCollector);
 
 #[cfg(feature = "v2_core_account")]
 /// A value indicating responsibility for collecting requirements on this account.
@@ -5477,7 +5481,7 @@ impl rt::WireEnum for V2CoreAccountDefaultsResponsibilitiesLossesCollector {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountDefaultsResponsibilitiesLossesCollector);
+rt::__private::impl_wire_enum!(V2CoreAccountDefaultsResponsibilitiesLossesCollector);
 
 #[cfg(feature = "v2_core_account")]
 /// A value indicating responsibility for collecting requirements on this account.
@@ -5536,7 +5540,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountFutureRequirements {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -5733,7 +5737,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -5847,7 +5851,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityAttestations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -5942,7 +5946,7 @@ for V2CoreAccountIdentityAttestationsOwnershipDeclaration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -6029,7 +6033,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityAttestationsPersonsPr
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -6099,7 +6103,7 @@ for V2CoreAccountIdentityAttestationsPersonsProvidedOwnershipExemptionReason {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     V2CoreAccountIdentityAttestationsPersonsProvidedOwnershipExemptionReason
 );
 
@@ -6145,7 +6149,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityAttestationsTermsOfSe
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -6278,7 +6282,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityBusinessDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -6404,7 +6408,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityBusinessDetailsAnnual
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -6473,7 +6477,7 @@ for V2CoreAccountIdentityBusinessDetailsAnnualRevenueAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -6641,7 +6645,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityBusinessDetailsDocume
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -6878,7 +6882,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityBusinessDetailsIdNumb
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -7383,7 +7387,7 @@ impl rt::WireEnum for V2CoreAccountIdentityBusinessDetailsIdNumbersType {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountIdentityBusinessDetailsIdNumbersType);
+rt::__private::impl_wire_enum!(V2CoreAccountIdentityBusinessDetailsIdNumbersType);
 
 #[cfg(feature = "v2_core_account")]
 /// An estimate of the monthly revenue of the business. Only accepted for accounts in Brazil and India.
@@ -7424,7 +7428,7 @@ for V2CoreAccountIdentityBusinessDetailsMonthlyEstimatedRevenue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -7517,7 +7521,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityBusinessDetailsScript
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -7583,7 +7587,7 @@ for V2CoreAccountIdentityBusinessDetailsScriptNamesKana {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -7743,7 +7747,7 @@ impl rt::WireEnum for V2CoreAccountIdentityBusinessDetailsStructure {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountIdentityBusinessDetailsStructure);
+rt::__private::impl_wire_enum!(V2CoreAccountIdentityBusinessDetailsStructure);
 
 #[cfg(feature = "v2_core_account")]
 /// The entity type.
@@ -7786,7 +7790,7 @@ impl rt::WireEnum for V2CoreAccountIdentityEntityType {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountIdentityEntityType);
+rt::__private::impl_wire_enum!(V2CoreAccountIdentityEntityType);
 
 #[cfg(feature = "v2_core_account")]
 /// Information about the individual represented by the Account. This property is `null` unless `entity_type` is set to `individual`.
@@ -7969,7 +7973,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividual {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -8156,7 +8160,7 @@ for V2CoreAccountIdentityIndividualAdditionalAddresses {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -8233,7 +8237,9 @@ impl rt::WireEnum for V2CoreAccountIdentityIndividualAdditionalAddressesPurpose 
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountIdentityIndividualAdditionalAddressesPurpose);
+rt::__private::impl_wire_enum!(
+    V2CoreAccountIdentityIndividualAdditionalAddressesPurpose
+);
 
 #[cfg(feature = "v2_core_account")]
 #[derive(Clone, Debug, PartialEq)]
@@ -8292,7 +8298,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividualAdditionalN
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -8352,7 +8358,7 @@ impl rt::WireEnum for V2CoreAccountIdentityIndividualAdditionalNamesPurpose {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountIdentityIndividualAdditionalNamesPurpose);
+rt::__private::impl_wire_enum!(V2CoreAccountIdentityIndividualAdditionalNamesPurpose);
 
 #[cfg(feature = "v2_core_account")]
 /// Terms of service acceptances.
@@ -8435,7 +8441,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividualAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -8537,7 +8543,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividualDateOfBirth
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -8625,7 +8631,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividualDocuments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -8737,7 +8743,7 @@ for V2CoreAccountIdentityIndividualDocumentsPrimaryVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -8803,7 +8809,7 @@ for V2CoreAccountIdentityIndividualDocumentsPrimaryVerificationFrontBack {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -8851,7 +8857,9 @@ impl rt::WireEnum for V2CoreAccountIdentityIndividualDocumentsPrimaryVerificatio
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountIdentityIndividualDocumentsPrimaryVerificationType);
+rt::__private::impl_wire_enum!(
+    V2CoreAccountIdentityIndividualDocumentsPrimaryVerificationType
+);
 
 #[cfg(feature = "v2_core_account")]
 /// A document showing address, either a passport, local ID card, or utility bill from a well-known utility company.
@@ -8919,7 +8927,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividualDocumentsVi
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -8962,7 +8970,7 @@ impl rt::WireEnum for V2CoreAccountIdentityIndividualDocumentsVisaType {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountIdentityIndividualDocumentsVisaType);
+rt::__private::impl_wire_enum!(V2CoreAccountIdentityIndividualDocumentsVisaType);
 
 #[cfg(feature = "v2_core_account")]
 #[derive(Clone, Debug, PartialEq)]
@@ -9003,7 +9011,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividualIdNumbers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -9351,7 +9359,7 @@ impl rt::WireEnum for V2CoreAccountIdentityIndividualIdNumbersType {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountIdentityIndividualIdNumbersType);
+rt::__private::impl_wire_enum!(V2CoreAccountIdentityIndividualIdNumbersType);
 
 #[cfg(feature = "v2_core_account")]
 /// The individual's gender (International regulations require either "male” or "female").
@@ -9383,7 +9391,7 @@ impl rt::WireEnum for V2CoreAccountIdentityIndividualLegalGender {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountIdentityIndividualLegalGender);
+rt::__private::impl_wire_enum!(V2CoreAccountIdentityIndividualLegalGender);
 
 #[cfg(feature = "v2_core_account")]
 /// Indicates if the individual or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction.
@@ -9415,7 +9423,7 @@ impl rt::WireEnum for V2CoreAccountIdentityIndividualPoliticalExposure {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountIdentityIndividualPoliticalExposure);
+rt::__private::impl_wire_enum!(V2CoreAccountIdentityIndividualPoliticalExposure);
 
 #[cfg(feature = "v2_core_account")]
 /// The relationship that this individual has with the Account's identity.
@@ -9497,7 +9505,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividualRelationshi
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -9595,7 +9603,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividualScriptAddre
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -9675,7 +9683,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividualScriptNames
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -9743,7 +9751,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountIdentityIndividualScriptNames
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -9817,7 +9825,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountRequirements {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -9947,7 +9955,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountRequirementsEntries {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -10002,7 +10010,7 @@ impl rt::WireEnum for V2CoreAccountRequirementsEntriesAwaitingActionFrom {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountRequirementsEntriesAwaitingActionFrom);
+rt::__private::impl_wire_enum!(V2CoreAccountRequirementsEntriesAwaitingActionFrom);
 
 #[cfg(feature = "v2_core_account")]
 #[derive(Clone, Debug, PartialEq)]
@@ -10051,7 +10059,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountRequirementsEntriesErrors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -10562,7 +10570,7 @@ impl rt::WireEnum for V2CoreAccountRequirementsEntriesErrorsCode {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountRequirementsEntriesErrorsCode);
+rt::__private::impl_wire_enum!(V2CoreAccountRequirementsEntriesErrorsCode);
 
 #[cfg(feature = "v2_core_account")]
 /// A hash describing the impact of not collecting the requirement, or Stripe not being able to verify the collected information.
@@ -10607,7 +10615,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountRequirementsEntriesImpact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -10687,7 +10695,7 @@ for V2CoreAccountRequirementsEntriesImpactRestrictsCapabilities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -10930,7 +10938,7 @@ for V2CoreAccountRequirementsEntriesImpactRestrictsCapabilitiesCapability {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     V2CoreAccountRequirementsEntriesImpactRestrictsCapabilitiesCapability
 );
 
@@ -10992,7 +11000,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountRequirementsEntriesMinimumDea
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -11044,7 +11052,7 @@ impl rt::WireEnum for V2CoreAccountRequirementsEntriesMinimumDeadlineStatus {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountRequirementsEntriesMinimumDeadlineStatus);
+rt::__private::impl_wire_enum!(V2CoreAccountRequirementsEntriesMinimumDeadlineStatus);
 
 #[cfg(feature = "v2_core_account")]
 /// A reference to the location of the requirement.
@@ -11100,7 +11108,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountRequirementsEntriesReference 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -11159,7 +11167,7 @@ impl rt::WireEnum for V2CoreAccountRequirementsEntriesReferenceType {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountRequirementsEntriesReferenceType);
+rt::__private::impl_wire_enum!(V2CoreAccountRequirementsEntriesReferenceType);
 
 #[cfg(feature = "v2_core_account")]
 #[derive(Clone, Debug, PartialEq)]
@@ -11200,7 +11208,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountRequirementsEntriesRequestedR
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -11245,7 +11253,7 @@ impl rt::WireEnum for V2CoreAccountRequirementsEntriesRequestedReasonsCode {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(V2CoreAccountRequirementsEntriesRequestedReasonsCode);
+rt::__private::impl_wire_enum!(V2CoreAccountRequirementsEntriesRequestedReasonsCode);
 
 #[cfg(feature = "v2_core_account")]
 /// An object containing an overview of requirements for the Account.
@@ -11288,7 +11296,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountRequirementsSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -11355,7 +11363,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountRequirementsSummaryMinimumDea
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -16456,7 +16464,7 @@ impl rt::WireEnum for CreateV2CoreAccountInclude {
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(CreateV2CoreAccountInclude);
+rt::__private::impl_wire_enum!(CreateV2CoreAccountInclude);
 
 #[cfg(feature = "v2_core_account")]
 /// Parameters of [`V2CoreAccount::update`].
@@ -16852,7 +16860,7 @@ for UpdateV2CoreAccountConfigurationCustomerAutomaticIndirectTaxValidateLocation
 }
 
 #[cfg(feature = "v2_core_account")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     UpdateV2CoreAccountConfigurationCustomerAutomaticIndirectTaxValidateLocation
 );
 

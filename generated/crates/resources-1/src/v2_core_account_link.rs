@@ -108,7 +108,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -186,7 +186,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountLinkUseCase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -304,7 +304,7 @@ impl<'de> serde::Deserialize<'de> for V2CoreAccountLinkUseCaseAccountUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -379,7 +379,7 @@ for V2CoreAccountLinkUseCaseAccountUpdateCollectionOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::deserialize_via_json(deserializer)
+        rt::__private::deserialize_via_json(deserializer)
     }
 }
 
@@ -433,7 +433,9 @@ impl rt::WireEnum for V2CoreAccountLinkUseCaseAccountUpdateCollectionOptionsFiel
 }
 
 #[cfg(feature = "v2_core_account_link")]
-rt::impl_wire_enum!(V2CoreAccountLinkUseCaseAccountUpdateCollectionOptionsFields);
+rt::__private::impl_wire_enum!(
+    V2CoreAccountLinkUseCaseAccountUpdateCollectionOptionsFields
+);
 
 #[cfg(feature = "v2_core_account_link")]
 /// Specifies whether the platform collects future_requirements in addition to requirements in Connect Onboarding. The default value is `omit`.
@@ -466,7 +468,7 @@ for V2CoreAccountLinkUseCaseAccountUpdateCollectionOptionsFutureRequirements {
 }
 
 #[cfg(feature = "v2_core_account_link")]
-rt::impl_wire_enum!(
+rt::__private::impl_wire_enum!(
     V2CoreAccountLinkUseCaseAccountUpdateCollectionOptionsFutureRequirements
 );
 
@@ -502,7 +504,7 @@ impl rt::WireEnum for V2CoreAccountLinkUseCaseAccountUpdateConfigurations {
 }
 
 #[cfg(feature = "v2_core_account_link")]
-rt::impl_wire_enum!(V2CoreAccountLinkUseCaseAccountUpdateConfigurations);
+rt::__private::impl_wire_enum!(V2CoreAccountLinkUseCaseAccountUpdateConfigurations);
 
 #[cfg(feature = "v2_core_account_link")]
 /// Open Enum. The type of Account Link the user is requesting.
@@ -534,7 +536,7 @@ impl rt::WireEnum for V2CoreAccountLinkUseCaseType {
 }
 
 #[cfg(feature = "v2_core_account_link")]
-rt::impl_wire_enum!(V2CoreAccountLinkUseCaseType);
+rt::__private::impl_wire_enum!(V2CoreAccountLinkUseCaseType);
 
 #[cfg(feature = "v2_core_account_link")]
 /// Parameters of [`V2CoreAccountLink::create`].

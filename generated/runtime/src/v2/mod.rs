@@ -13,7 +13,6 @@
 //! `MeterEventStream` (feature `client`) sends meter events through the high-throughput meter
 //! event stream, creating and renewing the sessions that authenticate it.
 
-mod error;
 #[rustfmt::skip]
 mod error_code;
 mod notification;
@@ -22,8 +21,8 @@ mod objects;
 mod stream;
 
 #[cfg(feature = "client")]
-pub(crate) use error::api_error_of;
-pub use error::ApiError;
+pub(crate) use crate::api_error::v2::api_error_of;
+pub use crate::api_error::v2::ApiError;
 pub use error_code::ErrorCode;
 pub use notification::{EventNotification, RelatedObject};
 pub use objects::{Deleted, List};

@@ -5,8 +5,8 @@ use std::fmt;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::ErrorCode;
 use crate::json::{deserialize_via_json, Decode, DecodeError, Reader};
+use crate::v2::ErrorCode;
 use crate::{Extra, WireEnum};
 
 /// The error object of a failed v2 response, the `error` of its body:
@@ -139,7 +139,7 @@ impl fmt::Display for ApiError {
 #[cfg(feature = "client")]
 pub(crate) fn api_error_of(body: &[u8]) -> Option<ApiError> {
     let mut error = None;
-    crate::error::read_error_object(body, &mut |r| r.set(&mut error)).then_some(error)?
+    crate::api_error::read_error_object(body, &mut |r| r.set(&mut error)).then_some(error)?
 }
 
 #[cfg(test)]
