@@ -104,7 +104,7 @@ mod tests {
         assert_send_sync_clone::<Client>();
         let client = Client::new("sk_test_defaults");
         assert_eq!(client.base_url(), DEFAULT_BASE_URL);
-        assert_eq!(client.api_version(), API_VERSION);
+        assert_eq!(client.default_api_version(), API_VERSION);
         let debug = format!("{client:?}");
         assert!(debug.contains("max_retries: 2"), "{debug}");
         assert!(debug.contains("timeout: 80s"), "{debug}");

@@ -140,8 +140,10 @@ macro_rules! config_methods {
             self
         }
 
-        /// The context set with [`with_stripe_context`](Self::with_stripe_context), if any.
-        pub fn stripe_context(&self) -> Option<&str> {
+        /// The context set with [`with_stripe_context`](Self::with_stripe_context), if any:
+        /// what a request that sets none ([`Request::stripe_context`](crate::Request::stripe_context))
+        /// acts in.
+        pub fn default_stripe_context(&self) -> Option<&str> {
             self.config.stripe_context.as_deref()
         }
 
@@ -218,8 +220,9 @@ macro_rules! config_methods {
             self.config.base_url()
         }
 
-        /// The `Stripe-Version` requests carry unless they set their own.
-        pub fn api_version(&self) -> &str {
+        /// The `Stripe-Version` requests carry unless they set their own
+        /// ([`Request::api_version`](crate::Request::api_version)).
+        pub fn default_api_version(&self) -> &str {
             &self.config.api_version
         }
     };

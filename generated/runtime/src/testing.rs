@@ -569,40 +569,12 @@ impl fmt::Debug for SentRequest {
     }
 }
 
-/// Decodes `k=v&k=v` (percent-encoding, and `+` as a space).
+/// Decodes `k=v&k=v` as `application/x-www-form-urlencoded` (percent-encoding, `+` as a
+/// space, empty pairs skipped, invalid UTF-8 replaced), with the crate reqwest's `url` uses.
 fn decode_pairs(text: &str) -> Vec<(String, String)> {
-    text.split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(key), percent_decode(value))
-        })
+    form_urlencoded::parse(text.as_bytes())
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        let hex = |j: usize| bytes.get(j).and_then(|&b| (b as char).to_digit(16));
-        match (byte, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Runs `future` to completion on this thread, parking it while the future waits: enough for

@@ -3,9 +3,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime};
 
 use crate::random;
@@ -112,23 +110,40 @@ pub struct MeterEventStream<S, P: ?Sized> {
     request: fn(&P) -> Request<Json>,
     margin: Duration,
     state: Mutex<State>,
+    /// The turn to create a session: one sender at a time, the others queued in order. A
+    /// sender cancelled while it holds the turn drops it, and the next in line takes over.
+    renewal: tokio::sync::Mutex<()>,
 }
 
-/// The session the stream sends with, and the renewal in progress.
+/// The session the stream sends with, and what became of the renewals.
 #[derive(Default)]
 struct State {
     /// The newest session, once one was created.
     session: Option<Arc<Active>>,
     /// How many sessions were created: the generation of `session`.
     created: u64,
-    /// How many renewals were started.
-    started: u64,
-    /// The renewal in progress, by its number.
-    renewing: Option<u64>,
-    /// The renewal that failed last, with its error, for the senders that waited for it.
-    failure: Option<(u64, Error)>,
-    /// The senders waiting for the renewal in progress to end.
-    waiting: Vec<Waker>,
+    /// How many renewals failed.
+    failed: u64,
+    /// The error of the last renewal that failed, for the senders that waited for it.
+    failure: Option<Error>,
+    /// Whether a session is being created.
+    renewing: bool,
+}
+
+/// A session being created, for `Debug`: over when the creation ends or is cancelled.
+struct Renewing<'a>(&'a Mutex<State>);
+
+impl<'a> Renewing<'a> {
+    fn start(state: &'a Mutex<State>) -> Self {
+        lock(state).renewing = true;
+        Renewing(state)
+    }
+}
+
+impl Drop for Renewing<'_> {
+    fn drop(&mut self) {
+        lock(self.0).renewing = false;
+    }
 }
 
 /// A session, as the stream uses it.
@@ -139,14 +154,6 @@ struct Active {
     renew_at: Option<SystemTime>,
     /// Which session it is: 1 for the first.
     generation: u64,
-}
-
-/// What a sender does when the current session will not do.
-enum Next {
-    /// Create the session of renewal number `round`.
-    Renew(u64),
-    /// Wait for renewal number `round`, started when `created` sessions existed.
-    Wait { round: u64, created: u64 },
 }
 
 impl<S: StreamSession, P: ?Sized> MeterEventStream<S, P> {
@@ -165,6 +172,7 @@ impl<S: StreamSession, P: ?Sized> MeterEventStream<S, P> {
             request,
             margin: DEFAULT_RENEWAL_MARGIN,
             state: Mutex::new(State::default()),
+            renewal: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -206,63 +214,35 @@ impl<S: StreamSession, P: ?Sized> MeterEventStream<S, P> {
     }
 
     /// A session to send with: the current one, unless it is generation `expired` or due for
-    /// renewal; else the next one, created here or by the sender already creating it.
+    /// renewal; else the next one, created here or by the sender whose turn came first.
     async fn session(&self, expired: Option<u64>) -> Result<Arc<Active>, Error> {
-        loop {
-            let next = {
-                let mut state = self.lock();
-                if let Some(session) = &state.session {
-                    let due = session.renew_at.is_some_and(|at| SystemTime::now() >= at);
-                    if Some(session.generation) != expired && !due {
-                        return Ok(Arc::clone(session));
-                    }
-                }
-                match state.renewing {
-                    Some(round) => Next::Wait {
-                        round,
-                        created: state.created,
-                    },
-                    None => {
-                        state.started += 1;
-                        state.renewing = Some(state.started);
-                        Next::Renew(state.started)
-                    }
-                }
-            };
-            match next {
-                Next::Renew(round) => return self.renew(round).await,
-                Next::Wait { round, created } => {
-                    RenewalEnd {
-                        state: &self.state,
-                        round,
-                    }
-                    .await;
-                    let state = self.lock();
-                    match (&state.session, &state.failure) {
-                        // Made while this sender waited: used even if already due.
-                        (Some(session), _) if state.created > created => {
-                            return Ok(Arc::clone(session))
-                        }
-                        (_, Some((failed, e))) if *failed == round => return Err(e.clone()),
-                        // The renewer was cancelled: look again.
-                        _ => {}
-                    }
+        let (created, failed) = {
+            let state = self.lock();
+            if let Some(session) = &state.session {
+                let due = session.renew_at.is_some_and(|at| SystemTime::now() >= at);
+                if Some(session.generation) != expired && !due {
+                    return Ok(Arc::clone(session));
                 }
             }
-        }
-    }
-
-    /// Creates the session of renewal `round`, hands it (or the error) to the senders waiting
-    /// for it, and returns it.
-    async fn renew(&self, round: u64) -> Result<Arc<Active>, Error> {
-        let mut renewal = Renewal {
-            state: &self.state,
-            round,
-            ended: false,
+            (state.created, state.failed)
         };
-        let created = self.client.send((self.create_session)()).await;
+        let _turn = self.renewal.lock().await;
+        {
+            let state = self.lock();
+            match (&state.session, &state.failure) {
+                // Made while this sender waited: used even if already due.
+                (Some(session), _) if state.created > created => return Ok(Arc::clone(session)),
+                // Failed while this sender waited: the senders that waited get the error.
+                (_, Some(e)) if state.failed > failed => return Err(e.clone()),
+                _ => {}
+            }
+        }
+        let made = {
+            let _renewing = Renewing::start(&self.state);
+            self.client.send((self.create_session)()).await
+        };
         let mut state = self.lock();
-        let result = match created {
+        match made {
             Ok(session) => {
                 state.created += 1;
                 let active = Arc::new(Active {
@@ -280,15 +260,11 @@ impl<S: StreamSession, P: ?Sized> MeterEventStream<S, P> {
                 Ok(active)
             }
             Err(e) => {
-                state.failure = Some((round, e.clone()));
+                state.failed += 1;
+                state.failure = Some(e.clone());
                 Err(e)
             }
-        };
-        let waiting = state.end_renewal(round);
-        drop(state);
-        renewal.ended = true;
-        waiting.into_iter().for_each(Waker::wake);
-        result
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -299,18 +275,6 @@ impl<S: StreamSession, P: ?Sized> MeterEventStream<S, P> {
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     // Nothing panics while the lock is held; if something did, the state is still whole.
     state.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl State {
-    /// Ends renewal `round` (if it is the one in progress): the wakers of the senders waiting
-    /// for it, to wake once the lock is released.
-    fn end_renewal(&mut self, round: u64) -> Vec<Waker> {
-        if self.renewing != Some(round) {
-            return Vec::new();
-        }
-        self.renewing = None;
-        std::mem::take(&mut self.waiting)
-    }
 }
 
 /// The code of the stream's "session expired" error. Compared as text: `ErrorCode` is
@@ -325,44 +289,6 @@ fn is_session_expired(e: &Error) -> bool {
     })
 }
 
-/// A renewal in progress; dropped before it ended (its sender was cancelled), it ends it, so
-/// that a waiting sender takes over.
-struct Renewal<'a> {
-    state: &'a Mutex<State>,
-    round: u64,
-    ended: bool,
-}
-
-impl Drop for Renewal<'_> {
-    fn drop(&mut self) {
-        if !self.ended {
-            let waiting = lock(self.state).end_renewal(self.round);
-            waiting.into_iter().for_each(Waker::wake);
-        }
-    }
-}
-
-/// Ready once renewal `round` has ended (or was abandoned).
-struct RenewalEnd<'a> {
-    state: &'a Mutex<State>,
-    round: u64,
-}
-
-impl Future for RenewalEnd<'_> {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut state = lock(self.state);
-        if state.renewing != Some(self.round) {
-            return Poll::Ready(());
-        }
-        if !state.waiting.iter().any(|w| w.will_wake(cx.waker())) {
-            state.waiting.push(cx.waker().clone());
-        }
-        Poll::Pending
-    }
-}
-
 /// The client (without its key), the margin, and the current session's `expires_at` and
 /// generation; never a token.
 impl<S, P: ?Sized> fmt::Debug for MeterEventStream<S, P> {
@@ -374,7 +300,7 @@ impl<S, P: ?Sized> fmt::Debug for MeterEventStream<S, P> {
             .field("renewal_margin", &self.margin)
             .field("sessions_created", &state.created)
             .field("expires_at", &expires_at)
-            .field("renewing", &state.renewing.is_some())
+            .field("renewing", &state.renewing)
             .finish_non_exhaustive()
     }
 }
@@ -386,6 +312,8 @@ mod tests {
     use crate::v2::ErrorCode;
     use crate::WireEnum;
     use crate::{ErrorKind, Method, Reader};
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
     use serde_json::json;
 
     struct Session {
