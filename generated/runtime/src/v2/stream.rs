@@ -312,9 +312,9 @@ mod tests {
     use crate::v2::ErrorCode;
     use crate::WireEnum;
     use crate::{ErrorKind, Method, Reader};
+    use serde_json::json;
     use std::pin::Pin;
     use std::task::{Context, Poll, Waker};
-    use serde_json::json;
 
     struct Session {
         token: Secret,
