@@ -54,6 +54,10 @@ fn whole_api(a: &WholeApi) -> Result<ExitCode> {
 
 fn fetch_spec(a: &FetchSpec) -> Result<ExitCode> {
     if let Some(file) = &a.krate {
+        if a.url.is_some() {
+            // bump-spec records a URL beside a crate; fetch-spec would only ignore it.
+            bail!("fetch-spec takes --crate or --url, not both");
+        }
         let sha = a
             .sha256
             .as_deref()
@@ -154,6 +158,12 @@ fn bump_spec(a: &BumpSpec) -> Result<ExitCode> {
 }
 
 fn codegen(a: &Codegen) -> Result<ExitCode> {
+    if a.spec.is_none() && a.sha256.is_some() {
+        bail!(
+            "--sha256 goes with --spec PATH (it is that file's sha256); the pinned spec is \
+             verified against spec/manifest.json"
+        );
+    }
     let out = match &a.spec {
         Some(path) => {
             let sha = a

@@ -1065,6 +1065,31 @@ fn help_lists_bump_spec_and_unknown_input_fails() {
         run.stderr
     );
     assert!(run.stdout.is_empty(), "{}", run.stdout);
+    // Flags a command takes, in a combination it would ignore one of.
+    let sha = "0".repeat(64);
+    let run = repo.xtask(&["codegen", "--sha256", &sha]).fails();
+    assert!(
+        run.stderr.contains("--sha256 goes with --spec PATH"),
+        "{}",
+        run.stderr
+    );
+    let run = repo
+        .xtask(&[
+            "fetch-spec",
+            "--crate",
+            "a@1.0.0:b.json",
+            "--sha256",
+            &sha,
+            "--url",
+            "u",
+        ])
+        .fails();
+    assert!(
+        run.stderr
+            .contains("fetch-spec takes --crate or --url, not both"),
+        "{}",
+        run.stderr
+    );
     assert!(repo.snapshot() == before);
     let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["codegen", "--check", "--root", "/nonexistent"])
