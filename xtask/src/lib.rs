@@ -4,56 +4,10 @@
 //! `spec/manifest.json` before every use. Tests call [`pinned_spec`] too, so a fresh clone
 //! needs nothing but `cargo test`.
 
-/// `cargo xtask help`: every command and flag (tests check CI's commands against it).
-pub const HELP: &str = "\
-cargo xtask <command> [--root DIR]
-
-commands:
-  fetch-spec                         fetch the pinned spec (from the source spec/manifest.json
-                                     names), verify its sha256, cache it in spec/cache/
-  fetch-spec --url URL --sha256 HEX  fetch Stripe's own spec (e.g. from the stripe/openapi
-                                     repository) into spec/cache/, verified against HEX
-  fetch-spec --crate NAME@VERSION:PATH --sha256 HEX
-                                     the same for a file inside a published crate (with cargo)
-  bump-spec --url URL --sha256 HEX   move the pin to another spec (JSON or YAML): verify it,
-  bump-spec --file PATH [--sha256 HEX]
-  bump-spec --crate NAME@VERSION:PATH --sha256 HEX [--url URL]
-                                     take its API version from info.version, cache it, update
-                                     spec/manifest.json and regenerate generated/, all or
-                                     nothing; prints the change report. With
-                                     --crate, --url records a second source of the
-                                     same bytes (verified by the sha256 when used)
-  bump-spec ... [--report PATH]      also append the change report as Markdown to PATH
-  codegen                            generate generated/ from the pinned spec (fetching it if needed)
-  codegen --check                    exit non-zero and list the files that differ; write nothing
-  codegen --spec PATH --sha256 HEX   generate from another encoding of the pinned spec; with
-                                     --check, preview any spec (report and stale files only)
-  codegen ... [--since PATH] [--report PATH]
-                                     every codegen prints what changes in the generated API vs
-                                     the summary at PATH (default generated/api.json); --report
-                                     appends the change report as Markdown (for a PR) to PATH
-  whole-api [--only whole|billing]   generate every resource of the pinned spec into
-                                     target/whole-api/ and `cargo check` it; then generate
-                                     the billing resources (no Financial Connections), check
-                                     clippy and rustdoc warn about nothing and run
-                                     tests/selection/ (round-trips) there. Prints how many
-                                     of the spec's v1 operations are generated, and lists
-                                     each one that is not, with the reason
-  whole-api --spec PATH --sha256 HEX the whole part on another spec (a preview)
-  bench [--quick] [--only SECTION]   time codegen stages, decoding, the generated crate's
-                                     build, a billing integration's build against
-                                     async-stripe's, the whole API's against async-stripe's
-                                     `full` crates, build cost per selection size and what the
-                                     split into crates buys (in release mode); --quick skips
-                                     the builds; SECTION is one of codegen, decode, cold,
-                                     billing, whole, sizes, split
-
---root DIR runs on the repository at DIR instead of the one xtask was built in.
-";
-
 pub mod bench;
 pub mod billing;
 pub mod bump;
+pub mod flags;
 pub mod report;
 pub mod split_bench;
 pub mod whole_api;

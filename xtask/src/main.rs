@@ -1,11 +1,10 @@
 //! `cargo xtask <command>`: see `cargo xtask help`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use xtask::HELP;
+use xtask::flags::{self, BumpSpec, Codegen, Command, FetchSpec, WholeApi};
 
 fn main() -> ExitCode {
     match run() {
@@ -17,85 +16,33 @@ fn main() -> ExitCode {
     }
 }
 
-#[derive(Default)]
-struct Args {
-    check: bool,
-    url: Option<String>,
-    krate: Option<xtask::CrateFile>,
-    sha256: Option<String>,
-    spec: Option<PathBuf>,
-    file: Option<PathBuf>,
-    root: Option<PathBuf>,
-    since: Option<PathBuf>,
-    report: Option<PathBuf>,
-    quick: bool,
-    only: Option<String>,
-}
-
-fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
-    let mut a = Args::default();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().with_context(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--check" => a.check = true,
-            "--url" => a.url = Some(value("--url")?),
-            "--crate" => a.krate = Some(xtask::CrateFile::parse(&value("--crate")?)?),
-            "--sha256" => {
-                let sha = value("--sha256")?;
-                if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    bail!("--sha256 takes 64 hex digits (a sha256), not `{sha}`");
-                }
-                a.sha256 = Some(sha);
-            }
-            "--spec" => a.spec = Some(PathBuf::from(value("--spec")?)),
-            "--file" => a.file = Some(PathBuf::from(value("--file")?)),
-            "--root" => a.root = Some(PathBuf::from(value("--root")?)),
-            "--api-version" => bail!(
-                "--api-version is gone: the API version comes from the spec's info.version. \
-                 To move to another spec, run `cargo xtask bump-spec --file PATH` (or --url URL \
-                 --sha256 HEX); it updates spec/manifest.json and generated/ together"
-            ),
-            "--since" => a.since = Some(PathBuf::from(value("--since")?)),
-            "--report" => a.report = Some(PathBuf::from(value("--report")?)),
-            "--quick" => a.quick = true,
-            "--only" => a.only = Some(value("--only")?),
-            other => bail!("unknown argument `{other}`\n\n{HELP}"),
-        }
-    }
-    Ok(a)
-}
-
 fn run() -> Result<ExitCode> {
-    let mut args = std::env::args().skip(1);
-    let Some(cmd) = args.next() else {
-        print!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    };
-    let a = parse(args)?;
-    if let Some(root) = &a.root {
+    let command = flags::parse(std::env::args().skip(1))?;
+    if let Some(root) = command.root() {
         if !root.join("spec/manifest.json").is_file() {
             bail!(
                 "--root {}: there is no spec/manifest.json there; pass the repository's root",
                 root.display()
             );
         }
-        xtask::set_repo_root(root.clone());
+        xtask::set_repo_root(root.to_path_buf());
     }
-    match cmd.as_str() {
-        "fetch-spec" => fetch_spec(&a),
-        "bump-spec" => bump_spec(&a),
-        "codegen" => codegen(&a),
-        "bench" => xtask::bench::run(a.quick, a.only.as_deref()).map(|()| ExitCode::SUCCESS),
-        "whole-api" => whole_api(&a),
-        "help" | "--help" | "-h" => {
-            print!("{HELP}");
+    match command {
+        Command::FetchSpec(a) => fetch_spec(&a),
+        Command::BumpSpec(a) => bump_spec(&a),
+        Command::Codegen(a) => codegen(&a),
+        Command::Bench(a) => {
+            xtask::bench::run(a.quick, a.only.as_deref()).map(|()| ExitCode::SUCCESS)
+        }
+        Command::WholeApi(a) => whole_api(&a),
+        Command::Help(topic) => {
+            print!("{}", flags::help(topic));
             Ok(ExitCode::SUCCESS)
         }
-        other => bail!("unknown command `{other}`\n\n{HELP}"),
     }
 }
 
-fn whole_api(a: &Args) -> Result<ExitCode> {
+fn whole_api(a: &WholeApi) -> Result<ExitCode> {
     let preview = match (&a.spec, &a.sha256) {
         (Some(path), Some(sha)) => Some((path.as_path(), sha.as_str())),
         (None, None) => None,
@@ -105,8 +52,12 @@ fn whole_api(a: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn fetch_spec(a: &Args) -> Result<ExitCode> {
+fn fetch_spec(a: &FetchSpec) -> Result<ExitCode> {
     if let Some(file) = &a.krate {
+        if a.url.is_some() {
+            // bump-spec records a URL beside a crate; fetch-spec would only ignore it.
+            bail!("fetch-spec takes --crate or --url, not both");
+        }
         let sha = a
             .sha256
             .as_deref()
@@ -170,7 +121,7 @@ fn fetched_spec_path(sha256: &str, source: &str, fallback: &str) -> std::path::P
         .join(format!("{}-{name}", &sha256[..sha256.len().min(12)]))
 }
 
-fn bump_spec(a: &Args) -> Result<ExitCode> {
+fn bump_spec(a: &BumpSpec) -> Result<ExitCode> {
     use xtask::bump::NewSpec;
     if let Some(file) = &a.krate {
         let sha256 = a
@@ -206,7 +157,13 @@ fn bump_spec(a: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn codegen(a: &Args) -> Result<ExitCode> {
+fn codegen(a: &Codegen) -> Result<ExitCode> {
+    if a.spec.is_none() && a.sha256.is_some() {
+        bail!(
+            "--sha256 goes with --spec PATH (it is that file's sha256); the pinned spec is \
+             verified against spec/manifest.json"
+        );
+    }
     let out = match &a.spec {
         Some(path) => {
             let sha = a

@@ -1011,12 +1011,36 @@ fn codegen_of_another_spec_is_only_a_preview_and_points_to_bump_spec() {
     );
 }
 
+/// Runs `cargo xtask ARGS` with no `--root` (help takes none).
+fn xtask_bare(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        args: args.join(" "),
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
 #[test]
 fn help_lists_bump_spec_and_unknown_input_fails() {
     let repo = Repo::new("help");
-    let run = repo.xtask(&["help"]).ok();
-    assert_eq!(run.stdout, xtask::HELP);
-    assert!(xtask::HELP.contains("bump-spec --url URL --sha256 HEX"));
+    let run = xtask_bare(&["help"]).ok();
+    assert_eq!(run.stdout, xtask::flags::help(None));
+    assert_eq!(xtask_bare(&[]).ok().stdout, run.stdout);
+    assert!(run.stdout.contains("bump-spec [--file PATH] [--url URL]"));
+    // A command's help: from `help COMMAND` and from `COMMAND --help`, the same.
+    let run = xtask_bare(&["help", "bump-spec"]).ok();
+    assert!(
+        run.stdout
+            .contains("cargo xtask bump-spec --url URL --sha256 HEX"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(xtask_bare(&["bump-spec", "--help"]).ok().stdout, run.stdout);
     let run = repo.xtask(&["bump-spec"]).fails();
     assert!(
         run.stderr.contains("bump-spec takes --file PATH"),
@@ -1029,6 +1053,44 @@ fn help_lists_bump_spec_and_unknown_input_fails() {
         "{}",
         run.stderr
     );
+    // A flag of another command is refused before anything runs, naming the flags it takes.
+    let before = repo.snapshot();
+    let run = repo.xtask(&["codegen", "--quick"]).fails();
+    assert!(
+        run.stderr.contains(
+            "codegen does not take --quick (it is a flag of bench); its flags: --check, \
+             --spec PATH, --sha256 HEX, --since PATH, --report PATH, --root DIR"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    // Flags a command takes, in a combination it would ignore one of.
+    let sha = "0".repeat(64);
+    let run = repo.xtask(&["codegen", "--sha256", &sha]).fails();
+    assert!(
+        run.stderr.contains("--sha256 goes with --spec PATH"),
+        "{}",
+        run.stderr
+    );
+    let run = repo
+        .xtask(&[
+            "fetch-spec",
+            "--crate",
+            "a@1.0.0:b.json",
+            "--sha256",
+            &sha,
+            "--url",
+            "u",
+        ])
+        .fails();
+    assert!(
+        run.stderr
+            .contains("fetch-spec takes --crate or --url, not both"),
+        "{}",
+        run.stderr
+    );
+    assert!(repo.snapshot() == before);
     let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["codegen", "--check", "--root", "/nonexistent"])
         .output()
