@@ -25,8 +25,8 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 }
 
 /// Runs `future` to completion on a current-thread runtime with timers and I/O, as the async
-/// client tests need (`tests/tests/client_transport.rs` keeps its own without drivers, to show
-/// a custom transport needs none).
+/// client tests need (`tests/tests/suite/client_transport.rs` keeps its own without drivers,
+/// to show a custom transport needs none).
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

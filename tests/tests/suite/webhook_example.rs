@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 // The example's `main` listens on a fixed port and is not called here.
 #[allow(dead_code)]
-#[path = "../../generated/examples/webhook.rs"]
+#[path = "../../../generated/examples/webhook.rs"]
 mod example;
 
 const SECRET: &str = "whsec_example";

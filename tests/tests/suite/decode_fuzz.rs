@@ -18,8 +18,14 @@ use stripe_typed::resources::financial_connections_session::FinancialConnections
 use stripe_typed::rt::{self, from_json, Decode, DecodeError, List};
 use tests::fuzz::{cases, Rng};
 
-const SESSION: &str = include_str!("../../generated/benches/session.json");
-const EVENT_FIXTURE: &str = include_str!("../fixtures/webhook/event_test_signature.json");
+const SESSION: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../generated/benches/session.json"
+));
+const EVENT_FIXTURE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/webhook/event_test_signature.json"
+));
 
 #[derive(Clone, Debug, PartialEq)]
 enum Seg {

@@ -14,7 +14,10 @@ use tests::hmac_sha256;
 
 /// stripe-dotnet's `src/StripeTests/Resources/event_test_signature.json`; the trailing newline
 /// is part of what Stripe signed.
-const STRIPE_FIXTURE: &str = include_str!("../fixtures/webhook/event_test_signature.json");
+const STRIPE_FIXTURE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/webhook/event_test_signature.json"
+));
 const STRIPE_SECRET: &str = "webhook_secret";
 const STRIPE_T: u64 = 1533204620;
 const STRIPE_V1: &str = "2220f87ef101a04665f11cdf770523143f875572008577fa0f20882ddb9cc3c7";
