@@ -14,15 +14,10 @@ use stripe_typed::resources::financial_connections_session::{
 use stripe_typed::rt::testing::{FakeStripe, Script};
 use stripe_typed::rt::{self, ApiErrorType, Client, Error, ErrorKind, Expandable, Method};
 use tests::block_on;
-use tests::server::{Recorded, Reply, Server};
+use tests::server::{Reply, Server};
 
 const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 const CLIENT_SECRET: &str = "fcsess_client_secret_KRJ6uW4ZD1xbGXaR2Dwf4kVq";
-
-/// A client for `server` whose retries wait 1–2 ms.
-fn client(server: &Server) -> Client {
-    server.client(KEY)
-}
 
 fn session_json() -> String {
     format!(
@@ -57,22 +52,19 @@ fn create_params() -> CreateFinancialConnectionsSession {
     .return_url("https://example.com/return?a=1&b=2 c")
 }
 
-fn only_request(server: &Server) -> Recorded {
-    let requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:#?}");
-    requests.into_iter().next().expect("one request")
-}
-
 #[test]
 fn create_sends_the_exact_request_and_decodes_the_session() {
     let server = Server::start(vec![
         Reply::json(200, &session_json()).header("Request-Id", "req_create")
     ]);
-    let session =
-        block_on(client(&server).send(FinancialConnectionsSession::create(&create_params())))
-            .expect("session");
+    let session = block_on(
+        server
+            .client(KEY)
+            .send(FinancialConnectionsSession::create(&create_params())),
+    )
+    .expect("session");
 
-    let request = only_request(&server);
+    let request = server.only_request();
     assert_eq!(request.method, "POST");
     assert_eq!(request.target, "/v1/financial_connections/sessions");
     assert_eq!(
@@ -136,9 +128,14 @@ fn create_with_only_required_parameters() {
         CreateFinancialConnectionsSessionAccountHolder::new(HolderType::Account),
         vec![Permission::Ownership],
     );
-    block_on(client(&server).send(FinancialConnectionsSession::create(&params))).expect("session");
+    block_on(
+        server
+            .client(KEY)
+            .send(FinancialConnectionsSession::create(&params)),
+    )
+    .expect("session");
     assert_eq!(
-        only_request(&server).body_text(),
+        server.only_request().body_text(),
         "account_holder[type]=account&permissions[0]=ownership"
     );
 }
@@ -166,9 +163,9 @@ fn retrieve_with_expand_and_request_options() {
         request.path_and_query(),
         "/v1/financial_connections/sessions/fcsess_123?expand[0]=accounts&expand[1]=account_holder.customer"
     );
-    let session = block_on(client(&server).send(request)).expect("session");
+    let session = block_on(server.client(KEY).send(request)).expect("session");
 
-    let recorded = only_request(&server);
+    let recorded = server.only_request();
     assert_eq!(recorded.method, "GET");
     assert_eq!(
         recorded.target,
@@ -203,8 +200,8 @@ fn retrieve_encodes_the_path_parameter_and_sends_no_query_without_params() {
     let id = FinancialConnectionsSessionId::new("fcsess_1..%2e?y#z é");
     let request =
         FinancialConnectionsSession::retrieve(&id, &RetrieveFinancialConnectionsSession::new());
-    block_on(client(&server).send(request)).expect("session");
-    let recorded = only_request(&server);
+    block_on(server.client(KEY).send(request)).expect("session");
+    let recorded = server.only_request();
     assert_eq!(
         recorded.target,
         "/v1/financial_connections/sessions/fcsess_1..%252e%3Fy%23z%20%C3%A9"
@@ -321,7 +318,7 @@ fn every_error_shape_decodes_into_error_api_with_the_request_id() {
             &params,
         )
         .max_retries(0);
-        let err = block_on(client(&server).send(request)).expect_err("an error");
+        let err = block_on(server.client(KEY).send(request)).expect_err("an error");
         match err.kind() {
             ErrorKind::Api(error) => {
                 assert_eq!(error.type_, case.type_);
@@ -347,7 +344,7 @@ fn card_error_keeps_its_objects_but_debug_shows_only_their_ids() {
     let case = &error_cases()[2];
     let server = Server::start(vec![Reply::json(402, case.body)]);
     let request = FinancialConnectionsSession::create(&create_params());
-    let err = block_on(client(&server).send(request)).expect_err("a card error");
+    let err = block_on(server.client(KEY).send(request)).expect_err("a card error");
     let error = err.api_error().expect("an API error");
     assert_eq!(error.payment_method_type.as_deref(), Some("card"));
     let intent = error.payment_intent.as_ref().expect("payment intent");
@@ -371,7 +368,7 @@ fn a_non_stripe_error_body_is_kept_in_error_http() {
     ]);
     let request: rt::Request<rt::Json> =
         rt::Request::new(Method::Get, "/v1/balance".to_owned()).max_retries(0);
-    let err = block_on(client(&server).send(request)).expect_err("an error");
+    let err = block_on(server.client(KEY).send(request)).expect_err("an error");
     assert!(matches!(err.kind(), ErrorKind::Http), "{err:?}");
     assert_eq!(err.status(), Some(502));
     assert_eq!(err.request_id(), Some("req_proxy"));
@@ -384,7 +381,7 @@ fn a_decode_error_names_the_json_path_and_keeps_the_body() {
     let body = session_json().replace(r#""livemode": false"#, r#""livemode": "nope""#);
     let server = Server::start(vec![Reply::json(200, &body).header("Request-Id", "req_bad")]);
     let request = FinancialConnectionsSession::create(&create_params());
-    let err = block_on(client(&server).send(request)).expect_err("a decode error");
+    let err = block_on(server.client(KEY).send(request)).expect_err("a decode error");
     match err.kind() {
         ErrorKind::Decode { path, message } => {
             assert_eq!(path, "livemode");
@@ -406,7 +403,7 @@ fn a_decode_error_names_the_json_path_and_keeps_the_body() {
     );
     let server = Server::start(vec![Reply::json(200, &body)]);
     let request = FinancialConnectionsSession::create(&create_params());
-    match block_on(client(&server).send(request)).map_err(Error::into_kind) {
+    match block_on(server.client(KEY).send(request)).map_err(Error::into_kind) {
         Err(ErrorKind::Decode { path, .. }) => assert_eq!(path, "accounts.data[0].created"),
         other => panic!("{other:?}"),
     }
@@ -428,7 +425,7 @@ fn a_decode_error_names_the_json_path_and_keeps_the_body() {
 fn decode_error_at_root(reply: Reply) -> String {
     let server = Server::start(vec![reply]);
     let request = FinancialConnectionsSession::create(&create_params());
-    match block_on(client(&server).send(request)).map_err(Error::into_kind) {
+    match block_on(server.client(KEY).send(request)).map_err(Error::into_kind) {
         Err(ErrorKind::Decode { path, message }) => {
             assert_eq!(path, ".");
             message
@@ -656,7 +653,7 @@ fn a_timeout_surfaces_as_error_timeout_after_retries() {
     )
     .max_retries(1)
     .timeout(Duration::from_millis(100));
-    let err = block_on(client(&server).send(request)).expect_err("a timeout");
+    let err = block_on(server.client(KEY).send(request)).expect_err("a timeout");
     assert!(
         matches!(err.kind(), ErrorKind::Timeout { after } if *after == Duration::from_millis(100)),
         "{err:?}"
@@ -669,7 +666,8 @@ fn a_timeout_surfaces_as_error_timeout_after_retries() {
     assert_eq!(server.requests().len(), 2);
 
     let server = Server::start(vec![slow()]);
-    let client = client(&server)
+    let client = server
+        .client(KEY)
         .with_timeout(Duration::from_millis(50))
         .with_max_retries(0);
     let request = FinancialConnectionsSession::create(&create_params());
@@ -709,7 +707,7 @@ fn the_secret_key_never_shows() {
         401,
         r#"{"error": {"type": "invalid_request_error", "message": "Invalid API Key."}}"#,
     )]);
-    let client = client(&server);
+    let client = server.client(KEY);
     let debug = format!("{client:?}");
     assert!(!debug.contains(KEY), "{debug}");
     assert!(debug.contains("<redacted>"), "{debug}");

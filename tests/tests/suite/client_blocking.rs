@@ -9,7 +9,7 @@ use stripe_typed::resources::financial_connections_session::{
     FinancialConnectionsSessionId, FinancialConnectionsSessionPermissions as Permission,
     RetrieveFinancialConnectionsSession,
 };
-use stripe_typed::rt::{blocking::Client, ApiErrorType, ErrorKind, USER_AGENT};
+use stripe_typed::rt::{ApiErrorType, ErrorKind, USER_AGENT};
 use tests::server::{Reply, Server};
 
 const KEY: &str = "sk_test_blocking_51H";
@@ -17,10 +17,6 @@ const KEY: &str = "sk_test_blocking_51H";
 const SESSION: &str = r#"{"id": "fcsess_9", "object": "financial_connections.session",
   "accounts": {"object": "list", "data": [], "has_more": false, "url": "/v1/financial_connections/accounts"},
   "client_secret": "fcsess_client_secret_zzz", "livemode": true, "permissions": ["transactions"]}"#;
-
-fn client(server: &Server) -> Client {
-    server.blocking_client(KEY)
-}
 
 #[test]
 fn blocking_create_retries_with_one_key_then_decodes() {
@@ -32,7 +28,8 @@ fn blocking_create_retries_with_one_key_then_decodes() {
         CreateFinancialConnectionsSessionAccountHolder::new(HolderType::Customer),
         vec![Permission::Transactions],
     );
-    let session = client(&server)
+    let session = server
+        .blocking_client(KEY)
         .send(FinancialConnectionsSession::create(&params))
         .expect("session");
     assert_eq!(session.id.as_str(), "fcsess_9");
@@ -76,7 +73,10 @@ fn blocking_errors_and_timeouts() {
         &FinancialConnectionsSessionId::new("fcsess_x"),
         &RetrieveFinancialConnectionsSession::new(),
     );
-    let err = client(&server).send(request.clone()).expect_err("404");
+    let err = server
+        .blocking_client(KEY)
+        .send(request.clone())
+        .expect_err("404");
     assert_eq!(err.status(), Some(404));
     assert_eq!(err.request_id(), Some("req_b404"));
     match err.kind() {
@@ -87,11 +87,12 @@ fn blocking_errors_and_timeouts() {
         other => panic!("{other:?}"),
     }
     assert_eq!(server.requests().len(), 1);
-    let client_debug = format!("{:?}", client(&server));
+    let client_debug = format!("{:?}", server.blocking_client(KEY));
     assert!(!client_debug.contains(KEY), "{client_debug}");
 
     let server = Server::start(vec![Reply::json(200, SESSION).delay(Duration::from_secs(5))]);
-    let err = client(&server)
+    let err = server
+        .blocking_client(KEY)
         .with_timeout(Duration::from_millis(50))
         .with_max_retries(0)
         .send(request)
@@ -110,7 +111,7 @@ fn blocking_inside_an_async_runtime_is_an_error_not_a_panic() {
     );
     let (inside, client) = tests::block_on(async {
         // Made inside the runtime too, as a user's async handler would.
-        let client = client(&server);
+        let client = server.blocking_client(KEY);
         (client.send(request.clone()), client)
     });
     let err = inside.expect_err("inside a runtime");
@@ -131,7 +132,8 @@ fn blocking_reads_no_more_than_the_limit() {
         &FinancialConnectionsSessionId::new("fcsess_9"),
         &RetrieveFinancialConnectionsSession::new(),
     );
-    let err = client(&server)
+    let err = server
+        .blocking_client(KEY)
         .with_max_response_bytes(SESSION.len() - 1)
         .send(request.clone())
         .expect_err("too large");
@@ -140,7 +142,8 @@ fn blocking_reads_no_more_than_the_limit() {
         "{err:?}"
     );
     assert_eq!(server.requests().len(), 1, "not retried");
-    client(&server)
+    server
+        .blocking_client(KEY)
         .with_max_response_bytes(SESSION.len())
         .send(request)
         .expect("exactly at the limit");

@@ -19,23 +19,15 @@ fn balance() -> Request<rt::Json> {
     Request::new(Method::Get, "/v1/balance".to_owned())
 }
 
-fn async_client(server: &Server) -> Client {
-    server.client(KEY)
-}
-
-fn blocking_client(server: &Server) -> blocking::Client {
-    server.blocking_client(KEY)
-}
-
 /// Sends one GET with each client, configured by `configure`, and returns what the server saw.
 fn sent_by_both(
     configure_async: impl Fn(Client) -> Client,
     configure_blocking: impl Fn(blocking::Client) -> blocking::Client,
 ) -> [Recorded; 2] {
     let server = Server::start(vec![Reply::json(200, "{}"), Reply::json(200, "{}")]);
-    let client = configure_async(async_client(&server));
+    let client = configure_async(server.client(KEY));
     block_on(client.send(balance())).expect("async");
-    let client = configure_blocking(blocking_client(&server));
+    let client = configure_blocking(server.blocking_client(KEY));
     client.send(balance()).expect("blocking");
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "{requests:#?}");
@@ -155,13 +147,15 @@ fn app_info_that_cannot_be_sent_is_refused_at_configuration() {
             }
             other => panic!("{info:?}: {other:?}"),
         };
-        expect_refused(async_client(&server).with_app_info(info.clone()).map(drop));
+        expect_refused(server.client(KEY).with_app_info(info.clone()).map(drop));
         expect_refused(
-            blocking_client(&server)
+            server
+                .blocking_client(KEY)
                 .with_app_info(info.clone())
                 .map(drop),
         );
-        let message = async_client(&server)
+        let message = server
+            .client(KEY)
             .with_app_info(info.clone())
             .expect_err("refused")
             .to_string();

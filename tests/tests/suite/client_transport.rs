@@ -14,14 +14,8 @@ use stripe_typed::resources::financial_connections_account::{
 };
 use stripe_typed::rt::testing::{block_on, FakeStripe, Script};
 use stripe_typed::rt::{
-    self, ApiErrorType, Client, ErrorKind, List, Method, Path, Request, TransportError,
-    TransportErrorKind,
+    self, ApiErrorType, ErrorKind, List, Method, Path, Request, TransportError, TransportErrorKind,
 };
-
-/// A client over `fake` with the key `sk_test_fake`, as a user would make one.
-fn client(fake: &FakeStripe) -> Client {
-    Client::from_transport("sk_test_fake", Arc::new(fake.clone()))
-}
 
 fn failure(kind: TransportErrorKind) -> TransportError {
     TransportError::new(kind, "simulated")
@@ -37,7 +31,8 @@ fn the_transport_gets_complete_requests() {
     let fake = FakeStripe::new();
     fake.on(Method::Post, "/v1/things")
         .json(200, r#"{"ok": true}"#);
-    let client = client(&fake)
+    let client = fake
+        .client()
         .with_base_url("https://stripe.test/")
         .with_api_version("2024-04-10")
         .with_timeout(Duration::from_secs(7));
@@ -84,7 +79,8 @@ fn retries_pause_within_the_configured_bounds() {
         .fail(failure(TransportErrorKind::Connect));
     let script = status(script, 500).fail(failure(TransportErrorKind::Other));
     status(status(script, 503), 409).json(200, "{}");
-    let client = client(&fake)
+    let client = fake
+        .client()
         .with_max_retries(5)
         .with_retry_delays(initial, max);
     let request: rt::Request<rt::Json> =
@@ -112,7 +108,8 @@ fn retries_pause_within_the_configured_bounds() {
 fn transport_failures_map_to_errors() {
     let fake = FakeStripe::new();
     fake.on(Method::Get, "/v1/x").timeout();
-    let client = client(&fake)
+    let client = fake
+        .client()
         .with_max_retries(0)
         .with_timeout(Duration::from_secs(3));
     let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/x".to_owned());
@@ -149,7 +146,7 @@ fn failures_that_cannot_heal_are_not_retried() {
         fake.on(Method::Get, "/v1/x")
             .fail(failure(kind))
             .json(200, "{}");
-        let client = client(&fake).with_max_retries(3);
+        let client = fake.client().with_max_retries(3);
         let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/x".to_owned());
         let err = block_on(client.send(request)).expect_err("final");
         assert_eq!(fake.requests().len(), 1, "{kind:?}");
@@ -173,7 +170,7 @@ fn failures_that_cannot_heal_are_not_retried() {
 #[test]
 fn refused_path_parameters_never_reach_the_transport() {
     let fake = FakeStripe::new();
-    let client = client(&fake);
+    let client = fake.client();
     for (value, reason) in [
         ("", "is empty"),
         (".", "is `.` or `..`"),
@@ -229,7 +226,7 @@ fn every_error_of_a_post_carries_its_idempotency_key() {
         .timeout()
         .timeout()
         .timeout();
-    let client = client(&fake);
+    let client = fake.client();
     let request: rt::Request<rt::Json> =
         rt::Request::new(Method::Post, "/v1/charges".to_owned()).form(&Some("x".to_owned()));
     let err = block_on(client.send(request.clone())).expect_err("timeout");
@@ -276,7 +273,7 @@ fn responses_over_the_limit_fail_even_from_a_transport_that_ignores_it() {
     let fake = FakeStripe::new();
     fake.on(Method::Get, "/v1/x")
         .json(200, &format!("\"{}\"", "x".repeat(100)));
-    let client = client(&fake).with_max_response_bytes(64);
+    let client = fake.client().with_max_response_bytes(64);
     let request: rt::Request<rt::Json> = rt::Request::new(Method::Get, "/v1/x".to_owned());
     let err = block_on(client.send(request)).expect_err("too large");
     assert!(
@@ -295,7 +292,7 @@ fn a_list_request_with_a_hostile_filter_shows_no_values_in_debug() {
             .account_holder(holder),
     );
     let fake = FakeStripe::new();
-    let client = client(&fake);
+    let client = fake.client();
     let paginator = client.paginate(request.clone());
     for debug in [format!("{request:?}"), format!("{paginator:?}")] {
         assert!(!debug.contains("cus_SECRET"), "{debug}");

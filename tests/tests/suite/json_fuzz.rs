@@ -83,10 +83,6 @@ const KEYS: &[&str] = &["id", "object", "data", "a", "", "k\\u0065y", "é", "amo
 
 const WS: &[&str] = &["", "", "", " ", "\n", "\t", "\r\n", "  "];
 
-fn pick(rng: &mut Rng, items: &[&'static str]) -> &'static str {
-    items[rng.below(items.len())]
-}
-
 /// Appends a valid JSON value to `out`, at most `depth` levels deep.
 fn value(rng: &mut Rng, depth: usize, out: &mut String) {
     let kind = if depth == 0 {
@@ -96,8 +92,8 @@ fn value(rng: &mut Rng, depth: usize, out: &mut String) {
     };
     match kind {
         0 => string(rng, out),
-        1 => out.push_str(pick(rng, NUMBERS)),
-        2 => out.push_str(pick(rng, &["true", "false", "null"])),
+        1 => out.push_str(rng.pick_str(NUMBERS)),
+        2 => out.push_str(rng.pick_str(&["true", "false", "null"])),
         3 => out.push_str(&(rng.next_u64() as i64 >> rng.below(64)).to_string()),
         4 => {
             out.push('[');
@@ -105,9 +101,9 @@ fn value(rng: &mut Rng, depth: usize, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(pick(rng, WS));
+                out.push_str(rng.pick_str(WS));
                 value(rng, depth - 1, out);
-                out.push_str(pick(rng, WS));
+                out.push_str(rng.pick_str(WS));
             }
             out.push(']');
         }
@@ -118,16 +114,16 @@ fn value(rng: &mut Rng, depth: usize, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(pick(rng, WS));
+                out.push_str(rng.pick_str(WS));
                 out.push('"');
-                out.push_str(pick(rng, KEYS));
+                out.push_str(rng.pick_str(KEYS));
                 out.push('"');
-                out.push_str(pick(rng, WS));
+                out.push_str(rng.pick_str(WS));
                 out.push(':');
-                out.push_str(pick(rng, WS));
+                out.push_str(rng.pick_str(WS));
                 value(rng, depth - 1, out);
             }
-            out.push_str(pick(rng, WS));
+            out.push_str(rng.pick_str(WS));
             out.push('}');
         }
     }
@@ -137,9 +133,9 @@ fn string(rng: &mut Rng, out: &mut String) {
     out.push('"');
     for _ in 0..rng.below(6) {
         if rng.one_in(2) {
-            out.push_str(pick(rng, ESCAPES));
+            out.push_str(rng.pick_str(ESCAPES));
         } else {
-            out.push_str(pick(rng, PLAIN));
+            out.push_str(rng.pick_str(PLAIN));
         }
     }
     out.push('"');
@@ -148,9 +144,9 @@ fn string(rng: &mut Rng, out: &mut String) {
 /// A valid document, with whitespace around it.
 fn document(rng: &mut Rng) -> String {
     let mut out = String::new();
-    out.push_str(pick(rng, WS));
+    out.push_str(rng.pick_str(WS));
     value(rng, 4, &mut out);
-    out.push_str(pick(rng, WS));
+    out.push_str(rng.pick_str(WS));
     out
 }
 
@@ -171,17 +167,17 @@ fn damaged(rng: &mut Rng) -> String {
             at -= 1;
         }
         match rng.below(6) {
-            0 => text.insert_str(at, pick(rng, DAMAGE)),
+            0 => text.insert_str(at, rng.pick_str(DAMAGE)),
             1 if at < text.len() => {
                 let end = (at + 1..=text.len())
                     .find(|&i| text.is_char_boundary(i))
                     .unwrap_or(text.len());
-                text.replace_range(at..end, pick(rng, DAMAGE));
+                text.replace_range(at..end, rng.pick_str(DAMAGE));
             }
             2 if at < text.len() => drop(text.remove(at)),
             3 => text.truncate(at),
             4 => text.insert(0, '\u{feff}'),
-            _ => text.push_str(pick(rng, DAMAGE)),
+            _ => text.push_str(rng.pick_str(DAMAGE)),
         }
     }
     text

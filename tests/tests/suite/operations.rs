@@ -22,11 +22,9 @@ use stripe_typed::resources::financial_connections_session::{
 };
 use stripe_typed::rt::{self, Client, Error, ErrorKind, Method, Path, Request};
 use tests::block_on;
-use tests::server::{Recorded, Reply, Server};
+use tests::server::{exchange, Recorded, Reply, Server};
 
-fn client(server: &Server) -> Client {
-    server.client("sk_test_operations")
-}
+const KEY: &str = "sk_test_operations";
 
 fn account_json(id: &str, status: &str) -> String {
     format!(
@@ -44,16 +42,6 @@ fn session_json(id: &str) -> String {
   "accounts": {{"object": "list", "data": [], "has_more": false, "url": "/v1/financial_connections/accounts"}},
   "client_secret": "fcsess_secret_x", "livemode": false, "permissions": ["balances"]}}"#
     )
-}
-
-/// Sends `request` to a server that answers `reply`; returns the decoded value and the one
-/// request the server saw.
-fn exchange<T: serde::de::DeserializeOwned>(request: Request<T>, reply: String) -> (T, Recorded) {
-    let server = Server::start(vec![Reply::json(200, &reply)]);
-    let value = block_on(client(&server).send(request)).expect("a 2xx that decodes");
-    let mut requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:#?}");
-    (value, requests.remove(0))
 }
 
 fn assert_sent(recorded: &Recorded, method: &str, target: &str, body: &str) {
@@ -77,7 +65,7 @@ fn account_retrieve() {
         &id,
         &RetrieveFinancialConnectionsAccount::new().expand(vec!["ownership".to_owned()]),
     );
-    let (account, sent) = exchange(request, account_json("fca_1", "active"));
+    let (account, sent) = exchange(KEY, request, &account_json("fca_1", "active"));
     assert_sent(
         &sent,
         "GET",
@@ -102,7 +90,7 @@ fn account_list() {
         account_json("fca_1", "active"),
         account_json("fca_2", "brand_new_status")
     );
-    let (page, sent) = exchange(FinancialConnectionsAccount::list(&params), reply);
+    let (page, sent) = exchange(KEY, FinancialConnectionsAccount::list(&params), &reply);
     assert_sent(
         &sent,
         "GET",
@@ -123,7 +111,7 @@ fn account_disconnect() {
         &FinancialConnectionsAccountId::new("fca_1"),
         &DisconnectFinancialConnectionsAccount::new(),
     );
-    let (account, sent) = exchange(request, account_json("fca_1", "disconnected"));
+    let (account, sent) = exchange(KEY, request, &account_json("fca_1", "disconnected"));
     assert_sent(
         &sent,
         "POST",
@@ -146,7 +134,7 @@ fn account_refresh() {
         ])
         .expand(vec!["ownership".to_owned()]),
     );
-    let (account, sent) = exchange(request, account_json("fca_1", "active"));
+    let (account, sent) = exchange(KEY, request, &account_json("fca_1", "active"));
     assert_sent(
         &sent,
         "POST",
@@ -165,7 +153,7 @@ fn account_subscribe_and_unsubscribe() {
             SubscribeFinancialConnectionsAccountFeatures::Transactions,
         ]),
     );
-    let (account, sent) = exchange(subscribe, account_json("fca_1", "active"));
+    let (account, sent) = exchange(KEY, subscribe, &account_json("fca_1", "active"));
     assert_sent(
         &sent,
         "POST",
@@ -180,7 +168,7 @@ fn account_subscribe_and_unsubscribe() {
             UnsubscribeFinancialConnectionsAccountFeatures::Unknown("balance_v2".to_owned()),
         ]),
     );
-    let (account, sent) = exchange(unsubscribe, account_json("fca_1", "inactive"));
+    let (account, sent) = exchange(KEY, unsubscribe, &account_json("fca_1", "inactive"));
     assert_sent(
         &sent,
         "POST",
@@ -196,7 +184,7 @@ fn session_create_and_retrieve() {
         CreateFinancialConnectionsSessionAccountHolder::new(HolderType::Customer).customer("cus_1"),
         vec![Permission::Balances],
     ));
-    let (session, sent) = exchange(create, session_json("fcsess_1"));
+    let (session, sent) = exchange(KEY, create, &session_json("fcsess_1"));
     assert_sent(
         &sent,
         "POST",
@@ -212,7 +200,7 @@ fn session_create_and_retrieve() {
         &FinancialConnectionsSessionId::new("fcsess_1"),
         &RetrieveFinancialConnectionsSession::new(),
     );
-    let (session, sent) = exchange(retrieve, session_json("fcsess_1"));
+    let (session, sent) = exchange(KEY, retrieve, &session_json("fcsess_1"));
     assert_sent(
         &sent,
         "GET",
@@ -228,7 +216,7 @@ fn session_create_and_retrieve() {
 #[test]
 fn reqwest_resolves_dot_segments_in_literal_paths() {
     let server = Server::start(vec![Reply::json(200, "{}"); 4]);
-    let client = client(&server);
+    let client = server.client(KEY);
     for literal in [
         "/v1/financial_connections/accounts/../disconnect",
         "/v1/financial_connections/accounts/%2e%2E/disconnect",
@@ -255,7 +243,7 @@ fn reqwest_resolves_dot_segments_in_literal_paths() {
 #[test]
 fn path_parameters_stay_one_segment_or_are_refused() {
     let server = Server::start(vec![Reply::json(200, &account_json("fca_1", "active")); 5]);
-    let client = client(&server);
+    let client = server.client(KEY);
     let retrieve = RetrieveFinancialConnectionsAccount::new();
     for value in ["%2e", "%2E%2e", ".%2e", "...", "a..b"] {
         let id = FinancialConnectionsAccountId::new(value);
@@ -356,7 +344,8 @@ fn a_response_over_the_limit_is_an_error_not_a_download() {
     let server = Server::start(vec![Reply::json(200, &big), Reply::json(200, &big)]);
     let request: Request<rt::Json> = Request::new(Method::Get, "/v1/balance");
     let err = block_on(
-        client(&server)
+        server
+            .client(KEY)
             .with_max_response_bytes(9_999)
             .send(request.clone()),
     )
@@ -367,7 +356,8 @@ fn a_response_over_the_limit_is_an_error_not_a_download() {
     );
     assert_eq!(server.requests().len(), 1, "not retried");
     let value = block_on(
-        client(&server)
+        server
+            .client(KEY)
             .with_max_response_bytes(big.len())
             .send(request),
     )
@@ -435,7 +425,7 @@ fn event_retrieve_and_list_type_the_object_by_the_event_type() {
         "financial_connections.account.disconnected",
         &account_json("fca_1", "disconnected"),
     );
-    let (event, sent) = exchange(Event::retrieve(&id, &RetrieveEvent::new()), reply);
+    let (event, sent) = exchange(KEY, Event::retrieve(&id, &RetrieveEvent::new()), &reply);
     assert_sent(&sent, "GET", "/v1/events/evt_1", "");
     let EventObject::FinancialConnectionsAccount(account) = &event.data.object else {
         panic!("{:?}", event.data.object);
@@ -453,7 +443,7 @@ fn event_retrieve_and_list_type_the_object_by_the_event_type() {
             r#"{"id": "cus_1", "object": "customer"}"#
         )
     );
-    let (page, sent) = exchange(Event::list(&ListEvent::new().limit(1)), reply);
+    let (page, sent) = exchange(KEY, Event::list(&ListEvent::new().limit(1)), &reply);
     assert_sent(&sent, "GET", "/v1/events?limit=1", "");
     assert!(matches!(&page.data[0].data.object, EventObject::Other(json) if json["id"] == "cus_1"));
 }

@@ -3,26 +3,13 @@
 //! backwards from `ending_before`, search's `next_page`, errors, and the blocking iterator.
 
 use serde_json::json;
-use stripe_typed::rt::{self, blocking, Client, ErrorKind, List, Method, Request, SearchResult};
-use tests::block_on;
+use stripe_typed::rt::{self, ErrorKind, List, Method, Request, SearchResult};
 use tests::server::{Reply, Server};
+use tests::{block_on, ids};
 
 const KEY: &str = "sk_test_paginate_51H";
 
 fn assert_send<T: Send>(_: &T) {}
-
-/// A client for `server` that does not retry, so every scripted reply answers one request.
-fn client_for(server: &Server) -> Client {
-    Client::new(KEY)
-        .with_base_url(server.url())
-        .with_max_retries(0)
-}
-
-fn blocking_client_for(server: &Server) -> blocking::Client {
-    blocking::Client::new(KEY)
-        .with_base_url(server.url())
-        .with_max_retries(0)
-}
 
 /// A list page of objects with these ids.
 fn page(ids: &[&str], has_more: bool) -> Reply {
@@ -49,13 +36,6 @@ fn list_customers() -> Request<List<rt::Json>> {
         .with_query_param("expand[0]", "data.default_source")
 }
 
-fn ids(items: &[rt::Json]) -> Vec<&str> {
-    items
-        .iter()
-        .map(|item| item["id"].as_str().expect("id"))
-        .collect()
-}
-
 fn targets(server: &Server) -> Vec<String> {
     server.requests().into_iter().map(|r| r.target).collect()
 }
@@ -67,7 +47,7 @@ fn three_pages_follow_starting_after_and_keep_other_parameters() {
         page(&["cus_3", "cus_4"], true),
         page(&["cus_5"], false),
     ]);
-    let client = client_for(&server);
+    let client = server.client_without_retries(KEY);
     let mut pages = client.paginate(list_customers().stripe_account("acct_1"));
     // Never polled: this only proves a page's future can move between threads.
     assert_send(&pages.next_page());
@@ -104,7 +84,13 @@ fn collect_all_and_max_items() {
         page(&["cus_3", "cus_4"], true),
         page(&["cus_5"], false),
     ]);
-    let all = block_on(client_for(&server).paginate(list_customers()).collect_all()).expect("all");
+    let all = block_on(
+        server
+            .client_without_retries(KEY)
+            .paginate(list_customers())
+            .collect_all(),
+    )
+    .expect("all");
     assert_eq!(ids(&all), ["cus_1", "cus_2", "cus_3", "cus_4", "cus_5"]);
     assert_eq!(server.requests().len(), 3);
 
@@ -115,7 +101,8 @@ fn collect_all_and_max_items() {
         page(&["cus_5"], false),
     ]);
     let capped = block_on(
-        client_for(&server)
+        server
+            .client_without_retries(KEY)
             .paginate(list_customers())
             .max_items(3)
             .collect_all(),
@@ -127,7 +114,8 @@ fn collect_all_and_max_items() {
 
     let server = Server::start(vec![]);
     let none = block_on(
-        client_for(&server)
+        server
+            .client_without_retries(KEY)
             .paginate(list_customers())
             .max_items(0)
             .collect_all(),
@@ -140,7 +128,7 @@ fn collect_all_and_max_items() {
 #[test]
 fn an_empty_page_ends_paging() {
     let server = Server::start(vec![page(&[], false)]);
-    let client = client_for(&server);
+    let client = server.client_without_retries(KEY);
     let mut pages = client.paginate(list_customers());
     block_on(async {
         assert!(pages.next_page().await.expect("empty").is_none());
@@ -150,7 +138,13 @@ fn an_empty_page_ends_paging() {
 
     // Even one that claims more objects follow: there is no cursor to follow.
     let server = Server::start(vec![page(&["cus_1"], true), page(&[], true)]);
-    let all = block_on(client_for(&server).paginate(list_customers()).collect_all()).expect("all");
+    let all = block_on(
+        server
+            .client_without_retries(KEY)
+            .paginate(list_customers())
+            .collect_all(),
+    )
+    .expect("all");
     assert_eq!(ids(&all), ["cus_1"]);
     assert_eq!(server.requests().len(), 2);
 }
@@ -166,7 +160,13 @@ fn ending_before_pages_backwards() {
     let first: Request<List<rt::Json>> = Request::new(Method::Get, "/v1/customers".to_owned())
         .with_query_param("ending_before", "cus_9")
         .with_query_param("limit", "2");
-    let all = block_on(client_for(&server).paginate(first).collect_all()).expect("all");
+    let all = block_on(
+        server
+            .client_without_retries(KEY)
+            .paginate(first)
+            .collect_all(),
+    )
+    .expect("all");
     assert_eq!(ids(&all), ["cus_10", "cus_11", "cus_12", "cus_13"]);
     assert_eq!(
         targets(&server),
@@ -188,7 +188,7 @@ fn search_follows_next_page() {
         Request::new(Method::Get, "/v1/customers/search".to_owned())
             .with_query_param("query", "email:'a@b.c'")
             .with_query_param("limit", "2");
-    let client = client_for(&server);
+    let client = server.client_without_retries(KEY);
     let mut pages = client.paginate_search(first);
     block_on(async {
         let mut seen = Vec::new();
@@ -217,7 +217,7 @@ fn a_failed_page_can_be_fetched_again() {
         ),
         page(&["cus_3"], false),
     ]);
-    let client = client_for(&server);
+    let client = server.client_without_retries(KEY);
     let mut pages = client.paginate(list_customers());
     block_on(async {
         pages.next_page().await.expect("page 1");
@@ -237,7 +237,7 @@ fn a_failed_page_can_be_fetched_again() {
 fn a_page_without_a_cursor_is_an_error() {
     let body = json!({"object": "list", "data": [{"object": "customer"}], "has_more": true});
     let server = Server::start(vec![Reply::json(200, &body.to_string())]);
-    let client = client_for(&server);
+    let client = server.client_without_retries(KEY);
     let mut pages = client.paginate(list_customers());
     block_on(async {
         let err = pages.next_page().await.expect_err("no id");
@@ -251,8 +251,13 @@ fn a_page_without_a_cursor_is_an_error() {
 
     let server = Server::start(vec![search_page(&["cus_1"], true, None)]);
     let first = Request::<SearchResult<rt::Json>>::new(Method::Get, "/v1/x/search".to_owned());
-    let err = block_on(client_for(&server).paginate_search(first).collect_all())
-        .expect_err("no next_page");
+    let err = block_on(
+        server
+            .client_without_retries(KEY)
+            .paginate_search(first)
+            .collect_all(),
+    )
+    .expect_err("no next_page");
     assert!(
         matches!(err.kind(), ErrorKind::Pagination { .. }),
         "{err:?}"
@@ -267,7 +272,7 @@ fn blocking_iterator_yields_every_object() {
         page(&["cus_3", "cus_4"], true),
         page(&["cus_5"], false),
     ]);
-    let client = blocking_client_for(&server);
+    let client = server.blocking_client_without_retries(KEY);
     let all: Vec<rt::Json> = client
         .paginate(list_customers())
         .collect::<Result<_, _>>()
@@ -287,7 +292,8 @@ fn blocking_iterator_yields_every_object() {
         page(&["cus_1", "cus_2"], true),
         page(&["cus_3"], false),
     ]);
-    let two: Vec<rt::Json> = blocking_client_for(&server)
+    let two: Vec<rt::Json> = server
+        .blocking_client_without_retries(KEY)
         .paginate(list_customers())
         .take(2)
         .collect::<Result<_, _>>()
@@ -304,7 +310,8 @@ fn blocking_iterator_backwards_search_and_errors() {
     ]);
     let first: Request<List<rt::Json>> = Request::new(Method::Get, "/v1/customers".to_owned())
         .with_query_param("ending_before", "cus_9");
-    let all: Vec<rt::Json> = blocking_client_for(&server)
+    let all: Vec<rt::Json> = server
+        .blocking_client_without_retries(KEY)
         .paginate(first)
         .collect::<Result<_, _>>()
         .expect("backwards");
@@ -324,7 +331,8 @@ fn blocking_iterator_backwards_search_and_errors() {
     let first =
         Request::<SearchResult<rt::Json>>::new(Method::Get, "/v1/customers/search".to_owned())
             .with_query_param("query", "name:'x'");
-    let found: Vec<rt::Json> = blocking_client_for(&server)
+    let found: Vec<rt::Json> = server
+        .blocking_client_without_retries(KEY)
         .paginate_search(first)
         .collect::<Result<_, _>>()
         .expect("search");
@@ -339,7 +347,7 @@ fn blocking_iterator_backwards_search_and_errors() {
         page(&["cus_1"], true),
         Reply::json(500, r#"{"error": {"type": "api_error"}}"#),
     ]);
-    let client = blocking_client_for(&server);
+    let client = server.blocking_client_without_retries(KEY);
     let mut iter = client.paginate(list_customers());
     assert_eq!(iter.next().expect("first").expect("ok")["id"], "cus_1");
     let err = iter.next().expect("second").expect_err("500");
@@ -360,7 +368,7 @@ fn the_paginator_is_a_stream_of_objects() {
         page(&["cus_3", "cus_4"], true),
         page(&["cus_5"], false),
     ]);
-    let client = client_for(&server);
+    let client = server.client_without_retries(KEY);
     let all: Vec<rt::Json> =
         block_on(client.paginate(list_customers()).try_collect()).expect("all");
     assert_eq!(ids(&all), ["cus_1", "cus_2", "cus_3", "cus_4", "cus_5"]);
@@ -372,7 +380,7 @@ fn the_paginator_is_a_stream_of_objects() {
         page(&["cus_3", "cus_4"], true),
         page(&["cus_5"], false),
     ]);
-    let client = client_for(&server);
+    let client = server.client_without_retries(KEY);
     let stream = client.paginate(list_customers());
     assert_send(&stream);
     let three: Vec<rt::Json> = block_on(stream.take(3).try_collect()).expect("three");
@@ -384,7 +392,7 @@ fn the_paginator_is_a_stream_of_objects() {
         search_page(&["cus_1", "cus_2"], true, Some("tok_2")),
         search_page(&["cus_3"], false, None),
     ]);
-    let client = client_for(&server);
+    let client = server.client_without_retries(KEY);
     let first: Request<SearchResult<rt::Json>> =
         Request::new(Method::Get, "/v1/customers/search".to_owned());
     let found: Vec<rt::Json> =
@@ -397,7 +405,7 @@ fn the_paginator_is_a_stream_of_objects() {
         page(&["cus_1", "cus_2"], true),
         page(&["cus_3"], false),
     ]);
-    let client = client_for(&server);
+    let client = server.client_without_retries(KEY);
     let mut pages = client.paginate(list_customers());
     block_on(async {
         let one = pages.next().await.expect("some").expect("cus_1");
@@ -424,7 +432,7 @@ fn an_error_ends_the_stream_after_it_is_yielded() {
         ),
         page(&["cus_2"], false),
     ]);
-    let client = client_for(&server);
+    let client = server.client_without_retries(KEY);
     let mut stream = client.paginate(list_customers());
     block_on(async {
         assert!(stream.next().await.expect("cus_1").is_ok());

@@ -10,22 +10,11 @@ use stripe_typed::resources::v2_core_event::{ThinEventObject, V2CoreEvent};
 use stripe_typed::rt::{self, v2::EventNotification, ErrorKind};
 use stripe_typed::webhook::{self, Options, WebhookError, DEFAULT_TOLERANCE};
 use tests::server::{Recorded, Reply, Server};
-use tests::{block_on, hmac_sha256};
+use tests::{at, block_on, header_for};
 
 const SECRET: &str = "whsec_thin_test_secret";
 const KEY: &str = "sk_test_thin_SECRETKEY";
 const T: u64 = 1_735_689_600;
-
-fn at(unix: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(unix)
-}
-
-/// `t=..,v1=..` made by the tests' HMAC.
-fn header_for(payload: &str, secret: &str, t: u64) -> String {
-    let mac = hmac_sha256(secret.as_bytes(), format!("{t}.{payload}").as_bytes());
-    let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
-    format!("t={t},v1={hex}")
-}
 
 /// A thin event as an event destination delivers it (stripe-node's and stripe-go's test
 /// payloads have this shape), about `related`.
@@ -192,12 +181,6 @@ fn a_verified_payload_that_is_no_thin_event_is_refused() {
     }
 }
 
-fn only_request(server: &Server) -> Recorded {
-    let requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:#?}");
-    requests.into_iter().next().expect("one request")
-}
-
 fn v2_account(id: &str) -> String {
     json!({"id": id, "object": "v2.core.account", "applied_configurations": ["customer"],
            "created": "2025-01-01T00:00:00.000Z", "livemode": false, "display_name": "Jenny"})
@@ -238,7 +221,7 @@ fn fetch_event_gets_the_whole_event_in_the_notifications_context() {
         event.related_object.as_ref().map(|r| r.id.as_str()),
         Some("acct_2")
     );
-    let sent = only_request(&server);
+    let sent = server.only_request();
     assert_eq!(
         (sent.method.as_str(), sent.target.as_str()),
         ("GET", "/v2/core/events/evt_test_65R9Ijk8")
@@ -257,7 +240,7 @@ fn fetch_event_gets_the_whole_event_in_the_notifications_context() {
     let client = server.client(KEY).with_stripe_context("acct_client");
     block_on(client.send(without.fetch_event::<V2CoreEvent>())).expect("event");
     assert_eq!(
-        only_request(&server).header("stripe-context"),
+        server.only_request().header("stripe-context"),
         Some("acct_client")
     );
 
@@ -267,7 +250,7 @@ fn fetch_event_gets_the_whole_event_in_the_notifications_context() {
     let server = Server::start(vec![Reply::json(200, &event_json.to_string())]);
     block_on(server.client(KEY).send(odd.fetch_event::<rt::Json>())).expect("sent");
     assert_eq!(
-        only_request(&server).target,
+        server.only_request().target,
         "/v2/core/events/evt_1%3Fexpand%3Dx%23y"
     );
     let server = Server::start(vec![]);
@@ -297,7 +280,7 @@ fn fetch_related(url: &str, type_: &str, reply: &str) -> (ThinEventObject, Recor
         .expect("a related object")
         .expect("a safe URL");
     let object = block_on(server.client(KEY).send(request)).expect("object");
-    (object, only_request(&server))
+    (object, server.only_request())
 }
 
 #[test]

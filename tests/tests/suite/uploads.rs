@@ -15,8 +15,8 @@ use stripe_typed::resources::file::{
     CreateFile, CreateFileFileLinkData, CreateFilePurpose, File, FileId, RetrieveFile,
 };
 use stripe_typed::rt::{
-    self, blocking, BoxFuture, Bytes, Client, ErrorKind, FileUpload, HttpRequest, HttpResponse,
-    Method, Request, Transport, TransportError,
+    self, BoxFuture, Bytes, Client, ErrorKind, FileUpload, HttpRequest, HttpResponse, Method,
+    Request, Transport, TransportError,
 };
 use tests::block_on;
 use tests::server::{Recorded, Reply, Server};
@@ -51,21 +51,13 @@ fn params() -> CreateFile {
     .expand(vec!["links".to_owned()])
 }
 
-fn async_client(server: &Server) -> Client {
-    server.client(KEY)
-}
-
-fn blocking_client(server: &Server) -> blocking::Client {
-    server.blocking_client(KEY)
-}
-
 #[test]
 fn async_upload_is_multipart_and_retried_with_the_same_bytes() {
     let server = Server::start(vec![
         Reply::json(500, r#"{"error": {"type": "api_error"}}"#),
         Reply::json(200, FILE_JSON),
     ]);
-    let file = block_on(async_client(&server).send(File::create(&params()))).expect("file");
+    let file = block_on(server.client(KEY).send(File::create(&params()))).expect("file");
     assert_eq!(file.id.as_str(), "file_1");
     check_upload_requests(&server);
 }
@@ -76,7 +68,8 @@ fn blocking_upload_is_multipart_and_retried_with_the_same_bytes() {
         Reply::json(503, r#"{"error": {"type": "api_error"}}"#),
         Reply::json(200, FILE_JSON),
     ]);
-    let file = blocking_client(&server)
+    let file = server
+        .blocking_client(KEY)
         .send(File::create(&params()))
         .expect("file");
     assert_eq!(file.size, 42);
@@ -146,7 +139,8 @@ fn an_oversized_upload_is_refused_before_sending() {
         CreateFilePurpose::DisputeEvidence,
     );
     let err = block_on(
-        async_client(&server)
+        server
+            .client(KEY)
             .with_max_upload_bytes(1024)
             .send(File::create(&big)),
     )
@@ -161,7 +155,8 @@ fn an_oversized_upload_is_refused_before_sending() {
         ),
         "{err:?}"
     );
-    let err = blocking_client(&server)
+    let err = server
+        .blocking_client(KEY)
         .with_max_upload_bytes(1024)
         .send(File::create(&big))
         .unwrap_err();
@@ -257,9 +252,12 @@ fn pdf_reply(body: &[u8]) -> Reply {
 fn binary_responses_are_exact_bytes_within_the_response_limit() {
     let pdf = content();
     let server = Server::start(vec![pdf_reply(&pdf), pdf_reply(&pdf), pdf_reply(&pdf)]);
-    let bytes = block_on(async_client(&server).send(pdf_request())).expect("pdf");
+    let bytes = block_on(server.client(KEY).send(pdf_request())).expect("pdf");
     assert_eq!(bytes.as_slice(), pdf.as_slice());
-    let bytes = blocking_client(&server).send(pdf_request()).expect("pdf");
+    let bytes = server
+        .blocking_client(KEY)
+        .send(pdf_request())
+        .expect("pdf");
     assert_eq!(bytes.into_vec(), pdf);
     let requests = server.requests();
     assert_eq!(requests[0].target, "/v1/quotes/qt_1/pdf");
@@ -267,7 +265,8 @@ fn binary_responses_are_exact_bytes_within_the_response_limit() {
 
     let limit = pdf.len() - 1;
     let err = block_on(
-        async_client(&server)
+        server
+            .client(KEY)
             .with_max_response_bytes(limit)
             .send(pdf_request()),
     )
@@ -277,7 +276,8 @@ fn binary_responses_are_exact_bytes_within_the_response_limit() {
         "{err:?}"
     );
     let server = Server::start(vec![pdf_reply(&pdf)]);
-    let err = blocking_client(&server)
+    let err = server
+        .blocking_client(KEY)
         .with_max_response_bytes(limit)
         .send(pdf_request())
         .unwrap_err();

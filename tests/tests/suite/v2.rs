@@ -11,8 +11,8 @@ use stripe_typed::rt::{
     self, v2, Attempt, DateTime, Decimal, ErrorKind, JsonWriter, Method, Request, Retry,
     RetryReason, ToForm, ToJson,
 };
-use tests::block_on;
-use tests::server::{Recorded, Reply, Server};
+use tests::server::{Reply, Server};
+use tests::{block_on, ids};
 
 const KEY: &str = "sk_test_v2_SECRETKEY_51H";
 const SESSION_TOKEN: &str = "ek_test_SESSION_TOKEN_SECRET";
@@ -63,12 +63,6 @@ impl ToForm for ListEvents {
     }
 }
 
-fn only_request(server: &Server) -> Recorded {
-    let requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:#?}");
-    requests.into_iter().next().expect("one request")
-}
-
 fn account_json(id: &str) -> String {
     format!(
         r#"{{"id": "{id}", "object": "v2.core.account", "created": "2024-09-30T21:15:00.000Z"}}"#
@@ -107,7 +101,7 @@ fn a_post_sends_its_parameters_as_json() {
     let account = block_on(server.client(KEY).send(request)).expect("account");
     assert_eq!(account["created"], "2024-09-30T21:15:00.000Z");
 
-    let sent = only_request(&server);
+    let sent = server.only_request();
     assert_eq!(
         (sent.method.as_str(), sent.target.as_str()),
         ("POST", "/v2/core/accounts/acct_1")
@@ -138,7 +132,7 @@ fn a_post_without_parameters_sends_an_empty_object() {
     )]);
     let ping = Request::<rt::Json>::new(Method::Post, "/v2/core/event_destinations/ed_1/ping");
     block_on(server.client(KEY).send(ping)).expect("event");
-    let sent = only_request(&server);
+    let sent = server.only_request();
     assert_eq!(sent.body_text(), "{}");
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert!(sent.header("idempotency-key").is_some());
@@ -161,7 +155,7 @@ fn a_delete_gets_an_idempotency_key_and_decodes_the_deleted_object() {
     assert_eq!(deleted.id, "person_1");
     assert_eq!(deleted.object.as_deref(), Some("v2.core.account_person"));
     assert_eq!(deleted.extra.get_raw("deleted"), Some("true"));
-    let sent = only_request(&server);
+    let sent = server.only_request();
     assert_eq!(sent.method, "DELETE");
     assert_eq!(sent.header("idempotency-key").map(str::len), Some(36));
     assert!(sent.body.is_empty());
@@ -186,7 +180,7 @@ fn a_get_encodes_its_query_and_sends_no_body() {
     let list = Request::<v2::List<rt::Json>>::new(Method::Get, "/v2/core/events").query(&query);
     let page = block_on(server.client(KEY).send(list)).expect("page");
     assert!(page.data.is_empty() && page.next_page_url.is_none());
-    let sent = only_request(&server);
+    let sent = server.only_request();
     // Lists indexed as v1's, as Stripe's libraries send them since November 2025.
     assert_eq!(
         sent.target,
@@ -335,13 +329,6 @@ fn page(ids: &[&str], next: Option<&str>) -> Reply {
     let data: Vec<_> = ids.iter().map(|id| serde_json::json!({"id": id})).collect();
     let body = serde_json::json!({"data": data, "next_page_url": next, "previous_page_url": null});
     Reply::json(200, &body.to_string())
-}
-
-fn ids(items: &[rt::Json]) -> Vec<&str> {
-    items
-        .iter()
-        .map(|item| item["id"].as_str().expect("id"))
-        .collect()
 }
 
 fn list_accounts() -> Request<v2::List<rt::Json>> {

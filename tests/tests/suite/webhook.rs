@@ -3,14 +3,14 @@
 //! and signatures made here by an HMAC-SHA256 of the tests' own over `sha2`, not the crate's
 //! (ring). Then the events of the pinned spec decode from realistic payloads.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use stripe_typed::resources::event::{Event, EventObject, EventType};
 use stripe_typed::rt::{WireEnum, API_VERSION};
 use stripe_typed::webhook::{self, Options, WebhookError, DEFAULT_TOLERANCE};
-use tests::hmac_sha256;
+use tests::{at, header_for, hex, hmac_sha256};
 
 /// stripe-dotnet's `src/StripeTests/Resources/event_test_signature.json`; the trailing newline
 /// is part of what Stripe signed.
@@ -22,20 +22,6 @@ const STRIPE_SECRET: &str = "webhook_secret";
 const STRIPE_T: u64 = 1533204620;
 const STRIPE_V1: &str = "2220f87ef101a04665f11cdf770523143f875572008577fa0f20882ddb9cc3c7";
 const STRIPE_V0: &str = "63f3a72374a733066c4be69ed7f8e5ac85c22c9f0a6a612ab9a025a9e4ee7eef";
-
-fn at(unix: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(unix)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `t=..,v1=..` made by the tests' HMAC.
-fn header_for(payload: &str, secret: &str, t: u64) -> String {
-    let mac = hmac_sha256(secret.as_bytes(), format!("{t}.{payload}").as_bytes());
-    format!("t={t},v1={}", hex(&mac))
-}
 
 fn stripe_header() -> String {
     format!("t={STRIPE_T},v1={STRIPE_V1},v0={STRIPE_V0}")

@@ -10,11 +10,7 @@ use stripe_typed::resources::event::Event;
 use stripe_typed::rt::{self, from_json, v2::EventNotification};
 use stripe_typed::webhook::{self, Options, WebhookError};
 use tests::fuzz::{cases, Rng};
-use tests::hmac_sha256;
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use tests::{hex, hmac_sha256};
 
 /// What the rules say a delivery ends in.
 #[derive(Debug, PartialEq)]
@@ -77,10 +73,6 @@ fn model(payload: &str, header: &str, secret: &str, tolerance: u64, now: i64) ->
     Expected::Verified
 }
 
-fn pick(rng: &mut Rng, items: &[&'static str]) -> &'static str {
-    items[rng.below(items.len())]
-}
-
 fn event_payload(rng: &mut Rng) -> String {
     let event = format!(
         r#"{{"id":"evt_1","object":"event","api_version":"{}","created":1,"data":{{"object":{{"id":"cus_1","object":"customer"}}}},"livemode":false,"pending_webhooks":1,"request":{{"id":null,"idempotency_key":null}},"type":"customer.created"}}"#,
@@ -97,9 +89,8 @@ fn event_payload(rng: &mut Rng) -> String {
             }
             event[..cut].to_owned()
         }
-        4 => pick(
-            rng,
-            &[
+        4 => rng
+            .pick_str(&[
                 "",
                 "{}",
                 "null",
@@ -107,9 +98,8 @@ fn event_payload(rng: &mut Rng) -> String {
                 "\u{feff}{}",
                 "é😀\u{0}",
                 "{\"object\":\"event\"}",
-            ],
-        )
-        .to_owned(),
+            ])
+            .to_owned(),
         _ => format!("{event}\n"),
     }
 }
@@ -119,7 +109,9 @@ fn secret(rng: &mut Rng) -> String {
         0 => String::new(),
         1 => "whsec_test_secret".to_owned(),
         2 => "k".repeat(65 + rng.below(100)),
-        3 => pick(rng, &[" ", "é😀", "\u{0}", "whsec_", "=,"]).to_owned(),
+        3 => rng
+            .pick_str(&[" ", "é😀", "\u{0}", "whsec_", "=,"])
+            .to_owned(),
         _ => format!("whsec_{:x}", rng.next_u64()),
     }
 }
@@ -127,9 +119,8 @@ fn secret(rng: &mut Rng) -> String {
 /// A header built from items, some right, some wrong, with odd spacing and separators.
 fn header(rng: &mut Rng, payload: &str, secret: &str, t: i64) -> String {
     let t_text = match rng.below(8) {
-        0 => pick(
-            rng,
-            &[
+        0 => rng
+            .pick_str(&[
                 "",
                 "+1",
                 "-1",
@@ -139,9 +130,8 @@ fn header(rng: &mut Rng, payload: &str, secret: &str, t: i64) -> String {
                 "٣",
                 "0x10",
                 "99999999999999999999",
-            ],
-        )
-        .to_owned(),
+            ])
+            .to_owned(),
         1 => "9223372036854775807".to_owned(),
         _ => t.to_string(),
     };
@@ -159,13 +149,11 @@ fn header(rng: &mut Rng, payload: &str, secret: &str, t: i64) -> String {
             6 => format!("v1={}g", &mac[1..]),
             7 => format!("v0={mac}"),
             8 => format!("v1={}", hex(&hmac_sha256(b"other", payload.as_bytes()))),
-            _ => pick(
-                rng,
-                &[
+            _ => rng
+                .pick_str(&[
                     "", " ", "x=y", "noequals", "=", "t==1", "v1=", "V1=ab", "\u{a0}", "é=😀",
-                ],
-            )
-            .to_owned(),
+                ])
+                .to_owned(),
         };
         items.push(item);
     }
@@ -176,7 +164,7 @@ fn header(rng: &mut Rng, payload: &str, secret: &str, t: i64) -> String {
             .map(|_| char::from_u32(rng.below(0x3000) as u32).unwrap_or('?'))
             .collect();
     }
-    let separator = pick(rng, &[",", ", ", " ,", ",,", ",\t"]);
+    let separator = rng.pick_str(&[",", ", ", " ,", ",,", ",\t"]);
     items.join(separator)
 }
 
@@ -329,19 +317,16 @@ fn any_single_change_breaks_a_signature() {
 }
 
 fn notification_payload(rng: &mut Rng) -> String {
-    let url = pick(
-        rng,
-        &[
-            "/v2/core/accounts/acct_1",
-            "/v1/billing/meters/mtr_1?expand[0]=x",
-            "https://evil.example/v1/x",
-            "/v1/../v2/x",
-            "/v1/x%zz",
-            "/v1/x#y",
-            "",
-        ],
-    );
-    let id = pick(rng, &["evt_1", "..", "", "evt/1", "evt 1?x"]);
+    let url = rng.pick_str(&[
+        "/v2/core/accounts/acct_1",
+        "/v1/billing/meters/mtr_1?expand[0]=x",
+        "https://evil.example/v1/x",
+        "/v1/../v2/x",
+        "/v1/x%zz",
+        "/v1/x#y",
+        "",
+    ]);
+    let id = rng.pick_str(&["evt_1", "..", "", "evt/1", "evt 1?x"]);
     let notification = format!(
         r#"{{"id":"{id}","object":"v2.core.event","type":"v2.core.account.updated","created":"2025-01-01T00:00:00.000Z","livemode":false,"context":"acct_1","related_object":{{"id":"acct_1","type":"v2.core.account","url":"{url}"}}}}"#
     );
@@ -350,7 +335,7 @@ fn notification_payload(rng: &mut Rng) -> String {
         2 => event_payload(rng),
         3 => notification.replace(
             "v2.core.event",
-            pick(rng, &["event", "v2.core.account", ""]),
+            rng.pick_str(&["event", "v2.core.account", ""]),
         ),
         4 => {
             let mut cut = rng.below(notification.len());
@@ -360,14 +345,11 @@ fn notification_payload(rng: &mut Rng) -> String {
             notification[..cut].to_owned()
         }
         _ => notification.replace(
-            pick(
-                rng,
-                &[
-                    r#""livemode":false,"#,
-                    r#""id":"evt_1","#,
-                    r#""type":"v2.core.account.updated","#,
-                ],
-            ),
+            rng.pick_str(&[
+                r#""livemode":false,"#,
+                r#""id":"evt_1","#,
+                r#""type":"v2.core.account.updated","#,
+            ]),
             "",
         ),
     }
