@@ -1,6 +1,6 @@
 //! Issue 26, "under load": one async `rt::Client` shared by 64 tasks on a multi-thread runtime,
 //! against a loopback server (127.0.0.1, in this process) that meets a tenth of the logical
-//! requests with a fault first, the faults of `tests/tests/faults.rs` that heal plus Stripe's
+//! requests with a fault first, the faults of `tests/tests/suite/faults.rs` that heal plus Stripe's
 //! own retry signals, then answers them.
 //!
 //! Checked, as correctness and not timing (the bench fails if one does not hold): every call

@@ -42,6 +42,11 @@ impl Rng {
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
+
+    /// One of `items`, for text: [`Rng::pick`] without the reference to a reference.
+    pub fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
+    }
 }
 
 /// How many cases a fuzz test runs: `base`, times `FUZZ_CASES` when set.

@@ -143,6 +143,21 @@ impl Server {
             .with_retry_delays(Duration::from_millis(1), Duration::from_millis(2))
     }
 
+    /// An async client of this server with `key` that never retries, so every scripted reply
+    /// answers exactly one request.
+    pub fn client_without_retries(&self, key: &str) -> stripe_typed::rt::Client {
+        stripe_typed::rt::Client::new(key)
+            .with_base_url(self.url())
+            .with_max_retries(0)
+    }
+
+    /// [`Server::client_without_retries`]'s blocking twin.
+    pub fn blocking_client_without_retries(&self, key: &str) -> stripe_typed::rt::blocking::Client {
+        stripe_typed::rt::blocking::Client::new(key)
+            .with_base_url(self.url())
+            .with_max_retries(0)
+    }
+
     /// Starts a server on 127.0.0.1 with an ephemeral port that answers with `replies` in order.
     pub fn start(replies: Vec<Reply>) -> Server {
         Server::launch(replies, None)
@@ -189,10 +204,26 @@ impl Server {
         lock(&self.state.recorded).clone()
     }
 
+    /// The one request read so far; fails the test if there were more or none.
+    pub fn only_request(&self) -> Recorded {
+        let requests = self.requests();
+        assert_eq!(requests.len(), 1, "{requests:#?}");
+        requests.into_iter().next().expect("one request")
+    }
+
     /// How many scripted replies have not been used.
     pub fn replies_left(&self) -> usize {
         lock(&self.state.replies).len()
     }
+}
+
+/// Sends `request` with [`Server::client`]'s client (key `key`) to a new server that answers
+/// `reply` with 200; returns what the reply decoded to and the one request the server read.
+pub fn exchange<T>(key: &str, request: stripe_typed::rt::Request<T>, reply: &str) -> (T, Recorded) {
+    let server = Server::start(vec![Reply::json(200, reply)]);
+    let value = crate::block_on(server.client(key).send(request))
+        .unwrap_or_else(|e| panic!("a 2xx that decodes: {e}"));
+    (value, server.only_request())
 }
 
 impl Drop for Server {
