@@ -189,7 +189,7 @@ fn search_follows_next_page() {
             .with_query_param("query", "email:'a@b.c'")
             .with_query_param("limit", "2");
     let client = server.client_without_retries(KEY);
-    let mut pages = client.paginate_search(first);
+    let mut pages = client.paginate(first);
     block_on(async {
         let mut seen = Vec::new();
         while let Some(items) = pages.next_page().await.expect("page") {
@@ -254,7 +254,7 @@ fn a_page_without_a_cursor_is_an_error() {
     let err = block_on(
         server
             .client_without_retries(KEY)
-            .paginate_search(first)
+            .paginate(first)
             .collect_all(),
     )
     .expect_err("no next_page");
@@ -333,7 +333,7 @@ fn blocking_iterator_backwards_search_and_errors() {
             .with_query_param("query", "name:'x'");
     let found: Vec<rt::Json> = server
         .blocking_client_without_retries(KEY)
-        .paginate_search(first)
+        .paginate(first)
         .collect::<Result<_, _>>()
         .expect("search");
     assert_eq!(ids(&found), ["cus_1", "cus_2"]);
@@ -396,7 +396,7 @@ fn the_paginator_is_a_stream_of_objects() {
     let first: Request<SearchResult<rt::Json>> =
         Request::new(Method::Get, "/v1/customers/search".to_owned());
     let found: Vec<rt::Json> =
-        block_on(client.paginate_search(first).max_items(2).try_collect()).expect("found");
+        block_on(client.paginate(first).max_items(2).try_collect()).expect("found");
     assert_eq!(ids(&found), ["cus_1", "cus_2"]);
     assert_eq!(server.requests().len(), 1);
 

@@ -40,7 +40,12 @@ fn related(id: &str, type_: &str, url: &str) -> Value {
 
 fn parse(payload: &str, now: u64) -> Result<EventNotification, WebhookError> {
     let header = header_for(payload, SECRET, T);
-    webhook::parse_event_notification_at(payload, &header, SECRET, DEFAULT_TOLERANCE, at(now))
+    webhook::parse_event_notification_with(
+        payload,
+        &header,
+        SECRET,
+        &Options::new().tolerance(DEFAULT_TOLERANCE).now(at(now)),
+    )
 }
 
 #[test]
@@ -108,7 +113,12 @@ fn signatures_follow_the_webhook_rules() {
     let body = payload("v2.core.account.updated", None);
     let header = header_for(&body, SECRET, T);
     let check = |body: &str, header: &str, secret: &str, now: u64| {
-        webhook::parse_event_notification_at(body, header, secret, DEFAULT_TOLERANCE, at(now))
+        webhook::parse_event_notification_with(
+            body,
+            header,
+            secret,
+            &Options::new().tolerance(DEFAULT_TOLERANCE).now(at(now)),
+        )
     };
     assert!(check(&body, &header, SECRET, T + 300).is_ok());
     assert!(matches!(
@@ -173,7 +183,12 @@ fn a_verified_payload_that_is_no_thin_event_is_refused() {
     assert!(not_one(v1).contains("construct_event"));
     let thin = payload("v2.core.account.updated", None);
     let header = header_for(&thin, SECRET, T);
-    match webhook::construct_event_at(&thin, &header, SECRET, DEFAULT_TOLERANCE, at(T)) {
+    match webhook::construct_event_with(
+        &thin,
+        &header,
+        SECRET,
+        &Options::new().tolerance(DEFAULT_TOLERANCE).now(at(T)),
+    ) {
         Err(WebhookError::NotAnEvent { reason }) => {
             assert!(reason.contains("parse_event_notification"), "{reason}")
         }

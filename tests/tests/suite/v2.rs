@@ -281,7 +281,7 @@ fn retries_resend_the_same_body_and_key() {
 fn the_client_context_and_a_request_api_key() {
     let server = Server::start(vec![Reply::json(200, "{}"), Reply::json(200, "{}")]);
     let client = server.client(KEY).with_stripe_context("acct_ctx");
-    assert_eq!(client.stripe_context(), Some("acct_ctx"));
+    assert_eq!(client.default_stripe_context(), Some("acct_ctx"));
     // The meter event stream: its own server, and a session token instead of the secret key.
     let stream = Request::<rt::Json>::new(Method::Post, "/v2/billing/meter_event_stream")
         .server("https://meter-events.stripe.com/")

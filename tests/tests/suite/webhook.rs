@@ -97,7 +97,12 @@ fn stripes_published_vector_verifies_and_decodes() {
 fn each_rule_that_fails_is_named() {
     let header = stripe_header();
     let check = |payload: &str, header: &str, secret: &str, now: u64| {
-        webhook::construct_event_at(payload, header, secret, DEFAULT_TOLERANCE, at(now))
+        webhook::construct_event_with(
+            payload,
+            header,
+            secret,
+            &Options::new().tolerance(DEFAULT_TOLERANCE).now(at(now)),
+        )
     };
     // The fixture is for API version 2017-05-25.
     match check(STRIPE_FIXTURE, &header, STRIPE_SECRET, STRIPE_T + 100) {
