@@ -101,14 +101,9 @@ impl<T: Decode> Decode for Clearable<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expandable::tests::Account;
     use crate::Expandable;
     use serde_json::json;
-
-    #[derive(Debug, PartialEq, Deserialize, Serialize)]
-    struct Account {
-        id: String,
-        balance: i64,
-    }
 
     #[derive(Debug, PartialEq, Deserialize, Serialize)]
     struct Update {

@@ -193,14 +193,15 @@ impl<T: Decode> Decode for Expandable<T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
+    /// An object of the tests' own, for the runtime's shapes to hold.
     #[derive(Debug, PartialEq, Deserialize, Serialize)]
-    struct Account {
-        id: String,
-        balance: i64,
+    pub(crate) struct Account {
+        pub(crate) id: String,
+        pub(crate) balance: i64,
     }
 
     #[derive(Debug, PartialEq, Deserialize, Serialize)]

@@ -258,14 +258,9 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expandable::tests::Account;
     use crate::Clearable;
     use serde_json::json;
-
-    #[derive(Debug, PartialEq, Deserialize, Serialize)]
-    struct Account {
-        id: String,
-        balance: i64,
-    }
 
     #[test]
     fn list_round_trips_and_tolerates_unknown_keys() {
