@@ -814,7 +814,7 @@ fn command_help(spec: &Spec) -> String {
 }
 
 /// `text` in lines of at most 92 characters (words allowing), each after `indent`.
-fn wrap(text: &str, indent: &str) -> String {
+pub(crate) fn wrap(text: &str, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -62,19 +62,17 @@ fn listing(measured: &costs::Measured, selection: &Selection) -> String {
     let selected: BTreeSet<&str> = listed.iter().copied().chain(always).collect();
     let rows = costs.against(&selected);
     let v2 = rows.iter().filter(|r| r.id.starts_with("v2.")).count();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
+    let mut out = wrap(&format!(
         "The {} resources of the pinned spec ({} v1, {v2} v2) by product area. `*`: listed in \
          spec/select.yaml; `+`: generated whatever it lists (webhooks need `{EVENT_RESOURCE}`).",
         rows.len(),
         rows.len() - v2,
-    );
-    out.push_str(
+    ));
+    out.push_str(&wrap(
         "ops: its operations. types, lines: what it adds to the selection; for a selected one, \
          what only it needs, which removing it saves. build: the debug build seconds those \
-         lines add (an estimate, see below).\n",
-    );
+         lines add (an estimate, see below).",
+    ));
     let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(8).max(8);
     let mut areas: BTreeMap<(bool, bool, String), Vec<&generator::cost::Cost>> = BTreeMap::new();
     for r in &rows {
@@ -107,41 +105,44 @@ fn listing(measured: &costs::Measured, selection: &Selection) -> String {
         }
     }
     let (types, lines) = costs.selection(&selected);
-    let _ = writeln!(
-        out,
-        "\nselected: {} resources{}, {types} types, {} lines, about {:.1} s of debug build.",
+    out.push('\n');
+    out.push_str(&wrap(&format!(
+        "selected: {} resources{}, {} types, {} lines, about {:.1} s of debug build.",
         selected.len(),
         always.map_or(String::new(), |a| format!(" (with `{a}`)")),
+        thousands(types),
         thousands(lines),
         build_seconds(lines),
-    );
+    )));
     let unknown: Vec<&str> = listed
         .iter()
         .copied()
         .filter(|id| !costs.resources.iter().any(|r| r.id == *id))
         .collect();
     if !unknown.is_empty() {
-        let _ = writeln!(
-            out,
+        out.push_str(&wrap(&format!(
             "spec/select.yaml lists what the pinned spec has no resource for: {} (codegen \
              refuses it; `cargo xtask select remove NAME` takes it out).",
             quoted(&unknown)
-        );
+        )));
     }
-    let _ = writeln!(
-        out,
+    out.push_str(&wrap(
         "types and lines: each resource's closure (its types, what its operations take and \
          answer, and what those name, expandable fields aside) in one in-memory generation of \
          the whole API, each type's lines as emit formats them (imports and re-exports not \
-         counted); `select add` and `select remove` print exact figures before writing."
-    );
-    let _ = writeln!(
-        out,
+         counted); `select add` and `select remove` print exact figures before writing.",
+    ));
+    out.push_str(&wrap(&format!(
         "build: {:.0} µs a generated line (xtask::select::BUILD_SECONDS_PER_LINE): {}.",
         BUILD_SECONDS_PER_LINE * 1e6,
         costs::BUILD_SECONDS_SOURCE
-    );
+    )));
     out
+}
+
+/// `text` as lines of at most 92 characters, as `cargo xtask help` writes its prose.
+fn wrap(text: &str) -> String {
+    crate::flags::wrap(text, "")
 }
 
 /// A resource's product area (see the module docs).
@@ -414,14 +415,14 @@ impl Change<'_> {
         let delta = after as i64 - before as i64;
         let _ = writeln!(
             out,
-            "  generated code: {} types, {} operations, {} lines ({} to {}), about {:+.1} s of \
+            "  generated code: {} types, {} operations, {} lines ({} to {}), about {} s of \
              debug build",
             signed(added.len(), removed.len()),
             signed(ops_added, ops_removed),
             signed_lines(delta),
             thousands(before),
             thousands(after),
-            delta as f64 * BUILD_SECONDS_PER_LINE,
+            signed_seconds(delta as f64 * BUILD_SECONDS_PER_LINE),
         );
         // What changes in types that are there before and after: the others' fields, event
         // decoding, enums and aliases.
@@ -471,7 +472,11 @@ impl Change<'_> {
                 let generator::model::Item::Struct(s) = it else {
                     continue;
                 };
-                let Some(id) = by_schema.get(&s.at) else {
+                // A deleted object is what its resource's delete answers, not a resource.
+                let Some(id) = by_schema
+                    .get(&s.at)
+                    .filter(|id| !id.starts_with("deleted_"))
+                else {
                     continue;
                 };
                 if !selected(id) && !old.types.contains_key(s.name.rust()) {
@@ -553,6 +558,14 @@ fn signed(added: usize, removed: usize) -> String {
     }
 }
 
+/// `+1.2`, `-0.3`, or `0.0` for what rounds to nothing (not `-0.0`).
+fn signed_seconds(seconds: f64) -> String {
+    match format!("{seconds:+.1}").as_str() {
+        "+0.0" | "-0.0" => "0.0".to_owned(),
+        s => s.to_owned(),
+    }
+}
+
 fn signed_lines(delta: i64) -> String {
     let sign = if delta < 0 { '-' } else { '+' };
     format!("{sign}{}", thousands(delta.unsigned_abs() as usize))
@@ -605,6 +618,10 @@ mod tests {
         assert_eq!(signed(0, 0), "+0");
         assert_eq!(signed(1200, 5), "+1,200 -5");
         assert_eq!(signed_lines(-14_845), "-14,845");
+        assert_eq!(signed_seconds(-0.01), "0.0");
+        assert_eq!(signed_seconds(0.04), "0.0");
+        assert_eq!(signed_seconds(1.25), "+1.2");
+        assert_eq!(signed_seconds(-5.8), "-5.8");
         assert_eq!(or_list(&["a"]), "`a`");
         assert_eq!(or_list(&["a", "b", "c"]), "`a`, `b` or `c`");
         assert_eq!(base_type("PaymentIntent.customer"), "PaymentIntent");
