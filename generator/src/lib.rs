@@ -6,10 +6,12 @@
 //! (atomic replace or check). [`naming`] makes every identifier; [`error`] locates every error.
 //! [`stale`] drops (and reports) config entries that match nothing in the spec.
 //! [`summary`] describes the generated API in `api.json` and reports changes between two;
-//! [`pinned`] makes what follows the pin (the API version constant, the crate description).
+//! [`pinned`] makes what follows the pin (the API version constant, the crate description);
+//! [`cost`] prices each resource (operations, types, lines) for `cargo xtask select`.
 //! No network, no processes: reading the spec and config is the caller's job.
 
 pub mod config;
+pub mod cost;
 pub mod emit;
 pub mod error;
 pub mod load;
@@ -45,10 +47,19 @@ pub fn model(
 /// Runs the whole pipeline except writing. Every error found is returned, sorted by pointer;
 /// on error nothing should be written.
 pub fn generate(spec: &[u8], manifest: &Manifest, selection: &Selection) -> Result<Output, Errors> {
+    generate_with_model(spec, manifest, selection).map(|(_, out)| out)
+}
+
+/// [`generate`], and the model the output was emitted from (`cargo xtask select` reads both).
+pub fn generate_with_model(
+    spec: &[u8],
+    manifest: &Manifest,
+    selection: &Selection,
+) -> Result<(model::Model, Output), Errors> {
     let model = model(spec, manifest, selection)?;
     let mut out = emit::emit(&model)?;
     out.files.extend(pinned::runtime_files(&model)?);
-    out.config_warnings = model.config_warnings;
+    out.config_warnings = model.config_warnings.clone();
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    Ok((model, out))
 }

@@ -35,8 +35,20 @@ pub struct Spec {
     /// The ways to run it (the arguments after the command, brackets for optional ones), each
     /// with what it does.
     pub usage: &'static [(&'static str, &'static str)],
+    /// The words it takes before its names (`select add NAME...`); a command with none takes
+    /// flags only.
+    pub subcommands: &'static [Subcommand],
     /// Every flag it takes; anything else is refused.
     pub flags: &'static [Flag],
+}
+
+/// A word a command takes, followed by names: `add` in `cargo xtask select add NAME...`.
+#[derive(Debug)]
+pub struct Subcommand {
+    /// As typed: `add`.
+    pub name: &'static str,
+    /// What follows it, one or more words: `NAME...`.
+    pub operands: &'static str,
 }
 
 /// `--root DIR`, which every command but `help` takes.
@@ -64,6 +76,7 @@ pub const FETCH_SPEC: Spec = Spec {
             "a file inside a published crate (fetched with cargo), beside the pinned cache",
         ),
     ],
+    subcommands: &[],
     flags: &[
         Flag {
             name: "--url",
@@ -101,6 +114,7 @@ pub const BUMP_SPEC: Spec = Spec {
             "a file inside a published crate; --url records a second source of the same bytes",
         ),
     ],
+    subcommands: &[],
     flags: &[
         Flag {
             name: "--file",
@@ -150,6 +164,7 @@ pub const CODEGEN: Spec = Spec {
             "from another encoding of the pinned spec; with --check, preview any spec",
         ),
     ],
+    subcommands: &[],
     flags: &[
         Flag {
             name: "--check",
@@ -195,6 +210,7 @@ pub const WHOLE_API: Spec = Spec {
             "the whole part on another spec (a preview)",
         ),
     ],
+    subcommands: &[],
     flags: &[
         Flag {
             name: "--only",
@@ -227,6 +243,7 @@ pub const BENCH: Spec = Spec {
         ("--quick", "skip the builds"),
         ("--only SECTION", "one section"),
     ],
+    subcommands: &[],
     flags: &[
         Flag {
             name: "--quick",
@@ -237,6 +254,50 @@ pub const BENCH: Spec = Spec {
             name: "--only",
             value: Some("SECTION"),
             help: "run one section: codegen, decode, cold, billing, whole, sizes or split",
+        },
+        ROOT,
+    ],
+};
+
+/// `cargo xtask select`.
+pub const SELECT: Spec = Spec {
+    name: "select",
+    about:
+        "list every resource of the pinned spec by product area with what it costs (operations, \
+            types, generated lines, debug build seconds), or add resources to spec/select.yaml or \
+            remove them (its comments and order kept) and regenerate generated/, printing first \
+            what the change adds or removes",
+    usage: &[
+        (
+            "",
+            "every resource, selected ones marked, each with what it adds to the selection or \
+             what removing it saves",
+        ),
+        (
+            "add NAME... [--dry-run]",
+            "select the resources NAME (ids as listed: customer, issuing.card, v2.core.account), \
+             then regenerate",
+        ),
+        (
+            "remove NAME... [--dry-run]",
+            "leave the resources NAME out, saying what changes for the others, then regenerate",
+        ),
+    ],
+    subcommands: &[
+        Subcommand {
+            name: "add",
+            operands: "NAME...",
+        },
+        Subcommand {
+            name: "remove",
+            operands: "NAME...",
+        },
+    ],
+    flags: &[
+        Flag {
+            name: "--dry-run",
+            value: None,
+            help: "with add or remove: print what the change would do, write nothing",
         },
         ROOT,
     ],
@@ -253,11 +314,20 @@ pub const HELP: Spec = Spec {
             "how to run COMMAND and what its flags do (as `cargo xtask COMMAND --help`)",
         ),
     ],
+    subcommands: &[],
     flags: &[],
 };
 
 /// Every command, in the order `cargo xtask help` lists them.
-pub const COMMANDS: [&Spec; 6] = [&FETCH_SPEC, &BUMP_SPEC, &CODEGEN, &WHOLE_API, &BENCH, &HELP];
+pub const COMMANDS: [&Spec; 7] = [
+    &FETCH_SPEC,
+    &BUMP_SPEC,
+    &CODEGEN,
+    &SELECT,
+    &WHOLE_API,
+    &BENCH,
+    &HELP,
+];
 
 /// Flags that no command takes any more, with what to do instead.
 const GONE: &[(&str, &str)] = &[(
@@ -275,6 +345,7 @@ pub enum Command {
     Codegen(Codegen),
     WholeApi(WholeApi),
     Bench(Bench),
+    Select(Select),
     /// `help [COMMAND]`, `COMMAND --help`, or nothing at all: the list of commands (`None`),
     /// or one command's usage and flags.
     Help(Option<&'static str>),
@@ -328,6 +399,25 @@ pub struct Bench {
     pub root: Option<PathBuf>,
 }
 
+/// `cargo xtask select`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Select {
+    pub action: SelectAction,
+    pub dry_run: bool,
+    pub root: Option<PathBuf>,
+}
+
+/// What `cargo xtask select` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SelectAction {
+    /// `select`: list the resources with their costs.
+    List,
+    /// `select add NAME...`.
+    Add(Vec<String>),
+    /// `select remove NAME...`.
+    Remove(Vec<String>),
+}
+
 impl Command {
     /// `--root DIR`, if the command was given one.
     pub fn root(&self) -> Option<&Path> {
@@ -337,6 +427,7 @@ impl Command {
             Command::Codegen(c) => c.root.as_deref(),
             Command::WholeApi(c) => c.root.as_deref(),
             Command::Bench(c) => c.root.as_deref(),
+            Command::Select(c) => c.root.as_deref(),
             Command::Help(_) => None,
         }
     }
@@ -395,6 +486,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command> {
             only: given.string("--only"),
             root: given.path("--root"),
         }),
+        "select" => Command::Select(Select {
+            action: match given.subcommand()? {
+                None => SelectAction::List,
+                Some(("add", names)) => SelectAction::Add(names),
+                Some((_, names)) => SelectAction::Remove(names),
+            },
+            dry_run: given.switch("--dry-run"),
+            root: given.path("--root"),
+        }),
         other => unreachable!("command `{other}` is in COMMANDS but not parsed"),
     };
     given.done();
@@ -445,6 +545,9 @@ fn parse_help(mut args: impl Iterator<Item = String>) -> Result<Command> {
 struct Given {
     spec: &'static Spec,
     values: Vec<(&'static str, Option<String>)>,
+    /// The words that are no flag or flag value, in order (only a command with subcommands
+    /// takes any).
+    words: Vec<String>,
     read: Vec<&'static str>,
 }
 
@@ -453,10 +556,15 @@ impl Given {
     fn parse(spec: &'static Spec, args: Vec<String>) -> Result<Given> {
         let name = spec.name;
         let mut values: Vec<(&'static str, Option<String>)> = Vec::new();
+        let mut words = Vec::new();
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             if let Some((_, why)) = GONE.iter().find(|(gone, _)| *gone == arg) {
                 bail!("{why}");
+            }
+            if !arg.starts_with('-') && !spec.subcommands.is_empty() {
+                words.push(arg);
+                continue;
             }
             if !arg.starts_with('-') {
                 bail!(
@@ -499,8 +607,44 @@ impl Given {
         Ok(Given {
             spec,
             values,
+            words,
             read: Vec::new(),
         })
+    }
+
+    /// The subcommand and the names after it (at least one), or `None` when no word was
+    /// given.
+    fn subcommand(&mut self) -> Result<Option<(&'static str, Vec<String>)>> {
+        let name = self.spec.name;
+        let mut words = std::mem::take(&mut self.words).into_iter();
+        let Some(first) = words.next() else {
+            return Ok(None);
+        };
+        let forms = self
+            .spec
+            .subcommands
+            .iter()
+            .map(|s| format!("`{} {}`", s.name, s.operands))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let Some(sub) = self.spec.subcommands.iter().find(|s| s.name == first) else {
+            let example = self.spec.subcommands.first().map_or(String::new(), |s| {
+                format!(" (`cargo xtask {name} {} {first}`?)", s.name)
+            });
+            bail!(
+                "{name} takes {forms}, or nothing, not `{first}`{example}; see \
+                 `cargo xtask help {name}`"
+            );
+        };
+        let names: Vec<String> = words.collect();
+        if names.is_empty() {
+            bail!(
+                "{name} {}: name at least one ({}); `cargo xtask {name}` lists them",
+                sub.name,
+                sub.operands
+            );
+        }
+        Ok(Some((sub.name, names)))
     }
 
     /// The value of `flag` (`Some("")` for a given flag that takes none).
@@ -548,6 +692,11 @@ impl Given {
     /// Checks that the command's struct read every flag of its table, so that none is taken
     /// and then ignored.
     fn done(self) {
+        assert!(
+            self.words.is_empty(),
+            "{} takes subcommands but does not read them",
+            self.spec.name
+        );
         for f in self.spec.flags {
             assert!(
                 self.read.contains(&f.name),
@@ -602,6 +751,14 @@ fn not_taken(spec: &Spec, flag: &str) -> String {
 /// `codegen [--check] [--spec PATH] ...`: a command and all its flags.
 fn synopsis(spec: &Spec) -> String {
     let mut line = spec.name.to_owned();
+    if !spec.subcommands.is_empty() {
+        let forms: Vec<String> = spec
+            .subcommands
+            .iter()
+            .map(|s| format!("{} {}", s.name, s.operands))
+            .collect();
+        line.push_str(&format!(" [{}]", forms.join(" | ")));
+    }
     for f in spec.flags {
         line.push_str(&format!(" [{}]", flag_usage(f)));
     }
@@ -657,7 +814,7 @@ fn command_help(spec: &Spec) -> String {
 }
 
 /// `text` in lines of at most 92 characters (words allowing), each after `indent`.
-fn wrap(text: &str, indent: &str) -> String {
+pub(crate) fn wrap(text: &str, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -807,6 +964,59 @@ mod tests {
             })
         );
         assert_eq!(ok(&["help", "codegen"]), Command::Help(Some("codegen")));
+    }
+
+    #[test]
+    fn select_takes_a_subcommand_with_names_and_flags_anywhere() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            ok(&["select"]),
+            Command::Select(Select {
+                action: SelectAction::List,
+                dry_run: false,
+                root: None,
+            })
+        );
+        assert_eq!(
+            ok(&["select", "add", "customer", "payment_intent"]),
+            Command::Select(Select {
+                action: SelectAction::Add(names(&["customer", "payment_intent"])),
+                dry_run: false,
+                root: None,
+            })
+        );
+        assert_eq!(
+            ok(&[
+                "select",
+                "--root",
+                "/r",
+                "remove",
+                "customer",
+                "--dry-run",
+                "v2.core.account"
+            ]),
+            Command::Select(Select {
+                action: SelectAction::Remove(names(&["customer", "v2.core.account"])),
+                dry_run: true,
+                root: Some("/r".into()),
+            })
+        );
+        assert_eq!(
+            err(&["select", "customer"]),
+            "select takes `add NAME...` or `remove NAME...`, or nothing, not `customer` \
+             (`cargo xtask select add customer`?); see `cargo xtask help select`"
+        );
+        assert_eq!(
+            err(&["select", "add"]),
+            "select add: name at least one (NAME...); `cargo xtask select` lists them"
+        );
+        assert_eq!(
+            err(&["select", "remove", "--dry-run"]),
+            "select remove: name at least one (NAME...); `cargo xtask select` lists them"
+        );
+        assert!(err(&["select", "add", "x", "--check"]).starts_with("select does not take --check"));
+        // Commands without subcommands still refuse words.
+        assert!(err(&["codegen", "add", "x"]).starts_with("codegen takes no argument `add`"));
     }
 
     #[test]
@@ -973,7 +1183,7 @@ mod tests {
 
     #[test]
     fn unknown_commands_are_errors_listing_the_commands() {
-        let list = "fetch-spec, bump-spec, codegen, whole-api, bench, help";
+        let list = "fetch-spec, bump-spec, codegen, select, whole-api, bench, help";
         assert_eq!(
             err(&["frobnicate"]),
             format!(
@@ -1158,6 +1368,15 @@ mod tests {
                 if let Some(v) = f.value {
                     assert!(!v.starts_with('-'), "{f:?}");
                 }
+            }
+            // Every subcommand shows in a usage line, with what follows it.
+            for sub in spec.subcommands {
+                let form = format!("{} {}", sub.name, sub.operands);
+                assert!(
+                    spec.usage.iter().any(|(u, _)| u.starts_with(&form)),
+                    "{}: no usage line starts with `{form}`",
+                    spec.name
+                );
             }
             // Every flag shows in some usage line but --root, which every command takes.
             for f in spec.flags.iter().filter(|f| f.name != "--root") {

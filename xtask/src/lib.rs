@@ -9,6 +9,7 @@ pub mod billing;
 pub mod bump;
 pub mod flags;
 pub mod report;
+pub mod select;
 pub mod split_bench;
 pub mod whole_api;
 

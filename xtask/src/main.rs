@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use xtask::flags::{self, BumpSpec, Codegen, Command, FetchSpec, WholeApi};
+use xtask::flags::{self, BumpSpec, Codegen, Command, FetchSpec, Select, SelectAction, WholeApi};
 
 fn main() -> ExitCode {
     match run() {
@@ -35,11 +35,24 @@ fn run() -> Result<ExitCode> {
             xtask::bench::run(a.quick, a.only.as_deref()).map(|()| ExitCode::SUCCESS)
         }
         Command::WholeApi(a) => whole_api(&a),
+        Command::Select(a) => select(&a),
         Command::Help(topic) => {
             print!("{}", flags::help(topic));
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn select(a: &Select) -> Result<ExitCode> {
+    match &a.action {
+        SelectAction::List if a.dry_run => bail!(
+            "--dry-run goes with `select add` or `select remove`; the listing writes nothing \
+             but a cache"
+        ),
+        SelectAction::List => xtask::select::list()?,
+        change => xtask::select::change(change, a.dry_run)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn whole_api(a: &WholeApi) -> Result<ExitCode> {

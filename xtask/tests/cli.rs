@@ -1098,3 +1098,250 @@ fn help_lists_bump_spec_and_unknown_input_fails() {
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.stderr).contains("there is no spec/manifest.json there"));
 }
+
+/// The `cargo xtask select` commands README.md shows, in the order the tests below run them.
+const SELECT_COMMANDS: &[&str] = &[
+    "select",
+    "select add customer payment_intent --dry-run",
+    "select add customer payment_intent",
+    "select remove customer payment_intent",
+];
+
+#[test]
+fn every_select_command_the_readme_shows_is_run_here() {
+    let readme = std::fs::read_to_string(real_root().join("README.md")).unwrap();
+    let mut shown = Vec::new();
+    let mut rest = readme.as_str();
+    while let Some(at) = rest.find("cargo xtask select") {
+        let tail = &rest[at + "cargo xtask ".len()..];
+        let end = tail.find(['`', '#', '\n']).unwrap_or(tail.len());
+        shown.push(tail[..end].trim().to_owned());
+        rest = &tail[end..];
+    }
+    assert!(shown.len() >= 3, "README.md shows {shown:?}");
+    for command in &shown {
+        assert!(
+            SELECT_COMMANDS.contains(&command.as_str()),
+            "README.md shows `cargo xtask {command}`, which no test runs; run it in \
+             xtask/tests/cli.rs and list it in SELECT_COMMANDS"
+        );
+    }
+}
+
+/// The first table row of resource `id` in a listing: its operations, types and lines.
+fn listed(stdout: &str, id: &str) -> (char, usize, usize, usize) {
+    let line = stdout
+        .lines()
+        .find(|l| l.len() > 4 && l[4..].split_whitespace().next() == Some(id))
+        .unwrap_or_else(|| panic!("no row for {id} in\n{stdout}"));
+    let mark = line.chars().nth(2).unwrap();
+    let n: Vec<usize> = line[4..]
+        .split_whitespace()
+        .skip(1)
+        .take(3)
+        .map(|w| w.replace(',', "").parse().unwrap())
+        .collect();
+    (mark, n[0], n[1], n[2])
+}
+
+#[test]
+fn select_lists_every_resource_with_its_cost_and_refuses_what_is_not_one() {
+    let repo = Repo::new("select-list");
+    let before = repo.snapshot();
+    let run = repo.xtask(&["select"]).ok();
+    let out = &run.stdout;
+    let all = generator::select::resource_ids(&serde_json::from_slice(&pinned_spec()).unwrap())
+        .into_keys()
+        .filter(|id| !id.starts_with("deleted_"))
+        .count();
+    assert!(
+        out.starts_with(&format!("The {all} resources of the pinned spec (")),
+        "{out}"
+    );
+    for area in [
+        "\ncore (",
+        "\nbilling (",
+        "\nissuing (",
+        "\ntreasury (",
+        "\nv2.core (",
+    ] {
+        assert!(out.contains(area), "no {area:?} in\n{out}");
+    }
+    // Selected, always generated, not selected; each with its operations and what it costs.
+    let (mark, ops, types, lines) = listed(out, "file");
+    assert_eq!((mark, ops), ('*', 3));
+    assert!(
+        types > 5 && lines > 500,
+        "file: {types} types, {lines} lines"
+    );
+    assert_eq!(listed(out, "event").0, '+');
+    let (mark, ops, types, lines) = listed(out, "customer");
+    assert_eq!(mark, ' ');
+    assert!(
+        ops > 3 && types > 100 && lines > 10_000,
+        "customer: {ops} {types} {lines}"
+    );
+    let payment_intent = listed(out, "payment_intent");
+    assert!(
+        payment_intent.3 > lines,
+        "a payment intent costs more than a customer"
+    );
+    assert!(
+        out.contains("\nselected: 14 resources (with `event`), "),
+        "{out}"
+    );
+    assert!(out.contains("\nbuild: 119 µs a generated line"), "{out}");
+    assert!(out.contains("BENCHMARKS.md"), "{out}");
+    assert!(out.contains("listed in "), "{out}");
+    assert!(
+        out.contains("the whole API generated and priced in"),
+        "{out}"
+    );
+    // The second listing reads the costs the first cached.
+    let again = repo.xtask(&["select"]).ok();
+    assert!(again
+        .stdout
+        .contains("the whole API's costs from spec/cache/select-costs-"));
+    let table = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("listed in"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(table(&again.stdout), table(out));
+
+    // Names that are not resources, refused with what to do; nothing is written.
+    for (args, says) in [
+        (
+            &["select", "add", "paymentintent"][..],
+            "`paymentintent` is not a resource of the pinned spec; did you mean `payment_intent`?",
+        ),
+        (
+            &["select", "add", "customer", "payment_intent_next_action"],
+            "`payment_intent_next_action` is a schema of the spec, not a resource: it is \
+             generated with `payment_intent`: select that",
+        ),
+        (
+            &["select", "remove", "financial_connections_session"],
+            "did you mean `financial_connections.session`",
+        ),
+        (
+            &["select", "--dry-run"],
+            "--dry-run goes with `select add` or `select remove`",
+        ),
+        (
+            &["select", "customer"],
+            "(`cargo xtask select add customer`?)",
+        ),
+        (
+            &[
+                "select",
+                "remove",
+                "file",
+                "financial_connections.account",
+                "financial_connections.session",
+                "v2.billing.meter_event",
+                "v2.billing.meter_event_adjustment",
+                "v2.billing.meter_event_session",
+                "v2.core.account",
+                "v2.core.account_link",
+                "v2.core.account_person",
+                "v2.core.account_person_token",
+                "v2.core.account_token",
+                "v2.core.event",
+                "v2.core.event_destination",
+            ],
+            "would leave `resources` in spec/select.yaml empty",
+        ),
+    ] {
+        let run = repo.xtask(args).fails();
+        assert!(run.stderr.contains(says), "`{}`:\n{}", run.args, run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+    // Nothing but the cache was written.
+    let mut after = repo.snapshot();
+    after.retain(|path, _| !path.starts_with("spec/cache/select-costs-"));
+    assert!(after == before, "select wrote something besides its cache");
+}
+
+#[test]
+fn select_add_then_remove_round_trips_spec_select_yaml_and_generated() {
+    let repo = Repo::new("select-roundtrip");
+    let before = repo.snapshot();
+    let yaml = repo.read("spec/select.yaml");
+
+    let run = repo
+        .xtask(&SELECT_COMMANDS[1].split(' ').collect::<Vec<_>>())
+        .ok();
+    assert!(
+        run.stdout.contains("--dry-run: nothing was written"),
+        "{}",
+        run.stdout
+    );
+    assert!(repo.snapshot() == before, "--dry-run wrote something");
+
+    let run = repo
+        .xtask(&SELECT_COMMANDS[2].split(' ').collect::<Vec<_>>())
+        .ok();
+    let out = &run.stdout;
+    for says in [
+        "adds `customer` (",
+        "`payment_intent` (",
+        "  pulls in the objects of ",
+        "`subscription`",
+        "  generated code: +",
+        "  changes for the resources already selected (",
+        "EventType::CustomerCreated: the object of `customer.created` decodes as \
+         `EventObject::Customer` instead of `EventObject::Other`",
+        "wrote spec/select.yaml and ",
+    ] {
+        assert!(out.contains(says), "no {says:?} in\n{out}");
+    }
+    // Two lines added where they sort, every comment and the rest as it was.
+    let added = repo.read("spec/select.yaml");
+    let expected = yaml
+        .replace(
+            "resources:\n  - file ",
+            "resources:\n  - customer\n  - file ",
+        )
+        .replace(
+            "  - financial_connections.session\n",
+            "  - financial_connections.session\n  - payment_intent\n",
+        );
+    assert_ne!(expected, yaml);
+    assert_eq!(added, expected);
+    assert!(repo.path("generated/src/resources/customer.rs").is_file());
+    assert!(repo
+        .path("generated/src/resources/payment_intent.rs")
+        .is_file());
+    repo.xtask(&["codegen", "--check"]).ok();
+
+    // Adding again changes nothing.
+    let with = repo.snapshot();
+    let run = repo.xtask(&["select", "add", "customer"]).ok();
+    assert!(
+        run.stdout.contains("`customer` is already listed"),
+        "{}",
+        run.stdout
+    );
+    assert!(repo.snapshot() == with);
+
+    let run = repo
+        .xtask(&SELECT_COMMANDS[3].split(' ').collect::<Vec<_>>())
+        .ok();
+    let out = &run.stdout;
+    for says in [
+        "removes `customer` (",
+        "  changes for the resources that stay (",
+        "BankConnectionsResourceAccountholder.customer: type changed from \
+         `Option<rt::Expandable<Customer>>` to `Option<rt::Expandable>`",
+        "wrote spec/select.yaml and ",
+    ] {
+        assert!(out.contains(says), "no {says:?} in\n{out}");
+    }
+    assert_eq!(repo.read("spec/select.yaml"), yaml);
+    assert!(
+        repo.snapshot() == before,
+        "add then remove is not a round trip"
+    );
+}

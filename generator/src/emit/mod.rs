@@ -95,35 +95,14 @@ pub fn emit(model: &Model) -> Result<Output, Error> {
 /// whatever the machine's cores.
 pub fn emit_on(model: &Model, threads: usize) -> Result<Output, Error> {
     let files = sources(model);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((path, source)) = files.get(i) else {
-                return done;
-            };
-            done.push((i, format_file(path, source.tokens(model))));
-        }
-    };
-    let threads = match files.len() {
-        n if n < PARALLEL_FROM => 1,
-        n => threads.clamp(1, n),
-    };
-    let mut results: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut all = work();
-        for h in helpers {
-            // A panic in a helper is a generator bug; re-raise it rather than lose files.
-            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
-        all
+    let results = on_threads(files.len(), threads, |i| {
+        let (path, source) = &files[i];
+        format_file(path, source.tokens(model))
     });
-    results.sort_by_key(|(i, _)| *i);
     let formatted = files
         .into_iter()
         .zip(results)
-        .map(|((path, _), (_, contents))| {
+        .map(|((path, _), contents)| {
             Ok(File {
                 path,
                 contents: contents?,
@@ -136,6 +115,70 @@ pub fn emit_on(model: &Model, threads: usize) -> Result<Output, Error> {
         summary(model),
         model.coverage.clone(),
     ))
+}
+
+/// `work(0..n)` on up to `threads` threads (the calling one included), from [`PARALLEL_FROM`]
+/// jobs on, in job order whatever thread did each. Tokens cannot cross threads, so a job makes
+/// its tokens and formats them on the thread that runs it.
+fn on_threads<T: Send>(n: usize, threads: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let run = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= n {
+                return done;
+            }
+            done.push((i, work(i)));
+        }
+    };
+    let threads = match n {
+        n if n < PARALLEL_FROM => 1,
+        n => threads.clamp(1, n),
+    };
+    let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(run)).collect();
+        let mut all = run();
+        for h in helpers {
+            // A panic in a helper is a generator bug; re-raise it rather than lose files.
+            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        all
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The lines each type of the model takes in the formatted files, by type name (names are
+/// unique across modules): its items (the struct, enum or alias, its impls, the macros that
+/// implement traits for it; a resource's operations and `HasId` are on its type), each with
+/// the blank line before it. Imports, re-exports, headers, `lib.rs` and `stripe-typed`'s
+/// modules are no type's. The files are made and formatted as [`emit`] makes them, on all
+/// cores, without being joined; `cargo xtask select` prices resources with it.
+pub fn type_lines(model: &Model) -> Result<BTreeMap<String, usize>, Error> {
+    let files: Vec<(String, Source<'_>)> = sources(model)
+        .into_iter()
+        .filter(|(_, source)| matches!(source, Source::Module(..)))
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let per_file = on_threads(files.len(), cores, |i| {
+        let (path, source) = &files[i];
+        let items = format_items(path, source.tokens(model))?;
+        let mut lines: Vec<(String, usize)> = Vec::new();
+        for item in items.items {
+            if let Some(owner) = item.owner {
+                lines.push((owner, item.text.lines().count() + 1));
+            }
+        }
+        Ok(lines)
+    });
+    let mut out = BTreeMap::new();
+    for lines in per_file {
+        for (owner, n) in lines? {
+            *out.entry(owner).or_default() += n;
+        }
+    }
+    Ok(out)
 }
 
 /// The first half of [`emit`], on one thread: the model -> tokens (kept apart so benchmarks
@@ -543,49 +586,100 @@ fn cargo_features(model: &Model) -> String {
 /// Formats tokens in-process with prettyplease, so output is identical everywhere and needs
 /// no rustfmt. A parse failure is a generator bug, reported, never unwrapped.
 fn format_file(path: &str, tokens: TokenStream) -> Result<String, Error> {
+    let formatted = format_items(path, tokens)?;
+    // Items are separated by a blank line (prettyplease packs them), except that consecutive
+    // imports of the same visibility stay one block, as rustfmt and people write them.
+    let mut text = SOURCE_HEADER.to_owned();
+    // A crate's `lib.rs` has inner attributes (its docs); module files have none.
+    if let Some(attrs) = formatted.attrs {
+        text.push_str(&attrs);
+        text.push('\n');
+    }
+    let mut previous: Option<Option<ImportBlock>> = None;
+    for item in formatted.items {
+        if previous.is_some_and(|p| p.is_none() || p != item.block) {
+            text.push('\n');
+        }
+        previous = Some(item.block);
+        text.push_str(&item.text);
+    }
+    let trimmed = text.trim_end().len();
+    text.truncate(trimmed);
+    text.push('\n');
+    Ok(text)
+}
+
+/// A file's tokens, formatted one item at a time.
+struct FormattedFile {
+    /// The file's inner attributes, formatted, if it has any.
+    attrs: Option<String>,
+    items: Vec<FormattedItem>,
+}
+
+/// One formatted item of a file.
+struct FormattedItem {
+    text: String,
+    /// The block of imports it belongs to, if it is one.
+    block: Option<ImportBlock>,
+    /// The type it is, or is for (an impl's self type, the type a macro implements a trait
+    /// for); `None` for imports.
+    owner: Option<String>,
+}
+
+fn format_items(path: &str, tokens: TokenStream) -> Result<FormattedFile, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::internal(
             &Pointer::root(),
             format!("emitted tokens for {path} do not parse: {e}"),
         )
     })?;
-    // One item at a time, so items are separated by a blank line (prettyplease packs them),
-    // except that consecutive imports of the same visibility stay one block, as rustfmt and
-    // people write them.
-    let mut text = SOURCE_HEADER.to_owned();
-    // A crate's `lib.rs` has inner attributes (its docs); module files have none.
-    if !file.attrs.is_empty() {
-        text.push_str(&prettyplease::unparse(&syn::File {
+    let attrs = (!file.attrs.is_empty()).then(|| {
+        prettyplease::unparse(&syn::File {
             shebang: None,
             attrs: file.attrs,
             items: Vec::new(),
-        }));
-        text.push('\n');
+        })
+    });
+    let items = file
+        .items
+        .into_iter()
+        .map(|item| {
+            let block = import_block(&item);
+            let owner = item_owner(&item);
+            let is_impl = matches!(item, syn::Item::Impl(_));
+            let one = syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: vec![item],
+            };
+            let unparsed = prettyplease::unparse(&one);
+            let text = match is_impl {
+                true => separate_members(&unparsed),
+                false => unparsed,
+            };
+            FormattedItem { text, block, owner }
+        })
+        .collect();
+    Ok(FormattedFile { attrs, items })
+}
+
+/// The type an item is or is for: a struct's, enum's or alias's name, an impl's self type, the
+/// first name in a macro's arguments (`impl_wire_enum!(FilePurpose)`).
+fn item_owner(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        syn::Item::Impl(i) => match &*i.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        syn::Item::Macro(m) => m.mac.tokens.clone().into_iter().find_map(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => Some(i.to_string()),
+            _ => None,
+        }),
+        _ => None,
     }
-    let mut previous: Option<Option<ImportBlock>> = None;
-    for item in file.items {
-        let block = import_block(&item);
-        if previous.is_some_and(|p| p.is_none() || p != block) {
-            text.push('\n');
-        }
-        previous = Some(block);
-        let is_impl = matches!(item, syn::Item::Impl(_));
-        let one = syn::File {
-            shebang: None,
-            attrs: Vec::new(),
-            items: vec![item],
-        };
-        let unparsed = prettyplease::unparse(&one);
-        if is_impl {
-            text.push_str(&separate_members(&unparsed));
-        } else {
-            text.push_str(&unparsed);
-        }
-    }
-    let trimmed = text.trim_end().len();
-    text.truncate(trimmed);
-    text.push('\n');
-    Ok(text)
 }
 
 /// A blank line between the members of an impl block, which prettyplease packs together.

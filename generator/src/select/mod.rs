@@ -297,15 +297,8 @@ fn owners(
     resources: &[SelectedResource],
     errors: &mut Vec<Error>,
 ) -> BTreeMap<Pointer, Owner> {
-    let resource_schemas: BTreeSet<&Pointer> = resources.iter().map(|r| &r.schema).collect();
-    let mut reached: BTreeMap<Pointer, BTreeSet<usize>> = BTreeMap::new();
-    for (i, r) in resources.iter().enumerate() {
-        for p in closure(loaded, &resource_schemas, r, errors) {
-            reached.entry(p).or_default().insert(i);
-        }
-    }
     let mut owners = BTreeMap::new();
-    for (p, users) in reached {
+    for (p, users) in reached(loaded, resources, errors) {
         let owner = match resources.iter().position(|r| r.schema == p) {
             Some(i) => Owner::Resource(i),
             None if users.len() == 1 => users
@@ -317,6 +310,40 @@ fn owners(
         owners.insert(p, owner);
     }
     owners
+}
+
+/// The resources (indexes into `resources`) whose closure holds each schema.
+fn reached(
+    loaded: &Loaded,
+    resources: &[SelectedResource],
+    errors: &mut Vec<Error>,
+) -> BTreeMap<Pointer, BTreeSet<usize>> {
+    let resource_schemas: BTreeSet<&Pointer> = resources.iter().map(|r| &r.schema).collect();
+    let mut reached: BTreeMap<Pointer, BTreeSet<usize>> = BTreeMap::new();
+    for (i, r) in resources.iter().enumerate() {
+        for p in closure(loaded, &resource_schemas, r, errors) {
+            reached.entry(p).or_default().insert(i);
+        }
+    }
+    reached
+}
+
+/// The ids of the selected resources whose closure holds each schema: where a schema that is
+/// not a resource is generated (`cargo xtask select` says so to whoever names one). [`Owner`]
+/// keeps only whether it is one resource or several.
+pub fn reached_by(selected: &Selected<'_>) -> BTreeMap<Pointer, BTreeSet<String>> {
+    // `select` succeeded on these resources, so their closures found no error the first time.
+    let mut errors = Vec::new();
+    reached(selected.loaded, &selected.resources, &mut errors)
+        .into_iter()
+        .map(|(p, users)| {
+            let ids = users
+                .into_iter()
+                .filter_map(|i| selected.resources.get(i).map(|r| r.id.clone()))
+                .collect();
+            (p, ids)
+        })
+        .collect()
 }
 
 /// The closure of resource `r`: its schema, its operations' parameters and bodies, and every
