@@ -6,7 +6,8 @@
 //! (atomic replace or check). [`naming`] makes every identifier; [`error`] locates every error.
 //! [`stale`] drops (and reports) config entries that match nothing in the spec.
 //! [`summary`] describes the generated API in `api.json` and reports changes between two;
-//! [`pinned`] makes what follows the pin (the API version constant, the crate description).
+//! [`pinned`] makes what follows the pin (the API version constant, the crate description);
+//! [`package`] is what every published crate's manifest says (`[workspace.package]`).
 //! No network, no processes: reading the spec and config is the caller's job.
 
 pub mod config;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod package;
 pub mod pinned;
 pub mod select;
 pub mod stale;
