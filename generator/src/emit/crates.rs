@@ -104,6 +104,8 @@ pub fn lib_rs(model: &Model, k: usize, modules: &BTreeSet<ModName>) -> TokenStre
         #![forbid(unsafe_code)]
         #![warn(missing_docs, unreachable_pub)]
 
+        // Unused with none of the crate's features on (as `cargo package` builds it).
+        #[allow(unused_imports)]
         use stripe_typed_runtime as rt;
 
         #(#mods)*

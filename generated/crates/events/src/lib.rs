@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
+#[allow(unused_imports)]
 use stripe_typed_runtime as rt;
 
 /// This crate's part of `stripe_typed::resources::event`, which re-exports it.
