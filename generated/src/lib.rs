@@ -106,7 +106,7 @@ pub mod webhook {
 resources::with_resource! { financial_connections_session:
     /// The README's usage example, compiled as a doctest so it cannot rot (when the resource it
     /// uses is selected).
-    #[doc = include_str!("../../README.md")]
+    #[doc = include_str!("../README.md")]
     #[cfg(all(doctest, feature = "reqwest"))]
     pub struct ReadmeDoctests;
 }
