@@ -1,5 +1,13 @@
 #![doc = include_str!("../GUIDE.md")]
+// docs.rs builds with `--cfg docsrs` on nightly: the resource modules and `webhook` say which
+// feature they need. Not every gated item (`auto_cfg`): the items re-exported from the
+// generated crates would show those crates' internal `reach-<hash>` gates.
+#![cfg_attr(docsrs, feature(doc_cfg), doc(auto_cfg = false))]
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
 
+/// The hand-written runtime (`stripe-typed-runtime`): clients, errors, encoding, paging,
+/// webhook signatures; what the generated modules build on.
 pub use stripe_typed_runtime as rt;
 
 /// Generated modules: one per Stripe resource, each behind a feature named after it, written by
@@ -65,6 +73,7 @@ pub mod resources;
 /// The rules (which signatures are accepted, the tolerance, API versions) are the runtime's:
 /// see [`rt::webhook`].
 #[cfg(feature = "webhook")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook")))]
 pub mod webhook {
     use crate::resources::event::Event;
     pub use crate::rt::v2::EventNotification;
@@ -97,7 +106,7 @@ pub mod webhook {
 resources::with_resource! { financial_connections_session:
     /// The README's usage example, compiled as a doctest so it cannot rot (when the resource it
     /// uses is selected).
-    #[doc = include_str!("../../README.md")]
+    #[doc = include_str!("../README.md")]
     #[cfg(all(doctest, feature = "reqwest"))]
     pub struct ReadmeDoctests;
 }

@@ -7,71 +7,85 @@ pub mod common;
 
 /// The `event` resource: its types and request functions.
 #[cfg(feature = "event")]
+#[cfg_attr(docsrs, doc(cfg(feature = "event")))]
 #[rustfmt::skip]
 pub mod event;
 
 /// The `file` resource: its types and request functions.
 #[cfg(feature = "file")]
+#[cfg_attr(docsrs, doc(cfg(feature = "file")))]
 #[rustfmt::skip]
 pub mod file;
 
 /// The `financial_connections.account` resource: its types and request functions.
 #[cfg(feature = "financial_connections_account")]
+#[cfg_attr(docsrs, doc(cfg(feature = "financial_connections_account")))]
 #[rustfmt::skip]
 pub mod financial_connections_account;
 
 /// The `financial_connections.session` resource: its types and request functions.
 #[cfg(feature = "financial_connections_session")]
+#[cfg_attr(docsrs, doc(cfg(feature = "financial_connections_session")))]
 #[rustfmt::skip]
 pub mod financial_connections_session;
 
 /// The `v2.billing.meter_event` resource: its types and request functions.
 #[cfg(feature = "v2_billing_meter_event")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_billing_meter_event")))]
 #[rustfmt::skip]
 pub mod v2_billing_meter_event;
 
 /// The `v2.billing.meter_event_adjustment` resource: its types and request functions.
 #[cfg(feature = "v2_billing_meter_event_adjustment")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_billing_meter_event_adjustment")))]
 #[rustfmt::skip]
 pub mod v2_billing_meter_event_adjustment;
 
 /// The `v2.billing.meter_event_session` resource: its types and request functions.
 #[cfg(feature = "v2_billing_meter_event_session")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_billing_meter_event_session")))]
 #[rustfmt::skip]
 pub mod v2_billing_meter_event_session;
 
 /// The `v2.core.account` resource: its types and request functions.
 #[cfg(feature = "v2_core_account")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_core_account")))]
 #[rustfmt::skip]
 pub mod v2_core_account;
 
 /// The `v2.core.account_link` resource: its types and request functions.
 #[cfg(feature = "v2_core_account_link")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_core_account_link")))]
 #[rustfmt::skip]
 pub mod v2_core_account_link;
 
 /// The `v2.core.account_person` resource: its types and request functions.
 #[cfg(feature = "v2_core_account_person")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_core_account_person")))]
 #[rustfmt::skip]
 pub mod v2_core_account_person;
 
 /// The `v2.core.account_person_token` resource: its types and request functions.
 #[cfg(feature = "v2_core_account_person_token")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_core_account_person_token")))]
 #[rustfmt::skip]
 pub mod v2_core_account_person_token;
 
 /// The `v2.core.account_token` resource: its types and request functions.
 #[cfg(feature = "v2_core_account_token")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_core_account_token")))]
 #[rustfmt::skip]
 pub mod v2_core_account_token;
 
 /// The `v2.core.event` resource: its types and request functions.
 #[cfg(feature = "v2_core_event")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_core_event")))]
 #[rustfmt::skip]
 pub mod v2_core_event;
 
 /// The `v2.core.event_destination` resource: its types and request functions.
 #[cfg(feature = "v2_core_event_destination")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_core_event_destination")))]
 #[rustfmt::skip]
 pub mod v2_core_event_destination;
 

@@ -7,7 +7,8 @@
 //! [`stale`] drops (and reports) config entries that match nothing in the spec.
 //! [`summary`] describes the generated API in `api.json` and reports changes between two;
 //! [`pinned`] makes what follows the pin (the API version constant, the crate description);
-//! [`cost`] prices each resource (operations, types, lines) for `cargo xtask select`.
+//! [`cost`] prices each resource (operations, types, lines) for `cargo xtask select`;
+//! [`package`] is what every published crate's manifest says (`[workspace.package]`).
 //! No network, no processes: reading the spec and config is the caller's job.
 
 pub mod config;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod package;
 pub mod pinned;
 pub mod select;
 pub mod stale;

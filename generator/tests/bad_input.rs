@@ -588,7 +588,7 @@ components:
         .unwrap()
         .contents;
     assert!(
-        thing.contains("pub struct ThingBar {\n    pub b:"),
+        thing.contains("pub struct ThingBar {\n    /// `b`, which Stripe's spec does not describe.\n    pub b:"),
         "{thing}"
     );
     assert!(thing.contains("pub struct ThingBar2 {"), "{thing}");

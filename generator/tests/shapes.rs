@@ -21,6 +21,46 @@ fn generate(path: &Path) -> Output {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Whether `path` is one of the license texts a generated crate ships.
+fn is_license(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    generator::package::LICENSE_FILES
+        .iter()
+        .any(|(license, _)| *license == name)
+}
+
+/// Every generated crate is a package of its own: a manifest, a readme and the workspace's
+/// license texts, byte for byte, beside its sources.
+#[test]
+fn every_generated_crate_ships_its_readme_and_license_texts() {
+    let out = generate(&fixtures()[0]);
+    let crates: std::collections::BTreeSet<&str> = out
+        .files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix("crates/")?.split('/').next())
+        .collect();
+    assert!(!crates.is_empty());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for c in crates {
+        let file = |name: &str| {
+            out.files
+                .iter()
+                .find(|f| f.path == format!("crates/{c}/{name}"))
+                .unwrap_or_else(|| panic!("crate {c} has no {name}"))
+        };
+        assert!(file("Cargo.toml")
+            .contents
+            .contains("readme = \"README.md\""));
+        assert!(file("README.md")
+            .contents
+            .contains(&format!("# stripe-typed-{c}\n")));
+        for (name, _) in generator::package::LICENSE_FILES {
+            let workspace = std::fs::read_to_string(root.join(name)).unwrap();
+            assert_eq!(file(name).contents, workspace, "crates/{c}/{name}");
+        }
+    }
+}
+
 fn fixtures() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut all: Vec<_> = std::fs::read_dir(dir)
@@ -44,9 +84,11 @@ fn fixtures_generate_their_snapshots() {
             let out = generate(&path);
             // The runtime's files depend on the pin only: the API version is tested in
             // `generator::pinned`, v2 error codes where the fixture has them.
+            // The license texts are the workspace's, checked below rather than snapshotted.
             for f in out.files.iter().filter(|f| {
                 f.path != generator::pinned::API_VERSION_FILE
                     && (f.path != generator::pinned::V2_ERROR_CODE_FILE || stem == "v2")
+                    && !is_license(&f.path)
             }) {
                 let name = format!(
                     "{stem}__{}",

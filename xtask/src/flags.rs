@@ -4,7 +4,7 @@
 //! help cannot name a flag the parser refuses, nor leave out one it takes. A command refuses
 //! every flag not in its table, naming the ones it takes. Each command parses into a struct
 //! that holds exactly its flags; building one reads every flag of its table (checked, see
-//! [`Given::done`]), so a flag cannot sit in a table without reaching the command.
+//! `Given::done`), so a flag cannot sit in a table without reaching the command.
 //!
 //! No dependency: the parsing is the few dozen lines below.
 

@@ -73,15 +73,17 @@ impl Repo {
                 &std::fs::read(e.path()).unwrap(),
             );
         }
-        // The generated crates, `generated/crates/<name>/{Cargo.toml,src/*.rs}`.
+        // The generated crates, `generated/crates/<name>/{Cargo.toml,README.md,LICENSE-*,src/*.rs}`.
         for krate in std::fs::read_dir(real.join("generated/crates")).unwrap() {
             let krate = krate.unwrap().path();
             let name = krate.file_name().unwrap().to_owned();
             let to = root.join("generated/crates").join(&name);
-            write(
-                &to.join("Cargo.toml"),
-                &std::fs::read(krate.join("Cargo.toml")).unwrap(),
-            );
+            for e in std::fs::read_dir(&krate).unwrap() {
+                let e = e.unwrap();
+                if e.file_type().unwrap().is_file() {
+                    write(&to.join(e.file_name()), &std::fs::read(e.path()).unwrap());
+                }
+            }
             for e in std::fs::read_dir(krate.join("src")).unwrap() {
                 let e = e.unwrap();
                 write(
@@ -824,7 +826,7 @@ fn codegen_check_exits_non_zero_lists_stale_files_and_writes_nothing() {
     let repo = Repo::new("check");
     let run = repo.xtask(&["codegen", "--check"]).ok();
     assert!(
-        run.stdout.contains("generated/ is up to date (51 files)"),
+        run.stdout.contains("generated/ is up to date (69 files)"),
         "{}",
         run.stdout
     );
@@ -855,7 +857,7 @@ fn codegen_check_exits_non_zero_lists_stale_files_and_writes_nothing() {
     assert!(repo.snapshot() == before, "--check wrote something");
 
     let run = repo.xtask(&["codegen"]).ok();
-    assert!(run.stdout.contains("wrote 51 files"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 69 files"), "{}", run.stdout);
     repo.xtask(&["codegen", "--check"]).ok();
     assert!(!repo.path("generated/src/resources/leftover.rs").exists());
 }

@@ -157,7 +157,7 @@ impl Client {
     }
 
     /// Iterates over every object of the list or search results that `first` requests (a v1
-    /// [`List`](super::List), a [`SearchResult`] or a [`v2::List`](super::v2::List)), fetching
+    /// [`List`](super::List), a [`SearchResult`](super::SearchResult) or a [`v2::List`](super::v2::List)), fetching
     /// pages as needed, as [`rt::Paginator`](super::Paginator) does; see [`Paginator`].
     pub fn paginate<'a, P: Page + 'a>(&'a self, first: Request<P>) -> Paginator<'a, P::Item> {
         Paginator::new(self, Pages::new(first))

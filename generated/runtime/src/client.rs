@@ -54,6 +54,7 @@ pub struct Client {
 impl Client {
     /// A client with `secret_key` and the default [`ReqwestTransport`](super::ReqwestTransport).
     #[cfg(feature = "reqwest")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
     pub fn new(secret_key: impl Into<String>) -> Self {
         Client::from_transport(secret_key, Arc::new(super::ReqwestTransport::new()))
     }

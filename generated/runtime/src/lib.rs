@@ -32,8 +32,12 @@
 //! (`__private`, and the macros `impl_wire_enum!` and `impl_id!` it re-exports) exists for the
 //! generated crate of the same version and may change in any release.
 
-// Every `pub` item is reachable from the root, so that what is public is what the docs list.
-#![warn(unreachable_pub)]
+// docs.rs builds with `--cfg docsrs` on nightly: each item gated by a feature says which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
+// Every `pub` item is documented and reachable from the root, so that what is public is what
+// the docs list.
+#![warn(missing_docs, unreachable_pub)]
 
 mod api_error;
 mod api_mode;
@@ -75,21 +79,26 @@ mod upload;
 mod wire_enum;
 
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
 #[cfg(feature = "webhook")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook")))]
 pub mod webhook;
 
 pub mod v2;
 
 pub use api_error::v1::{ApiError, ApiErrorType};
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use app_info::AppInfo;
 pub use clearable::Clearable;
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::Client;
 pub use error::{Error, ErrorKind, BODY_EXCERPT};
 pub use event::UndecodedObject;
@@ -101,16 +110,20 @@ pub use json::{from_json, Decode, DecodeError, Reader, MAX_DEPTH};
 pub use json_writer::{JsonWriter, ToJson};
 pub use list::{List, SearchResult};
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use observe::Attempt;
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use paginate::{Page, Paginator};
 pub use path::Path;
 pub use redact::Secret;
 pub use request::{Method, Request, RequestOptions};
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use retry::{Retry, RetryReason};
 pub use timestamp::Timestamp;
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use transport::ReqwestTransport;
 pub use transport::{
     BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,

@@ -100,6 +100,7 @@ impl FakeStripe {
 
     /// A blocking client over this fake, with the secret key [`FAKE_SECRET_KEY`].
     #[cfg(feature = "blocking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
     pub fn blocking_client(&self) -> super::blocking::Client {
         super::blocking::Client::from_transport(FAKE_SECRET_KEY, Arc::new(self.clone()))
     }
@@ -264,6 +265,7 @@ impl Transport for FakeStripe {
 }
 
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 impl super::blocking::Transport for FakeStripe {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         self.answer(request)

@@ -9,6 +9,7 @@ use quote::quote;
 
 use crate::model::{Crate, CrateKind, Model, Module, TypeRef};
 use crate::naming::ModName;
+use crate::package::LICENSE_FILES;
 
 /// The version of every generated crate, the same as `stripe-typed`'s and the runtime's: they
 /// are released together.
@@ -72,31 +73,68 @@ pub fn cfg_any(gates: &BTreeSet<Option<String>>) -> TokenStream {
     }
 }
 
-/// `crates/<name>/src/lib.rs`: the crate's modules.
-pub fn lib_rs(model: &Model, k: usize, modules: &BTreeSet<ModName>) -> TokenStream {
-    let c = &model.crates.crates[k];
+/// What crate `c` holds, for its docs and readme: "Part of `stripe-typed`, generated: ...".
+fn what_it_holds(c: &Crate) -> String {
     let what = match c.kind {
         CrateKind::Base => "types that several resources reach and that reach no resource with operations",
         CrateKind::Shared => "types that several resources reach and that reach a resource with operations, with those resources' operations",
         CrateKind::Events => "the event object enums and the types that hold them",
         CrateKind::Resource => "what one resource alone reaches, for each of its resources",
     };
-    let doc = format!(
-        " Part of `stripe-typed`, generated: {what}. Depend on `stripe-typed`, which re-exports it under `stripe_typed::resources`."
-    );
+    format!(
+        "Part of `stripe-typed`, generated: {what}. Depend on `stripe-typed`, which re-exports it under `stripe_typed::resources`."
+    )
+}
+
+/// `crates/<name>/src/lib.rs`: the crate's modules, under the lints the hand-written crates
+/// keep too (every public item documented, reachable, and no `unsafe`).
+pub fn lib_rs(model: &Model, k: usize, modules: &BTreeSet<ModName>) -> TokenStream {
+    let doc = format!(" {}", what_it_holds(&model.crates.crates[k]));
     let mods = modules.iter().map(|m| {
+        let doc =
+            format!(" This crate's part of `stripe_typed::resources::{m}`, which re-exports it.");
         quote! {
+            #[doc = #doc]
             #[rustfmt::skip]
             pub mod #m;
         }
     });
     quote! {
         #![doc = #doc]
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs, unreachable_pub)]
 
+        // Unused with none of the crate's features on (as `cargo package` builds it).
+        #[allow(unused_imports)]
         use stripe_typed_runtime as rt;
 
         #(#mods)*
     }
+}
+
+/// The first lines of a generated crate's `README.md`: [`super::SOURCE_HEADER`] as HTML
+/// comments, which a rendered readme does not show.
+pub fn readme_header() -> String {
+    super::SOURCE_HEADER
+        .lines()
+        .map(|l| match l.strip_prefix("// ") {
+            Some(text) => format!("<!-- {text} -->\n"),
+            None => "\n".to_owned(),
+        })
+        .collect()
+}
+
+/// `crates/<name>/README.md`: what the crate is, and that users depend on `stripe-typed`.
+pub fn readme(model: &Model, k: usize) -> String {
+    let c = &model.crates.crates[k];
+    format!(
+        "{}# {}\n\n{}\n\nIt is split off so that the generated code builds on every core, and is released with \
+         `stripe-typed` at the same version. Licensed under either of the Apache License, Version 2.0 \
+         (LICENSE-APACHE) or the MIT license (LICENSE-MIT), at your option.\n",
+        readme_header(),
+        package(c),
+        what_it_holds(c),
+    )
 }
 
 /// `crates/<name>/Cargo.toml`.
@@ -108,11 +146,22 @@ pub fn manifest(model: &Model, k: usize) -> String {
     out.push_str(
         "# A part of stripe-typed, split off so that the generated code builds on every core.\n\n",
     );
+    // The package holds the sources, the readme and the license texts written beside them,
+    // nothing else (a build's target/).
+    let include: Vec<String> = ["src", "README.md"]
+        .iter()
+        .chain(LICENSE_FILES.iter().map(|(name, _)| name))
+        .map(|f| format!("\"/{f}\""))
+        .collect();
     out.push_str(&format!(
-        "[package]\nname = \"{}\"\nversion = \"{VERSION}\"\nedition = \"2021\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\n\
-         description = \"Generated types of stripe-typed; depend on stripe-typed.\"\n\n",
+        "[package]\nname = \"{}\"\nversion = \"{VERSION}\"\n\
+         description = \"Generated types of stripe-typed; depend on stripe-typed.\"\n\
+         readme = \"README.md\"\ninclude = [{}]\n{}\n",
         package(c),
+        include.join(", "),
+        crate::package::manifest_lines(),
     ));
+    out.push_str("[package.metadata.docs.rs]\nall-features = true\n\n");
     out.push_str("[lib]\n# Generated code has no tests or doc examples of its own.\ntest = false\ndoctest = false\n\n");
     out.push_str("[dependencies]\n");
     out.push_str(&format!(

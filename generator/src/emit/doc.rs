@@ -3,7 +3,8 @@
 //! Stripe's descriptions mix HTML (`<p>`, `<code>`, `<a href>`) and Markdown. rustdoc warns on
 //! bare URLs, unclosed HTML tags and `[brackets]` that look like intra-doc links, and compiles
 //! indented or fenced blocks as doctests, so each of those is neutralised here. No text is
-//! invented: what the spec does not say, the docs do not say.
+//! invented: what the spec does not say, the docs do not say (an item it does not describe
+//! gets one line that names it and says so, `items::doc_attrs_or_wire`, for `missing_docs`).
 
 /// Renders a description as doc lines (without the leading `///`). Empty input gives no lines.
 pub fn render(text: &str) -> Vec<String> {

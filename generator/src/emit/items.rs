@@ -23,6 +23,18 @@ pub fn doc_attrs(d: &Doc) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// [`doc_attrs`], or, where the spec says nothing, one line naming what the item is on the wire
+/// and that the spec does not describe it: the generated crates keep `missing_docs`, and no
+/// text the spec lacks is made up.
+pub fn doc_attrs_or_wire(d: &Doc, wire: &str) -> TokenStream {
+    let attrs = doc_attrs(d);
+    if !attrs.is_empty() {
+        return attrs;
+    }
+    let text = format!(" `{wire}`, which Stripe's spec does not describe.");
+    quote!(#[doc = #text])
+}
+
 /// A model decoded from responses: serde both ways (written out in `emit::serde`), absent and
 /// `null` kept apart, unknown fields kept in `extra`.
 pub fn emit_struct(s: &Struct) -> TokenStream {
@@ -32,10 +44,10 @@ pub fn emit_struct(s: &Struct) -> TokenStream {
 /// [`emit_struct`], with the decoder's hooks (see `emit::serde::Decoding`).
 pub fn emit_struct_with(s: &Struct, decoding: super::serde::Decoding) -> TokenStream {
     let name = &s.name;
-    let docs = doc_attrs(&s.doc);
+    let docs = doc_attrs_or_wire(&s.doc, name.wire());
     let fields = s.fields.iter().map(|f| {
         let fname = &f.name;
-        let fdoc = doc_attrs(&f.doc);
+        let fdoc = doc_attrs_or_wire(&f.doc, f.name.wire());
         let fty = field_type(&f.ty, f.presence);
         quote! {
             #fdoc
@@ -66,16 +78,19 @@ pub fn emit_struct_with(s: &Struct, decoding: super::serde::Decoding) -> TokenSt
 pub fn emit_params(s: &Struct, ops_linked: bool) -> TokenStream {
     let name = &s.name;
     let mut docs = doc_attrs(&s.doc);
-    if let Some(note) = &s.note {
-        let note = match ops_linked {
-            true => format!(" {note}"),
-            false => format!(" {}", note.replace("[`", "`").replace("`]", "`")),
-        };
-        docs.extend(quote!(#[doc = #note]));
+    match &s.note {
+        Some(note) => {
+            let note = match ops_linked {
+                true => format!(" {note}"),
+                false => format!(" {}", note.replace("[`", "`").replace("`]", "`")),
+            };
+            docs.extend(quote!(#[doc = #note]));
+        }
+        None => docs = doc_attrs_or_wire(&s.doc, name.wire()),
     }
     let fields = s.fields.iter().map(|f| {
         let fname = &f.name;
-        let fdoc = doc_attrs(&f.doc);
+        let fdoc = doc_attrs_or_wire(&f.doc, f.name.wire());
         let fty = field_type(&f.ty, f.presence);
         quote! {
             #fdoc
@@ -252,7 +267,7 @@ pub fn emit_enum(e: &StringEnum) -> TokenStream {
 pub fn enum_with_wire_table(e: &StringEnum, krate: &TokenStream) -> TokenStream {
     let name = &e.name;
     let unknown = &e.unknown;
-    let docs = doc_attrs(&e.doc);
+    let docs = doc_attrs_or_wire(&e.doc, name.wire());
     let idents: Vec<_> = e.variants.iter().collect();
     let wires: Vec<_> = e.variants.iter().map(|v| v.wire()).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
@@ -287,7 +302,7 @@ pub fn enum_with_wire_table(e: &StringEnum, krate: &TokenStream) -> TokenStream 
 /// Responses: decoded by the model's tagging; anything else is kept as JSON.
 pub fn emit_union(u: &Union) -> TokenStream {
     let name = &u.name;
-    let docs = doc_attrs(&u.doc);
+    let docs = doc_attrs_or_wire(&u.doc, name.wire());
     let variants: Vec<_> = u.members.iter().map(|m| &m.name).collect();
     let types: Vec<_> = u.members.iter().map(|m| rust_type(&m.ty)).collect();
     let variant_docs = u.members.iter().map(|m| match (&m.tag, m.deleted) {

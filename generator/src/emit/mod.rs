@@ -263,14 +263,28 @@ fn sources(model: &Model) -> Vec<(String, Source<'_>)> {
     out
 }
 
-/// Every generated crate's manifest, `crates/<crate>/Cargo.toml`.
+/// Every generated crate's files besides its sources: `crates/<crate>/Cargo.toml`, its
+/// `README.md` and the license texts, so that each crate is a package of its own.
 fn manifests(model: &Model) -> Vec<File> {
-    (0..model.crates.crates.len())
-        .map(|k| File {
-            path: format!("{}/{}/Cargo.toml", crates::DIR, model.crates.crates[k].name),
+    let mut out = Vec::new();
+    for (k, c) in model.crates.crates.iter().enumerate() {
+        let dir = format!("{}/{}", crates::DIR, c.name);
+        out.push(File {
+            path: format!("{dir}/Cargo.toml"),
             contents: crates::manifest(model, k),
-        })
-        .collect()
+        });
+        out.push(File {
+            path: format!("{dir}/README.md"),
+            contents: crates::readme(model, k),
+        });
+        for (name, text) in crate::package::LICENSE_FILES {
+            out.push(File {
+                path: format!("{dir}/{name}"),
+                contents: (*text).to_owned(),
+            });
+        }
+    }
+    out
 }
 
 fn summary(model: &Model) -> String {
@@ -305,9 +319,11 @@ fn resources_rs(model: &Model) -> TokenStream {
         match &m.resource {
             Some(_) => {
                 let feature = m.name.rust();
+                // docs.rs (`--cfg docsrs`, all features) marks the module with its feature.
                 quote! {
                     #[doc = #doc]
                     #[cfg(feature = #feature)]
+                    #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
                     #[rustfmt::skip]
                     pub mod #name;
                 }

@@ -5,12 +5,14 @@
 use crate::rt;
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `bank_connections_resource_accountholder`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceAccountholder {
     /// The ID of the Stripe account that this account belongs to. Only available when `account_holder.type` is `account`.
     pub account: Option<rt::Expandable>,
     /// The ID for an Account representing a customer that this account belongs to. Only available when `account_holder.type` is `customer`.
     pub customer: Option<rt::Expandable>,
+    /// `customer_account`, which Stripe's spec does not describe.
     pub customer_account: Option<String>,
     /// Type of account holder that this account belongs to.
     pub type_: BankConnectionsResourceAccountholderType,

@@ -13,6 +13,7 @@ pub struct FinancialConnectionsAccountId(String);
 rt::__private::impl_id!(FinancialConnectionsAccountId);
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `bank_connections_resource_account_number_details`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceAccountNumberDetails {
     /// When the account number is expected to expire, if applicable.
@@ -168,6 +169,7 @@ impl rt::WireEnum for BankConnectionsResourceAccountNumberDetailsStatus {
 rt::__private::impl_wire_enum!(BankConnectionsResourceAccountNumberDetailsStatus);
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `bank_connections_resource_account_number_details.supported_networks`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BankConnectionsResourceAccountNumberDetailsSupportedNetworks {
@@ -198,11 +200,14 @@ rt::__private::impl_wire_enum!(
 );
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `bank_connections_resource_balance`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceBalance {
     /// The time that the external institution calculated this balance. Measured in seconds since the Unix epoch.
     pub as_of: rt::Timestamp,
+    /// `cash`, which Stripe's spec does not describe.
     pub cash: Option<BankConnectionsResourceBalanceApiResourceCashBalance>,
+    /// `credit`, which Stripe's spec does not describe.
     pub credit: Option<BankConnectionsResourceBalanceApiResourceCreditBalance>,
     /// The balances owed to (or by) the account holder, before subtracting any outbound pending transactions or adding any inbound pending transactions.
     ///
@@ -293,6 +298,7 @@ impl serde::Serialize for BankConnectionsResourceBalance {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `bank_connections_resource_balance_api_resource_cash_balance`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceBalanceApiResourceCashBalance {
     /// The funds available to the account holder. Typically this is the current balance after subtracting any outbound pending transactions and adding any inbound pending transactions.
@@ -353,6 +359,7 @@ impl serde::Serialize for BankConnectionsResourceBalanceApiResourceCashBalance {
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `bank_connections_resource_balance_api_resource_credit_balance`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceBalanceApiResourceCreditBalance {
     /// The credit that has been used by the account holder.
@@ -410,6 +417,7 @@ impl serde::Serialize for BankConnectionsResourceBalanceApiResourceCreditBalance
 }
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `bank_connections_resource_balance_refresh`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceBalanceRefresh {
     /// The time at which the last refresh attempt was initiated. Measured in seconds since the Unix epoch.
@@ -561,6 +569,7 @@ pub type BankConnectionsResourceOwnershipRefresh = BankConnectionsResourceBalanc
 pub type BankConnectionsResourceOwnershipRefreshStatus = BankConnectionsResourceBalanceRefreshStatus;
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `bank_connections_resource_transaction_refresh`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceTransactionRefresh {
     /// Unique identifier for the object.
@@ -693,6 +702,7 @@ impl rt::WireEnum for FinancialConnectionsAccountCategory {
 rt::__private::impl_wire_enum!(FinancialConnectionsAccountCategory);
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `financial_connections.account.permissions`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FinancialConnectionsAccountPermissions {
@@ -834,6 +844,7 @@ impl rt::WireEnum for FinancialConnectionsAccountSubcategory {
 rt::__private::impl_wire_enum!(FinancialConnectionsAccountSubcategory);
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `financial_connections.account.subscriptions`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FinancialConnectionsAccountSubscriptions {
@@ -862,6 +873,7 @@ impl rt::WireEnum for FinancialConnectionsAccountSubscriptions {
 rt::__private::impl_wire_enum!(FinancialConnectionsAccountSubscriptions);
 
 #[cfg(feature = "reach-1bd5d5a2")]
+/// `financial_connections.account.supported_payment_method_types`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FinancialConnectionsAccountSupportedPaymentMethodTypes {

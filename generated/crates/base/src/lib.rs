@@ -2,14 +2,20 @@
 // Do not edit by hand: change the generator or spec/select.yaml and run `cargo xtask codegen`.
 
 //! Part of `stripe-typed`, generated: types that several resources reach and that reach no resource with operations. Depend on `stripe-typed`, which re-exports it under `stripe_typed::resources`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
 
+#[allow(unused_imports)]
 use stripe_typed_runtime as rt;
 
+/// This crate's part of `stripe_typed::resources::common`, which re-exports it.
 #[rustfmt::skip]
 pub mod common;
 
+/// This crate's part of `stripe_typed::resources::financial_connections_account`, which re-exports it.
 #[rustfmt::skip]
 pub mod financial_connections_account;
 
+/// This crate's part of `stripe_typed::resources::v2_core_event`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_core_event;

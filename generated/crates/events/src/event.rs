@@ -44,6 +44,7 @@ pub struct Event {
     pub context: Option<String>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: rt::Timestamp,
+    /// `data`, which Stripe's spec does not describe.
     pub data: NotificationEventData,
     /// Unique identifier for the object.
     pub id: EventId,
@@ -222,6 +223,7 @@ impl rt::webhook::Event for Event {
 }
 
 #[cfg(feature = "event")]
+/// `notification_event_data`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NotificationEventData {
     /// Object containing the API resource relevant to the event. For example, an `invoice.created` event will have a full [invoice object](https://api.stripe.com#invoice_object) as the value of the object key.

@@ -2,11 +2,16 @@
 // Do not edit by hand: change the generator or spec/select.yaml and run `cargo xtask codegen`.
 
 //! Part of `stripe-typed`, generated: the event object enums and the types that hold them. Depend on `stripe-typed`, which re-exports it under `stripe_typed::resources`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
 
+#[allow(unused_imports)]
 use stripe_typed_runtime as rt;
 
+/// This crate's part of `stripe_typed::resources::event`, which re-exports it.
 #[rustfmt::skip]
 pub mod event;
 
+/// This crate's part of `stripe_typed::resources::v2_core_event`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_core_event;

@@ -13,6 +13,7 @@ pub struct EventId(String);
 rt::__private::impl_id!(EventId);
 
 #[cfg(feature = "event")]
+/// `notification_event_request`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NotificationEventRequest {
     /// ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling). Request logs are available in the [dashboard](https://dashboard.stripe.com/logs), but currently not in the API.
@@ -1271,6 +1272,7 @@ impl rt::ToForm for ListEvent {
 }
 
 #[cfg(feature = "event")]
+/// `event.list.created`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ListEventCreated {
     /// The `object` shape.
@@ -1290,12 +1292,17 @@ impl rt::ToForm for ListEventCreated {
 }
 
 #[cfg(feature = "event")]
+/// `event.list.created.object`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEventCreatedObject {
+    /// `gt`, which Stripe's spec does not describe.
     pub gt: Option<i64>,
+    /// `gte`, which Stripe's spec does not describe.
     pub gte: Option<i64>,
+    /// `lt`, which Stripe's spec does not describe.
     pub lt: Option<i64>,
+    /// `lte`, which Stripe's spec does not describe.
     pub lte: Option<i64>,
 }
 

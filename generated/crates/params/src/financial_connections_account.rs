@@ -97,11 +97,15 @@ impl rt::ToForm for ListFinancialConnectionsAccount {
 }
 
 #[cfg(feature = "financial_connections_account")]
+/// `financial_connections.account.list.account_holder`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFinancialConnectionsAccountAccountHolder {
+    /// `account`, which Stripe's spec does not describe.
     pub account: Option<String>,
+    /// `customer`, which Stripe's spec does not describe.
     pub customer: Option<String>,
+    /// `customer_account`, which Stripe's spec does not describe.
     pub customer_account: Option<String>,
 }
 
@@ -178,6 +182,7 @@ impl rt::ToForm for RefreshFinancialConnectionsAccount {
 }
 
 #[cfg(feature = "financial_connections_account")]
+/// `financial_connections.account.refresh.features`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefreshFinancialConnectionsAccountFeatures {

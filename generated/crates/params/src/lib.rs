@@ -2,14 +2,20 @@
 // Do not edit by hand: change the generator or spec/select.yaml and run `cargo xtask codegen`.
 
 //! Part of `stripe-typed`, generated: what one resource alone reaches, for each of its resources. Depend on `stripe-typed`, which re-exports it under `stripe_typed::resources`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
 
+#[allow(unused_imports)]
 use stripe_typed_runtime as rt;
 
+/// This crate's part of `stripe_typed::resources::event`, which re-exports it.
 #[rustfmt::skip]
 pub mod event;
 
+/// This crate's part of `stripe_typed::resources::financial_connections_account`, which re-exports it.
 #[rustfmt::skip]
 pub mod financial_connections_account;
 
+/// This crate's part of `stripe_typed::resources::v2_core_event`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_core_event;

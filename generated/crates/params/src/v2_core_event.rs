@@ -77,6 +77,7 @@ impl rt::ToForm for ListV2CoreEvent {
 }
 
 #[cfg(feature = "v2_core_event")]
+/// `v2.core.event.list.created`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListV2CoreEventCreated {

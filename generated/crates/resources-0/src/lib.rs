@@ -2,23 +2,32 @@
 // Do not edit by hand: change the generator or spec/select.yaml and run `cargo xtask codegen`.
 
 //! Part of `stripe-typed`, generated: what one resource alone reaches, for each of its resources. Depend on `stripe-typed`, which re-exports it under `stripe_typed::resources`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
 
+#[allow(unused_imports)]
 use stripe_typed_runtime as rt;
 
+/// This crate's part of `stripe_typed::resources::v2_billing_meter_event`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_billing_meter_event;
 
+/// This crate's part of `stripe_typed::resources::v2_billing_meter_event_adjustment`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_billing_meter_event_adjustment;
 
+/// This crate's part of `stripe_typed::resources::v2_core_account_person`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_core_account_person;
 
+/// This crate's part of `stripe_typed::resources::v2_core_account_person_token`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_core_account_person_token;
 
+/// This crate's part of `stripe_typed::resources::v2_core_account_token`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_core_account_token;
 
+/// This crate's part of `stripe_typed::resources::v2_core_event_destination`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_core_event_destination;

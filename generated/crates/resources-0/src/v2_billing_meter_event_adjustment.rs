@@ -5,6 +5,7 @@
 use crate::rt;
 
 #[cfg(feature = "v2_billing_meter_event_adjustment")]
+/// `v2.billing.meter_event_adjustment`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2BillingMeterEventAdjustment {
     /// Specifies which event to cancel.

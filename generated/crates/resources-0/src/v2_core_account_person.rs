@@ -311,6 +311,7 @@ pub struct V2CoreAccountPersonId(String);
 rt::__private::impl_id!(V2CoreAccountPersonId);
 
 #[cfg(feature = "v2_core_account_person")]
+/// `v2.core.account_person.additional_addresses`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountPersonAdditionalAddresses {
     /// City, district, suburb, town, or village.
@@ -467,6 +468,7 @@ impl rt::WireEnum for V2CoreAccountPersonAdditionalAddressesPurpose {
 rt::__private::impl_wire_enum!(V2CoreAccountPersonAdditionalAddressesPurpose);
 
 #[cfg(feature = "v2_core_account_person")]
+/// `v2.core.account_person.additional_names`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountPersonAdditionalNames {
     /// The individual's full name.
@@ -1311,6 +1313,7 @@ impl rt::WireEnum for V2CoreAccountPersonDocumentsVisaType {
 rt::__private::impl_wire_enum!(V2CoreAccountPersonDocumentsVisaType);
 
 #[cfg(feature = "v2_core_account_person")]
+/// `v2.core.account_person.id_numbers`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountPersonIdNumbers {
     /// The ID number type of an individual.
@@ -2441,6 +2444,7 @@ impl rt::ToJson for CreateV2CoreAccountPerson {
 }
 
 #[cfg(feature = "v2_core_account_person")]
+/// `v2.core.account_person.create.additional_addresses`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountPersonAdditionalAddresses {
@@ -2535,6 +2539,7 @@ impl rt::ToJson for CreateV2CoreAccountPersonAdditionalAddresses {
 }
 
 #[cfg(feature = "v2_core_account_person")]
+/// `v2.core.account_person.create.additional_names`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountPersonAdditionalNames {
@@ -3006,6 +3011,7 @@ impl rt::ToJson for CreateV2CoreAccountPersonDocumentsVisa {
 }
 
 #[cfg(feature = "v2_core_account_person")]
+/// `v2.core.account_person.create.id_numbers`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountPersonIdNumbers {
@@ -3556,6 +3562,7 @@ impl rt::ToJson for UpdateV2CoreAccountPerson {
 }
 
 #[cfg(feature = "v2_core_account_person")]
+/// `v2.core.account_person.update.additional_addresses`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateV2CoreAccountPersonAdditionalAddresses {

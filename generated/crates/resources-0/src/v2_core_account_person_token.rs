@@ -391,6 +391,7 @@ impl rt::ToJson for CreateV2CoreAccountPersonToken {
 }
 
 #[cfg(feature = "v2_core_account_person_token")]
+/// `v2.core.account_person_token.create.additional_addresses`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountPersonTokenAdditionalAddresses {
@@ -519,6 +520,7 @@ impl rt::WireEnum for CreateV2CoreAccountPersonTokenAdditionalAddressesPurpose {
 rt::__private::impl_wire_enum!(CreateV2CoreAccountPersonTokenAdditionalAddressesPurpose);
 
 #[cfg(feature = "v2_core_account_person_token")]
+/// `v2.core.account_person_token.create.additional_names`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountPersonTokenAdditionalNames {
@@ -1109,6 +1111,7 @@ impl rt::WireEnum for CreateV2CoreAccountPersonTokenDocumentsVisaType {
 rt::__private::impl_wire_enum!(CreateV2CoreAccountPersonTokenDocumentsVisaType);
 
 #[cfg(feature = "v2_core_account_person_token")]
+/// `v2.core.account_person_token.create.id_numbers`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountPersonTokenIdNumbers {

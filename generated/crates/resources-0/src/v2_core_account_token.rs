@@ -1255,6 +1255,7 @@ pub type CreateV2CoreAccountTokenIdentityBusinessDetailsDocumentsProofOfUltimate
 pub type CreateV2CoreAccountTokenIdentityBusinessDetailsDocumentsProofOfUltimateBeneficialOwnershipType = CreateV2CoreAccountTokenIdentityIndividualDocumentsVisaType;
 
 #[cfg(feature = "v2_core_account_token")]
+/// `v2.core.account_token.create.identity.business_details.id_numbers`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountTokenIdentityBusinessDetailsIdNumbers {
@@ -2369,6 +2370,7 @@ impl rt::ToJson for CreateV2CoreAccountTokenIdentityIndividual {
 }
 
 #[cfg(feature = "v2_core_account_token")]
+/// `v2.core.account_token.create.identity.individual.additional_addresses`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountTokenIdentityIndividualAdditionalAddresses {
@@ -2500,6 +2502,7 @@ rt::__private::impl_wire_enum!(
 );
 
 #[cfg(feature = "v2_core_account_token")]
+/// `v2.core.account_token.create.identity.individual.additional_names`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountTokenIdentityIndividualAdditionalNames {
@@ -3032,6 +3035,7 @@ rt::__private::impl_wire_enum!(
 );
 
 #[cfg(feature = "v2_core_account_token")]
+/// `v2.core.account_token.create.identity.individual.id_numbers`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountTokenIdentityIndividualIdNumbers {

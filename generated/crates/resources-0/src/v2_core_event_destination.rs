@@ -421,6 +421,7 @@ impl rt::WireEnum for V2CoreEventDestinationEventPayload {
 rt::__private::impl_wire_enum!(V2CoreEventDestinationEventPayload);
 
 #[cfg(feature = "v2_core_event_destination")]
+/// `v2.core.event_destination.events_from`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V2CoreEventDestinationEventsFrom {
@@ -805,6 +806,7 @@ impl rt::ToForm for ListV2CoreEventDestination {
 }
 
 #[cfg(feature = "v2_core_event_destination")]
+/// `v2.core.event_destination.list.include`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListV2CoreEventDestinationInclude {
@@ -1032,6 +1034,7 @@ impl rt::ToJson for CreateV2CoreEventDestinationAmazonEventbridge {
 }
 
 #[cfg(feature = "v2_core_event_destination")]
+/// `v2.core.event_destination.create.include`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateV2CoreEventDestinationInclude {

@@ -467,8 +467,11 @@ impl rt::ToForm for CreateFile {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFileFileLinkData {
+    /// `create`, which Stripe's spec does not describe.
     pub create: bool,
+    /// `expires_at`, which Stripe's spec does not describe.
     pub expires_at: Option<rt::Timestamp>,
+    /// `metadata`, which Stripe's spec does not describe.
     pub metadata: Option<rt::Clearable<std::collections::BTreeMap<String, String>>>,
 }
 
@@ -670,6 +673,7 @@ impl rt::ToForm for ListFile {
 }
 
 #[cfg(feature = "file")]
+/// `file.list.created`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ListFileCreated {
     /// The `object` shape.
@@ -689,12 +693,17 @@ impl rt::ToForm for ListFileCreated {
 }
 
 #[cfg(feature = "file")]
+/// `file.list.created.object`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFileCreatedObject {
+    /// `gt`, which Stripe's spec does not describe.
     pub gt: Option<i64>,
+    /// `gte`, which Stripe's spec does not describe.
     pub gte: Option<i64>,
+    /// `lt`, which Stripe's spec does not describe.
     pub lt: Option<i64>,
+    /// `lte`, which Stripe's spec does not describe.
     pub lte: Option<i64>,
 }
 

@@ -21,6 +21,7 @@ pub struct FinancialConnectionsSession {
     pub accounts: rt::List<FinancialConnectionsAccount>,
     /// A value that will be passed to the client to launch the authentication flow.
     pub client_secret: Option<Option<rt::Secret>>,
+    /// `filters`, which Stripe's spec does not describe.
     pub filters: Option<BankConnectionsResourceLinkAccountSessionFilters>,
     /// Unique identifier for the object.
     pub id: FinancialConnectionsSessionId,
@@ -163,6 +164,7 @@ pub struct FinancialConnectionsSessionId(String);
 rt::__private::impl_id!(FinancialConnectionsSessionId);
 
 #[cfg(feature = "financial_connections_session")]
+/// `bank_connections_resource_link_account_session_filters`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankConnectionsResourceLinkAccountSessionFilters {
     /// Restricts the Session to subcategories of accounts that can be linked. Valid subcategories are: `checking`, `savings`, `mortgage`, `line_of_credit`, `credit_card`.
@@ -228,6 +230,7 @@ impl serde::Serialize for BankConnectionsResourceLinkAccountSessionFilters {
 }
 
 #[cfg(feature = "financial_connections_session")]
+/// `bank_connections_resource_link_account_session_filters.account_subcategories`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BankConnectionsResourceLinkAccountSessionFiltersAccountSubcategories {
@@ -277,6 +280,7 @@ rt::__private::impl_wire_enum!(
 );
 
 #[cfg(feature = "financial_connections_session")]
+/// `financial_connections.session.permissions`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FinancialConnectionsSessionPermissions {
@@ -319,6 +323,7 @@ impl rt::WireEnum for FinancialConnectionsSessionPermissions {
 rt::__private::impl_wire_enum!(FinancialConnectionsSessionPermissions);
 
 #[cfg(feature = "financial_connections_session")]
+/// `financial_connections.session.prefetch`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FinancialConnectionsSessionPrefetch {
@@ -442,9 +447,13 @@ impl rt::ToForm for CreateFinancialConnectionsSession {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFinancialConnectionsSessionAccountHolder {
+    /// `account`, which Stripe's spec does not describe.
     pub account: Option<String>,
+    /// `customer`, which Stripe's spec does not describe.
     pub customer: Option<String>,
+    /// `customer_account`, which Stripe's spec does not describe.
     pub customer_account: Option<String>,
+    /// `type`, which Stripe's spec does not describe.
     pub type_: BankConnectionsResourceAccountholderType,
 }
 
@@ -494,9 +503,11 @@ impl rt::ToForm for CreateFinancialConnectionsSessionAccountHolder {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFinancialConnectionsSessionFilters {
+    /// `account_subcategories`, which Stripe's spec does not describe.
     pub account_subcategories: Option<
         Vec<BankConnectionsResourceLinkAccountSessionFiltersAccountSubcategories>,
     >,
+    /// `countries`, which Stripe's spec does not describe.
     pub countries: Option<Vec<String>>,
 }
 

@@ -2,20 +2,28 @@
 // Do not edit by hand: change the generator or spec/select.yaml and run `cargo xtask codegen`.
 
 //! Part of `stripe-typed`, generated: what one resource alone reaches, for each of its resources. Depend on `stripe-typed`, which re-exports it under `stripe_typed::resources`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
 
+#[allow(unused_imports)]
 use stripe_typed_runtime as rt;
 
+/// This crate's part of `stripe_typed::resources::file`, which re-exports it.
 #[rustfmt::skip]
 pub mod file;
 
+/// This crate's part of `stripe_typed::resources::financial_connections_session`, which re-exports it.
 #[rustfmt::skip]
 pub mod financial_connections_session;
 
+/// This crate's part of `stripe_typed::resources::v2_billing_meter_event_session`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_billing_meter_event_session;
 
+/// This crate's part of `stripe_typed::resources::v2_core_account`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_core_account;
 
+/// This crate's part of `stripe_typed::resources::v2_core_account_link`, which re-exports it.
 #[rustfmt::skip]
 pub mod v2_core_account_link;

@@ -5,6 +5,7 @@
 use crate::rt;
 
 #[cfg(feature = "v2_billing_meter_event_session")]
+/// `v2.billing.meter_event_session`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2BillingMeterEventSession {
     /// The authentication token for this session.  Use this token when calling the
@@ -177,6 +178,7 @@ impl rt::ToJson for StreamEventsV2BillingMeterEventSession {
 }
 
 #[cfg(feature = "v2_billing_meter_event_session")]
+/// `v2.billing.meter_event_session.stream_events.events`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StreamEventsV2BillingMeterEventSessionEvents {

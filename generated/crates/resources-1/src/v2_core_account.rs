@@ -231,6 +231,7 @@ pub struct V2CoreAccountId(String);
 rt::__private::impl_id!(V2CoreAccountId);
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.applied_configurations`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V2CoreAccountAppliedConfigurations {
@@ -869,6 +870,7 @@ impl serde::Serialize for V2CoreAccountConfigurationCustomerBillingInvoice {
 }
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.configuration.customer.billing.invoice.custom_fields`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountConfigurationCustomerBillingInvoiceCustomFields {
     /// The name of the custom field. This may be up to 40 characters.
@@ -2802,6 +2804,7 @@ rt::__private::impl_wire_enum!(
 );
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.configuration.merchant.capabilities.eps_payments.status_details`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountConfigurationMerchantCapabilitiesEpsPaymentsStatusDetails {
     /// Machine-readable code explaining the reason for the Capability to be in its current status.
@@ -4883,6 +4886,7 @@ impl serde::Serialize for V2CoreAccountDefaults {
 }
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.defaults.locales`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V2CoreAccountDefaultsLocales {
@@ -6836,6 +6840,7 @@ pub type V2CoreAccountIdentityBusinessDetailsDocumentsProofOfUltimateBeneficialO
 pub type V2CoreAccountIdentityBusinessDetailsDocumentsProofOfUltimateBeneficialOwnershipType = V2CoreAccountIdentityIndividualDocumentsVisaType;
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.identity.business_details.id_numbers`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountIdentityBusinessDetailsIdNumbers {
     /// The registrar of the ID number (Only valid for DE ID number types).
@@ -8083,6 +8088,7 @@ impl serde::Serialize for V2CoreAccountIdentityIndividual {
 }
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.identity.individual.additional_addresses`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountIdentityIndividualAdditionalAddresses {
     /// City, district, suburb, town, or village.
@@ -8242,6 +8248,7 @@ rt::__private::impl_wire_enum!(
 );
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.identity.individual.additional_names`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountIdentityIndividualAdditionalNames {
     /// The individual's full name.
@@ -8973,6 +8980,7 @@ impl rt::WireEnum for V2CoreAccountIdentityIndividualDocumentsVisaType {
 rt::__private::impl_wire_enum!(V2CoreAccountIdentityIndividualDocumentsVisaType);
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.identity.individual.id_numbers`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountIdentityIndividualIdNumbers {
     /// The ID number type of an individual.
@@ -9850,6 +9858,7 @@ impl serde::Serialize for V2CoreAccountRequirements {
 }
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.requirements.entries`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountRequirementsEntries {
     /// Indicates whether the platform or Stripe is currently responsible for taking action on the requirement. Value can be `user` or `stripe`.
@@ -10013,6 +10022,7 @@ impl rt::WireEnum for V2CoreAccountRequirementsEntriesAwaitingActionFrom {
 rt::__private::impl_wire_enum!(V2CoreAccountRequirementsEntriesAwaitingActionFrom);
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.requirements.entries.errors`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountRequirementsEntriesErrors {
     /// Machine-readable code describing the error.
@@ -10635,6 +10645,7 @@ impl serde::Serialize for V2CoreAccountRequirementsEntriesImpact {
 }
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.requirements.entries.impact.restricts_capabilities`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountRequirementsEntriesImpactRestrictsCapabilities {
     /// The name of the Capability which will be restricted.
@@ -11170,6 +11181,7 @@ impl rt::WireEnum for V2CoreAccountRequirementsEntriesReferenceType {
 rt::__private::impl_wire_enum!(V2CoreAccountRequirementsEntriesReferenceType);
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.requirements.entries.requested_reasons`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct V2CoreAccountRequirementsEntriesRequestedReasons {
     /// Machine-readable description of Stripe's reason for collecting the requirement.
@@ -11985,6 +11997,7 @@ impl rt::ToJson for CreateV2CoreAccountConfigurationCustomerBillingInvoice {
 }
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.create.configuration.customer.billing.invoice.custom_fields`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountConfigurationCustomerBillingInvoiceCustomFields {
@@ -15217,6 +15230,7 @@ pub type CreateV2CoreAccountIdentityBusinessDetailsDocumentsProofOfRegistration 
 pub type CreateV2CoreAccountIdentityBusinessDetailsDocumentsProofOfUltimateBeneficialOwnership = CreateV2CoreAccountIdentityIndividualDocumentsVisa;
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.create.identity.business_details.id_numbers`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountIdentityBusinessDetailsIdNumbers {
@@ -15653,6 +15667,7 @@ impl rt::ToJson for CreateV2CoreAccountIdentityIndividual {
 }
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.create.identity.individual.additional_addresses`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountIdentityIndividualAdditionalAddresses {
@@ -15747,6 +15762,7 @@ impl rt::ToJson for CreateV2CoreAccountIdentityIndividualAdditionalAddresses {
 }
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.create.identity.individual.additional_names`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountIdentityIndividualAdditionalNames {
@@ -16149,6 +16165,7 @@ impl rt::ToJson for CreateV2CoreAccountIdentityIndividualDocumentsVisa {
 }
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.create.identity.individual.id_numbers`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateV2CoreAccountIdentityIndividualIdNumbers {
@@ -16413,6 +16430,7 @@ impl rt::ToJson for CreateV2CoreAccountIdentityIndividualScriptNamesKana {
 pub type CreateV2CoreAccountIdentityIndividualScriptNamesKanji = CreateV2CoreAccountIdentityIndividualScriptNamesKana;
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.create.include`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateV2CoreAccountInclude {
@@ -19586,6 +19604,7 @@ impl rt::ToJson for UpdateV2CoreAccountIdentityIndividual {
 }
 
 #[cfg(feature = "v2_core_account")]
+/// `v2.core.account.update.identity.individual.additional_addresses`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateV2CoreAccountIdentityIndividualAdditionalAddresses {

@@ -473,6 +473,7 @@ rt::__private::impl_wire_enum!(
 );
 
 #[cfg(feature = "v2_core_account_link")]
+/// `v2.core.account_link.use_case.account_update.configurations`, which Stripe's spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V2CoreAccountLinkUseCaseAccountUpdateConfigurations {

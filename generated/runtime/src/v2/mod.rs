@@ -27,4 +27,5 @@ pub use error_code::ErrorCode;
 pub use notification::{EventNotification, RelatedObject};
 pub use objects::{Deleted, List};
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use stream::{MeterEventStream, StreamSession, DEFAULT_RENEWAL_MARGIN};
