@@ -2,7 +2,7 @@
 //!
 //! `select` lists every resource of the pinned spec (v1 by `x-resourceId`, v2 objects by
 //! name), grouped by product area, each with what it costs against the current selection
-//! (see [`costs`] and `generator::cost`). `select add NAME...` and `select remove NAME...`
+//! (see `costs` and `generator::cost`). `select add NAME...` and `select remove NAME...`
 //! edit the `resources:` list of `spec/select.yaml` as lines ([`yaml`]), generate the new
 //! selection in memory next to the current one, print what the change adds or removes and
 //! what it changes for the resources that stay, then swap `spec/select.yaml` in with
