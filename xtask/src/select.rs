@@ -3,11 +3,11 @@
 //! `select` lists every resource of the pinned spec (v1 by `x-resourceId`, v2 objects by
 //! name), grouped by product area, each with what it costs against the current selection
 //! (see `costs` and `generator::cost`). `select add NAME...` and `select remove NAME...`
-//! edit the `resources:` list of `spec/select.yaml` as lines ([`yaml`]), generate the new
+//! edit the `resources:` list of `spec/select.yaml` as lines (`yaml`), generate the new
 //! selection in memory next to the current one, print what the change adds or removes and
 //! what it changes for the resources that stay, then swap `spec/select.yaml` in with
 //! `generated/` in one undoable step, as `cargo xtask bump-spec` swaps the manifest. A name
-//! that is not a resource is refused with the nearest ones ([`names`]), before anything is
+//! that is not a resource is refused with the nearest ones (`names`), before anything is
 //! written.
 //!
 //! Product areas: a v1 id's first segment (`issuing.card` is `issuing`), `core` for an id
