@@ -22,6 +22,7 @@ pub mod package;
 pub mod pinned;
 pub mod select;
 pub mod stale;
+pub mod suggest;
 pub mod summary;
 pub mod write;
 

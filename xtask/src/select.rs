@@ -7,7 +7,7 @@
 //! selection in memory next to the current one, print what the change adds or removes and
 //! what it changes for the resources that stay, then swap `spec/select.yaml` in with
 //! `generated/` in one undoable step, as `cargo xtask bump-spec` swaps the manifest. A name
-//! that is not a resource is refused with the nearest ones (`names`), before anything is
+//! that is not a resource is refused with the nearest ones (`generator::suggest`), before anything is
 //! written.
 //!
 //! Product areas: a v1 id's first segment (`issuing.card` is `issuing`), `core` for an id
@@ -15,7 +15,6 @@
 //! first, the other v1 areas by name, then v2's.
 
 mod costs;
-mod names;
 mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -289,7 +288,7 @@ fn check_names(
                 .map(String::as_str)
                 .filter(|_| !adding),
         );
-        let near = names::nearest(name, candidates.collect::<BTreeSet<_>>());
+        let near = generator::suggest::nearest(name, candidates.collect::<BTreeSet<_>>());
         let hint = match near.as_slice() {
             [] => String::new(),
             near => format!("; did you mean {}?", or_list(near)),

@@ -421,20 +421,11 @@ pub fn resource_ids(doc: &Value) -> BTreeMap<&str, Pointer> {
     out
 }
 
-/// Up to three resource ids that share a word with `name`, closest first.
+/// Up to three resource ids nearest to `name` ([`crate::suggest::nearest`]), as code spans.
 fn suggestions<'a>(name: &str, ids: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let words: BTreeSet<&str> = name.split(['.', '_']).filter(|w| w.len() > 2).collect();
-    let mut scored: Vec<(usize, &str)> = ids
-        .filter_map(|id| {
-            let shared = id.split(['.', '_']).filter(|w| words.contains(w)).count();
-            (shared > 0).then_some((shared, id))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-    scored
+    crate::suggest::nearest(name, ids)
         .into_iter()
-        .take(3)
-        .map(|(_, id)| format!("`{id}`"))
+        .map(|id| format!("`{id}`"))
         .collect()
 }
 
