@@ -171,7 +171,7 @@ impl Exchange {
                 max_response_bytes: config.max_response_bytes,
             },
             idempotency_key: key,
-            retries: Retries::new(retry, mode),
+            retries: Retries::new(retry),
             observer: config.observer.clone(),
         })
     }
@@ -214,7 +214,7 @@ impl Exchange {
         let attempt = self.retries.attempt();
         let retry = match &outcome {
             Ok(response) if is_success(response.status) => Retry::No,
-            failed => self.retries.after_failure(failed.as_ref()),
+            failed => self.retries.after_failure(failed.as_ref(), self.mode),
         };
         if let Some(observer) = &self.observer {
             let response = outcome.as_ref().ok();

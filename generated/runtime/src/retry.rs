@@ -105,17 +105,12 @@ impl Default for RetryConfig {
 #[derive(Debug)]
 pub(crate) struct Retries {
     config: RetryConfig,
-    mode: ApiMode,
     made: u32,
 }
 
 impl Retries {
-    pub(crate) fn new(config: RetryConfig, mode: ApiMode) -> Self {
-        Retries {
-            config,
-            mode,
-            made: 0,
-        }
+    pub(crate) fn new(config: RetryConfig) -> Self {
+        Retries { config, made: 0 }
     }
 
     /// The number of the attempt in progress, 1 for the first.
@@ -123,14 +118,15 @@ impl Retries {
         self.made + 1
     }
 
-    /// What follows a failed attempt (`outcome` is a non-2xx response or a transport failure).
-    /// A retry is counted when it is decided.
+    /// What follows a failed attempt (`outcome` is a non-2xx response or a transport failure)
+    /// of a request to `mode`'s API. A retry is counted when it is decided.
     pub(crate) fn after_failure(
         &mut self,
         outcome: Result<&HttpResponse, &TransportError>,
+        mode: ApiMode,
     ) -> Retry {
         let reason = match outcome {
-            Ok(response) => response_reason(response, self.mode),
+            Ok(response) => response_reason(response, mode),
             Err(e) => transport_reason(e),
         };
         match reason {
@@ -338,11 +334,12 @@ mod tests {
             initial_delay: MS,
             max_delay: 4 * MS,
         };
-        let mut retries = Retries::new(config, ApiMode::V1);
+        let mut retries = Retries::new(config);
         let failed = response(503, None, "");
         assert_eq!(retries.attempt(), 1);
         for attempt in 2..=3 {
-            let Retry::After { reason, delay } = retries.after_failure(Ok(&failed)) else {
+            let Retry::After { reason, delay } = retries.after_failure(Ok(&failed), ApiMode::V1)
+            else {
                 panic!("attempt {attempt} is a retry");
             };
             assert_eq!(reason, RetryReason::ServerError);
@@ -350,11 +347,11 @@ mod tests {
             assert_eq!(retries.attempt(), attempt);
         }
         assert_eq!(
-            retries.after_failure(Ok(&failed)),
+            retries.after_failure(Ok(&failed), ApiMode::V1),
             Retry::Exhausted(RetryReason::ServerError)
         );
         assert_eq!(
-            retries.after_failure(Ok(&response(404, None, ""))),
+            retries.after_failure(Ok(&response(404, None, "")), ApiMode::V1),
             Retry::No
         );
         assert_eq!(retries.attempt(), 3);
