@@ -1,5 +1,5 @@
 //! The nearest names to a mistyped one, for every "did you mean" (a resource in
-//! `spec/select.yaml`, `cargo xtask select add`): edit distance (insertions, deletions,
+//! `spec/select.yaml`, a name given to `select add`): edit distance (insertions, deletions,
 //! substitutions and swaps of two neighbours, each costing one), case aside.
 
 /// Up to three of `candidates` nearest to `name`, nearest first (ties by name): those within
