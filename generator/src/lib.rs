@@ -29,6 +29,7 @@ pub mod write;
 pub use config::{ConfigWarning, Manifest, Selection};
 pub use emit::{File, Output};
 pub use error::{Error, ErrorKind, Errors, Pointer};
+pub use package::{Layout, Package};
 
 /// Runs load -> select -> model, returning the IR (for tests and the change report).
 pub fn model(
@@ -53,15 +54,49 @@ pub fn generate(spec: &[u8], manifest: &Manifest, selection: &Selection) -> Resu
     generate_with_model(spec, manifest, selection).map(|(_, out)| out)
 }
 
+/// [`generate`] for `package`: this repository's `generated/` at given versions, or a
+/// standalone crate.
+pub fn generate_package(
+    spec: &[u8],
+    manifest: &Manifest,
+    selection: &Selection,
+    package: &Package,
+) -> Result<Output, Errors> {
+    generate_package_with_model(spec, manifest, selection, package).map(|(_, out)| out)
+}
+
 /// [`generate`], and the model the output was emitted from (`cargo xtask select` reads both).
 pub fn generate_with_model(
     spec: &[u8],
     manifest: &Manifest,
     selection: &Selection,
 ) -> Result<(model::Model, Output), Errors> {
-    let model = model(spec, manifest, selection)?;
+    generate_package_with_model(spec, manifest, selection, &Package::default())
+}
+
+/// [`generate_package`], and the model the output was emitted from.
+pub fn generate_package_with_model(
+    spec: &[u8],
+    manifest: &Manifest,
+    selection: &Selection,
+    package: &Package,
+) -> Result<(model::Model, Output), Errors> {
+    let mut model = model(spec, manifest, selection)?;
+    model.package = package.clone();
     let mut out = emit::emit(&model)?;
-    out.files.extend(pinned::runtime_files(&model)?);
+    match package.layout {
+        // The runtime beside `generated/` follows the pin; a standalone crate's runtime is a
+        // published version, and the crate has every file of its own.
+        Layout::Repository => out.files.extend(pinned::runtime_files(&model)?),
+        Layout::Standalone => {
+            out.files.extend(emit::standalone::files(
+                &model,
+                &out.cargo_features,
+                &out.cargo_dependencies,
+            )?);
+            out.layout = Layout::Standalone;
+        }
+    }
     out.config_warnings = model.config_warnings.clone();
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((model, out))

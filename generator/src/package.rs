@@ -5,6 +5,112 @@
 //! texts as files of its own, since it may be written where our workspace is not (`cargo xtask
 //! whole-api`'s scratch crates, a user's own workspace). So the repository, license, MSRV,
 //! keywords and categories are written in one place.
+//!
+//! [`Package`] is the other half: which crate the output is for (this repository's
+//! `generated/`, or a standalone crate in a user's workspace), its name and version, and the
+//! runtime version it is built against.
+
+/// The crate generated code is for: its package name (which prefixes the generated crates'),
+/// its version and the runtime's, and where it lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Package {
+    /// The package name of the crate users depend on (`stripe-typed`); the generated crates
+    /// are `<name>-<part>`.
+    pub name: String,
+    /// Its version, which every generated crate shares.
+    pub version: String,
+    /// The version of `stripe-typed-runtime` it is generated against, required exactly (`=`):
+    /// the runtime carries the pin's API version and v2 error codes.
+    pub runtime_version: String,
+    /// Where the crate lives, which decides how it finds the runtime.
+    pub layout: Layout,
+}
+
+/// Where a generated crate lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// This repository's `generated/`: the runtime beside it by path (`generated/runtime`),
+    /// the runtime's pinned files regenerated with it, and a hand-written `Cargo.toml` and
+    /// `src/lib.rs` whose fenced blocks the generator owns.
+    Repository,
+    /// A crate of its own anywhere (`cargo xtask codegen --out DIR`): every file generated,
+    /// the runtime a dependency by version.
+    Standalone,
+}
+
+/// The runtime's package name.
+pub const RUNTIME: &str = "stripe-typed-runtime";
+
+impl Package {
+    /// This repository's `generated/` at the given versions.
+    pub fn repository(version: &str, runtime_version: &str) -> Package {
+        Package {
+            name: "stripe-typed".to_owned(),
+            version: version.to_owned(),
+            runtime_version: runtime_version.to_owned(),
+            layout: Layout::Repository,
+        }
+    }
+
+    /// The Rust name of the crate (`stripe_typed`).
+    pub fn ident(&self) -> String {
+        self.name.replace('-', "_")
+    }
+
+    /// Refuses what could not be a package name of ours: it must be a crate name, and not
+    /// the runtime's or one that would make a generated crate's name clash with it.
+    pub fn check_name(name: &str) -> Result<(), String> {
+        let ok = !name.is_empty()
+            && name.len() <= 48
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && !name.ends_with(['-', '_']);
+        if !ok {
+            return Err(format!(
+                "`{name}` is not a crate name: letters, digits, `-` and `_`, starting with a \
+                 letter, at most 48 characters"
+            ));
+        }
+        // Cargo treats `-` and `_` in names as the same.
+        let name_ = name.replace('_', "-");
+        if name_ == RUNTIME {
+            return Err(format!("`{name}` is the runtime's name; choose another"));
+        }
+        if name_.starts_with("stripe-typed-") {
+            return Err(format!(
+                "`{name}` starts with `stripe-typed-`, the names of this project's own crates; \
+                 choose another"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses a version that is not `MAJOR.MINOR.PATCH` (pre-release and build suffixes are
+    /// not used here).
+    pub fn check_version(version: &str) -> Result<(), String> {
+        let parts: Vec<&str> = version.split('.').collect();
+        let ok = parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 9 && p.bytes().all(|b| b.is_ascii_digit()));
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{version}` is not a version of the form MAJOR.MINOR.PATCH"
+            ))
+        }
+    }
+}
+
+impl Default for Package {
+    /// `generated/` at 0.1.0, as tests and benchmarks generate it.
+    fn default() -> Package {
+        Package::repository("0.1.0", "0.1.0")
+    }
+}
 
 /// The workspace's manifest, as it was when the generator was compiled.
 const WORKSPACE_MANIFEST: &str = include_str!("../../Cargo.toml");
@@ -17,7 +123,7 @@ pub const LICENSE_FILES: &[(&str, &str)] = &[
 ];
 
 /// The keys of `[workspace.package]` a generated crate's manifest writes out, in that order.
-/// `version` is not among them: the generated crates have `emit::crates::VERSION`.
+/// `version` is not among them: the generated crates have [`Package::version`].
 pub const KEYS: &[&str] = &[
     "edition",
     "rust-version",

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::Output;
 use crate::error::{Error, ErrorKind, Pointer};
-use crate::pinned::{cargo_description, RUNTIME_FILES};
+use crate::package::Layout;
+use crate::pinned::RUNTIME_FILES;
 
 /// A fenced block of `Cargo.toml` that write owns.
 struct Fence {
@@ -76,24 +77,23 @@ fn splice(text: &str, fence: &Fence, contents: &str, path: &Path) -> Result<Stri
     }
 }
 
-/// The API version the output was generated for, as its summary records it.
-fn api_version(out: &Output) -> Result<String, Error> {
-    serde_json::from_str::<serde_json::Value>(&out.summary)
-        .ok()
-        .and_then(|v| v.get("api_version")?.as_str().map(str::to_owned))
-        .ok_or_else(|| Error::internal(&Pointer::root(), "api.json has no `api_version`"))
-}
-
-/// `Cargo.toml` with both owned blocks replaced.
+/// `Cargo.toml` with the owned blocks replaced.
 fn cargo_toml(cargo: &str, out: &Output, path: &Path) -> Result<String, Error> {
     let cargo = splice(cargo, &FEATURES, &out.cargo_features, path)?;
     let cargo = splice(&cargo, &DEPENDENCIES, &out.cargo_dependencies, path)?;
-    splice(
-        &cargo,
-        &PACKAGE,
-        &cargo_description(&api_version(out)?),
-        path,
-    )
+    splice(&cargo, &PACKAGE, &out.cargo_package, path)
+}
+
+/// The hand-written `Cargo.toml` of `root` with the owned blocks replaced, or nothing for a
+/// standalone crate, whose manifest is one of its files.
+fn spliced_manifest(out: &Output, root: &Path) -> Result<Option<String>, Error> {
+    match out.layout {
+        Layout::Standalone => Ok(None),
+        Layout::Repository => {
+            let path = root.join("Cargo.toml");
+            cargo_toml(&normalize(&read(&path)?), out, &path).map(Some)
+        }
+    }
 }
 
 fn normalize(s: &str) -> String {
@@ -123,10 +123,10 @@ pub fn check(out: &Output, root: &Path) -> Result<Vec<String>, Error> {
         Ok(have) if normalize(&have) == out.summary => {}
         _ => stale.push(SUMMARY_FILE.into()),
     }
-    let cargo_path = root.join("Cargo.toml");
-    let cargo = normalize(&read(&cargo_path)?);
-    if cargo_toml(&cargo, out, &cargo_path)? != cargo {
-        stale.push("Cargo.toml".into());
+    if let Some(cargo) = spliced_manifest(out, root)? {
+        if normalize(&read(&root.join("Cargo.toml"))?) != cargo {
+            stale.push("Cargo.toml".into());
+        }
     }
     stale.sort();
     Ok(stale)
@@ -185,12 +185,14 @@ pub fn write(out: &Output, root: &Path) -> Result<(), Error> {
 /// [`write()`], and each of `also` in the same swap: if any rename fails, the tree and every
 /// `also.live` are as they were (a `staged` file is then left for the caller to remove).
 pub fn write_with(out: &Output, root: &Path, also: &[Replace]) -> Result<(), Error> {
-    let cargo_path = root.join("Cargo.toml");
-    let cargo = cargo_toml(&normalize(&read(&cargo_path)?), out, &cargo_path)?;
+    let cargo = spliced_manifest(out, root)?;
     for f in &out.files {
         let ok = f.path == OWNED_FILE
-            || RUNTIME_FILES.contains(&f.path.as_str())
-            || in_owned_tree(&f.path);
+            || in_owned_tree(&f.path)
+            || match out.layout {
+                Layout::Repository => RUNTIME_FILES.contains(&f.path.as_str()),
+                Layout::Standalone => crate::emit::standalone::FILES.contains(&f.path.as_str()),
+            };
         if !ok {
             return Err(Error::internal(
                 &Pointer::root(),
@@ -201,7 +203,7 @@ pub fn write_with(out: &Output, root: &Path, also: &[Replace]) -> Result<(), Err
 
     let stage = staging_dir(root, "new");
     let _ = fs::remove_dir_all(&stage);
-    let result = stage_and_swap(out, root, &stage, &cargo, &cargo_path, also);
+    let result = stage_and_swap(out, root, &stage, cargo.as_deref(), also);
     let _ = fs::remove_dir_all(&stage);
     result
 }
@@ -223,8 +225,7 @@ fn stage_and_swap(
     out: &Output,
     root: &Path,
     stage: &Path,
-    cargo: &str,
-    cargo_path: &Path,
+    cargo: Option<&str>,
     also: &[Replace],
 ) -> Result<(), Error> {
     let staged_dir = stage.join("resources");
@@ -262,8 +263,10 @@ fn stage_and_swap(
             .map_err(|e| io(format!("writing {}: {e}", target.display())))?;
     }
     let staged_cargo = stage.join("Cargo.toml");
-    fs::write(&staged_cargo, cargo)
-        .map_err(|e| io(format!("writing {}: {e}", staged_cargo.display())))?;
+    if let Some(cargo) = cargo {
+        fs::write(&staged_cargo, cargo)
+            .map_err(|e| io(format!("writing {}: {e}", staged_cargo.display())))?;
+    }
     let staged_summary = stage.join(SUMMARY_FILE);
     fs::write(&staged_summary, &out.summary)
         .map_err(|e| io(format!("writing {}: {e}", staged_summary.display())))?;
@@ -315,7 +318,9 @@ fn stage_and_swap(
         steps.push((staged, live));
     }
     // Last: if this rename fails, `Cargo.toml` is unchanged, so it needs no copy aside.
-    steps.push((staged_cargo, cargo_path.to_path_buf()));
+    if cargo.is_some() {
+        steps.push((staged_cargo, root.join("Cargo.toml")));
+    }
     rename_all(&steps)?;
     for a in asides {
         let _ = fs::remove_file(a);
@@ -369,9 +374,11 @@ mod tests {
             ],
             cargo_features: "a = []\n".into(),
             cargo_dependencies: "a = { path = \"crates/a\" }\n".into(),
+            cargo_package: "version = \"0.1.0\"\ndescription = \"new\"\n".into(),
             summary: "{\"api_version\": \"v1\"}\n".into(),
             coverage: Default::default(),
             config_warnings: Vec::new(),
+            layout: Layout::Repository,
         }
     }
 
@@ -436,18 +443,14 @@ mod tests {
             "{cargo}"
         );
         assert!(
-            cargo.contains("# generated package start\ndescription = \"Typed Stripe API client generated from Stripe's OpenAPI spec (API version v1).\"\n# generated package end\n"),
+            cargo.contains("# generated package start\nversion = \"0.1.0\"\ndescription = \"new\"\n# generated package end\n"),
             "{cargo}"
         );
         fs::write(dir.join("src/resources/a.rs"), "// edited by hand\n").unwrap();
         assert_eq!(check(&o, &dir).unwrap(), ["src/resources/a.rs"]);
         fs::write(dir.join("src/resources/a.rs"), "// a\n").unwrap();
-        // The description is part of the pin: hand-editing it is drift, like any other file.
-        fs::write(
-            dir.join("Cargo.toml"),
-            cargo.replace("(API version v1)", "(API version v0)"),
-        )
-        .unwrap();
+        // The version and description are generated: hand-editing them is drift, like any other file.
+        fs::write(dir.join("Cargo.toml"), cargo.replace("\"new\"", "\"old\"")).unwrap();
         assert_eq!(check(&o, &dir).unwrap(), ["Cargo.toml"]);
         fs::remove_dir_all(&dir).unwrap();
     }

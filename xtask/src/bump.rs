@@ -12,7 +12,8 @@ use anyhow::{bail, Context, Result};
 use generator::{ErrorKind, Errors, Manifest};
 use serde::Serialize;
 
-use crate::{report, Source};
+use crate::target::Target;
+use crate::{codegen, report, Source};
 
 /// Where the new spec comes from.
 pub enum NewSpec {
@@ -79,14 +80,18 @@ pub fn run(from: &NewSpec, report_to: Option<&Path>) -> Result<()> {
         sha256: sha256.clone(),
         also_accept: Vec::new(),
     };
-    let out = generator::generate(&bytes, &manifest, &crate::selection()?)
+    let target = Target::repository()?;
+    let selection = target.selection()?;
+    let first = generator::generate_package(&bytes, &manifest, &selection, &target.package)
         .map_err(|e| spec_errors(&what, &e))?;
-    let change = report::compare(&out, &report::committed_summary_path())?;
+    let release = codegen::release(&target, &bytes, &manifest, &selection, &first)?;
 
     let extension = if is_json(&bytes) { "json" } else { "yaml" };
     let cache = format!("spec/cache/stripe-{version}-{}.{extension}", short(&sha256));
     let manifest_text = manifest_json(&version, &sha256, &cache, &sources)?;
-    swap(&out, &bytes, &cache, &manifest_text).with_context(|| {
+    let mut also = release.also;
+    also.push((crate::manifest_path(), manifest_text.into_bytes()));
+    swap(&release.out, &bytes, &cache, also).with_context(|| {
         format!("moving the pin to {what}; nothing was changed (spec/manifest.json and generated/ are as they were)")
     })?;
 
@@ -94,7 +99,14 @@ pub fn run(from: &NewSpec, report_to: Option<&Path>) -> Result<()> {
         "{}",
         direction(from_version, &old.manifest.sha256, &version, &sha256)
     );
-    report::print_and_write(&change, report_to)?;
+    report::print_and_write(&release.report, report_to)?;
+    for (name, old, new) in &release.moved {
+        println!("{name}: {old} -> {new}");
+    }
+    println!(
+        "prepended the release to {}",
+        shown(&release.target.changelog_path())
+    );
     println!(
         "spec/manifest.json now pins API version {version} (sha256 {sha256}), cached at {cache}; \
          generated/ is regenerated from it"
@@ -111,37 +123,34 @@ pub fn run(from: &NewSpec, report_to: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-/// Stages the cache file and the manifest, then swaps the manifest in with `generated/`.
-/// On failure the staged files and a cache file this run created are removed.
-fn swap(out: &generator::Output, bytes: &[u8], cache: &str, manifest_text: &str) -> Result<()> {
+/// Caches the spec, then swaps the manifest and the other files of the release (`also`) in
+/// with `generated/`. On failure a cache file this run created is removed.
+fn swap(
+    out: &generator::Output,
+    bytes: &[u8],
+    cache: &str,
+    also: Vec<codegen::Also>,
+) -> Result<()> {
     let root = crate::repo_root();
     let cache_path = root.join(cache);
     let cache_existed = cache_path.is_file();
     if !cache_existed {
         crate::write_atomically(&cache_path, bytes)?;
     }
-    let live = crate::manifest_path();
-    let staged = live.with_file_name(format!(".manifest.json.new-{}", std::process::id()));
-    let result = std::fs::write(&staged, manifest_text)
-        .with_context(|| format!("writing {}", staged.display()))
-        .and_then(|()| {
-            generator::write::write_with(
-                out,
-                &crate::generated_root(),
-                &[generator::write::Replace {
-                    staged: staged.clone(),
-                    live,
-                }],
-            )
-            .map_err(|e| anyhow::anyhow!("{e}"))
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&staged);
-        if !cache_existed {
-            let _ = std::fs::remove_file(&cache_path);
-        }
+    let target = Target::repository()?;
+    let result = codegen::write(&target, out, None, also);
+    if result.is_err() && !cache_existed {
+        let _ = std::fs::remove_file(&cache_path);
     }
     result
+}
+
+/// `path` relative to the repository.
+fn shown(path: &Path) -> String {
+    path.strip_prefix(crate::repo_root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// The new `spec/manifest.json`: the pin, where it is cached and where it comes from.

@@ -58,6 +58,21 @@ const ROOT: Flag = Flag {
     help: "run on the repository at DIR instead of the one xtask was built in",
 };
 
+/// `--out DIR`: a standalone crate of the user's instead of `generated/`.
+const OUT: Flag = Flag {
+    name: "--out",
+    value: Some("DIR"),
+    help: "work on the standalone crate at DIR (outside this repository; created if new or \
+           empty) instead of generated/; its selection and pin are recorded in DIR/spec/",
+};
+
+/// `--name NAME`: the package name of a new standalone crate.
+const NAME: Flag = Flag {
+    name: "--name",
+    value: Some("NAME"),
+    help: "with --out, the new crate's package name (default stripe-typed)",
+};
+
 /// `cargo xtask fetch-spec`.
 pub const FETCH_SPEC: Spec = Spec {
     name: "fetch-spec",
@@ -163,6 +178,12 @@ pub const CODEGEN: Spec = Spec {
             "--spec PATH --sha256 HEX [--check]",
             "from another encoding of the pinned spec; with --check, preview any spec",
         ),
+        (
+            "--out DIR [--name NAME] [--check]",
+            "a standalone crate at DIR for your own workspace, depending on the runtime by \
+             version (this repository's selection for a new one); after a bump, moves it to the \
+             new pin with its version and CHANGELOG.md",
+        ),
     ],
     subcommands: &[],
     flags: &[
@@ -191,6 +212,8 @@ pub const CODEGEN: Spec = Spec {
             value: Some("PATH"),
             help: "also append the change report as Markdown (for a pull request) to PATH",
         },
+        OUT,
+        NAME,
         ROOT,
     ],
 };
@@ -282,6 +305,10 @@ pub const SELECT: Spec = Spec {
             "remove NAME... [--dry-run]",
             "leave the resources NAME out, saying what changes for the others, then regenerate",
         ),
+        (
+            "add NAME... --out DIR [--name NAME]",
+            "the same for the standalone crate at DIR; a new one has only the resources NAME",
+        ),
     ],
     subcommands: &[
         Subcommand {
@@ -299,6 +326,8 @@ pub const SELECT: Spec = Spec {
             value: None,
             help: "with add or remove: print what the change would do, write nothing",
         },
+        OUT,
+        NAME,
         ROOT,
     ],
 };
@@ -379,6 +408,8 @@ pub struct Codegen {
     pub sha256: Option<String>,
     pub since: Option<PathBuf>,
     pub report: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub name: Option<String>,
     pub root: Option<PathBuf>,
 }
 
@@ -404,6 +435,8 @@ pub struct Bench {
 pub struct Select {
     pub action: SelectAction,
     pub dry_run: bool,
+    pub out: Option<PathBuf>,
+    pub name: Option<String>,
     pub root: Option<PathBuf>,
 }
 
@@ -473,6 +506,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command> {
             sha256: given.sha256("--sha256")?,
             since: given.path("--since"),
             report: given.path("--report"),
+            out: given.path("--out"),
+            name: given.string("--name"),
             root: given.path("--root"),
         }),
         "whole-api" => Command::WholeApi(WholeApi {
@@ -493,6 +528,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command> {
                 Some((_, names)) => SelectAction::Remove(names),
             },
             dry_run: given.switch("--dry-run"),
+            out: given.path("--out"),
+            name: given.string("--name"),
             root: given.path("--root"),
         }),
         other => unreachable!("command `{other}` is in COMMANDS but not parsed"),
@@ -924,6 +961,10 @@ mod tests {
                 "base.json",
                 "--report",
                 "r.md",
+                "--out",
+                "../app/stripe",
+                "--name",
+                "my-stripe",
                 "--root",
                 "/r",
             ]),
@@ -933,6 +974,8 @@ mod tests {
                 sha256: Some(SHA.into()),
                 since: Some("base.json".into()),
                 report: Some("r.md".into()),
+                out: Some("../app/stripe".into()),
+                name: Some("my-stripe".into()),
                 root: Some("/r".into()),
             })
         );
@@ -974,6 +1017,8 @@ mod tests {
             Command::Select(Select {
                 action: SelectAction::List,
                 dry_run: false,
+                out: None,
+                name: None,
                 root: None,
             })
         );
@@ -982,6 +1027,8 @@ mod tests {
             Command::Select(Select {
                 action: SelectAction::Add(names(&["customer", "payment_intent"])),
                 dry_run: false,
+                out: None,
+                name: None,
                 root: None,
             })
         );
@@ -998,6 +1045,8 @@ mod tests {
             Command::Select(Select {
                 action: SelectAction::Remove(names(&["customer", "v2.core.account"])),
                 dry_run: true,
+                out: None,
+                name: None,
                 root: Some("/r".into()),
             })
         );
@@ -1038,6 +1087,8 @@ mod tests {
                 sha256: None,
                 since: None,
                 report: None,
+                out: None,
+                name: None,
                 root: None,
             })
         );
@@ -1093,7 +1144,7 @@ mod tests {
         assert_eq!(
             e,
             "codegen does not take --quick (it is a flag of bench); its flags: --check, \
-             --spec PATH, --sha256 HEX, --since PATH, --report PATH, --root DIR \
+             --spec PATH, --sha256 HEX, --since PATH, --report PATH, --out DIR, --name NAME, --root DIR \
              (see `cargo xtask help codegen`)"
         );
         let mut refused = 0;
@@ -1167,7 +1218,7 @@ mod tests {
         assert_eq!(
             err(&["codegen", "generated"]),
             "codegen takes no argument `generated` (only flags); its flags: --check, \
-             --spec PATH, --sha256 HEX, --since PATH, --report PATH, --root DIR"
+             --spec PATH, --sha256 HEX, --since PATH, --report PATH, --out DIR, --name NAME, --root DIR"
         );
         assert!(err(&["bench", "--quick", "cold"]).contains("bench takes no argument `cold`"));
         assert_eq!(
@@ -1307,7 +1358,7 @@ mod tests {
         }
         assert!(text.contains(
             "\n  codegen [--check] [--spec PATH] [--sha256 HEX] [--since PATH] [--report PATH] \
-             [--root DIR]\n"
+             [--out DIR] [--name NAME] [--root DIR]\n"
         ));
         assert!(text.contains("\n  help [COMMAND]\n"));
     }

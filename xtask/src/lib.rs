@@ -7,10 +7,13 @@
 pub mod bench;
 pub mod billing;
 pub mod bump;
+pub mod codegen;
 pub mod flags;
+pub mod release;
 pub mod report;
 pub mod select;
 pub mod split_bench;
+pub mod target;
 pub mod whole_api;
 
 use std::path::{Path, PathBuf};
@@ -517,10 +520,10 @@ fn unique() -> u128 {
         .unwrap_or_default()
 }
 
-/// Generates from the pinned spec, in memory.
+/// Generates `generated/` from the pinned spec, in memory.
 pub fn generate_pinned() -> Result<generator::Output> {
     let spec = pinned_spec()?;
     let pin = pin()?;
-    let selection = selection()?;
-    generator::generate(&spec, &pin.manifest, &selection).map_err(|e| anyhow::anyhow!("{e}"))
+    let target = target::Target::repository()?;
+    target.generate(&spec, &pin.manifest, &target.selection()?)
 }

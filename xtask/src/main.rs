@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 use xtask::flags::{self, BumpSpec, Codegen, Command, FetchSpec, Select, SelectAction, WholeApi};
+use xtask::target::Target;
 
 fn main() -> ExitCode {
     match run() {
@@ -49,8 +50,24 @@ fn select(a: &Select) -> Result<ExitCode> {
             "--dry-run goes with `select add` or `select remove`; the listing writes nothing \
              but a cache"
         ),
-        SelectAction::List => xtask::select::list()?,
-        change => xtask::select::change(change, a.dry_run)?,
+        SelectAction::List if a.name.is_some() => {
+            bail!(
+                "--name names a new standalone crate: it goes with `select add NAME... --out DIR`"
+            )
+        }
+        action => {
+            let target = match &a.out {
+                Some(dir) => Target::out(dir, a.name.as_deref())?,
+                None if a.name.is_some() => {
+                    bail!("--name names a standalone crate: it goes with --out DIR")
+                }
+                None => Target::repository()?,
+            };
+            match action {
+                SelectAction::List => xtask::select::list(&target)?,
+                change => xtask::select::change(&target, change, a.dry_run)?,
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -177,7 +194,30 @@ fn codegen(a: &Codegen) -> Result<ExitCode> {
              verified against spec/manifest.json"
         );
     }
-    let out = match &a.spec {
+    let target = match &a.out {
+        Some(dir) => {
+            if a.spec.is_some() {
+                bail!(
+                    "--out generates from this repository's pin; to move it to another spec, \
+                     run `cargo xtask bump-spec` first, then `cargo xtask codegen --out {}`",
+                    dir.display()
+                );
+            }
+            Target::out(dir, a.name.as_deref())?
+        }
+        None if a.name.is_some() => {
+            bail!("--name names a standalone crate: it goes with --out DIR")
+        }
+        None => Target::repository()?,
+    };
+    let selection = target.selection()?;
+    let pin = xtask::pin()?;
+    // A standalone crate generated from another pin is moved to this one as a release.
+    let moved = target
+        .recorded_pin()?
+        .is_some_and(|r| target.is_standalone() && r.sha256 != pin.manifest.sha256);
+    let mut also = Vec::new();
+    let (target, out) = match &a.spec {
         Some(path) => {
             let sha = a
                 .sha256
@@ -186,7 +226,7 @@ fn codegen(a: &Codegen) -> Result<ExitCode> {
             let bytes =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
             xtask::check_sha256(&bytes, &sha, &path.display().to_string())?;
-            let mut manifest = xtask::pin()?.manifest;
+            let mut manifest = pin.manifest;
             if !manifest.accepts(&sha.to_ascii_lowercase()) {
                 // generated/ must match spec/manifest.json, so another spec is only previewed.
                 if !a.check {
@@ -202,32 +242,47 @@ fn codegen(a: &Codegen) -> Result<ExitCode> {
                     generator::load::api_version(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
                 manifest.sha256 = sha.to_ascii_lowercase();
             }
-            generator::generate(&bytes, &manifest, &xtask::selection()?)
-                .map_err(|e| anyhow::anyhow!("{e}"))?
+            let out = target.generate(&bytes, &manifest, &selection)?;
+            (target, out)
         }
-        None => xtask::generate_pinned()?,
+        None if moved && !a.check => {
+            let spec = xtask::pinned_spec()?;
+            let first = target.generate(&spec, &pin.manifest, &selection)?;
+            let release =
+                xtask::codegen::release(&target, &spec, &pin.manifest, &selection, &first)?;
+            for (name, old, new) in &release.moved {
+                println!("{name}: {old} -> {new}");
+            }
+            also = release.also;
+            (release.target, release.out)
+        }
+        None => {
+            let spec = xtask::pinned_spec()?;
+            let out = target.generate(&spec, &pin.manifest, &selection)?;
+            (target, out)
+        }
     };
-    let root = xtask::generated_root();
-    let since = a
-        .since
-        .clone()
-        .unwrap_or_else(xtask::report::committed_summary_path);
+    let since = a.since.clone().unwrap_or_else(|| target.summary_path());
     let report = xtask::report::compare(&out, &since)?;
     xtask::report::print_and_write(&report, a.report.as_deref())?;
+    let shown = target.display();
     if a.check {
-        let stale = generator::write::check(&out, &root)?;
+        let stale = xtask::codegen::check(&target, &out)?;
         if stale.is_empty() {
-            println!("generated/ is up to date ({} files)", out.files.len());
+            println!("{shown} is up to date ({} files)", out.files.len());
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("generated/ is stale; these files differ from what the spec generates:");
+        eprintln!("{shown} is stale; these files differ from what the spec generates:");
         for s in &stale {
-            eprintln!("  generated/{s}");
+            eprintln!("  {}{s}", shown.trim_end_matches('/').to_owned() + "/");
         }
-        eprintln!("run `cargo xtask codegen` and commit the result");
+        match &a.out {
+            Some(dir) => eprintln!("run `cargo xtask codegen --out {}`", dir.display()),
+            None => eprintln!("run `cargo xtask codegen` and commit the result"),
+        }
         return Ok(ExitCode::FAILURE);
     }
-    generator::write::write(&out, &root)?;
-    println!("wrote {} files to {}", out.files.len(), root.display());
+    xtask::codegen::write(&target, &out, None, also)?;
+    println!("wrote {} files to {shown}", out.files.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -27,13 +27,14 @@ use generator::summary::{self, Summary};
 use generator::{Output, Pointer, Selection};
 
 use crate::flags::SelectAction;
+use crate::target::Target;
 
 pub use costs::{build_seconds, BUILD_SECONDS_PER_LINE};
 
 /// `cargo xtask select`: prints the listing.
-pub fn list() -> Result<()> {
+pub fn list(target: &Target) -> Result<()> {
     let started = Instant::now();
-    let text = read_selection_text()?;
+    let text = read_selection_text(target)?;
     let selection = parse_selection(&text)?;
     let measured = costs::whole_api(&selection)?;
     print!("{}", listing(&measured, &selection));
@@ -156,19 +157,20 @@ fn area(id: &str) -> String {
 }
 
 /// `cargo xtask select add NAME...` and `select remove NAME...`.
-pub fn change(action: &SelectAction, dry_run: bool) -> Result<()> {
+pub fn change(target: &Target, action: &SelectAction, dry_run: bool) -> Result<()> {
     let (adding, names) = match action {
         SelectAction::Add(names) => (true, names),
         SelectAction::Remove(names) => (false, names),
-        SelectAction::List => return list(),
+        SelectAction::List => return list(target),
     };
+    let shown = target.display();
     let mut unique: Vec<String> = Vec::new();
     for n in names {
         if !unique.contains(n) {
             unique.push(n.clone());
         }
     }
-    let text = read_selection_text()?;
+    let text = read_selection_text(target)?;
     let old = parse_selection(&text)?;
     let spec = crate::pinned_spec()?;
     let pin = crate::pin()?;
@@ -177,8 +179,19 @@ pub fn change(action: &SelectAction, dry_run: bool) -> Result<()> {
     let refusals = check_names(&loaded, &ids, &old, &unique, adding);
     if !refusals.is_empty() {
         bail!(
-            "{}\nnothing was changed (spec/select.yaml and generated/ are as they were)",
+            "{}\nnothing was changed (the selection and {shown} are as they were)",
             refusals.join("\n")
+        );
+    }
+    if target.new {
+        return create(
+            target,
+            &text,
+            &unique,
+            adding,
+            dry_run,
+            &spec,
+            &pin.manifest,
         );
     }
     let edit = match adding {
@@ -196,26 +209,27 @@ pub fn change(action: &SelectAction, dry_run: bool) -> Result<()> {
         }
     }
     if edit.changed.is_empty() {
-        println!("nothing to change: spec/select.yaml and generated/ are left as they are");
+        println!("nothing to change: the selection and {shown} are left as they are");
         return Ok(());
     }
     let new = parse_selection(&edit.text)
         .context("the line edit of spec/select.yaml gave a file that does not parse")?;
     check_edit(&old, &new, &edit.changed, adding)?;
-    let (old_model, old_out) =
-        generator::generate_with_model(&spec, &pin.manifest, &old).map_err(|e| {
-            anyhow::anyhow!(
-                "the current spec/select.yaml does not generate, so there is nothing to compare \
+    let generate = |selection: &Selection| {
+        generator::generate_package_with_model(&spec, &pin.manifest, selection, &target.package)
+    };
+    let (old_model, old_out) = generate(&old).map_err(|e| {
+        anyhow::anyhow!(
+            "the current spec/select.yaml does not generate, so there is nothing to compare \
                  with: {e}\nfix it first (`cargo xtask codegen` shows the same); nothing was \
                  changed"
-            )
-        })?;
-    let (new_model, new_out) =
-        generator::generate_with_model(&spec, &pin.manifest, &new).map_err(|e| {
-            anyhow::anyhow!(
-                "with that change the selection would not generate: {e}\nnothing was changed"
-            )
-        })?;
+        )
+    })?;
+    let (new_model, new_out) = generate(&new).map_err(|e| {
+        anyhow::anyhow!(
+            "with that change the selection would not generate: {e}\nnothing was changed"
+        )
+    })?;
     let change = Change {
         adding,
         names: &edit.changed,
@@ -231,9 +245,13 @@ pub fn change(action: &SelectAction, dry_run: bool) -> Result<()> {
         println!("--dry-run: nothing was written");
         return Ok(());
     }
-    write(&new_out, &edit.text)?;
+    crate::codegen::write(target, &new_out, Some(&edit.text), Vec::new())?;
+    let selection = match target.is_standalone() {
+        true => "its spec/select.yaml",
+        false => "spec/select.yaml",
+    };
     println!(
-        "wrote spec/select.yaml and {} files to generated/",
+        "wrote {selection} and {} files to {shown}",
         new_out.files.len()
     );
     Ok(())
@@ -494,32 +512,83 @@ fn base_type(subject: &str) -> &str {
 }
 
 /// Swaps the new `spec/select.yaml` in with the new `generated/`, all or nothing.
-fn write(out: &Output, text: &str) -> Result<()> {
-    let live = selection_path();
-    let staged = live.with_file_name(format!(".select.yaml.new-{}", std::process::id()));
-    std::fs::write(&staged, text).with_context(|| format!("writing {}", staged.display()))?;
-    let result = generator::write::write_with(
-        out,
-        &crate::generated_root(),
-        &[generator::write::Replace {
-            staged: staged.clone(),
-            live,
-        }],
-    );
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&staged);
-        bail!("{e}\nnothing was changed (spec/select.yaml and generated/ are as they were)");
+/// The selection's text (for a new standalone crate, this repository's).
+fn read_selection_text(target: &Target) -> Result<String> {
+    target.selection_text()
+}
+
+/// `select add NAME... --out DIR` for a new crate: this repository's selection with `names` as
+/// its only resources (and `event`, which webhooks need), generated into DIR.
+fn create(
+    target: &Target,
+    text: &str,
+    names: &[String],
+    adding: bool,
+    dry_run: bool,
+    spec: &[u8],
+    manifest: &generator::Manifest,
+) -> Result<()> {
+    let shown = target.display();
+    if !adding {
+        bail!(
+            "{shown} holds no crate yet, so there is nothing to remove; `select add NAME... \
+             --out DIR` creates one"
+        );
     }
+    let others: Vec<String> = parse_selection(text)?
+        .resources
+        .into_iter()
+        .filter(|r| !names.contains(r))
+        .collect();
+    let added = yaml::add(text, names)?;
+    let text = yaml::remove(&added.text, &others)?.text;
+    let selection = parse_selection(&text)
+        .context("the line edit of spec/select.yaml gave a file that does not parse")?;
+    let (model, out) =
+        generator::generate_package_with_model(spec, manifest, &selection, &target.package)
+            .map_err(|e| {
+                anyhow::anyhow!("the selection would not generate: {e}\nnothing was written")
+            })?;
+    let summary = Summary::from_json(&out.summary).context("reading the generated API summary")?;
+    let what: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let ops = model
+                .modules
+                .iter()
+                .find(|m| m.resource.as_deref() == Some(n.as_str()))
+                .map_or(0, |m| m.ops.len());
+            format!("`{n}` ({ops} operations)")
+        })
+        .collect();
+    let lines: usize = out
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs"))
+        .map(|f| f.contents.lines().count())
+        .sum();
+    println!(
+        "creates the crate `{}` at {shown} with {}",
+        target.package.name,
+        what.join(", ")
+    );
+    println!(
+        "  generated code: {} types, {} operations, {} lines, about {:.0} s of debug build",
+        summary.types.len(),
+        summary.ops.len(),
+        thousands(lines),
+        build_seconds(lines)
+    );
+    if dry_run {
+        println!("--dry-run: nothing was written");
+        return Ok(());
+    }
+    crate::codegen::write(target, &out, Some(&text), Vec::new())?;
+    println!(
+        "wrote its selection and {} files to {shown}",
+        out.files.len()
+    );
     Ok(())
-}
-
-fn selection_path() -> std::path::PathBuf {
-    crate::repo_root().join("spec/select.yaml")
-}
-
-fn read_selection_text() -> Result<String> {
-    let path = selection_path();
-    std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
 }
 
 fn parse_selection(text: &str) -> Result<Selection> {

@@ -60,6 +60,7 @@ impl Repo {
             "spec/select.yaml",
             "generated/Cargo.toml",
             "generated/api.json",
+            "generated/runtime/Cargo.toml",
             "generated/runtime/src/api_version.rs",
             "generated/runtime/src/v2/error_code.rs",
             "generated/src/resources.rs",
@@ -288,6 +289,49 @@ fn bump_and_check(repo: &Repo, name: &str, spec_bytes: &[u8]) {
     let summary: Value = serde_json::from_str(&repo.read("generated/api.json")).unwrap();
     assert_eq!(summary["api_version"], NEW_VERSION);
 
+    // Versions follow the API: a breaking change moves 0.1.0 to 0.2.0, in stripe-typed and in
+    // every generated crate; the runtime's API version changed, so it moves too (minor), and
+    // what depends on it requires the new one. The changelog says so, breaking changes first.
+    let manifest = repo.read("generated/Cargo.toml");
+    assert!(
+        manifest.contains("# generated package start\nversion = \"0.2.0\"\n"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("stripe-typed-runtime = { path = \"runtime\", version = \"=0.2.0\" }"),
+        "{manifest}"
+    );
+    assert!(repo
+        .read("generated/runtime/Cargo.toml")
+        .contains("\nversion = \"0.2.0\"\n"));
+    let part = repo.read("generated/crates/resources-1/Cargo.toml");
+    assert!(part.contains("\nversion = \"0.2.0\"\n"), "{part}");
+    let changelog = repo.read("generated/CHANGELOG.md");
+    assert!(changelog.starts_with("# Changelog\n"), "{changelog}");
+    assert!(
+        changelog.contains("\n## stripe-typed 0.2.0 (")
+            && changelog.contains(&format!("): Stripe API {NEW_VERSION}\n")),
+        "{changelog}"
+    );
+    assert!(
+        changelog.contains("requires `stripe-typed-runtime` =0.2.0 (new in this release)"),
+        "{changelog}"
+    );
+    assert!(
+        changelog.contains(&format!("### Breaking changes\n\n- {REMOVED_FIELD}\n")),
+        "{changelog}"
+    );
+    assert!(
+        run.stdout.contains("stripe-typed: 0.1.0 -> 0.2.0"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("stripe-typed-runtime: 0.1.0 -> 0.2.0"),
+        "{}",
+        run.stdout
+    );
+
     // The report was appended after what was there.
     let markdown = std::fs::read_to_string(&report).unwrap();
     assert!(
@@ -342,7 +386,9 @@ fn bump_to_a_json_spec_then_again_is_a_no_op_and_back_is_a_downgrade() {
     );
     assert_eq!(repo.snapshot(), before);
 
-    // Back to the original spec: a downgrade, and generated/ is byte for byte what it was.
+    // Back to the original spec: a downgrade, and generated/ is byte for byte what it was, but
+    // for the versions, which only move forward (the field comes back: not breaking, a patch),
+    // and the changelog, which has both releases.
     let original = repo.path("original.json");
     write(&original, &pinned_spec());
     let run = repo
@@ -356,14 +402,39 @@ fn bump_to_a_json_spec_then_again_is_a_no_op_and_back_is_a_downgrade() {
         run.stdout
     );
     let after = repo.snapshot();
+    let versions_back = |text: &str| {
+        text.replace("version = \"0.2.1\"", "version = \"0.1.0\"")
+            .replace("version = \"=0.2.1\"", "version = \"=0.1.0\"")
+            .replace("version = \"0.3.0\"", "version = \"0.1.0\"")
+            .replace("version = \"=0.3.0\"", "version = \"=0.1.0\"")
+    };
     for (path, bytes) in &pinned_generated {
         if path.starts_with("generated/") {
+            let now = after
+                .get(path)
+                .map(|b| String::from_utf8_lossy(b).into_owned());
+            let now = match path.ends_with("Cargo.toml") {
+                true => now.map(|t| versions_back(&t)),
+                false => now,
+            };
             assert!(
-                after.get(path) == Some(bytes),
+                now.as_deref() == Some(&*String::from_utf8_lossy(bytes)),
                 "{path} differs after the round trip"
             );
         }
     }
+    assert!(repo
+        .read("generated/Cargo.toml")
+        .contains("\nversion = \"0.2.1\"\n"));
+    assert!(repo
+        .read("generated/runtime/Cargo.toml")
+        .contains("\nversion = \"0.3.0\"\n"));
+    let changelog = repo.read("generated/CHANGELOG.md");
+    let (newer, older) = (
+        changelog.find("## stripe-typed 0.2.1 (").unwrap(),
+        changelog.find("## stripe-typed 0.2.0 (").unwrap(),
+    );
+    assert!(newer < older, "{changelog}");
     assert_eq!(repo.manifest()["api_version"], PINNED_VERSION);
     repo.xtask(&["codegen", "--check"]).ok();
 }
@@ -1061,7 +1132,8 @@ fn help_lists_bump_spec_and_unknown_input_fails() {
     assert!(
         run.stderr.contains(
             "codegen does not take --quick (it is a flag of bench); its flags: --check, \
-             --spec PATH, --sha256 HEX, --since PATH, --report PATH, --root DIR"
+             --spec PATH, --sha256 HEX, --since PATH, --report PATH, --out DIR, --name NAME, \
+             --root DIR"
         ),
         "{}",
         run.stderr
@@ -1107,6 +1179,9 @@ const SELECT_COMMANDS: &[&str] = &[
     "select add customer payment_intent --dry-run",
     "select add customer payment_intent",
     "select remove customer payment_intent",
+    // Run by xtask/tests/your_project.rs, which follows the README's "(b)" as written.
+    "select add customer payment_intent --out ../my-app/stripe",
+    "select add invoice --out ../my-app/stripe",
 ];
 
 #[test]

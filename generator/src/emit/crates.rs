@@ -9,23 +9,32 @@ use quote::quote;
 
 use crate::model::{Crate, CrateKind, Model, Module, TypeRef};
 use crate::naming::ModName;
-use crate::package::LICENSE_FILES;
-
-/// The version of every generated crate, the same as `stripe-typed`'s and the runtime's: they
-/// are released together.
-pub const VERSION: &str = "0.1.0";
+use crate::package::{Layout, LICENSE_FILES, RUNTIME};
 
 /// Where the generated crates live, relative to the `stripe-typed` crate.
 pub const DIR: &str = "crates";
 
-/// The package name of crate `c`.
-pub fn package(c: &Crate) -> String {
-    format!("stripe-typed-{}", c.name)
+/// The package name of crate `c`: the user-facing crate's, then the part's.
+pub fn package(model: &Model, c: &Crate) -> String {
+    format!("{}-{}", model.package.name, c.name)
 }
 
 /// The name code uses for crate `c`.
-fn ident(c: &Crate) -> Ident {
-    Ident::new(&package(c).replace('-', "_"), Span::call_site())
+fn ident(model: &Model, c: &Crate) -> Ident {
+    Ident::new(&package(model, c).replace('-', "_"), Span::call_site())
+}
+
+/// How a generated crate, from `dir` (relative to the user-facing crate), depends on the
+/// runtime: by path in this repository (and by exact version once published), by exact
+/// version alone in a standalone crate.
+fn runtime_dependency(model: &Model, dir: &str) -> String {
+    let version = &model.package.runtime_version;
+    match model.package.layout {
+        Layout::Repository => {
+            format!("{RUNTIME} = {{ path = \"{dir}runtime\", version = \"={version}\" }}\n")
+        }
+        Layout::Standalone => format!("{RUNTIME} = \"={version}\"\n"),
+    }
 }
 
 /// `crate`, the path root of the crate the code is in.
@@ -46,7 +55,7 @@ pub fn module_path(model: &Model, from: usize, k: usize, module: &ModName) -> To
         let this = this_crate();
         quote!(#this::#module)
     } else {
-        let krate = ident(&model.crates.crates[k]);
+        let krate = ident(model, &model.crates.crates[k]);
         quote!(#krate::#module)
     }
 }
@@ -74,25 +83,26 @@ pub fn cfg_any(gates: &BTreeSet<Option<String>>) -> TokenStream {
 }
 
 /// What crate `c` holds, for its docs and readme: "Part of `stripe-typed`, generated: ...".
-fn what_it_holds(c: &Crate) -> String {
+fn what_it_holds(model: &Model, c: &Crate) -> String {
     let what = match c.kind {
         CrateKind::Base => "types that several resources reach and that reach no resource with operations",
         CrateKind::Shared => "types that several resources reach and that reach a resource with operations, with those resources' operations",
         CrateKind::Events => "the event object enums and the types that hold them",
         CrateKind::Resource => "what one resource alone reaches, for each of its resources",
     };
+    let (name, ident) = (&model.package.name, model.package.ident());
     format!(
-        "Part of `stripe-typed`, generated: {what}. Depend on `stripe-typed`, which re-exports it under `stripe_typed::resources`."
+        "Part of `{name}`, generated: {what}. Depend on `{name}`, which re-exports it under `{ident}::resources`."
     )
 }
 
 /// `crates/<name>/src/lib.rs`: the crate's modules, under the lints the hand-written crates
 /// keep too (every public item documented, reachable, and no `unsafe`).
 pub fn lib_rs(model: &Model, k: usize, modules: &BTreeSet<ModName>) -> TokenStream {
-    let doc = format!(" {}", what_it_holds(&model.crates.crates[k]));
+    let doc = format!(" {}", what_it_holds(model, &model.crates.crates[k]));
+    let facade = model.package.ident();
     let mods = modules.iter().map(|m| {
-        let doc =
-            format!(" This crate's part of `stripe_typed::resources::{m}`, which re-exports it.");
+        let doc = format!(" This crate's part of `{facade}::resources::{m}`, which re-exports it.");
         quote! {
             #[doc = #doc]
             #[rustfmt::skip]
@@ -129,11 +139,12 @@ pub fn readme(model: &Model, k: usize) -> String {
     let c = &model.crates.crates[k];
     format!(
         "{}# {}\n\n{}\n\nIt is split off so that the generated code builds on every core, and is released with \
-         `stripe-typed` at the same version. Licensed under either of the Apache License, Version 2.0 \
+         `{}` at the same version. Licensed under either of the Apache License, Version 2.0 \
          (LICENSE-APACHE) or the MIT license (LICENSE-MIT), at your option.\n",
         readme_header(),
-        package(c),
-        what_it_holds(c),
+        package(model, c),
+        what_it_holds(model, c),
+        model.package.name,
     )
 }
 
@@ -143,9 +154,10 @@ pub fn manifest(model: &Model, k: usize) -> String {
     // No API version or hash (see `SOURCE_HEADER`); not in the description either, since
     // cargo rebuilds a package whose description changes.
     let mut out = super::SOURCE_HEADER.replace("// ", "# ");
-    out.push_str(
-        "# A part of stripe-typed, split off so that the generated code builds on every core.\n\n",
-    );
+    let (name, version) = (&model.package.name, &model.package.version);
+    out.push_str(&format!(
+        "# A part of {name}, split off so that the generated code builds on every core.\n\n"
+    ));
     // The package holds the sources, the readme and the license texts written beside them,
     // nothing else (a build's target/).
     let include: Vec<String> = ["src", "README.md"]
@@ -154,25 +166,26 @@ pub fn manifest(model: &Model, k: usize) -> String {
         .map(|f| format!("\"/{f}\""))
         .collect();
     out.push_str(&format!(
-        "[package]\nname = \"{}\"\nversion = \"{VERSION}\"\n\
-         description = \"Generated types of stripe-typed; depend on stripe-typed.\"\n\
+        "[package]\nname = \"{}\"\nversion = \"{version}\"\n\
+         description = \"Generated types of {name}; depend on {name}.\"\n\
          readme = \"README.md\"\ninclude = [{}]\n{}\n",
-        package(c),
+        package(model, c),
         include.join(", "),
         crate::package::manifest_lines(),
     ));
+    if model.package.layout == Layout::Standalone {
+        out.insert_str(out.len() - 1, "publish = false\n");
+    }
     out.push_str("[package.metadata.docs.rs]\nall-features = true\n\n");
     out.push_str("[lib]\n# Generated code has no tests or doc examples of its own.\ntest = false\ndoctest = false\n\n");
     out.push_str("[dependencies]\n");
-    out.push_str(&format!(
-        "stripe-typed-runtime = {{ path = \"../../runtime\", version = \"={VERSION}\" }}\n"
-    ));
+    out.push_str(&runtime_dependency(model, "../../"));
     out.push_str("serde = { version = \"1\", features = [\"derive\"], optional = true }\n");
     for &d in &c.deps {
         let dep = &model.crates.crates[d];
         out.push_str(&format!(
-            "{} = {{ path = \"../{}\", version = \"={VERSION}\", optional = true }}\n",
-            package(dep),
+            "{} = {{ path = \"../{}\", version = \"={version}\", optional = true }}\n",
+            package(model, dep),
             dep.name
         ));
     }
@@ -181,15 +194,15 @@ pub fn manifest(model: &Model, k: usize) -> String {
         .chain(
             c.deps
                 .iter()
-                .map(|&d| format!("\"{}?/serde\"", package(&model.crates.crates[d]))),
+                .map(|&d| format!("\"{}?/serde\"", package(model, &model.crates.crates[d]))),
         )
         .collect();
     out.push_str(&format!("serde = [{}]\n", serde.join(", ")));
     if has_stream_session(model, k) {
-        out.push_str("client = [\"stripe-typed-runtime/client\"]\n");
+        out.push_str(&format!("client = [\"{RUNTIME}/client\"]\n"));
     }
     if c.kind == CrateKind::Events && model.events.is_some() {
-        out.push_str("webhook = [\"stripe-typed-runtime/webhook\"]\n");
+        out.push_str(&format!("webhook = [\"{RUNTIME}/webhook\"]\n"));
     }
     for f in c.features.iter().chain(&c.follows) {
         let mut on: Vec<String> = c
@@ -202,7 +215,7 @@ pub fn manifest(model: &Model, k: usize) -> String {
             let dep = &model.crates.crates[d];
             dep.features
                 .contains(f)
-                .then(|| format!("\"{}/{f}\"", package(dep)))
+                .then(|| format!("\"{}/{f}\"", package(model, dep)))
         }));
         out.push_str(&format!("{f} = [{}]\n", on.join(", ")));
     }
@@ -226,7 +239,7 @@ pub fn facade_module_rs(model: &Model, m: &Module, in_crates: &[usize]) -> Token
     let name = &m.name;
     let uses = in_crates.iter().map(|&k| {
         let c = &model.crates.crates[k];
-        let krate = ident(c);
+        let krate = ident(model, c);
         // `common` is not behind a feature: each crate's part only with a feature that
         // turns the crate on, and then it may hold nothing the enabled features reach.
         let gate = match &m.resource {
@@ -250,20 +263,18 @@ pub fn facade_module_rs(model: &Model, m: &Module, in_crates: &[usize]) -> Token
     }
 }
 
-/// The `[dependencies]` block of `stripe-typed` that write owns: every generated crate, each
-/// turned on by the features that need it.
+/// The `[dependencies]` block of `stripe-typed` that write owns: the runtime, and every
+/// generated crate, each turned on by the features that need it.
 pub fn facade_dependencies(model: &Model) -> String {
-    model
-        .crates
-        .crates
-        .iter()
-        .map(|c| {
+    let version = &model.package.version;
+    std::iter::once(runtime_dependency(model, ""))
+        .chain(model.crates.crates.iter().map(|c| {
             format!(
-                "{} = {{ path = \"{DIR}/{}\", version = \"={VERSION}\", optional = true }}\n",
-                package(c),
+                "{} = {{ path = \"{DIR}/{}\", version = \"={version}\", optional = true }}\n",
+                package(model, c),
                 c.name
             )
-        })
+        }))
         .collect()
 }
 
@@ -273,9 +284,9 @@ pub fn facade_feature(model: &Model, module: &ModName) -> Vec<String> {
     let mut on = Vec::new();
     for c in &model.crates.crates {
         if c.features.contains(module) {
-            on.push(format!("\"{}/{module}\"", package(c)));
+            on.push(format!("\"{}/{module}\"", package(model, c)));
         } else if c.follows.contains(module) {
-            on.push(format!("\"{}?/{module}\"", package(c)));
+            on.push(format!("\"{}?/{module}\"", package(model, c)));
         }
     }
     on
@@ -289,19 +300,19 @@ pub fn facade_runtime_features(model: &Model) -> String {
                 .crates
                 .crates
                 .iter()
-                .map(|c| format!("\"{}?/serde\"", package(c))),
+                .map(|c| format!("\"{}?/serde\"", package(model, c))),
         )
         .collect();
     let mut out = format!("serde = [{}]\n", serde.join(", "));
-    let client: Vec<String> = std::iter::once("\"stripe-typed-runtime/client\"".to_owned())
+    let client: Vec<String> = std::iter::once(format!("\"{RUNTIME}/client\""))
         .chain(
             (0..model.crates.crates.len())
                 .filter(|&k| has_stream_session(model, k))
-                .map(|k| format!("\"{}?/client\"", package(&model.crates.crates[k]))),
+                .map(|k| format!("\"{}?/client\"", package(model, &model.crates.crates[k]))),
         )
         .collect();
     out.push_str(&format!("client = [{}]\n", client.join(", ")));
-    let mut webhook = vec!["\"stripe-typed-runtime/webhook\"".to_owned()];
+    let mut webhook = vec![format!("\"{RUNTIME}/webhook\"")];
     if let Some(e) = &model.events {
         webhook.insert(0, format!("\"{}\"", e.module));
         if let Some(c) = model
@@ -310,7 +321,7 @@ pub fn facade_runtime_features(model: &Model) -> String {
             .iter()
             .find(|c| c.kind == CrateKind::Events)
         {
-            webhook.push(format!("\"{}/webhook\"", package(c)));
+            webhook.push(format!("\"{}/webhook\"", package(model, c)));
         }
     }
     out.push_str(&format!("webhook = [{}]\n", webhook.join(", ")));

@@ -6,6 +6,7 @@ mod doc;
 mod events;
 pub(crate) mod items;
 mod serde;
+pub mod standalone;
 pub(crate) mod types;
 
 pub use doc::render as render_doc;
@@ -18,6 +19,7 @@ use quote::quote;
 use crate::error::{Error, Pointer};
 use crate::model::{ConfigWarning, Coverage, Item, Model, Module, Spec, Ty, TypeRef};
 use crate::naming::{ModName, TypeName};
+use crate::package::Layout;
 
 /// One generated file, relative to the generated crate's root.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,8 +38,11 @@ pub struct Output {
     /// The lines between `# generated start` and `# generated end` in `Cargo.toml`.
     pub cargo_features: String,
     /// The lines between `# generated dependencies start` and `# generated dependencies end`
-    /// in `Cargo.toml`: the generated crates.
+    /// in `Cargo.toml`: the runtime and the generated crates.
     pub cargo_dependencies: String,
+    /// The lines between `# generated package start` and `# generated package end` in
+    /// `Cargo.toml`: the crate's version and its description, which names the API version.
+    pub cargo_package: String,
     /// `api.json`: the summary of the generated API that change reports compare against.
     pub summary: String,
     /// What became of every operation of the spec (the model's, passed through).
@@ -45,6 +50,9 @@ pub struct Output {
     /// Entries of `spec/select.yaml` that match nothing in the spec and were ignored: for the
     /// change report, not a file.
     pub config_warnings: Vec<ConfigWarning>,
+    /// Where the crate lives: a standalone crate's files include its whole `Cargo.toml`
+    /// ([`standalone::FILES`]), and the fenced blocks are not spliced into anything.
+    pub layout: Layout,
 }
 
 /// The first lines of the generated files that follow the pin (the runtime's). `quote!` drops
@@ -74,6 +82,7 @@ pub struct Tokens {
     manifests: Vec<File>,
     cargo_features: String,
     cargo_dependencies: String,
+    cargo_package: String,
     summary: String,
     coverage: Coverage,
 }
@@ -111,7 +120,11 @@ pub fn emit_on(model: &Model, threads: usize) -> Result<Output, Error> {
         .collect::<Result<Vec<File>, Error>>()?;
     Ok(output(
         formatted.into_iter().chain(manifests(model)).collect(),
-        [cargo_features(model), crates::facade_dependencies(model)],
+        [
+            cargo_features(model),
+            crates::facade_dependencies(model),
+            cargo_package(model),
+        ],
         summary(model),
         model.coverage.clone(),
     ))
@@ -192,6 +205,7 @@ pub fn tokens(model: &Model) -> Tokens {
         manifests: manifests(model),
         cargo_features: cargo_features(model),
         cargo_dependencies: crates::facade_dependencies(model),
+        cargo_package: cargo_package(model),
         summary: summary(model),
         coverage: model.coverage.clone(),
     }
@@ -209,7 +223,11 @@ pub fn format(tokens: Tokens) -> Result<Output, Error> {
     files.extend(tokens.manifests);
     Ok(output(
         files,
-        [tokens.cargo_features, tokens.cargo_dependencies],
+        [
+            tokens.cargo_features,
+            tokens.cargo_dependencies,
+            tokens.cargo_package,
+        ],
         tokens.summary,
         tokens.coverage,
     ))
@@ -287,6 +305,15 @@ fn manifests(model: &Model) -> Vec<File> {
     out
 }
 
+/// The crate's version and description (see [`Output::cargo_package`]).
+fn cargo_package(model: &Model) -> String {
+    format!(
+        "version = \"{}\"\n{}",
+        model.package.version,
+        crate::pinned::cargo_description(&model.spec.api_version)
+    )
+}
+
 fn summary(model: &Model) -> String {
     crate::summary::summarize(model).to_json()
 }
@@ -294,7 +321,7 @@ fn summary(model: &Model) -> String {
 /// The output, files sorted by path.
 fn output(
     mut files: Vec<File>,
-    [cargo_features, cargo_dependencies]: [String; 2],
+    [cargo_features, cargo_dependencies, cargo_package]: [String; 3],
     summary: String,
     coverage: Coverage,
 ) -> Output {
@@ -303,9 +330,11 @@ fn output(
         files,
         cargo_features,
         cargo_dependencies,
+        cargo_package,
         summary,
         coverage,
         config_warnings: Vec::new(),
+        layout: Layout::Repository,
     }
 }
 
@@ -348,6 +377,10 @@ fn resources_rs(model: &Model) -> TokenStream {
             quote!((#name: $($item:item)*) => { $(#[cfg(feature = #feature)] $item)* };)
         });
     // Its caller is the hand-written `lib.rs` (the README doctest), whatever the selection.
+    // `stripe-typed`'s hand-written code uses it; a standalone crate has none.
+    if model.package.layout == Layout::Standalone {
+        return quote!(#(#mods)*);
+    }
     quote! {
         #(#mods)*
 

@@ -43,6 +43,8 @@ pub struct Model {
     pub v2_error_codes: StringEnum,
     /// The crates the modules are generated into (see [`crates`](super::crates)).
     pub crates: Crates,
+    /// The crate users depend on, which names the generated crates and finds the runtime.
+    pub package: crate::package::Package,
 }
 
 /// What became of every operation (`get`, `post`, `delete`) of the spec: generated, or not

@@ -329,6 +329,7 @@ impl<'a> Lower<'a> {
             config_warnings: Vec::new(),
             v2_error_codes,
             crates: Crates::default(),
+            package: crate::package::Package::default(),
         })
     }
 

@@ -43,6 +43,82 @@ fn the_runtime_and_the_crate_description_follow_the_pin() {
     );
 }
 
+/// A standalone crate (`cargo xtask codegen --out`) has `stripe-typed`'s hand-written features
+/// and its code: what `generated/` writes by hand, the generator writes for it.
+#[test]
+fn a_standalone_crate_has_the_hand_written_features_and_code_of_stripe_typed() {
+    let cargo = std::fs::read_to_string(generated_root().join("Cargo.toml")).unwrap();
+    let features = cargo
+        .split("[features]\n")
+        .nth(1)
+        .and_then(|f| f.split("# generated start\n").next())
+        .unwrap();
+    let features: String = features
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        features,
+        generator::emit::standalone::HAND_WRITTEN_FEATURES,
+        "generated/Cargo.toml's hand-written features changed: update emit::standalone"
+    );
+
+    let spec = xtask::pinned_spec().unwrap();
+    let pin = xtask::pin().unwrap();
+    let mut selection = xtask::selection().unwrap();
+    selection.resources = vec!["financial_connections.session".into()];
+    let package = generator::Package {
+        name: "acme-stripe".into(),
+        version: "0.4.2".into(),
+        runtime_version: "0.3.0".into(),
+        layout: generator::Layout::Standalone,
+    };
+    let out = generator::generate_package(&spec, &pin.manifest, &selection, &package).unwrap();
+    let file = |path: &str| {
+        &out.files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .contents
+    };
+    let lib = file("src/lib.rs");
+    assert!(
+        lib.contains("#![doc = include_str!(\"../README.md\")]"),
+        "{lib}"
+    );
+    assert!(lib.contains("pub use stripe_typed_runtime as rt;"), "{lib}");
+    assert!(lib.contains("use acme_stripe::webhook"), "{lib}");
+    assert!(
+        !lib.contains("stripe_typed::") && !lib.contains("with_resource"),
+        "{lib}"
+    );
+    let manifest = file("Cargo.toml");
+    assert!(
+        manifest.contains("name = \"acme-stripe\"\nversion = \"0.4.2\"\n"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("\nstripe-typed-runtime = \"=0.3.0\"\n"),
+        "{manifest}"
+    );
+    assert!(
+        manifest
+            .contains("\nacme-stripe-params = { path = \"crates/params\", version = \"=0.4.2\""),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("path = \"runtime\""), "{manifest}");
+    let params = file("crates/params/Cargo.toml");
+    assert!(params.contains("name = \"acme-stripe-params\""), "{params}");
+    assert!(
+        params.contains("\nstripe-typed-runtime = \"=0.3.0\"\n")
+            && params.contains("publish = false"),
+        "{params}"
+    );
+    // No file of the runtime: a standalone crate's runtime is a published version.
+    assert!(out.files.iter().all(|f| !f.path.starts_with("runtime/")));
+}
+
 #[test]
 fn every_generated_file_matches_its_snapshot() {
     let out = pinned();
