@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod billing;
 pub mod bump;
+pub mod check_spec;
 pub mod flags;
 pub mod report;
 pub mod select;
