@@ -526,8 +526,8 @@ fn check_spec_says_up_to_date_newer_or_failed_and_writes_nothing() {
     );
 }
 
-/// A `CARGO_HOME` whose crates.io is a local directory holding `fake-spec` 0.1.0 and 0.2.0,
-/// each with a spec at `spec/openapi.yaml`: cargo resolves and fetches from it offline.
+/// A `CARGO_HOME` whose default registry is a local directory holding `fake-spec` 0.1.0 and
+/// 0.2.0, each with a spec at `spec/openapi.yaml`: cargo resolves and fetches from it offline.
 fn cargo_home_with_versions(s: &Scratch, versions: &[(&str, &[u8])]) -> PathBuf {
     let home = s.path("cargo-home");
     for (version, spec) in versions {
