@@ -899,3 +899,37 @@ fn the_workflow_runs_the_script_daily_with_write_permissions() {
         }
     }
 }
+
+#[test]
+fn a_report_too_long_for_a_description_is_cut_and_says_where_the_rest_is() {
+    let s = Scratch::new("long-report");
+    // newer.yaml with 2,000 more fields on `thing`: one report line each.
+    let mut spec: serde_yaml::Value = serde_yaml::from_slice(&fixture("newer.yaml")).unwrap();
+    let properties = spec["components"]["schemas"]["thing"]["properties"]
+        .as_mapping_mut()
+        .unwrap();
+    for i in 0..2000 {
+        properties.insert(
+            format!("a_rather_long_field_name_number_{i:04}").into(),
+            serde_yaml::from_str("{type: string}").unwrap(),
+        );
+    }
+    let spec = serde_yaml::to_string(&spec).unwrap();
+    s.server.release("v101");
+    s.server
+        .set(&Server::spec_path("v101"), 200, spec.as_bytes());
+    s.script().code(0);
+    let body = s.read("body.md");
+    let summary = s.read("summary.md");
+    assert!(summary.len() > 65_536, "{}", summary.len());
+    assert!(body.len() < 65_536, "{}", body.len());
+    assert!(summary.starts_with(&body[..60_000]));
+    assert!(
+        body.contains(
+            "\n\n(The report is longer than a description can be; all of it is in the run \
+             summary.)\n\n---\nThe spec of release v101"
+        ),
+        "{}",
+        &body[59_000..]
+    );
+}
