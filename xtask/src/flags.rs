@@ -112,6 +112,45 @@ pub const FETCH_SPEC: Spec = Spec {
     ],
 };
 
+/// `cargo xtask check-spec`.
+pub const CHECK_SPEC: Spec = Spec {
+    name: "check-spec",
+    about: "say whether the pin's sources have a newer spec than the pin: the latest release \
+            of the stripe/openapi repository (for a sources.url that is a file of it at a tag) \
+            and the newest version of the crate (sources.crate, asked of cargo's registry). \
+            Prints the new spec's API version and sha256 and the `cargo xtask bump-spec` line \
+            that moves the pin to it; writes nothing but --json. Exit codes: 0 up to date, 10 \
+            a newer spec, 1 a source could not be asked. For tests and mirrors, \
+            XTASK_GITHUB_API and XTASK_GITHUB_RAW replace https://api.github.com and \
+            https://raw.githubusercontent.com; GITHUB_TOKEN, if set, is sent to \
+            api.github.com only",
+    usage: &[
+        (
+            "[--json PATH]",
+            "ask every source of the pin; with --json, also write the result for scripts",
+        ),
+        (
+            "--source KIND [--json PATH]",
+            "ask the sources of one kind only: crate or url",
+        ),
+    ],
+    subcommands: &[],
+    flags: &[
+        Flag {
+            name: "--source",
+            value: Some("KIND"),
+            help: "ask only the pin's crate source or only its url source: crate or url",
+        },
+        Flag {
+            name: "--json",
+            value: Some("PATH"),
+            help: "also write the result to PATH as JSON (status, the new spec, the bump's \
+                   arguments)",
+        },
+        ROOT,
+    ],
+};
+
 /// `cargo xtask bump-spec`.
 pub const BUMP_SPEC: Spec = Spec {
     name: "bump-spec",
@@ -348,8 +387,9 @@ pub const HELP: Spec = Spec {
 };
 
 /// Every command, in the order `cargo xtask help` lists them.
-pub const COMMANDS: [&Spec; 7] = [
+pub const COMMANDS: [&Spec; 8] = [
     &FETCH_SPEC,
+    &CHECK_SPEC,
     &BUMP_SPEC,
     &CODEGEN,
     &SELECT,
@@ -370,6 +410,7 @@ const GONE: &[(&str, &str)] = &[(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     FetchSpec(FetchSpec),
+    CheckSpec(CheckSpec),
     BumpSpec(BumpSpec),
     Codegen(Codegen),
     WholeApi(WholeApi),
@@ -386,6 +427,14 @@ pub struct FetchSpec {
     pub url: Option<String>,
     pub krate: Option<CrateFile>,
     pub sha256: Option<String>,
+    pub root: Option<PathBuf>,
+}
+
+/// `cargo xtask check-spec`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckSpec {
+    pub source: Option<String>,
+    pub json: Option<PathBuf>,
     pub root: Option<PathBuf>,
 }
 
@@ -456,6 +505,7 @@ impl Command {
     pub fn root(&self) -> Option<&Path> {
         match self {
             Command::FetchSpec(c) => c.root.as_deref(),
+            Command::CheckSpec(c) => c.root.as_deref(),
             Command::BumpSpec(c) => c.root.as_deref(),
             Command::Codegen(c) => c.root.as_deref(),
             Command::WholeApi(c) => c.root.as_deref(),
@@ -490,6 +540,11 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command> {
             url: given.string("--url"),
             krate: given.krate("--crate")?,
             sha256: given.sha256("--sha256")?,
+            root: given.path("--root"),
+        }),
+        "check-spec" => Command::CheckSpec(CheckSpec {
+            source: given.string("--source"),
+            json: given.path("--json"),
             root: given.path("--root"),
         }),
         "bump-spec" => Command::BumpSpec(BumpSpec {
@@ -926,6 +981,22 @@ mod tests {
         );
         assert_eq!(
             ok(&[
+                "check-spec",
+                "--json",
+                "check.json",
+                "--source",
+                "url",
+                "--root",
+                "/r"
+            ]),
+            Command::CheckSpec(CheckSpec {
+                source: Some("url".into()),
+                json: Some("check.json".into()),
+                root: Some("/r".into()),
+            })
+        );
+        assert_eq!(
+            ok(&[
                 "bump-spec",
                 "--root",
                 "/r",
@@ -1234,7 +1305,7 @@ mod tests {
 
     #[test]
     fn unknown_commands_are_errors_listing_the_commands() {
-        let list = "fetch-spec, bump-spec, codegen, select, whole-api, bench, help";
+        let list = "fetch-spec, check-spec, bump-spec, codegen, select, whole-api, bench, help";
         assert_eq!(
             err(&["frobnicate"]),
             format!(

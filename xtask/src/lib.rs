@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod billing;
 pub mod bump;
+pub mod check_spec;
 pub mod codegen;
 pub mod flags;
 pub mod release;
@@ -117,16 +118,7 @@ impl CrateFile {
     /// Refuses what could not be a crate name, an exact version or a relative path inside the
     /// crate (`..`, absolute paths), whoever wrote it: the manifest is input too.
     pub fn check(&self) -> Result<()> {
-        let name_ok = !self.name.is_empty()
-            && self.name.len() <= 64
-            && self.name.starts_with(|c: char| c.is_ascii_alphabetic())
-            && self
-                .name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !name_ok {
-            bail!("`{}` is not a crate name", self.name);
-        }
+        check_crate_name(&self.name)?;
         let version_ok = !self.version.is_empty()
             && self.version.len() <= 64
             && self.version.starts_with(|c: char| c.is_ascii_digit())
@@ -152,6 +144,20 @@ impl CrateFile {
         }
         Ok(())
     }
+}
+
+/// Refuses what could not be a crate name: it ends up in a Cargo.toml.
+fn check_crate_name(name: &str) -> Result<()> {
+    let name_ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !name_ok {
+        bail!("`{name}` is not a crate name");
+    }
+    Ok(())
 }
 
 impl std::fmt::Display for CrateFile {
@@ -297,20 +303,70 @@ fn fetch_from(pin: &Pin, source: &Source) -> Result<Vec<u8>> {
 /// cargo is configured with (mirrors, `CARGO_HOME`, offline caches all apply).
 pub fn crate_file(c: &CrateFile) -> Result<Vec<u8>> {
     c.check()?;
+    eprintln!("xtask: fetching crate {}@{} with cargo", c.name, c.version);
+    let what = format!("crate {}@{}", c.name, c.version);
+    let unpacked = unpack_crate(
+        &c.name,
+        &format!("={}", c.version),
+        &what,
+        ", then run `cargo xtask fetch-spec`",
+    )?;
+    read_crate_file(c, &unpacked.dir)
+}
+
+/// The newest published version of crate `name` (what cargo resolves `name = "*"` to, so
+/// pre-releases and yanked versions are left out), downloaded by cargo as [`crate_file`] does.
+pub fn newest_crate(name: &str) -> Result<UnpackedCrate> {
+    check_crate_name(name)?;
+    eprintln!("xtask: asking cargo for the newest version of crate {name}");
+    unpack_crate(
+        name,
+        "*",
+        &format!("the newest version of crate {name}"),
+        "",
+    )
+}
+
+/// `file` of crate `c`, from the directory cargo unpacked the crate into.
+pub fn read_crate_file(c: &CrateFile, dir: &Path) -> Result<Vec<u8>> {
+    c.check()?;
+    let path = c.file.split('/').fold(dir.to_path_buf(), |p, s| p.join(s));
+    std::fs::read(&path).with_context(|| {
+        format!(
+            "crate {}@{} has no file {} (looked at {})",
+            c.name,
+            c.version,
+            c.file,
+            path.display()
+        )
+    })
+}
+
+/// A crate cargo downloaded and unpacked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnpackedCrate {
+    /// The version cargo resolved.
+    pub version: String,
+    /// Where its files are.
+    pub dir: PathBuf,
+}
+
+/// Crate `name` at the version cargo resolves `requirement` to, as the only dependency of a
+/// scratch package; `cargo metadata` downloads it and says where it is unpacked. `what` names
+/// it in errors; `then` ends the advice when the registry cannot be reached.
+fn unpack_crate(name: &str, requirement: &str, what: &str, then: &str) -> Result<UnpackedCrate> {
     let scratch =
         std::env::temp_dir().join(format!("xtask-crate-{}-{}", std::process::id(), unique()));
-    let result = (|| -> Result<Vec<u8>> {
+    let result = (|| -> Result<UnpackedCrate> {
         std::fs::create_dir_all(scratch.join("src"))?;
         std::fs::write(
             scratch.join("Cargo.toml"),
             format!(
                 "[package]\nname = \"xtask-spec-fetch\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
-                 publish = false\n\n[dependencies]\n{} = \"={}\"\n\n[workspace]\n",
-                c.name, c.version
+                 publish = false\n\n[dependencies]\n{name} = \"{requirement}\"\n\n[workspace]\n"
             ),
         )?;
         std::fs::write(scratch.join("src/lib.rs"), "")?;
-        eprintln!("xtask: fetching crate {}@{} with cargo", c.name, c.version);
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let out = Command::new(&cargo)
             .args(["metadata", "--format-version", "1", "--quiet"])
@@ -321,52 +377,49 @@ pub fn crate_file(c: &CrateFile) -> Result<Vec<u8>> {
         let out = match out {
             Ok(o) => o,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                bail!(
-                    "`cargo` is not on PATH; it downloads crate {}@{}",
-                    c.name,
-                    c.version
-                )
+                bail!("`cargo` is not on PATH; it downloads {what}")
             }
             Err(e) => return Err(e).context("running cargo metadata"),
         };
         if !out.status.success() {
             bail!(
-                "`cargo metadata` could not get crate {}@{} ({}): {}. Check that the crate \
-                 registry is reachable, then run `cargo xtask fetch-spec`.",
-                c.name,
-                c.version,
+                "`cargo metadata` could not get {what} ({}): {}. Check that the crate \
+                 registry is reachable{then}.",
                 out.status,
                 String::from_utf8_lossy(&out.stderr).trim()
             );
         }
         let meta: Value = serde_json::from_slice(&out.stdout).context("reading cargo metadata")?;
-        let manifest = meta
-            .get("packages")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|p| {
-                p.get("name").and_then(Value::as_str) == Some(&c.name)
-                    && p.get("version").and_then(Value::as_str) == Some(&c.version)
-            })
-            .and_then(|p| p.get("manifest_path")?.as_str())
-            .with_context(|| format!("cargo metadata lists no package {}@{}", c.name, c.version))?;
-        let dir = Path::new(manifest)
+        let exact = requirement.strip_prefix('=');
+        let (version, manifest) = resolved_package(&meta, name, exact)
+            .with_context(|| format!("cargo metadata lists no package for {what}"))?;
+        let dir = Path::new(&manifest)
             .parent()
             .context("a crate manifest with no directory")?;
-        let path = c.file.split('/').fold(dir.to_path_buf(), |p, s| p.join(s));
-        std::fs::read(&path).with_context(|| {
-            format!(
-                "crate {}@{} has no file {} (looked at {})",
-                c.name,
-                c.version,
-                c.file,
-                path.display()
-            )
+        Ok(UnpackedCrate {
+            version,
+            dir: dir.to_path_buf(),
         })
     })();
     let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// The version and manifest path `cargo metadata` gives for the registry package `name`
+/// (exactly `version`, if given); the scratch package itself is a path package, not listed.
+fn resolved_package(meta: &Value, name: &str, version: Option<&str>) -> Option<(String, String)> {
+    meta.get("packages")?
+        .as_array()?
+        .iter()
+        .filter(|p| p.get("name").and_then(Value::as_str) == Some(name))
+        // The scratch package has no source; a registry package always has one.
+        .filter(|p| p.get("source").is_some_and(|s| !s.is_null()))
+        .filter_map(|p| {
+            let v = p.get("version")?.as_str()?;
+            let m = p.get("manifest_path")?.as_str()?;
+            Some((v.to_owned(), m.to_owned()))
+        })
+        .find(|(v, _)| version.is_none_or(|want| want == v))
 }
 
 fn fetch_crate_file(pin: &Pin, c: &CrateFile) -> Result<Vec<u8>> {
@@ -450,22 +503,38 @@ fn fetch_npm(pin: &Pin, package: &str, version: &str, file: &str) -> Result<Vec<
 
 /// Downloads `url` with curl (any scheme curl knows) into memory, through a scratch file.
 pub fn download(url: &str) -> Result<Vec<u8>> {
+    download_with(url, "")
+}
+
+/// [`download`] with extra request headers, one `Name: value` a line. They reach curl on its
+/// standard input, not its command line, so a token among them is not shown to other
+/// processes.
+pub fn download_with(url: &str, headers: &str) -> Result<Vec<u8>> {
+    use std::io::Write as _;
     let tmp = std::env::temp_dir().join(format!(
         "xtask-download-{}-{}",
         std::process::id(),
         unique()
     ));
-    let status = Command::new("curl")
-        .args([
-            "--fail",
-            "--silent",
-            "--show-error",
-            "--location",
-            "--output",
-        ])
-        .arg(&tmp)
-        .arg(url)
-        .status();
+    let mut curl = Command::new("curl");
+    curl.args([
+        "--fail",
+        "--silent",
+        "--show-error",
+        "--location",
+        "--output",
+    ])
+    .arg(&tmp);
+    if !headers.is_empty() {
+        curl.args(["--header", "@-"])
+            .stdin(std::process::Stdio::piped());
+    }
+    let status = curl.arg(url).spawn().and_then(|mut child| {
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(headers.as_bytes())?;
+        }
+        child.wait()
+    });
     let result = match status {
         Ok(s) if s.success() => {
             std::fs::read(&tmp).with_context(|| format!("reading {}", tmp.display()))
@@ -526,4 +595,47 @@ pub fn generate_pinned() -> Result<generator::Output> {
     let pin = pin()?;
     let target = target::Target::repository()?;
     target.generate(&spec, &pin.manifest, &target.selection()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_resolved_package_is_the_registry_one_of_that_name() {
+        let meta: Value = serde_json::from_str(
+            r#"{"packages": [
+  {"name": "xtask-spec-fetch", "version": "0.0.0", "source": null,
+   "manifest_path": "/tmp/scratch/Cargo.toml"},
+  {"name": "serde", "version": "1.0.0", "source": "registry+https://example.invalid/index",
+   "manifest_path": "/home/.cargo/registry/src/x/serde-1.0.0/Cargo.toml"},
+  {"name": "stripe-sdk", "version": "0.4.1", "source": "registry+https://example.invalid/index",
+   "manifest_path": "/home/.cargo/registry/src/x/stripe-sdk-0.4.1/Cargo.toml"}
+]}"#,
+        )
+        .unwrap();
+        let found = |name, version| resolved_package(&meta, name, version);
+        assert_eq!(
+            found("stripe-sdk", None),
+            Some((
+                "0.4.1".to_owned(),
+                "/home/.cargo/registry/src/x/stripe-sdk-0.4.1/Cargo.toml".to_owned()
+            ))
+        );
+        assert_eq!(found("stripe-sdk", Some("0.4.1")).unwrap().0, "0.4.1");
+        assert_eq!(found("stripe-sdk", Some("0.3.0")), None);
+        // The scratch package is never taken for the crate, even by name.
+        assert_eq!(found("xtask-spec-fetch", None), None);
+        assert_eq!(resolved_package(&Value::Null, "stripe-sdk", None), None);
+    }
+
+    #[test]
+    fn crate_names_are_checked_before_they_reach_a_cargo_toml() {
+        for good in ["stripe-sdk", "a", "x_y9"] {
+            check_crate_name(good).unwrap();
+        }
+        for bad in ["", "9x", "a b", "a\"", "a=\"*\"", &"a".repeat(65)] {
+            assert!(check_crate_name(bad).is_err(), "{bad}");
+        }
+    }
 }

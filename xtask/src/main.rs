@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use xtask::flags::{self, BumpSpec, Codegen, Command, FetchSpec, Select, SelectAction, WholeApi};
+use xtask::flags::{
+    self, BumpSpec, CheckSpec, Codegen, Command, FetchSpec, Select, SelectAction, WholeApi,
+};
 use xtask::target::Target;
 
 fn main() -> ExitCode {
@@ -30,6 +32,7 @@ fn run() -> Result<ExitCode> {
     }
     match command {
         Command::FetchSpec(a) => fetch_spec(&a),
+        Command::CheckSpec(a) => check_spec(&a),
         Command::BumpSpec(a) => bump_spec(&a),
         Command::Codegen(a) => codegen(&a),
         Command::Bench(a) => {
@@ -149,6 +152,13 @@ fn fetched_spec_path(sha256: &str, source: &str, fallback: &str) -> std::path::P
     xtask::repo_root()
         .join("spec/cache")
         .join(format!("{}-{name}", &sha256[..sha256.len().min(12)]))
+}
+
+fn check_spec(a: &CheckSpec) -> Result<ExitCode> {
+    use xtask::check_spec::{self, Kind};
+    let only = a.source.as_deref().map(Kind::parse).transpose()?;
+    let code = check_spec::run(only, a.json.as_deref())?;
+    Ok(ExitCode::from(code))
 }
 
 fn bump_spec(a: &BumpSpec) -> Result<ExitCode> {

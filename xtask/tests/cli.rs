@@ -9,6 +9,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+/// `check-spec` and the scheduled spec update's script, against a fake GitHub on 127.0.0.1.
+mod spec_update;
+
 const PINNED_VERSION: &str = "2026-01-28.clover";
 /// Newer than the pin, so a bump to it is an upgrade.
 const NEW_VERSION: &str = "2026-03-25.dahlia";

@@ -199,6 +199,7 @@ fn every_written_invocation_parses() {
         ("README.md", "bump-spec --url <same URL> --sha256 "),
         ("README.md", "bump-spec --crate stripe-sdk@0.3.0"),
         ("README.md", "codegen --spec PATH --sha256 "),
+        ("README.md", "check-spec --source crate"),
         ("BENCHMARKS.md", "bench --only split"),
         (".ci/run", "codegen --check"),
         (

@@ -36,7 +36,11 @@ impl Repo {
         let real = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let repo = Repo { root };
         // The real manifest only says where the bump comes from; its spec is never read.
-        for file in ["spec/manifest.json", "generated/Cargo.toml"] {
+        for file in [
+            "spec/manifest.json",
+            "generated/Cargo.toml",
+            "generated/runtime/Cargo.toml",
+        ] {
             repo.write(file, &std::fs::read_to_string(real.join(file)).unwrap());
         }
         repo.write("spec/select.yaml", &fixture("select.yaml"));
