@@ -112,6 +112,16 @@ impl Default for Package {
     }
 }
 
+/// The `description = "…"` line of the generated crate's `Cargo.toml`, which names the API
+/// version. The JSON encoding of a string is a valid TOML basic string.
+pub fn cargo_description(api_version: &str) -> String {
+    let text = format!(
+        "Typed Stripe API client generated from Stripe's OpenAPI spec (API version {api_version})."
+    );
+    let quoted = serde_json::to_string(&text).unwrap_or_default();
+    format!("description = {quoted}\n")
+}
+
 /// The workspace's manifest, as it was when the generator was compiled.
 const WORKSPACE_MANIFEST: &str = include_str!("../../Cargo.toml");
 

@@ -1,7 +1,7 @@
 //! What follows the pin rather than the selection: the runtime's API version constant
 //! `rt::API_VERSION` (`runtime/src/api_version.rs`), the codes of v2 errors
 //! (`rt::v2::ErrorCode`, `runtime/src/v2/error_code.rs`) and the crate description in
-//! `Cargo.toml`. Generating them, instead of writing them by hand, means a spec bump cannot
+//! `Cargo.toml` (`package::cargo_description`). Generating them, instead of writing them by hand, means a spec bump cannot
 //! leave them behind, and `cargo xtask codegen --check` sees when they drift.
 
 use quote::quote;
@@ -71,16 +71,6 @@ pub fn api_version_file(spec: &Spec) -> Result<File, Error> {
     formatted(spec, API_VERSION_FILE, tokens)
 }
 
-/// The `description = "…"` line of the generated crate's `Cargo.toml`, which names the API
-/// version. The JSON encoding of a string is a valid TOML basic string.
-pub fn cargo_description(api_version: &str) -> String {
-    let text = format!(
-        "Typed Stripe API client generated from Stripe's OpenAPI spec (API version {api_version})."
-    );
-    let quoted = serde_json::to_string(&text).unwrap_or_default();
-    format!("description = {quoted}\n")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,7 +90,7 @@ mod tests {
              pub const API_VERSION: &str = \"2024-09-30.acacia\";\n"
         );
         assert_eq!(
-            cargo_description("x\"y"),
+            crate::package::cargo_description("x\"y"),
             "description = \"Typed Stripe API client generated from Stripe's OpenAPI spec (API version x\\\"y).\"\n"
         );
     }

@@ -31,8 +31,8 @@ fn cargo() -> String {
 }
 
 /// The sections of the benchmark, in the order a full run prints them.
-pub const SECTIONS: [&str; 7] = [
-    "codegen", "decode", "cold", "billing", "whole", "sizes", "split",
+pub const SECTIONS: [&str; 8] = [
+    "codegen", "decode", "cold", "billing", "whole", "sizes", "split", "project",
 ];
 
 /// Entry point of `cargo xtask bench [--quick] [--only SECTION]`.
@@ -96,7 +96,7 @@ pub fn run(quick: bool, only: Option<&str>) -> Result<()> {
     if wanted("decode") {
         decode()?;
     }
-    let slow = ["cold", "billing", "whole", "sizes", "split"];
+    let slow = ["cold", "billing", "whole", "sizes", "split", "project"];
     if quick && only.is_none() {
         println!("cold builds skipped (--quick): {slow:?}");
     } else {
@@ -115,6 +115,9 @@ pub fn run(quick: bool, only: Option<&str>) -> Result<()> {
         }
         if wanted("split") {
             crate::split_bench::split()?;
+        }
+        if wanted("project") {
+            crate::your_project::bench()?;
         }
     }
     println!(

@@ -310,12 +310,13 @@ pub const BENCH: Spec = Spec {
         Flag {
             name: "--quick",
             value: None,
-            help: "skip the sections that build crates (cold, billing, whole, sizes, split)",
+            help:
+                "skip the sections that build crates (cold, billing, whole, sizes, split, project)",
         },
         Flag {
             name: "--only",
             value: Some("SECTION"),
-            help: "run one section: codegen, decode, cold, billing, whole, sizes or split",
+            help: "run one section: codegen, decode, cold, billing, whole, sizes, split or project",
         },
         ROOT,
     ],

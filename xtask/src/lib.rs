@@ -16,6 +16,7 @@ pub mod select;
 pub mod split_bench;
 pub mod target;
 pub mod whole_api;
+pub mod your_project;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

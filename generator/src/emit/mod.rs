@@ -310,7 +310,7 @@ fn cargo_package(model: &Model) -> String {
     format!(
         "version = \"{}\"\n{}",
         model.package.version,
-        crate::pinned::cargo_description(&model.spec.api_version)
+        crate::package::cargo_description(&model.spec.api_version)
     )
 }
 

@@ -3,7 +3,7 @@
 //! this repository those are hand-written (`generated/`), and the generator owns only fenced
 //! blocks of the manifest; a crate in a user's workspace has no hand-written half.
 
-use crate::emit::{crates, File, SOURCE_HEADER};
+use super::{crates, File, SOURCE_HEADER};
 use crate::error::{Error, Pointer};
 use crate::model::Model;
 use crate::package::{LICENSE_FILES, RUNTIME};
@@ -62,7 +62,7 @@ pub fn files(
 /// the same features as `stripe-typed`'s.
 fn manifest(model: &Model, cargo_features: &str, cargo_dependencies: &str) -> String {
     let p = &model.package;
-    let description = crate::pinned::cargo_description(&model.spec.api_version);
+    let description = crate::package::cargo_description(&model.spec.api_version);
     let mut out = SOURCE_HEADER.replace("// ", "# ");
     out.push_str(&format!(
         "[package]\nname = \"{}\"\nversion = \"{}\"\n{description}{}readme = \"README.md\"\n\

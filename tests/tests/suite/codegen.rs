@@ -38,7 +38,7 @@ fn the_runtime_and_the_crate_description_follow_the_pin() {
     assert_eq!(stripe_typed::rt::API_VERSION, pinned);
     let cargo = std::fs::read_to_string(generated_root().join("Cargo.toml")).unwrap();
     assert!(
-        cargo.contains(&generator::pinned::cargo_description(&pinned)),
+        cargo.contains(&generator::package::cargo_description(&pinned)),
         "{cargo}"
     );
 }
