@@ -113,9 +113,14 @@ pub fn scratch_crate(crate_dir: &Path, out: Option<&generator::Output>) -> Resul
     runtime_by_absolute_path(crate_dir)
 }
 
-/// Points the generated crates under `crate_dir/crates/` at the repository's runtime by its
-/// absolute path (in the repository they find it at `../../runtime`).
+/// Points the crate at `crate_dir` and its generated crates under `crates/` at the
+/// repository's runtime by its absolute path (in the repository they find it at `runtime`
+/// and `../../runtime`).
 pub fn runtime_by_absolute_path(crate_dir: &Path) -> Result<()> {
+    let manifest = crate_dir.join("Cargo.toml");
+    if let Ok(text) = std::fs::read_to_string(&manifest) {
+        std::fs::write(&manifest, absolute_runtime_path(&text))?;
+    }
     let Ok(entries) = std::fs::read_dir(crate_dir.join("crates")) else {
         return Ok(());
     };
@@ -201,7 +206,13 @@ fn standalone_manifest(generated: &Path, runtime: bool) -> Result<String> {
             match line {
                 "# generated dependencies start" | "# generated start" => fenced = true,
                 "# generated dependencies end" | "# generated end" => fenced = false,
-                _ if fenced && section == "[dependencies]" => continue,
+                // The runtime (in the block too) stands in for itself below.
+                _ if fenced
+                    && section == "[dependencies]"
+                    && !line.contains("path = \"runtime\"") =>
+                {
+                    continue
+                }
                 _ if fenced
                     && !line.starts_with("default ")
                     && !line.contains("\"stripe-typed-runtime/") =>

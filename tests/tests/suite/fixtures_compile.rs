@@ -52,13 +52,17 @@ fn fixture_manifest(name: &str) -> String {
         .collect();
     let key = |line: &str| line.split('=').next().unwrap_or_default().trim().to_owned();
     let mut manifest = format!(
-        "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+        "[package]\nname = \"fixture-{name}\"\nedition = \"2021\"\n\
          publish = false\n# generated package start\n# generated package end\n\n[dependencies]\n"
     );
     for dep in manifest_section(&generated, "dependencies") {
         // serde is kept (the `serde` feature's impls are checked too, with `--all-features`);
         // the transport's optional dependencies are not.
-        if dep.starts_with('#') || (dep.contains("optional = true") && !dep.starts_with("serde ")) {
+        // The generated block (the runtime and the generated crates) is written by codegen.
+        if dep.starts_with('#')
+            || dep.starts_with("stripe-typed-")
+            || (dep.contains("optional = true") && !dep.starts_with("serde "))
+        {
             continue;
         }
         let dep = &dep.replace(", optional = true", "");
