@@ -33,15 +33,38 @@ pub fn set_repo_root(root: PathBuf) {
     let _ = ROOT.set(root);
 }
 
-/// The workspace root: `--root DIR` if given, else the parent of `xtask/`.
+/// The workspace root: `--root DIR` if given, else the checkout xtask runs in, found at run
+/// time (see [`find_root`]). Never a path compiled in: a `target/` reused from another path
+/// (a CI cache, a moved checkout) holds an xtask built there, which must still work here.
 pub fn repo_root() -> PathBuf {
     if let Some(root) = ROOT.get() {
         return root.clone();
     }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    static FOUND: OnceLock<PathBuf> = OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+            let cwd = std::env::current_dir().ok();
+            find_root(manifest_dir.as_deref(), cwd.as_deref())
+                .or(cwd)
+                .unwrap_or_else(|| PathBuf::from("."))
+        })
+        .clone()
+}
+
+/// The checkout that holds `manifest_dir` (what `cargo run`, and so `cargo xtask`, sets at run
+/// time: this checkout's `xtask/`; a test's package directory under `cargo test`), else the one
+/// that holds `cwd`: the nearest directory, walking up, with `spec/manifest.json` and
+/// `xtask/Cargo.toml`.
+pub fn find_root(manifest_dir: Option<&Path>, cwd: Option<&Path>) -> Option<PathBuf> {
+    let is_root =
+        |d: &Path| d.join("spec/manifest.json").is_file() && d.join("xtask/Cargo.toml").is_file();
+    [manifest_dir, cwd].into_iter().flatten().find_map(|start| {
+        start
+            .ancestors()
+            .find(|d| is_root(d))
+            .map(Path::to_path_buf)
+    })
 }
 
 /// `spec/manifest.json`.

@@ -29,6 +29,12 @@ fn run() -> Result<ExitCode> {
             );
         }
         xtask::set_repo_root(root.to_path_buf());
+    } else if !matches!(command, Command::Help(_)) && !xtask::manifest_path().is_file() {
+        bail!(
+            "no checkout of stripe-typed here: looked for spec/manifest.json and xtask/Cargo.toml \
+             from CARGO_MANIFEST_DIR (which `cargo xtask` sets) and the current directory up. \
+             Run `cargo xtask` inside a checkout, or name one with --root DIR"
+        );
     }
     match command {
         Command::FetchSpec(a) => fetch_spec(&a),

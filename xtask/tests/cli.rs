@@ -365,6 +365,87 @@ fn bump_and_check(repo: &Repo, name: &str, spec_bytes: &[u8]) {
     );
 }
 
+/// The real repository's files xtask would write, to show that a run elsewhere left them be.
+fn real_state() -> Vec<(String, Vec<u8>)> {
+    [
+        "spec/manifest.json",
+        "spec/select.yaml",
+        "generated/api.json",
+        "generated/Cargo.toml",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), std::fs::read(real_root().join(f)).unwrap()))
+    .collect()
+}
+
+/// xtask finds its checkout at run time: run (as built here) in another checkout, it works on
+/// that one, found from the `CARGO_MANIFEST_DIR` that `cargo run` sets or, without it, from the
+/// current directory walked up; never on the checkout it was compiled in.
+#[test]
+fn xtask_works_on_the_checkout_it_runs_in_not_the_one_it_was_built_in() {
+    let repo = Repo::new("elsewhere");
+    write(
+        &repo.path("xtask/Cargo.toml"),
+        &std::fs::read(real_root().join("xtask/Cargo.toml")).unwrap(),
+    );
+    let before = real_state();
+    let run = |args: &[&str], cwd: &Path, manifest_dir: Option<&Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        cmd.args(args)
+            .current_dir(cwd)
+            .env_remove("CARGO_MANIFEST_DIR");
+        if let Some(dir) = manifest_dir {
+            cmd.env("CARGO_MANIFEST_DIR", dir);
+        }
+        cmd.output().unwrap()
+    };
+    // From a subdirectory of the copy, with no CARGO_MANIFEST_DIR: the copy's api.json is
+    // missing, so its check fails naming it, and codegen writes it there.
+    std::fs::remove_file(repo.path("generated/api.json")).unwrap();
+    let out = run(&["codegen", "--check"], &repo.path("generated/src"), None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("  generated/api.json\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["codegen"], &repo.path("generated"), None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(repo.path("generated/api.json").is_file());
+    // As `cargo xtask` runs it in the copy: CARGO_MANIFEST_DIR is the copy's xtask/, whatever
+    // the current directory. A bump moves the copy's pin, not this one's.
+    let file = repo.path("spec3.json");
+    write(&file, &serde_json::to_vec(&edited_spec()).unwrap());
+    let out = run(
+        &["bump-spec", "--file", file.to_str().unwrap()],
+        Path::new("/"),
+        Some(&repo.path("xtask")),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(repo.manifest()["api_version"], NEW_VERSION);
+    assert_eq!(
+        real_state(),
+        before,
+        "xtask wrote into the checkout it was built in"
+    );
+    // Outside any checkout it says so, and writes nothing.
+    let out = run(&["codegen"], Path::new("/"), None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no checkout of stripe-typed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn bump_to_a_json_spec_then_again_is_a_no_op_and_back_is_a_downgrade() {
     let repo = Repo::new("bump-json");
