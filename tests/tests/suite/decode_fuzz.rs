@@ -3,6 +3,8 @@
 //! one value somewhere is replaced, removed or added, and decoding never panics, every error
 //! names a path that points at the change (the changed value, an object around it, or inside
 //! it), and every success encodes back to the same JSON (unknown fields to the same text).
+//! Keys repeated at any depth keep their last value, and for every document that decodes,
+//! encode∘decode is a fixed point: the same value decodes again, and encodes to the same bytes.
 //! `FUZZ_CASES=N` runs N times as many cases (see `tests::fuzz`).
 //!
 //! On purpose, and asserted as such: a `null` in an optional field that the spec says is never
