@@ -62,3 +62,39 @@ pub fn decode_object<T: Decode>(
         Err(e) => Err(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    type Kept = Result<BTreeMap<String, i64>, UndecodedObject>;
+
+    /// The reason an object was kept is located in the object's own text, like its path, so
+    /// the same object reads the same wherever it sits: written back into a document laid out
+    /// otherwise (keys repeated in the original, other spacing), it decodes to what it was.
+    #[test]
+    fn a_kept_object_reads_the_same_wherever_it_sits() {
+        let alone: Kept = decode_object(&mut Reader::new(r#"{"a": true}"#)).unwrap();
+        let mut inside = None;
+        Reader::new(r#"[ 1,  {"a": true}]"#)
+            .array(&mut |r| {
+                if r.try_decode::<i64>().is_none() {
+                    inside = Some(decode_object::<BTreeMap<String, i64>>(r)?);
+                }
+                Ok(())
+            })
+            .unwrap();
+        let (Err(alone), Some(Err(inside))) = (alone, inside) else {
+            panic!("decoded");
+        };
+        assert_eq!(alone, inside);
+        assert_eq!(alone.text(), r#"{"a": true}"#);
+        assert!(
+            alone.error().contains("line 1 column 6"),
+            "{}",
+            alone.error()
+        );
+        assert!(alone.error().contains("(at `a`)"), "{}", alone.error());
+    }
+}

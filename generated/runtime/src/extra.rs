@@ -93,10 +93,16 @@ impl Extra {
         }
     }
 
+    /// Forgets that the known optional field `key` came as `null`.
+    fn unmark_null(&mut self, key: &str) {
+        self.nulls.retain(|k| &**k != key);
+    }
+
     /// Reads the value at `r` into the optional field `slot`, `key` of its object: `null`
     /// leaves `None`, as an absent key does, and is remembered (see
     /// [`sent_null`](Self::sent_null)). A [`Decode`](Decode) impl calls it for each
-    /// optional field that is not nullable.
+    /// optional field that is not nullable. A key sent twice keeps its last value, `null` or
+    /// not, as everywhere in the reader.
     pub fn read_optional<T: Decode>(
         &mut self,
         key: &str,
@@ -109,7 +115,10 @@ impl Extra {
                 self.mark_null(key);
                 Ok(())
             }
-            Ok(false) => r.set(slot),
+            Ok(false) => {
+                self.unmark_null(key);
+                r.set(slot)
+            }
             Err(e) => Err(e),
         }
     }
@@ -133,7 +142,8 @@ impl Extra {
         Ok(())
     }
 
-    /// A later duplicate key replaces the earlier value, as when decoding into a map.
+    /// A later duplicate key replaces the earlier value, as when decoding into a map: the key
+    /// keeps its first place and is written back once, with its last value.
     fn insert_raw(&mut self, key: String, raw: Box<str>) -> Option<Box<str>> {
         match self.fields.iter_mut().find(|(k, _)| *k == key) {
             Some((_, old)) => Some(std::mem::replace(old, raw)),
@@ -370,6 +380,28 @@ mod tests {
         assert!(from_json::<Thing>("[1]").is_err());
         let err = serde_json::from_str::<Thing>(r#"{"n": 1}"#).unwrap_err();
         assert!(err.to_string().contains("missing field `id`"), "{err}");
+    }
+
+    /// A key sent twice keeps its last value, known or not, `null` or not, and is written back
+    /// once: what is decoded from what was written is what was decoded.
+    #[test]
+    fn repeated_keys_keep_their_last_value_and_are_written_back_once() {
+        for (text, written) in [
+            (r#"{"id":"x","n":null,"n":2}"#, r#"{"id":"x","n":2}"#),
+            (r#"{"id":"x","n":2,"n":null}"#, r#"{"id":"x","n":null}"#),
+            (
+                r#"{"n":null,"id":"x","n":2,"n":null}"#,
+                r#"{"id":"x","n":null}"#,
+            ),
+            (
+                r#"{"z":1,"id":"x","y":true,"z":[1.50],"id":"w"}"#,
+                r#"{"id":"w","z":[1.50],"y":true}"#,
+            ),
+        ] {
+            let thing: Thing = from_json(text).unwrap();
+            assert_eq!(serde_json::to_string(&thing).unwrap(), written, "{text}");
+            assert_eq!(from_json::<Thing>(written).unwrap(), thing, "{text}");
+        }
     }
 
     #[test]

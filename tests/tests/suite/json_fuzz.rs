@@ -215,7 +215,13 @@ fn agree(text: &str) {
     let ours = from_json::<Json>(text);
     let theirs = serde_json::from_str::<Value>(text);
     match (&ours, &theirs) {
-        (Ok(ours), Ok(theirs)) => assert_eq!(ours, theirs, "different values for {text:?}"),
+        (Ok(ours), Ok(theirs)) => {
+            assert_eq!(ours, theirs, "different values for {text:?}");
+            // Written and read again, the same value (duplicate keys included).
+            let written = ours.to_string();
+            let again = from_json::<Json>(&written).unwrap();
+            assert_eq!(&again, ours, "{text:?} read again from {written:?}");
+        }
         (Err(e), Err(_)) => {
             assert!(!e.message().is_empty() && !e.path().is_empty(), "{text:?}");
         }

@@ -23,7 +23,8 @@ pub(crate) fn error_code_of(body: &[u8]) -> Option<String> {
 }
 
 /// Runs `error` on the value of the `error` key of `body`: whether the body is one JSON object
-/// with an `error` that `error` read without failing, all of it read.
+/// with an `error` that `error` read without failing, all of it read. An `error` sent twice
+/// counts with its last value, as every key the reader reads.
 #[cfg(feature = "client")]
 pub(crate) fn read_error_object(
     body: &[u8],
@@ -33,14 +34,16 @@ pub(crate) fn read_error_object(
         return false;
     };
     let mut r = Reader::new(text);
-    let mut found = false;
+    let mut last = None;
     let read = r.object(&mut |r, key| {
-        if key == "error" && !found {
-            found = true;
-            error(r)
-        } else {
-            r.raw().map(drop)
+        let raw = r.raw()?;
+        if key == "error" {
+            last = Some(raw);
         }
+        Ok(())
     });
-    read.is_ok() && r.finish().is_ok() && found
+    match (read.is_ok() && r.finish().is_ok(), last) {
+        (true, Some(raw)) => error(&mut Reader::new(raw)).is_ok(),
+        _ => false,
+    }
 }

@@ -310,5 +310,12 @@ mod tests {
         ] {
             assert!(api_error_of(refused).is_none(), "{refused:?}");
         }
+        // An `error` sent twice counts with its last value, as every key does.
+        let twice = br#"{"error": {"type": "api_error", "code": "a"}, "error": {"type":
+            "card_error", "code": "b"}}"#;
+        assert_eq!(api_error_of(twice).unwrap().type_, ApiErrorType::CardError);
+        assert_eq!(error_code_of(twice).as_deref(), Some("b"));
+        let last_not_an_error = br#"{"error": {"type": "api_error"}, "error": 1}"#;
+        assert!(api_error_of(last_not_an_error).is_none());
     }
 }

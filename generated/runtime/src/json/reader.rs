@@ -324,7 +324,9 @@ impl<'a> Reader<'a> {
     }
 
     /// Decodes a `T`, or, if the value is not one, skips it and returns its text with why it
-    /// is not a `T`. Fails only when the value is not JSON at all.
+    /// is not a `T`, located in that text (its line and column there, as its path is): the
+    /// error is then the same wherever the text sits, so a value kept this way and written
+    /// back decodes to the same thing. Fails only when the value is not JSON at all.
     pub(crate) fn decode_or_raw<T: Decode>(
         &mut self,
     ) -> Result<Result<T, (&'a str, DecodeError)>, DecodeError> {
@@ -334,11 +336,15 @@ impl<'a> Reader<'a> {
         };
         match T::decode(self) {
             Ok(value) => Ok(Ok(value)),
-            Err(e) => {
+            Err(mut e) => {
                 self.pos = mark.pos;
                 self.depth = mark.depth;
                 match self.raw() {
-                    Ok(text) => Ok(Err((text, e))),
+                    Ok(text) => {
+                        let start = self.pos - text.len();
+                        e.0.offset = e.0.offset.saturating_sub(start);
+                        Ok(Err((text, e.located_in(text))))
+                    }
                     Err(bad) => Err(bad),
                 }
             }
@@ -347,6 +353,9 @@ impl<'a> Reader<'a> {
 
     /// The string value of `key` in the object ahead, if it has one, such as the `object`
     /// that tags a union's shape. Reads nothing: the object is still ahead afterwards.
+    ///
+    /// A key sent twice counts with its last value (`None` if that is not a string), the one
+    /// the field decoded from the object keeps: the tag and the field cannot disagree.
     pub fn tag(&mut self, key: &str) -> Result<Option<Cow<'a, str>>, DecodeError> {
         if self.peek()? != b'{' {
             return Ok(None);
@@ -358,19 +367,25 @@ impl<'a> Reader<'a> {
         };
         let mut found = None;
         ahead.object(&mut |r, k| {
-            if k == key && found.is_none() && r.peek()? == b'"' {
-                found = Some(r.str()?);
-                Ok(())
-            } else {
-                r.skip_value()
+            if k != key {
+                return r.skip_value();
             }
+            found = match r.peek()? {
+                b'"' => Some(r.str()?),
+                _ => {
+                    r.skip_value()?;
+                    None
+                }
+            };
+            Ok(())
         })?;
         Ok(found)
     }
 
     /// Whether the object ahead has `"deleted": true`, as Stripe's deleted objects do (they
     /// keep the live object's `object` value, so that tag alone cannot tell them apart).
-    /// Reads nothing: the object is still ahead afterwards.
+    /// Reads nothing: the object is still ahead afterwards. A `deleted` sent twice counts
+    /// with its last value, as [`tag`](Self::tag) reads keys.
     pub fn deleted(&mut self) -> Result<bool, DecodeError> {
         if self.peek()? != b'{' {
             return Ok(false);
@@ -382,12 +397,17 @@ impl<'a> Reader<'a> {
         };
         let mut deleted = false;
         ahead.object(&mut |r, k| {
-            if k == "deleted" && matches!(r.peek()?, b't' | b'f') {
-                deleted = r.bool()?;
-                Ok(())
-            } else {
-                r.skip_value()
+            if k != "deleted" {
+                return r.skip_value();
             }
+            deleted = match r.peek()? {
+                b't' | b'f' => r.bool()?,
+                _ => {
+                    r.skip_value()?;
+                    false
+                }
+            };
+            Ok(())
         })?;
         Ok(deleted)
     }

@@ -182,3 +182,32 @@ fn tags_are_read_ahead_and_failed_tries_rewind() {
     assert_eq!(r.raw().unwrap(), text);
     assert_eq!(Reader::new("[1]").tag("object").unwrap(), None);
 }
+
+/// A key sent twice counts with its last value everywhere: in a map, in `Json`, and in the tags
+/// read ahead, so a union's shape and the field decoded from the object cannot disagree.
+#[test]
+fn repeated_keys_count_with_their_last_value() {
+    let map = from_json::<BTreeMap<String, i64>>(r#"{"a":1,"b":2,"a":3}"#).unwrap();
+    assert_eq!(map, BTreeMap::from([("a".into(), 3), ("b".into(), 2)]));
+    let value = from_json::<Json>(r#"{"a":{"b":1},"a":[2]}"#).unwrap();
+    assert_eq!(value, json!({"a": [2]}));
+    for (text, tag) in [
+        (
+            r#"{"object":"card","object":"bank_account"}"#,
+            Some("bank_account"),
+        ),
+        (r#"{"object":"card","id":"x","object":1}"#, None),
+        (r#"{"object":null,"object":"card"}"#, Some("card")),
+    ] {
+        let mut r = Reader::new(text);
+        assert_eq!(r.tag("object").unwrap().as_deref(), tag, "{text}");
+        assert_eq!(r.raw().unwrap(), text);
+    }
+    for (text, deleted) in [
+        (r#"{"deleted":true,"deleted":false}"#, false),
+        (r#"{"deleted":false,"deleted":true}"#, true),
+        (r#"{"deleted":true,"deleted":null}"#, false),
+    ] {
+        assert_eq!(Reader::new(text).deleted().unwrap(), deleted, "{text}");
+    }
+}
