@@ -10,7 +10,7 @@
 //! error before the swap leaves the old tree byte-identical, and a failed rename undoes the
 //! ones before it. [`write_with`] swaps files outside the tree (the pin) in the same step. A
 //! process killed between two renames leaves a journal, from which [`recover`] finishes the
-//! swap on the next run (see [`journal`]). It knows nothing about Rust.
+//! swap on the next run (`write/journal.rs`). It knows nothing about Rust.
 
 use std::fs;
 use std::path::{Path, PathBuf};
