@@ -388,7 +388,9 @@ mod tests {
         // A running process's staging is its own (init's PID stands in for it).
         let running = ".select.yaml.new-1".to_owned();
         fs::write(spec.join(&running), "").unwrap();
-        let said = recover(&root, &[spec.clone()]).unwrap().unwrap();
+        let said = recover(&root, std::slice::from_ref(&spec))
+            .unwrap()
+            .unwrap();
         assert!(
             said.contains(".codegen-new-999999999")
                 && said.contains(".manifest.json.new-999999999"),
