@@ -108,6 +108,14 @@ pub fn recover(out: Option<&Path>) -> Result<()> {
             .with_context(|| format!("recovering {}", root.display()))?
         {
             eprintln!("{said}");
+            if Some(root.as_path()) == out {
+                // A new crate killed before its swap leaves the `spec/` and `src/` made for
+                // it, empty now; without them the directory is empty again, so new, not
+                // foreign. A directory that is not empty stays.
+                for dir in ["spec", "src"] {
+                    let _ = std::fs::remove_dir(root.join(dir));
+                }
+            }
         }
     }
     Ok(())

@@ -1665,3 +1665,35 @@ fn a_bump_killed_anywhere_moves_the_pin_and_generated_together_or_not_at_all() {
         ]
     });
 }
+
+#[test]
+fn a_new_standalone_crate_killed_before_or_during_its_swap_is_recovered_by_the_next_command() {
+    let repo = Repo::new("kill-out");
+    let out = std::env::temp_dir().join(format!("xtask-standalone-kill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let dir = out.to_str().unwrap();
+    // Before the journal: nothing was there, so nothing is, and the directory is new again.
+    kill_at(&repo, &["codegen", "--out", dir], "staged");
+    let check = repo.xtask(&["codegen", "--out", dir, "--check"]).fails();
+    assert!(
+        check
+            .stderr
+            .contains("removed what an interrupted codegen had staged")
+            && check.stderr.contains("holds no generated crate yet"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    // Mid-swap: the next command finishes it, and the crate is whole.
+    kill_at(&repo, &["codegen", "--out", dir], "rename:2");
+    let check = repo.xtask(&["codegen", "--out", dir, "--check"]).ok();
+    assert!(
+        check
+            .stderr
+            .contains("finished an interrupted codegen swap"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(leftovers(&out), Vec::<PathBuf>::new());
+    std::fs::remove_dir_all(&out).unwrap();
+}

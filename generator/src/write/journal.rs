@@ -238,9 +238,20 @@ fn staging_pid(in_root: bool, name: &str) -> Option<u32> {
 }
 
 /// Whether another process with this PID runs. This one does not count: its own staging
-/// is never there when it recovers.
+/// is never there when it recovers. Nor does a zombie (killed, not yet reaped by its
+/// parent), which keeps its `/proc` entry for a while.
 fn alive(pid: u32) -> bool {
-    pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
+    if pid == std::process::id() {
+        return false;
+    }
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // `PID (NAME) STATE ...`, where NAME may hold spaces and parentheses.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
+    !matches!(state, Some('Z' | 'X'))
 }
 
 fn exists(path: &Path) -> bool {
@@ -373,7 +384,7 @@ mod tests {
 
     #[test]
     fn staging_of_a_process_killed_before_its_journal_is_removed() {
-        if !Path::new("/proc/1").exists() {
+        if !Path::new("/proc/1/stat").exists() {
             // Without /proc every other process counts as gone; nothing to tell apart.
             return;
         }
