@@ -190,6 +190,14 @@ pub fn write(out: &Output, root: &Path) -> Result<(), Error> {
 /// [`write()`], and each of `also` in the same swap: if any rename fails, the tree and every
 /// `also.live` are as they were (a `staged` file is then left for the caller to remove).
 pub fn write_with(out: &Output, root: &Path, also: &[Replace]) -> Result<(), Error> {
+    if root.join(JOURNAL).exists() {
+        // Another swap's plan: writing ours over it would lose what it takes to finish it.
+        return Err(io(format!(
+            "{} holds the journal of an interrupted swap; finish it first (any `cargo xtask` \
+             command does, through generator::write::recover)",
+            root.display()
+        )));
+    }
     let cargo = spliced_manifest(out, root)?;
     for f in &out.files {
         let ok = f.path == OWNED_FILE
@@ -608,6 +616,17 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("api_version.rs"), "{e}");
+        assert_eq!(tree(&dir), before);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_journal_left_by_a_killed_swap_is_never_written_over() {
+        let dir = scratch("journal");
+        fs::write(dir.join(JOURNAL), "{}").unwrap();
+        let before = tree(&dir);
+        let e = write(&out("// a\n"), &dir).unwrap_err();
+        assert!(e.to_string().contains("interrupted swap"), "{e}");
         assert_eq!(tree(&dir), before);
         fs::remove_dir_all(&dir).unwrap();
     }
