@@ -8,8 +8,9 @@
 //! description between `# generated package start` and `# generated package end`. The new
 //! tree is built in a temporary directory beside the target and swapped in with renames; any
 //! error before the swap leaves the old tree byte-identical, and a failed rename undoes the
-//! ones before it. [`write_with`] swaps files outside the tree (the pin) in the same step. It
-//! knows nothing about Rust.
+//! ones before it. [`write_with`] swaps files outside the tree (the pin) in the same step. A
+//! process killed between two renames leaves a journal, from which [`recover`] finishes the
+//! swap on the next run (`write/journal.rs`). It knows nothing about Rust.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,10 @@ use crate::emit::Output;
 use crate::error::{Error, ErrorKind, Pointer};
 use crate::package::Layout;
 use crate::pinned::RUNTIME_FILES;
+
+mod journal;
+
+pub use journal::{recover, JOURNAL};
 
 /// A fenced block of `Cargo.toml` that write owns.
 struct Fence {
@@ -185,6 +190,14 @@ pub fn write(out: &Output, root: &Path) -> Result<(), Error> {
 /// [`write()`], and each of `also` in the same swap: if any rename fails, the tree and every
 /// `also.live` are as they were (a `staged` file is then left for the caller to remove).
 pub fn write_with(out: &Output, root: &Path, also: &[Replace]) -> Result<(), Error> {
+    if root.join(JOURNAL).exists() {
+        // Another swap's plan: writing ours over it would lose what it takes to finish it.
+        return Err(io(format!(
+            "{} holds the journal of an interrupted swap; finish it first (any `cargo xtask` \
+             command does, through generator::write::recover)",
+            root.display()
+        )));
+    }
     let cargo = spliced_manifest(out, root)?;
     for f in &out.files {
         let ok = f.path == OWNED_FILE
@@ -204,7 +217,10 @@ pub fn write_with(out: &Output, root: &Path, also: &[Replace]) -> Result<(), Err
     let stage = staging_dir(root, "new");
     let _ = fs::remove_dir_all(&stage);
     let result = stage_and_swap(out, root, &stage, cargo.as_deref(), also);
-    let _ = fs::remove_dir_all(&stage);
+    // A journal left by a swap that could not be undone needs the stage to finish it.
+    if !root.join(JOURNAL).exists() {
+        let _ = fs::remove_dir_all(&stage);
+    }
     result
 }
 
@@ -321,28 +337,45 @@ fn stage_and_swap(
     if cargo.is_some() {
         steps.push((staged_cargo, root.join("Cargo.toml")));
     }
-    rename_all(&steps)?;
-    for a in asides {
-        let _ = fs::remove_file(a);
-    }
-    Ok(())
+    swap(root, steps, stage, asides, also)
 }
 
-/// Renames each `(from, to)` in order. If one fails, the renames already done are undone,
-/// newest first, so that a failed swap leaves the old tree as it was.
-fn rename_all(steps: &[(PathBuf, PathBuf)]) -> Result<(), Error> {
-    for (i, (from, to)) in steps.iter().enumerate() {
-        if let Err(e) = fs::rename(from, to) {
-            for (done_from, done_to) in steps[..i].iter().rev() {
-                let _ = fs::rename(done_to, done_from);
-            }
-            return Err(io(format!(
-                "moving {} to {}: {e}",
-                from.display(),
-                to.display()
-            )));
+/// Runs `steps`, each old file aside and each new one in, after writing them to the journal
+/// so that a kill between two renames can be finished by [`recover`]. If a rename fails, the
+/// ones before it are undone. Then the asides and the stage are removed, and the journal.
+fn swap(
+    root: &Path,
+    steps: Vec<(PathBuf, PathBuf)>,
+    stage: &Path,
+    asides: Vec<PathBuf>,
+    also: &[Replace],
+) -> Result<(), Error> {
+    let renames = steps.len();
+    journal::pause("staged", renames);
+    // After a recovered kill the staged files outside the tree are either in place or, if
+    // the swap was undone, back where they were staged: removed either way.
+    let mut remove = vec![stage.to_path_buf()];
+    remove.extend(asides);
+    remove.extend(also.iter().map(|r| r.staged.clone()));
+    let journal = journal::Journal {
+        pid: std::process::id(),
+        steps,
+        remove,
+    };
+    journal.write(root)?;
+    journal::pause("journal", renames);
+    if let Err(e) = journal::run(&journal.steps, 0) {
+        // Undone: the journal has nothing left to do. If an undo failed, it stays.
+        if journal.steps.iter().all(|(from, _)| from.exists()) {
+            let path = root.join(JOURNAL);
+            let _ = fs::remove_file(path);
         }
+        return Err(e);
     }
+    journal::pause("swapped", renames);
+    // The swap is done; a journal that cannot be removed only makes the next run find
+    // nothing left to rename, clean up, and say so.
+    let _ = journal.clean_up(root);
     Ok(())
 }
 
@@ -583,6 +616,17 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("api_version.rs"), "{e}");
+        assert_eq!(tree(&dir), before);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_journal_left_by_a_killed_swap_is_never_written_over() {
+        let dir = scratch("journal");
+        fs::write(dir.join(JOURNAL), "{}").unwrap();
+        let before = tree(&dir);
+        let e = write(&out("// a\n"), &dir).unwrap_err();
+        assert!(e.to_string().contains("interrupted swap"), "{e}");
         assert_eq!(tree(&dir), before);
         fs::remove_dir_all(&dir).unwrap();
     }

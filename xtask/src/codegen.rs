@@ -89,6 +89,38 @@ fn stage_and_write(target: &Target, out: &Output, also: &[Also]) -> Result<()> {
     staged
 }
 
+/// Finishes (or undoes) a swap that a killed codegen, select or bump left half done in
+/// `generated/` or in `out`, and removes what one killed before its swap had staged, saying
+/// so on stderr. See `generator::write::recover`.
+pub fn recover(out: Option<&Path>) -> Result<()> {
+    let generated = crate::generated_root();
+    // The files that change with a tree live beside it: the pin and selection in `spec/`,
+    // the changelog in the tree, the runtime's manifest in `runtime/`.
+    let mut trees = vec![(
+        generated.clone(),
+        vec![generated.join("runtime"), crate::repo_root().join("spec")],
+    )];
+    if let Some(dir) = out {
+        trees.push((dir.to_path_buf(), vec![dir.join("spec")]));
+    }
+    for (root, beside) in trees {
+        if let Some(said) = generator::write::recover(&root, &beside)
+            .with_context(|| format!("recovering {}", root.display()))?
+        {
+            eprintln!("{said}");
+            if Some(root.as_path()) == out {
+                // A new crate killed before its swap leaves the `spec/` and `src/` made for
+                // it, empty now; without them the directory is empty again, so new, not
+                // foreign. A directory that is not empty stays.
+                for dir in ["spec", "src"] {
+                    let _ = std::fs::remove_dir(root.join(dir));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The files of `target` that differ from `out`, and for a standalone crate its record when
 /// it was generated from another pin than this repository's. Writes nothing.
 pub fn check(target: &Target, out: &Output) -> Result<Vec<String>> {

@@ -515,6 +515,15 @@ impl Command {
             Command::Help(_) => None,
         }
     }
+
+    /// `--out DIR`, the standalone crate the command writes, if it was given one.
+    pub fn out(&self) -> Option<&Path> {
+        match self {
+            Command::Codegen(c) => c.out.as_deref(),
+            Command::Select(c) => c.out.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// The command line after the program's name: `codegen --check`.

@@ -36,6 +36,10 @@ fn run() -> Result<ExitCode> {
              Run `cargo xtask` inside a checkout, or name one with --root DIR"
         );
     }
+    if !matches!(command, Command::Help(_)) {
+        // A codegen or bump killed mid-swap is finished first, whatever runs next.
+        xtask::codegen::recover(command.out())?;
+    }
     match command {
         Command::FetchSpec(a) => fetch_spec(&a),
         Command::CheckSpec(a) => check_spec(&a),

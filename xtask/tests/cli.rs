@@ -1506,3 +1506,194 @@ fn select_add_then_remove_round_trips_spec_select_yaml_and_generated() {
         "add then remove is not a round trip"
     );
 }
+
+/// The kill points of a swap (see `generator/src/write/journal.rs`) after `staged`, and
+/// whether a kill there leaves the new tree once the next command has recovered: from the
+/// journal on, the swap is finished. `renames` is the swap's number of renames.
+fn kill_points(renames: usize) -> Vec<(String, bool)> {
+    let mut points = vec![("journal".to_owned(), true)];
+    for i in [0, renames / 2, renames - 1] {
+        points.push((format!("rename:{i}"), true));
+    }
+    points.push(("swapped".to_owned(), true));
+    points
+}
+
+/// Runs `xtask ARGS --root <repo>` until it pauses at `point`, then kills it with SIGKILL.
+/// Returns the number of renames its swap has.
+fn kill_at(repo: &Repo, args: &[&str], point: &str) -> usize {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .arg("--root")
+        .arg(&repo.root)
+        .env("CODEGEN_PAUSE_AT", point)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix(&format!("paused at {point} (")) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return rest.trim_end_matches(" renames)").parse().unwrap();
+        }
+        seen.push_str(&line);
+        seen.push('\n');
+    }
+    let status = child.wait().unwrap();
+    panic!(
+        "`{}` ended ({status}) without pausing at {point}:\n{seen}",
+        args.join(" ")
+    );
+}
+
+/// Paths anywhere under `dir` that a swap stages or sets aside.
+fn leftovers(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with(".codegen-") || name.contains(".new-") || name.contains(".old-") {
+            out.push(path.clone());
+        }
+        if path.is_dir() {
+            out.extend(leftovers(&path));
+        }
+    }
+    out
+}
+
+/// `spec/` and `generated/` but the spec cache, which a bump fills before its swap.
+fn tree_state(repo: &Repo) -> BTreeMap<String, Vec<u8>> {
+    let mut state = repo.snapshot();
+    state.retain(|path, _| !path.starts_with("spec/cache"));
+    state
+}
+
+/// Kills `xtask ARGS` (after `prepare` on a fresh copy) at each kill point, runs
+/// `codegen --check` (which recovers first), and checks that the tree is wholly the old one
+/// or wholly the new one, as the point says, with nothing staged left anywhere.
+fn killed_anywhere(kind: &str, prepare: &dyn Fn(&Repo) -> Vec<String>) {
+    let fresh = |name: &str| {
+        let repo = Repo::new(&format!("kill-{kind}-{}", name.replace(':', "-")));
+        let args = prepare(&repo);
+        (repo, args)
+    };
+    let (reference, args) = fresh("reference");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let old = tree_state(&reference);
+    let old_check = reference.xtask(&["codegen", "--check"]);
+    reference.xtask(&args).ok();
+    let new = tree_state(&reference);
+    assert_ne!(old, new, "`{}` changed nothing", args.join(" "));
+    drop(reference);
+
+    // A kill before the journal leaves the old tree; its pause says how many renames
+    // follow, which names the other points.
+    let mut points = vec![("staged".to_owned(), false)];
+    let mut next = 0;
+    while let Some((point, finished)) = points.get(next).cloned() {
+        next += 1;
+        let (repo, args) = fresh(&point);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let renames = kill_at(&repo, &args, &point);
+        if point == "staged" {
+            assert!(renames >= 3, "{renames} renames");
+            points.extend(kill_points(renames));
+        }
+        let check = repo.xtask(&["codegen", "--check"]);
+        let said = match finished {
+            true => "finished an interrupted codegen swap",
+            false => "removed what an interrupted codegen had staged",
+        };
+        assert!(
+            check.stderr.contains(said),
+            "killed at {point}:\n{}",
+            check.stderr
+        );
+        let state = tree_state(&repo);
+        // The manifest and generated/ agree: the pin generates exactly the tree (or, for the
+        // old tree, what it generated before).
+        match finished {
+            true => {
+                assert!(state == new, "killed at {point}: not the new tree");
+                assert_eq!(check.code, Some(0), "killed at {point}:\n{}", check.stderr);
+            }
+            false => {
+                assert!(state == old, "killed at {point}: not the old tree");
+                assert_eq!(check.code, old_check.code, "killed at {point}");
+            }
+        }
+        let manifest = repo.manifest();
+        let summary: Value = serde_json::from_str(&repo.read("generated/api.json")).unwrap();
+        assert_eq!(
+            manifest["api_version"], summary["api_version"],
+            "killed at {point}"
+        );
+        // Nothing staged is left, nor a journal: the next command has nothing to recover.
+        assert_eq!(
+            leftovers(&repo.root),
+            Vec::<PathBuf>::new(),
+            "killed at {point}"
+        );
+    }
+}
+
+#[test]
+fn a_codegen_killed_anywhere_leaves_the_old_tree_or_the_new() {
+    // A generated file deleted by hand, so that codegen has something to write.
+    killed_anywhere("codegen", &|repo: &Repo| {
+        std::fs::remove_file(repo.path("generated/src/resources.rs")).unwrap();
+        vec!["codegen".to_owned()]
+    });
+}
+
+#[test]
+fn a_bump_killed_anywhere_moves_the_pin_and_generated_together_or_not_at_all() {
+    let spec = serde_json::to_vec(&edited_spec()).unwrap();
+    killed_anywhere("bump", &|repo: &Repo| {
+        let file = repo.path("spec3.json");
+        write(&file, &spec);
+        vec![
+            "bump-spec".to_owned(),
+            "--file".to_owned(),
+            file.display().to_string(),
+        ]
+    });
+}
+
+#[test]
+fn a_new_standalone_crate_killed_before_or_during_its_swap_is_recovered_by_the_next_command() {
+    let repo = Repo::new("kill-out");
+    let out = std::env::temp_dir().join(format!("xtask-standalone-kill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let dir = out.to_str().unwrap();
+    // Before the journal: nothing was there, so nothing is, and the directory is new again.
+    kill_at(&repo, &["codegen", "--out", dir], "staged");
+    let check = repo.xtask(&["codegen", "--out", dir, "--check"]).fails();
+    assert!(
+        check
+            .stderr
+            .contains("removed what an interrupted codegen had staged")
+            && check.stderr.contains("holds no generated crate yet"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    // Mid-swap: the next command finishes it, and the crate is whole.
+    kill_at(&repo, &["codegen", "--out", dir], "rename:2");
+    let check = repo.xtask(&["codegen", "--out", dir, "--check"]).ok();
+    assert!(
+        check
+            .stderr
+            .contains("finished an interrupted codegen swap"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(leftovers(&out), Vec::<PathBuf>::new());
+    std::fs::remove_dir_all(&out).unwrap();
+}
