@@ -224,18 +224,26 @@ fn resolve(dir: &Path) -> Result<PathBuf> {
         false => std::env::current_dir()?.join(dir),
     };
     let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
     loop {
         if let Ok(real) = std::fs::canonicalize(existing) {
+            // What does not exist yet is resolved by its names: `..` climbs.
             let mut out = real;
             for part in rest.iter().rev() {
-                out.push(part);
+                match part.to_str() {
+                    Some("..") => {
+                        out.pop();
+                    }
+                    Some(".") => {}
+                    _ => out.push(part),
+                }
             }
             return Ok(out);
         }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
+        // The last component, `..` included (which `file_name` does not give).
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last.as_os_str().to_owned());
                 existing = parent;
             }
             _ => return Ok(absolute),
@@ -273,9 +281,16 @@ mod tests {
         }
         let scratch = root.join("target/out-test-inside/new-crate");
         assert!(refuse_inside_repository(&scratch).is_ok());
-        // `..` that climbs back in is seen through.
-        let sneaky = root.join("target/../generated/x");
-        assert!(refuse_inside_repository(&sneaky).is_err());
+        // `..` that climbs back in is seen through, through directories that exist or not.
+        for sneaky in [
+            "target/../generated/x",
+            "target/not-there/../../generated/x",
+        ] {
+            assert!(
+                refuse_inside_repository(&root.join(sneaky)).is_err(),
+                "{sneaky}"
+            );
+        }
     }
 
     #[test]
