@@ -91,7 +91,7 @@ pub fn run(from: &NewSpec, report_to: Option<&Path>) -> Result<()> {
     let manifest_text = manifest_json(&version, &sha256, &cache, &sources)?;
     let mut also = release.also;
     also.push((crate::manifest_path(), manifest_text.into_bytes()));
-    swap(&release.out, &bytes, &cache, also).with_context(|| {
+    swap(&release.target, &release.out, &bytes, &cache, also).with_context(|| {
         format!("moving the pin to {what}; nothing was changed (spec/manifest.json and generated/ are as they were)")
     })?;
 
@@ -126,6 +126,7 @@ pub fn run(from: &NewSpec, report_to: Option<&Path>) -> Result<()> {
 /// Caches the spec, then swaps the manifest and the other files of the release (`also`) in
 /// with `generated/`. On failure a cache file this run created is removed.
 fn swap(
+    target: &Target,
     out: &generator::Output,
     bytes: &[u8],
     cache: &str,
@@ -137,8 +138,7 @@ fn swap(
     if !cache_existed {
         crate::write_atomically(&cache_path, bytes)?;
     }
-    let target = Target::repository()?;
-    let result = codegen::write(&target, out, None, also);
+    let result = codegen::write(target, out, None, also);
     if result.is_err() && !cache_existed {
         let _ = std::fs::remove_file(&cache_path);
     }

@@ -293,8 +293,9 @@ fn codegen(a: &Codegen) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         eprintln!("{shown} is stale; these files differ from what the spec generates:");
+        let dir = shown.trim_end_matches('/');
         for s in &stale {
-            eprintln!("  {}{s}", shown.trim_end_matches('/').to_owned() + "/");
+            eprintln!("  {dir}/{s}");
         }
         match &a.out {
             Some(dir) => eprintln!("run `cargo xtask codegen --out {}`", dir.display()),

@@ -377,13 +377,6 @@ impl Change<'_> {
             Summary::from_json(&out.summary).context("reading a generated API summary")
         };
         let (old, new) = (summary(self.old.1)?, summary(self.new.1)?);
-        let ops_of = |model: &generator::model::Model, id: &str| {
-            let module = model
-                .modules
-                .iter()
-                .find(|m| m.resource.as_deref() == Some(id));
-            module.map_or(0, |m| m.ops.len())
-        };
         let mut out = String::new();
         let what: Vec<String> = self
             .names
@@ -421,14 +414,7 @@ impl Change<'_> {
             .collect();
         let ops_added = new.ops.keys().filter(|o| !old.ops.contains_key(*o)).count();
         let ops_removed = old.ops.keys().filter(|o| !new.ops.contains_key(*o)).count();
-        let lines = |o: &Output| -> usize {
-            o.files
-                .iter()
-                .filter(|f| f.path.ends_with(".rs"))
-                .map(|f| f.contents.lines().count())
-                .sum()
-        };
-        let (before, after) = (lines(self.old.1), lines(self.new.1));
+        let (before, after) = (rust_lines(self.old.1), rust_lines(self.new.1));
         let delta = after as i64 - before as i64;
         let _ = writeln!(
             out,
@@ -512,6 +498,24 @@ fn base_type(subject: &str) -> &str {
 }
 
 /// Swaps the new `spec/select.yaml` in with the new `generated/`, all or nothing.
+/// The operations generated for resource `id` (none if it is not a resource of `model`).
+fn ops_of(model: &generator::model::Model, id: &str) -> usize {
+    model
+        .modules
+        .iter()
+        .find(|m| m.resource.as_deref() == Some(id))
+        .map_or(0, |m| m.ops.len())
+}
+
+/// The lines of the generated Rust files of `out`.
+fn rust_lines(out: &Output) -> usize {
+    out.files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs"))
+        .map(|f| f.contents.lines().count())
+        .sum()
+}
+
 /// The selection's text (for a new standalone crate, this repository's).
 fn read_selection_text(target: &Target) -> Result<String> {
     target.selection_text()
@@ -552,21 +556,9 @@ fn create(
     let summary = Summary::from_json(&out.summary).context("reading the generated API summary")?;
     let what: Vec<String> = names
         .iter()
-        .map(|n| {
-            let ops = model
-                .modules
-                .iter()
-                .find(|m| m.resource.as_deref() == Some(n.as_str()))
-                .map_or(0, |m| m.ops.len());
-            format!("`{n}` ({ops} operations)")
-        })
+        .map(|n| format!("`{n}` ({} operations)", ops_of(&model, n)))
         .collect();
-    let lines: usize = out
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".rs"))
-        .map(|f| f.contents.lines().count())
-        .sum();
+    let lines = rust_lines(&out);
     println!(
         "creates the crate `{}` at {shown} with {}",
         target.package.name,
